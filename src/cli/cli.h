@@ -1,0 +1,26 @@
+/*
+ * cli.h — the command table and helpers shared by the cmd_*.c files.
+ *
+ * A command is int cmd_x(int argc, char **argv) with argv[0] the command name;
+ * it returns the process exit status (0 ok, 1 failure the user caused or data
+ * problems under --strict, 2 usage error).
+ */
+#ifndef NL_CLI_H
+#define NL_CLI_H
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+int cmd_add(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* The archive directory: --db value if given, else $NEWSLINE_DB, else ./newsline.db. */
+const char *cli_db_path(const char *opt);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * main.c — the newsline command line: dispatch to one cmd_*() per command.
+ *
+ * Each command lives in src/cli/cmd_<name>.c and is listed in the table
+ * below (after tmux's cmd-*.c layout).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_cmd commands[] = {
+	{ "add", cmd_add, "add [--db DIR] [--format F] [--strict] [--json] PATH...", "add articles to the archive" },
+	{ "show", cmd_show, "show [--db DIR] [--json] ID|URL", "print an article as stored" },
+	{ "stats", cmd_stats, "stats [--db DIR] [--json]", "summarise the archive" },
+	{ "check", cmd_check, "check [--db DIR]", "verify every archive file" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: newsline COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n             %s\n", commands[i].name, commands[i].help,
+			commands[i].usage);
+	fprintf(f, "\nThe archive is --db DIR, else $NEWSLINE_DB, else ./newsline.db.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "newsline: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
