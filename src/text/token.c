@@ -1,0 +1,483 @@
+/*
+ * token.c — words to index terms; see token.h.
+ *
+ * What is a word. A word starts at a Unicode letter or number (utf8proc
+ * categories L* and N*) and goes on over letters, numbers and combining marks
+ * (Mn, Mc). Three kinds of character may sit *inside* a word, never at its
+ * edges:
+ *   - an apostrophe (' or U+2019) followed by a letter or number: "don't",
+ *     "O'Brien", "Russia's". The term drops the apostrophe ("dont",
+ *     "obrien") and an English possessive "'s" ("russia"); "workers'" ends
+ *     at the apostrophe anyway ("workers").
+ *   - '.' or ',' between two ASCII digits: "3.5" stays "3.5", "2,014" and
+ *     "1,000,000" lose their commas ("2014", "1000000").
+ *   - a format character (Cf: soft hyphen, zero-width joiner) followed by a
+ *     letter or number; normalisation removes it.
+ * Everything else separates words, hyphens included ("ex-Soviet" gives
+ * "ex" and "soviet").
+ *
+ * Special cases, all decided from the word and its immediate neighbours so
+ * that a word alone (tokenizer_term) gives the term it gets in running text:
+ *   - acronyms written with dots, two or more single ASCII letters each
+ *     followed by '.' ("U.S.", "U.N.", "a.m.", "e.g."), are one word whose
+ *     term is the letters ("us", "un", "am"), never stemmed; the span covers
+ *     the final dot;
+ *   - Timeline17 / Penn Treebank artefacts are not words: the bracket tokens
+ *     "-LRB-" "-RRB-" "-LSB-" "-RSB-" "-LCB-" "-RCB-", and a possessive split
+ *     off as its own token (" 's " after white space or at the start).
+ *
+ * Normalisation. Words made only of ASCII (plus U+2019) take the fast path:
+ * bytes are lowercased through a table straight into the term buffer, with no
+ * call into utf8proc and no allocation. Other words are NFKC case folded by
+ * utf8proc (decompose + reencode into a scratch array the tokenizer keeps,
+ * so again no allocation once warm). Words with a number in them are not
+ * stemmed ("1990s", "h1n1", "3.5"); other terms go through Snowball English
+ * (libstemmer). Snowball is the slowest step, and news vocabulary is
+ * Zipfian, so each tokenizer keeps a small direct-mapped cache of recent
+ * stems (hash of the word -> stem); a hit skips the stemmer.
+ *
+ * Lengths. A term is cut to TOKEN_MAX_BYTES at a code point boundary; the
+ * raw bytes of a non-ASCII word are first cut to 4 * TOKEN_MAX_BYTES so a
+ * pathological megabyte-long "word" costs no more than a short one.
+ */
+#include "text/token.h"
+#include "text/utf8.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* character classes: bits, so a run's classes can be OR-ed together */
+enum {
+	K_LET = 1,    /* letter */
+	K_NUM = 2,    /* number */
+	K_MARK = 4,   /* combining mark: continues a word */
+	K_JOIN = 8,   /* format character: inside a word only */
+	K_APOS = 16,  /* ' or U+2019: inside a word only */
+	K_DOT = 32,   /* '.' between digits */
+	K_COMMA = 64, /* ',' between digits */
+	K_HIGH = 128, /* byte >= 0x80: decode to classify */
+};
+
+/* word flags */
+enum {
+	F_NUM = K_NUM,  /* has a number: not stemmed */
+	F_SEP = 0x100,  /* has ' or ',' to drop (ASCII path) */
+	F_WIDE = 0x200, /* has non-ASCII letters, marks or joiners: utf8proc path */
+	F_ACRO = 0x400, /* dotted acronym */
+};
+
+#define RAW_MAX (4 * TOKEN_MAX_BYTES)
+#define STEM_SLOTS 16384 /* power of two */
+#define STEM_KEY 22     /* longer words bypass the cache */
+
+struct stem_slot {
+	unsigned char klen, slen;
+	char key[STEM_KEY];
+	char stem[STEM_KEY + 2];
+};
+
+struct tokenizer {
+	struct sb_stemmer *stemmer; /* NULL: no stemming */
+	struct stem_slot *cache;
+	unsigned char cls[256];
+	unsigned char lower[256];
+	utf8proc_int32_t *cps; /* scratch for utf8proc */
+	size_t ncps;
+	char raw[RAW_MAX + 4];
+	char term[TOKEN_MAX_BYTES + 4];
+};
+
+struct word {
+	size_t start, end; /* span in the text */
+	size_t tend;       /* end of the part that makes the term */
+	unsigned flags;
+};
+
+static const utf8proc_option_t FOLD = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+				      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+
+struct tokenizer *tokenizer_new(bool stem)
+{
+	struct tokenizer *t = xcalloc(1, sizeof *t);
+	for (int c = 0; c < 256; c++) {
+		unsigned char k = 0;
+		if (c >= 0x80)
+			k = K_HIGH;
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			k = K_LET;
+		else if (c >= '0' && c <= '9')
+			k = K_NUM;
+		else if (c == '\'')
+			k = K_APOS;
+		else if (c == '.')
+			k = K_DOT;
+		else if (c == ',')
+			k = K_COMMA;
+		t->cls[c] = k;
+		t->lower[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	if (stem) {
+		t->stemmer = sb_stemmer_new("english", NULL);
+		if (!t->stemmer)
+			nl_die("tokenizer: cannot create the english stemmer");
+		t->cache = xcalloc(STEM_SLOTS, sizeof *t->cache);
+	}
+	return t;
+}
+
+void tokenizer_free(struct tokenizer *t)
+{
+	if (!t)
+		return;
+	if (t->stemmer)
+		sb_stemmer_delete(t->stemmer);
+	free(t->cache);
+	free(t->cps);
+	free(t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Classifying and scanning                                                  */
+/* ------------------------------------------------------------------------ */
+
+static unsigned cp_class(uint32_t cp)
+{
+	if (cp == 0x2019)
+		return K_APOS;
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+		return K_LET;
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return K_NUM;
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+		return K_MARK;
+	case UTF8PROC_CATEGORY_CF:
+		return K_JOIN;
+	default:
+		return 0;
+	}
+}
+
+/* Class of the code point at s[i] (0 past the end or if ill-formed); its
+ * length goes to *k. */
+static unsigned class_at(const struct tokenizer *t, const char *s, size_t len, size_t i, int *k)
+{
+	*k = 1;
+	if (i >= len)
+		return 0;
+	unsigned c = t->cls[(unsigned char)s[i]];
+	if (c != K_HIGH)
+		return c;
+	uint32_t cp;
+	*k = utf8_decode(s + i, len - i, &cp);
+	if (*k < 0) {
+		*k = -*k;
+		return 0;
+	}
+	return cp_class(cp);
+}
+
+static bool is_ascii_letter(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* End of a dotted acronym starting at s[ws] ("U.S." -> ws + 4), or 0. */
+static size_t acronym_end(const struct tokenizer *t, const char *s, size_t len, size_t ws)
+{
+	size_t p = ws;
+	int letters = 0;
+	while (p + 1 < len && is_ascii_letter((unsigned char)s[p]) && s[p + 1] == '.') {
+		letters++;
+		p += 2;
+		if (p < len && !is_ascii_letter((unsigned char)s[p]))
+			break;
+		if (p + 1 < len && s[p + 1] != '.')
+			break; /* "U.Sa": not an acronym letter */
+	}
+	if (letters < 2)
+		return 0;
+	int k;
+	if (class_at(t, s, len, p, &k) & (K_LET | K_NUM | K_MARK))
+		return 0; /* "U.S.A" without the last dot, "e.g.the": leave it */
+	return p;
+}
+
+/* Scan the word starting at s[ws], whose first code point has class c0 and
+ * length k0. */
+static void scan_word(const struct tokenizer *t, const char *s, size_t len, size_t ws, unsigned c0,
+		      int k0, struct word *w)
+{
+	w->start = ws;
+	if (k0 == 1 && c0 == K_LET && ws + 1 < len && s[ws + 1] == '.') {
+		size_t e = acronym_end(t, s, len, ws);
+		if (e) {
+			w->end = w->tend = e;
+			w->flags = F_ACRO;
+			return;
+		}
+	}
+	unsigned fl = (c0 & F_NUM) | (k0 > 1 ? F_WIDE : 0);
+	size_t i = ws + (size_t)k0;
+	while (i < len) {
+		unsigned c = t->cls[(unsigned char)s[i]];
+		if (c & (K_LET | K_NUM)) {
+			fl |= c;
+			i++;
+			continue;
+		}
+		int k;
+		if (c == K_HIGH) {
+			c = class_at(t, s, len, i, &k);
+			if (c & (K_LET | K_NUM | K_MARK)) {
+				fl |= F_WIDE | (c & F_NUM);
+				i += (size_t)k;
+				continue;
+			}
+			if (c & (K_APOS | K_JOIN)) {
+				int k2;
+				if (!(class_at(t, s, len, i + (size_t)k, &k2) & (K_LET | K_NUM)))
+					break;
+				/* a curly apostrophe alone keeps the ASCII path */
+				fl |= c == K_APOS ? F_SEP : F_WIDE;
+				i += (size_t)k;
+				continue;
+			}
+			break;
+		}
+		if (c == K_APOS) {
+			if (!(class_at(t, s, len, i + 1, &k) & (K_LET | K_NUM)))
+				break;
+			fl |= F_SEP;
+			i++;
+			continue;
+		}
+		if ((c == K_DOT || c == K_COMMA) && i + 1 < len && is_digit((unsigned char)s[i - 1]) &&
+		    is_digit((unsigned char)s[i + 1])) {
+			if (c == K_COMMA)
+				fl |= F_SEP;
+			i++;
+			continue;
+		}
+		break;
+	}
+	w->end = w->tend = i;
+	w->flags = fl;
+	/* English possessive: drop a final 's */
+	if ((fl & F_SEP) && (s[i - 1] == 's' || s[i - 1] == 'S')) {
+		if (s[i - 2] == '\'')
+			w->tend = i - 2;
+		else if (i - ws >= 5 && memcmp(s + i - 4, "\xE2\x80\x99", 3) == 0)
+			w->tend = i - 4;
+	}
+}
+
+/* Words that are not words: PTB bracket tokens and a split-off possessive. */
+static bool skip_word(const char *s, size_t len, const struct word *w)
+{
+	size_t a = w->start, n = w->end - w->start;
+	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
+		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
+		for (size_t i = 0; i < NL_ARRAY_LEN(brackets); i++)
+			if (memcmp(s + a, brackets[i], 3) == 0)
+				return true;
+		return false;
+	}
+	if (n == 1 && (s[a] == 's' || s[a] == 'S')) {
+		if (a >= 1 && s[a - 1] == '\'')
+			return a == 1 || is_space((unsigned char)s[a - 2]);
+		if (a >= 3 && memcmp(s + a - 3, "\xE2\x80\x99", 3) == 0)
+			return a == 3 || is_space((unsigned char)s[a - 4]);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Terms                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Longest prefix of p[0..n) of at most max bytes ending at a code point. */
+static size_t cut_utf8(const char *p, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t k = max;
+	while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/* NFKC + case fold the word s[0..n) into t->term; returns the length. */
+static size_t fold_word(struct tokenizer *t, const char *s, size_t n)
+{
+	size_t rn = 0;
+	for (size_t i = 0; i < n && rn < RAW_MAX;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'' || c == ',') {
+			i++;
+			continue;
+		}
+		if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x99) {
+			i += 3;
+			continue;
+		}
+		t->raw[rn++] = (char)c;
+		i++;
+	}
+	rn = cut_utf8(t->raw, rn, RAW_MAX);
+	utf8proc_ssize_t r;
+	for (;;) {
+		r = utf8proc_decompose((const utf8proc_uint8_t *)t->raw, (utf8proc_ssize_t)rn, t->cps,
+				       (utf8proc_ssize_t)t->ncps, FOLD);
+		if (r < 0)
+			return 0;
+		if ((size_t)r + 1 <= t->ncps)
+			break;
+		t->ncps = (size_t)r + 64;
+		t->cps = xrealloc(t->cps, t->ncps * sizeof *t->cps);
+	}
+	r = utf8proc_reencode(t->cps, r, FOLD);
+	if (r < 0)
+		return 0;
+	const char *u = (const char *)t->cps;
+	size_t m = cut_utf8(u, (size_t)r, TOKEN_MAX_BYTES);
+	memcpy(t->term, u, m);
+	return m;
+}
+
+static uint32_t hash_term(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+/* Stem t->term[0..n) in place; returns the new length. */
+static size_t stem_term(struct tokenizer *t, size_t n)
+{
+	struct stem_slot *slot = NULL;
+	if (n <= STEM_KEY) {
+		slot = &t->cache[hash_term(t->term, n) & (STEM_SLOTS - 1)];
+		if (slot->klen == n && memcmp(slot->key, t->term, n) == 0) {
+			memcpy(t->term, slot->stem, slot->slen);
+			return slot->slen;
+		}
+	}
+	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)t->term, (int)n);
+	if (!st)
+		nl_die("tokenizer: out of memory in the stemmer");
+	size_t m = cut_utf8((const char *)st, (size_t)sb_stemmer_length(t->stemmer), TOKEN_MAX_BYTES);
+	if (slot && m <= sizeof slot->stem) {
+		slot->klen = (unsigned char)n;
+		memcpy(slot->key, t->term, n);
+		slot->slen = (unsigned char)m;
+		memcpy(slot->stem, st, m);
+	}
+	memcpy(t->term, st, m);
+	return m;
+}
+
+/* Build the term of w into t->term; returns its length (may be 0). */
+static size_t make_term(struct tokenizer *t, const char *s, const struct word *w)
+{
+	const unsigned char *p = (const unsigned char *)s + w->start;
+	const unsigned char *e = (const unsigned char *)s + w->tend;
+	char *out = t->term;
+	size_t n = 0;
+
+	if (w->flags & F_ACRO) {
+		for (; p < e && n < TOKEN_MAX_BYTES; p++)
+			if (*p != '.')
+				out[n++] = (char)t->lower[*p];
+		return n;
+	}
+	if (w->flags & F_WIDE) {
+		n = fold_word(t, (const char *)p, (size_t)(e - p));
+	} else if (!(w->flags & F_SEP)) {
+		n = NL_MIN((size_t)(e - p), (size_t)TOKEN_MAX_BYTES);
+		for (size_t i = 0; i < n; i++)
+			out[i] = (char)t->lower[p[i]];
+	} else {
+		/* only ASCII word characters, ' ',' and the bytes of U+2019 */
+		for (; p < e && n < TOKEN_MAX_BYTES; p++)
+			if (*p != '\'' && *p != ',' && *p < 0x80)
+				out[n++] = (char)t->lower[*p];
+	}
+	if (t->stemmer && n > 2 && !(w->flags & F_NUM))
+		n = stem_term(t, n);
+	return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* API                                                                       */
+/* ------------------------------------------------------------------------ */
+
+int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
+{
+	if (len > UINT32_MAX)
+		return NL_ETOOBIG;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = t->cls[(unsigned char)text[i]];
+		int k = 1;
+		if (c == K_HIGH)
+			c = class_at(t, text, len, i, &k);
+		if (!(c & (K_LET | K_NUM))) {
+			i += (size_t)k;
+			continue;
+		}
+		struct word w;
+		scan_word(t, text, len, i, c, k, &w);
+		i = w.end;
+		if (skip_word(text, len, &w))
+			continue;
+		size_t n = make_term(t, text, &w);
+		if (n == 0)
+			continue;
+		int rc = fn(ctx, t->term, n, (uint32_t)w.start, (uint32_t)w.end);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+struct first_term {
+	char *out;
+	size_t cap, n;
+};
+
+static int take_first(void *ctx, const char *term, size_t n, uint32_t start, uint32_t end)
+{
+	struct first_term *f = ctx;
+	f->n = cut_utf8(term, n, f->cap);
+	memcpy(f->out, term, f->n);
+	return 1;
+}
+
+size_t tokenizer_term(struct tokenizer *t, const char *word, size_t len, char *out, size_t cap)
+{
+	struct first_term f = { out, cap, 0 };
+	tokenize(t, word, len, take_first, &f);
+	return f.n;
+}

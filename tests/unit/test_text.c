@@ -1,0 +1,526 @@
+/* test_text.c — UTF-8 repair, tokenizer, sentence splitter. */
+#include "testutil.h"
+#include "text/sentence.h"
+#include "text/token.h"
+#include "text/utf8.h"
+
+/* ------------------------------------------------------------------------ */
+/* helpers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+struct collect {
+	char terms[4096]; /* terms joined by ' ' */
+	size_t n;
+	uint32_t start[256], end[256];
+	size_t count;
+};
+
+static int collect_fn(void *ctx, const char *term, size_t n, uint32_t start, uint32_t end)
+{
+	struct collect *c = ctx;
+	cr_assert(n > 0 && n <= TOKEN_MAX_BYTES, "term length %zu", n);
+	if (c->n)
+		c->terms[c->n++] = ' ';
+	cr_assert(c->n + n < sizeof c->terms);
+	memcpy(c->terms + c->n, term, n);
+	c->n += n;
+	c->terms[c->n] = 0;
+	if (c->count < 256) {
+		c->start[c->count] = start;
+		c->end[c->count] = end;
+	}
+	c->count++;
+	return 0;
+}
+
+/* Terms of text joined by spaces, in a static buffer. */
+static const char *terms(bool stem, const char *text)
+{
+	static struct collect c;
+	memset(&c, 0, sizeof c);
+	struct tokenizer *t = tokenizer_new(stem);
+	cr_assert_eq(tokenize(t, text, strlen(text), collect_fn, &c), 0);
+	tokenizer_free(t);
+	return c.terms;
+}
+
+static struct collect *tokens_of(bool stem, const char *text)
+{
+	static struct collect c;
+	memset(&c, 0, sizeof c);
+	struct tokenizer *t = tokenizer_new(stem);
+	cr_assert_eq(tokenize(t, text, strlen(text), collect_fn, &c), 0);
+	tokenizer_free(t);
+	return &c;
+}
+
+/* Sentences of text joined by " | ", in a static buffer. */
+static const char *sentences(const char *text)
+{
+	static char out[4096];
+	struct span *sp = NULL;
+	size_t n = 0, cap = 0, len = strlen(text);
+	size_t got = sentence_split(text, len, &sp, &n, &cap);
+	cr_assert_eq(got, n);
+	size_t o = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		cr_assert(sp[i].start < sp[i].end && sp[i].end <= len);
+		if (i)
+			cr_assert(sp[i - 1].end <= sp[i].start, "spans ordered");
+		size_t k = sp[i].end - sp[i].start;
+		cr_assert(o + k + 4 < sizeof out);
+		if (i) {
+			memcpy(out + o, " | ", 3);
+			o += 3;
+		}
+		memcpy(out + o, text + sp[i].start, k);
+		o += k;
+		out[o] = 0;
+	}
+	free(sp);
+	return out;
+}
+
+static const char *repair(const char *s, size_t n, long *bad)
+{
+	static struct buf b;
+	buf_release(&b);
+	buf_init(&b, 0);
+	*bad = utf8_repair(s, n, &b);
+	return b.p ? b.p : "";
+}
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8                                                                     */
+/* ------------------------------------------------------------------------ */
+
+Test(utf8, valid_text_is_copied)
+{
+	const char *s = "plain ASCII, h\xC3\xA9llo, \xE2\x82\xAC 5, \xF0\x9D\x84\x9E clef, \xF4\x8F\xBF\xBF";
+	long bad;
+	cr_assert(utf8_valid(s, strlen(s)));
+	cr_assert_str_eq(repair(s, strlen(s), &bad), s);
+	cr_assert_eq(bad, 0);
+}
+
+Test(utf8, invalid_sequences_become_fffd)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+		long bad;
+	} cases[] = {
+		{ "a\x80z", 3, "a\xEF\xBF\xBDz", 1 },                             /* lone continuation */
+		{ "a\xFFz", 3, "a\xEF\xBF\xBDz", 1 },                             /* never a lead */
+		{ "\xC0\xAF", 2, "\xEF\xBF\xBD\xEF\xBF\xBD", 2 },                 /* overlong '/' */
+		{ "\xE0\x80\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3 }, /* overlong */
+		{ "\xED\xA0\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3 }, /* surrogate */
+		{ "\xF4\x90\x80\x80", 4,
+		  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 4 },        /* > U+10FFFF */
+		{ "\xF5\x80", 2, "\xEF\xBF\xBD\xEF\xBF\xBD", 2 },
+		{ "ab\xE2\x82", 4, "ab\xEF\xBF\xBD", 1 },                         /* truncated at end */
+		{ "\xE2\x82" "A", 3, "\xEF\xBF\xBD" "A", 1 },                     /* truncated inside */
+		{ "\xF0\x9F\x98", 3, "\xEF\xBF\xBD", 1 },                         /* truncated 4-byte */
+		{ "\xF0\x9F\x98\xC3\xA9", 5, "\xEF\xBF\xBD\xC3\xA9", 1 },
+	};
+	for (size_t i = 0; i < NL_ARRAY_LEN(cases); i++) {
+		long bad;
+		const char *got = repair(cases[i].in, cases[i].n, &bad);
+		cr_assert_str_eq(got, cases[i].out, "case %zu", i);
+		cr_assert_eq(bad, cases[i].bad, "case %zu: %ld replacements", i, bad);
+		cr_assert(!utf8_valid(cases[i].in, cases[i].n), "case %zu", i);
+		cr_assert(utf8_valid(got, strlen(got)), "case %zu", i);
+	}
+}
+
+Test(utf8, controls_become_spaces)
+{
+	long bad;
+	const char in[] = "a\0b\x01" "c\rd\te\nf\x1F" "g\x7F";
+	cr_assert_str_eq(repair(in, sizeof in - 1, &bad), "a b c d\te\nf g\x7F");
+	cr_assert_eq(bad, 0, "controls are not counted");
+}
+
+Test(utf8, fast_path_boundaries)
+{
+	/* a bad byte or a control at every position of a long ASCII run */
+	for (size_t pos = 0; pos < 40; pos++) {
+		char in[41], want[64];
+		memset(in, 'x', 40);
+		in[40] = 0;
+		in[pos] = (char)0xFE;
+		memcpy(want, in, pos);
+		memcpy(want + pos, "\xEF\xBF\xBD", 3);
+		memcpy(want + pos + 3, in + pos + 1, 40 - pos);
+		long bad;
+		cr_assert_str_eq(repair(in, 40, &bad), want, "pos %zu", pos);
+		cr_assert_eq(bad, 1);
+		in[pos] = '\x02';
+		cr_assert_eq(strlen(repair(in, 40, &bad)), 40);
+		cr_assert_eq(bad, 0);
+		cr_assert_eq(strchr(repair(in, 40, &bad), '\x02'), NULL, "pos %zu", pos);
+	}
+}
+
+Test(utf8, appends_and_respects_the_cap)
+{
+	struct buf b;
+	buf_init(&b, 10);
+	cr_assert_eq(buf_puts(&b, "ab"), NL_OK);
+	cr_assert_eq(utf8_repair("cd\x80", 3, &b), 1);
+	cr_assert_str_eq(b.p, "abcd\xEF\xBF\xBD");
+	cr_assert_eq(utf8_repair("\x80\x80", 2, &b), NL_ETOOBIG);
+	cr_assert_str_eq(b.p, "abcd\xEF\xBF\xBD", "left as it was");
+	cr_assert_eq(b.n, 7);
+	buf_release(&b);
+}
+
+Test(utf8, decode)
+{
+	uint32_t cp;
+	cr_assert_eq(utf8_decode("\xE2\x82\xAC", 3, &cp), 3);
+	cr_assert_eq(cp, 0x20AC);
+	cr_assert_eq(utf8_decode("\xE2\x82\xAC", 2, &cp), -2, "truncated: never reads past n");
+	cr_assert_eq(utf8_decode("\xF0\x9D\x84\x9E", 4, &cp), 4);
+	cr_assert_eq(cp, 0x1D11E);
+	cr_assert_eq(utf8_decode("\xED\xBF\xBF", 3, &cp), -1, "surrogate: ED alone is the subpart");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tokenizer                                                                 */
+/* ------------------------------------------------------------------------ */
+
+Test(token, words_and_offsets)
+{
+	const char *text = "  The quick, brown fox!";
+	struct collect *c = tokens_of(false, text);
+	cr_assert_str_eq(c->terms, "the quick brown fox");
+	uint32_t want[][2] = { { 2, 5 }, { 6, 11 }, { 13, 18 }, { 19, 22 } };
+	cr_assert_eq(c->count, 4);
+	for (size_t i = 0; i < 4; i++) {
+		cr_assert_eq(c->start[i], want[i][0], "token %zu", i);
+		cr_assert_eq(c->end[i], want[i][1], "token %zu", i);
+	}
+}
+
+Test(token, non_ascii_offsets_are_bytes)
+{
+	const char *text = "caf\xC3\xA9 \xE2\x80\x94 na\xC3\xAFve";
+	struct collect *c = tokens_of(false, text);
+	cr_assert_str_eq(c->terms, "caf\xC3\xA9 na\xC3\xAFve");
+	cr_assert_eq(c->start[0], 0);
+	cr_assert_eq(c->end[0], 5);
+	cr_assert_eq(c->start[1], 10);
+	cr_assert_eq(c->end[1], 16);
+}
+
+Test(token, apostrophes_and_possessives)
+{
+	cr_assert_str_eq(terms(false, "Russia's workers' don't O'Brien"), "russia workers dont obrien");
+	cr_assert_str_eq(terms(false, "Russia\xE2\x80\x99s Moscow\xE2\x80\x99S"), "russia moscow");
+	cr_assert_str_eq(terms(false, "'quoted' rock'n'roll"), "quoted rocknroll");
+	/* the span keeps the possessive */
+	struct collect *c = tokens_of(false, "Russia's army");
+	cr_assert_eq(c->end[0], 8);
+}
+
+Test(token, timeline17_artefacts)
+{
+	cr_assert_str_eq(terms(false, "China 's censors -LRB- CNN -RRB- -- it 's"), "china censors cnn it");
+	cr_assert_str_eq(terms(false, "'s"), "");
+	cr_assert_str_eq(terms(false, "LRB -LRBX-"), "lrb lrbx", "only the exact bracket tokens");
+}
+
+Test(token, hyphens_split)
+{
+	cr_assert_str_eq(terms(false, "ex-Soviet anti-government"), "ex soviet anti government");
+}
+
+Test(token, numbers)
+{
+	cr_assert_str_eq(terms(false, "2,014 bags, 3.5 percent, 1,000,000 and 5. Then 10:30"),
+			 "2014 bags 3.5 percent 1000000 and 5 then 10 30");
+	cr_assert_str_eq(terms(false, "H1N1 1990s 20th"), "h1n1 1990s 20th");
+	cr_assert_str_eq(terms(false, "a,1 1,a 1.a"), "a 1 1 a 1 a");
+}
+
+Test(token, dotted_acronyms)
+{
+	struct collect *c = tokens_of(true, "the U.S. and U.N. at 5 p.m. e.g. U.Sa");
+	cr_assert_str_eq(c->terms, "the us and un at 5 pm eg u sa");
+	cr_assert_eq(c->start[1], 4);
+	cr_assert_eq(c->end[1], 8, "span covers the final dot");
+	cr_assert_str_eq(terms(false, "U.S.-led"), "us led");
+}
+
+Test(token, unicode_normalisation)
+{
+	cr_assert_str_eq(terms(false, "\xC3\x85ngstr\xC3\xB6m"), "\xC3\xA5ngstr\xC3\xB6m");
+	cr_assert_str_eq(terms(false, "\xEF\xAC\x81nance"), "finance", "NFKC ligature");
+	cr_assert_str_eq(terms(false, "Stra\xC3\x9F" "e"), "strasse", "case fold");
+	cr_assert_str_eq(terms(false, "\xEF\xBC\xA8\xEF\xBD\x85\xEF\xBD\x8C\xEF\xBD\x8C\xEF\xBD\x8F"),
+			 "hello", "fullwidth");
+	cr_assert_str_eq(terms(false, "Cafe\xCC\x81"), "caf\xC3\xA9", "combining mark joins the word");
+	cr_assert_str_eq(terms(false, "infor\xC2\xADmation"), "information", "soft hyphen");
+	cr_assert_str_eq(terms(false, "\xE5\x8C\x97\xE4\xBA\xAC news"), "\xE5\x8C\x97\xE4\xBA\xAC news");
+	cr_assert_str_eq(terms(false, "\xCC\x81" "abc"), "abc", "a mark cannot start a word");
+}
+
+Test(token, stemming)
+{
+	cr_assert_str_eq(terms(true, "Running ministers elections"), "run minist elect");
+	cr_assert_str_eq(terms(true, "1990s 30s H1N1s"), "1990s 30s h1n1s", "digits: not stemmed");
+	cr_assert_str_eq(terms(false, "Running"), "running");
+	/* the stem cache gives the same answer on repeats */
+	cr_assert_str_eq(terms(true, "elections elections elections"), "elect elect elect");
+}
+
+Test(token, long_words_are_cut_at_a_code_point)
+{
+	char text[300];
+	memset(text, 'a', 200);
+	text[200] = 0;
+	struct collect *c = tokens_of(false, text);
+	cr_assert_eq(c->n, TOKEN_MAX_BYTES);
+	cr_assert_eq(c->end[0], 200, "span is the whole word");
+
+	text[0] = 'b';
+	for (int i = 0; i < 60; i++)
+		memcpy(text + 1 + 2 * i, "\xC3\xA9", 2);
+	text[121] = 0;
+	c = tokens_of(false, text);
+	cr_assert_eq(c->n, TOKEN_MAX_BYTES - 1, "63: the next code point would cross 64");
+	cr_assert(utf8_valid(c->terms, c->n));
+}
+
+static int stop_at_second(void *ctx, const char *term, size_t n, uint32_t s, uint32_t e)
+{
+	int *seen = ctx;
+	return ++*seen == 2 ? 7 : 0;
+}
+
+Test(token, callback_stops)
+{
+	struct tokenizer *t = tokenizer_new(false);
+	int seen = 0;
+	cr_assert_eq(tokenize(t, "one two three", 13, stop_at_second, &seen), 7);
+	cr_assert_eq(seen, 2);
+	tokenizer_free(t);
+}
+
+Test(token, invalid_utf8_is_skipped)
+{
+	const char text[] = "ab\xFF" "cd \xE2\x82 ef\xC3";
+	struct collect c;
+	memset(&c, 0, sizeof c);
+	struct tokenizer *t = tokenizer_new(true);
+	cr_assert_eq(tokenize(t, text, sizeof text - 1, collect_fn, &c), 0);
+	cr_assert_str_eq(c.terms, "ab cd ef");
+	tokenizer_free(t);
+}
+
+Test(token, term_matches_tokenize)
+{
+	static const char *const words[] = {
+		"Russia's", "RUNNING", "2,014", "3.5", "U.S.", "\xEF\xAC\x81nance", "don't",
+		"Elections", "ex-Soviet", "Moscow\xE2\x80\x99s", "H1N1", "Stra\xC3\x9F" "e", "a",
+	};
+	struct tokenizer *t = tokenizer_new(true);
+	for (size_t i = 0; i < NL_ARRAY_LEN(words); i++) {
+		char out[TOKEN_MAX_BYTES];
+		size_t n = tokenizer_term(t, words[i], strlen(words[i]), out, sizeof out);
+		const char *all = terms(true, words[i]);
+		size_t first = strcspn(all, " ");
+		cr_assert_eq(n, first, "%s", words[i]);
+		cr_assert(memcmp(out, all, n) == 0, "%s", words[i]);
+	}
+	char out[8];
+	cr_assert_eq(tokenizer_term(t, "-- !", 4, out, sizeof out), 0);
+	cr_assert_eq(tokenizer_term(t, "\xC3\xA9\xC3\xA9\xC3\xA9", 6, out, 5), 4, "cut at a code point");
+	tokenizer_free(t);
+}
+
+Test(token, every_span_normalises_to_its_term)
+{
+	const char *text = "Lavrov said Russia's forces, 2,014 of them, left the U.S. "
+			   "ex-Soviet base at 5 p.m. on Jan. 18 \xE2\x80\x94 Ca\xC3\xB1\xC3\xB3n's "
+			   "\xEF\xAC\x81nal report -LRB- 3.5 % -RRB- don't";
+	struct tokenizer *t = tokenizer_new(true);
+	struct collect c;
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(tokenize(t, text, strlen(text), collect_fn, &c), 0);
+	cr_assert(c.count > 10 && c.count < 256);
+	const char *p = c.terms;
+	for (size_t i = 0; i < c.count; i++) {
+		cr_assert(c.start[i] < c.end[i] && c.end[i] <= strlen(text));
+		if (i)
+			cr_assert(c.end[i - 1] <= c.start[i]);
+		char out[TOKEN_MAX_BYTES];
+		size_t n = tokenizer_term(t, text + c.start[i], c.end[i] - c.start[i], out, sizeof out);
+		size_t k = strcspn(p, " ");
+		cr_assert(n == k && memcmp(out, p, n) == 0, "token %zu: %.*s vs %.*s", i, (int)n, out,
+			  (int)k, p);
+		p += k + (p[k] == ' ');
+	}
+	tokenizer_free(t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sentences                                                                 */
+/* ------------------------------------------------------------------------ */
+
+Test(sentence, basic_stops)
+{
+	cr_assert_str_eq(sentences("Hello world. This is it! Is it? Yes."),
+			 "Hello world. | This is it! | Is it? | Yes.");
+	cr_assert_str_eq(sentences("  Leading and trailing space.   \n "), "Leading and trailing space.");
+	cr_assert_str_eq(sentences("No stop at the end"), "No stop at the end");
+	cr_assert_str_eq(sentences(""), "");
+	cr_assert_str_eq(sentences(" \n\t "), "");
+}
+
+Test(sentence, titles_never_end)
+{
+	cr_assert_str_eq(sentences("Mr. Smith met Dr. Jones and Gen. Petraeus. They talked."),
+			 "Mr. Smith met Dr. Jones and Gen. Petraeus. | They talked.");
+	cr_assert_str_eq(sentences("Sen. Kerry, Rep. Paul, Gov. Brown and Lt. Col. North spoke."),
+			 "Sen. Kerry, Rep. Paul, Gov. Brown and Lt. Col. North spoke.");
+	cr_assert_str_eq(sentences("Roe vs. Wade was decided. It stood."),
+			 "Roe vs. Wade was decided. | It stood.");
+}
+
+Test(sentence, acronyms)
+{
+	cr_assert_str_eq(sentences("Officials in the U.S. said so."), "Officials in the U.S. said so.");
+	cr_assert_str_eq(sentences("The U.S. Senate voted. The U.N. Security Council met."),
+			 "The U.S. Senate voted. | The U.N. Security Council met.");
+	cr_assert_str_eq(sentences("Troops stayed in the U.S. The president spoke."),
+			 "Troops stayed in the U.S. | The president spoke.");
+	cr_assert_str_eq(sentences("It opens at 10 a.m. Monday and closes at 5 p.m. The park is big."),
+			 "It opens at 10 a.m. Monday and closes at 5 p.m. | The park is big.");
+}
+
+Test(sentence, initials)
+{
+	cr_assert_str_eq(sentences("John F. Kennedy was shot. He died."),
+			 "John F. Kennedy was shot. | He died.");
+	cr_assert_str_eq(sentences("Works by F. A. Hayek sold well."), "Works by F. A. Hayek sold well.");
+	cr_assert_str_eq(sentences("They chose Plan B. The rest failed."),
+			 "They chose Plan B. | The rest failed.");
+}
+
+Test(sentence, numbers_and_dates)
+{
+	cr_assert_str_eq(sentences("Growth was 3.5 percent. Prices rose 2.1 pct."),
+			 "Growth was 3.5 percent. | Prices rose 2.1 pct.");
+	cr_assert_str_eq(sentences("He was No. 2 in the party. No. They refused."),
+			 "He was No. 2 in the party. | No. | They refused.");
+	cr_assert_str_eq(sentences("On Jan. 5 and Sept. 11 they met. Dec. 7 was worse."),
+			 "On Jan. 5 and Sept. 11 they met. | Dec. 7 was worse.");
+	cr_assert_str_eq(sentences("It ended in 1989. 1990 was calm."),
+			 "It ended in 1989. | 1990 was calm.");
+}
+
+Test(sentence, companies_and_etc)
+{
+	cr_assert_str_eq(sentences("Apple Inc. said profit rose. Shares of Acme Corp. The deal closed."),
+			 "Apple Inc. said profit rose. | Shares of Acme Corp. | The deal closed.");
+	cr_assert_str_eq(sentences("Apples, pears etc. are sold. Bread etc. But not milk."),
+			 "Apples, pears etc. are sold. | Bread etc. | But not milk.");
+}
+
+Test(sentence, ellipses_and_marks)
+{
+	cr_assert_str_eq(sentences("He paused... Then he spoke. He paused\xE2\x80\xA6 and went on."),
+			 "He paused... | Then he spoke. | He paused\xE2\x80\xA6 and went on.");
+	cr_assert_str_eq(sentences("\"Why?\" he asked. Really?! Yes."),
+			 "\"Why?\" he asked. | Really?! | Yes.");
+}
+
+Test(sentence, closers_belong_to_the_sentence)
+{
+	cr_assert_str_eq(sentences("He said, \"We will win.\" Then he left."),
+			 "He said, \"We will win.\" | Then he left.");
+	cr_assert_str_eq(sentences("(This is an aside.) Next one. \xE2\x80\x9CQuoted.\xE2\x80\x9D Done."),
+			 "(This is an aside.) | Next one. | \xE2\x80\x9CQuoted.\xE2\x80\x9D | Done.");
+	cr_assert_str_eq(sentences("It ended. \"We won,\" he said."), "It ended. | \"We won,\" he said.");
+}
+
+Test(sentence, lowercase_continues)
+{
+	cr_assert_str_eq(sentences("the cat sat. the dog ran."), "the cat sat. the dog ran.");
+	cr_assert_str_eq(sentences("See example.com for more. Visit U.S.-led bases."),
+			 "See example.com for more. | Visit U.S.-led bases.");
+}
+
+Test(sentence, paragraphs)
+{
+	cr_assert_str_eq(sentences("A headline without a stop\n\nThe body begins here."),
+			 "A headline without a stop | The body begins here.");
+	cr_assert_str_eq(sentences("Reuters wraps lines\nin the middle of sentences. Then\nends."),
+			 "Reuters wraps lines\nin the middle of sentences. | Then\nends.");
+	cr_assert_str_eq(sentences("One\n \t\r\nTwo"), "One | Two");
+}
+
+Test(sentence, timeline17_spaced_text)
+{
+	cr_assert_str_eq(sentences("For this country 's censors , this week has been a busy time . \n"
+				   "The Communist Party is trying . \n"),
+			 "For this country 's censors , this week has been a busy time . | "
+			 "The Communist Party is trying .");
+	cr_assert_str_eq(sentences("1991 , 1992 etc. . \nIn China right now , it 's calm . "),
+			 "1991 , 1992 etc. . | In China right now , it 's calm .");
+	cr_assert_str_eq(sentences("-LRB- normally we 're checked just once . -RRB- \nOfficers told us"),
+			 "-LRB- normally we 're checked just once . -RRB- | Officers told us");
+	cr_assert_str_eq(sentences("he said `` we will win . '' the crowd cheered . iPhone sales rose ."),
+			 "he said `` we will win . '' | the crowd cheered . | iPhone sales rose .");
+	cr_assert_str_eq(sentences("what you 'll have seen ... In order to see"),
+			 "what you 'll have seen ... | In order to see");
+}
+
+Test(sentence, appends_to_existing_spans)
+{
+	struct span *sp = NULL;
+	size_t n = 0, cap = 0;
+	cr_assert_eq(sentence_split("Go. Be", 6, &sp, &n, &cap), 2);
+	cr_assert_eq(sentence_split("One. Two. Three.", 16, &sp, &n, &cap), 3);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(sp[2].start, 0);
+	cr_assert_eq(sp[4].end, 16);
+	cr_assert_eq(sp[1].start, 4);
+	cr_assert_eq(sp[1].end, 6);
+	free(sp);
+}
+
+Test(sentence, real_article_spans_are_sane)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/examples/seed-article.txt", shared_dir());
+	size_t len;
+	char *text = slurp(path, &len);
+	if (!text)
+		cr_skip_test("no %s", path);
+	struct buf clean;
+	buf_init(&clean, 0);
+	cr_assert(utf8_repair(text, len, &clean) >= 0);
+	struct span *sp = NULL;
+	size_t n = 0, cap = 0;
+	size_t got = sentence_split(clean.p, clean.n, &sp, &n, &cap);
+	cr_assert(got > 5);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert(sp[i].start < sp[i].end && sp[i].end <= clean.n);
+		cr_assert(i == 0 || sp[i - 1].end <= sp[i].start);
+		cr_assert(clean.p[sp[i].start] != ' ' && clean.p[sp[i].end - 1] != ' ');
+	}
+	/* "the U.S. and its allies" must not be cut */
+	for (size_t i = 0; i < n; i++) {
+		const char *s = clean.p + sp[i].start;
+		size_t k = sp[i].end - sp[i].start;
+		cr_assert(!(k >= 4 && memcmp(s + k - 4, "U.S.", 4) == 0 && strncmp(s + k + 1, "and", 3) == 0));
+	}
+	free(sp);
+	buf_release(&clean);
+	free(text);
+}
