@@ -27,7 +27,7 @@
  *    count against empty models, an unmatched reference day its model
  *    count against an empty peer;
  *  - align+ costs use "compute_rouge_approximation": raw str.split()
- *    tokens, match = sum over references of clipped counts, precision
+ *    tokens minus those found in string.punctuation, match = sum over references of clipped counts, precision
  *    denominator = #references * predicted tokens;
  *  - m:1 takes, for every row, the first column of minimal cost.
  */
@@ -253,6 +253,18 @@ static void idvec_push(struct idvec *a, uint32_t id)
 	a->v[a->n++] = id;
 }
 
+/* tilse drops a token when `token in string.punctuation` — a substring test
+ * on "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", so "." and "()" go, "''" stays. */
+static bool in_punctuation(const char *t, size_t n)
+{
+	static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+	size_t np = sizeof(punct) - 1;
+	for (size_t i = 0; n <= np && i + n <= np; i++)
+		if (memcmp(punct + i, t, n) == 0)
+			return true;
+	return false;
+}
+
 static void raw_split(struct rouge_vocab *voc, const char *s, size_t n, struct idvec *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -263,7 +275,7 @@ static void raw_split(struct rouge_vocab *voc, const char *s, size_t n, struct i
 		const unsigned char *st = p;
 		while (p < end && py_space(p, end) == 0)
 			p++;
-		if (p > st)
+		if (p > st && !in_punctuation((const char *)st, (size_t)(p - st)))
 			idvec_push(out, rouge_vocab_id(voc, (const char *)st, (size_t)(p - st)));
 	}
 }
