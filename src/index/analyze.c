@@ -1,0 +1,486 @@
+/*
+ * analyze.c — record -> stored document + index terms; see analyze.h.
+ *
+ * Term collection per document: every token's term is looked up in a small
+ * open-addressing table (cleared per document) that gives it a dense number;
+ * tokens are appended as (number, position); a counting sort by number then
+ * yields each unique term's ascending positions without per-term allocation.
+ */
+#include "index/analyze.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/readers.h"
+#include "text/sentence.h"
+#include "text/token.h"
+#include "text/utf8.h"
+#include "util/day.h"
+
+#define MAX_TITLE 1000
+#define MAX_FIELD 2000
+
+struct tok {
+	uint32_t term, pos;
+};
+
+struct analyzer {
+	struct tokenizer *tk;
+	struct buf title, url, source, extid, body, pbuf, rec, terms, misc;
+	struct nl_str *para;
+	size_t npara, paracap;
+	uint32_t *paraoff;         /* offsets into pbuf (stable across growth) */
+	size_t paraoffcap;
+	struct span *spans;
+	size_t nspans, spancap;
+	struct doc d;
+	size_t sentcap;
+	/* per-document term table */
+	uint32_t *slot;            /* hash -> term number + 1 */
+	size_t slotcap;
+	uint32_t *toff;            /* term number -> offset in terms buf */
+	uint8_t *tlen;
+	uint32_t *tft, *tfb, *start;
+	size_t tcap;
+	uint32_t nterms;
+	struct tok *toks;
+	size_t ntoks, tokcap;
+	uint32_t *pos;
+	size_t poscap;
+	const char **termp;
+	const uint32_t **posp;
+	size_t ptrcap;
+	uint32_t position;
+	bool in_title;
+};
+
+struct analyzer *analyzer_new(void)
+{
+	struct analyzer *a = xcalloc(1, sizeof *a);
+	a->tk = tokenizer_new(true);
+	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
+			     &a->pbuf, &a->rec, &a->terms, &a->misc };
+	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
+		buf_init(bs[i], 0);
+	a->slotcap = 4096;
+	a->slot = xcalloc(a->slotcap, sizeof *a->slot);
+	return a;
+}
+
+void analyzer_free(struct analyzer *a)
+{
+	if (!a)
+		return;
+	tokenizer_free(a->tk);
+	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
+			     &a->pbuf, &a->rec, &a->terms, &a->misc };
+	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
+		buf_release(bs[i]);
+	free(a->para);
+	free(a->paraoff);
+	free(a->spans);
+	free(a->d.sent);
+	free(a->slot);
+	free(a->toff);
+	free(a->tlen);
+	free(a->tft);
+	free(a->tfb);
+	free(a->start);
+	free(a->toks);
+	free(a->pos);
+	free(a->termp);
+	free(a->posp);
+	free(a);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Append trimmed [p, p+n) as a paragraph, joining its inner newlines with spaces. */
+static void add_para(struct analyzer *a, const char *p, size_t n)
+{
+	while (n && (is_space(*p) || *p == '\n')) { p++; n--; }
+	while (n && (is_space(p[n - 1]) || p[n - 1] == '\n')) n--;
+	if (!n)
+		return;
+	a->paraoff = xgrow(a->paraoff, &a->paraoffcap, (a->npara + 1) * 2, sizeof *a->paraoff);
+	uint32_t off = (uint32_t)a->pbuf.n;
+	bool had_nl = memchr(p, '\n', n) != NULL;
+	if (!had_nl) {
+		buf_put(&a->pbuf, p, n);
+	} else {
+		/* hard-wrapped lines: one space where a line break and indentation were */
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == '\n') {
+				while (a->pbuf.n > off && is_space(a->pbuf.p[a->pbuf.n - 1]))
+					a->pbuf.n--;
+				buf_putc(&a->pbuf, ' ');
+				while (i + 1 < n && is_space(p[i + 1]))
+					i++;
+			} else {
+				buf_putc(&a->pbuf, p[i]);
+			}
+		}
+	}
+	a->paraoff[a->npara * 2] = off;
+	a->paraoff[a->npara * 2 + 1] = (uint32_t)(a->pbuf.n - off);
+	a->npara++;
+}
+
+static void find_paragraphs(struct analyzer *a, const char *t, size_t n, bool lines)
+{
+	a->npara = 0;
+	buf_clear(&a->pbuf);
+	if (lines) {
+		const char *p = t, *e = t + n;
+		while (p < e) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+			const char *le = nl ? nl : e;
+			add_para(a, p, (size_t)(le - p));
+			p = nl ? nl + 1 : e;
+		}
+		return;
+	}
+	/* look at the layout: blank lines? indented lines? */
+	bool blank = false;
+	size_t indented = 0, nlines = 0;
+	const char *p = t, *e = t + n;
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *le = nl ? nl : e;
+		const char *q = p;
+		while (q < le && is_space(*q))
+			q++;
+		if (q == le) {
+			if (nl && nlines > 0)
+				blank = true;
+		} else {
+			nlines++;
+			if (q > p && p > t)
+				indented++;
+		}
+		p = nl ? nl + 1 : e;
+	}
+	p = t;
+	const char *pstart = t;
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *le = nl ? nl : e;
+		const char *q = p;
+		while (q < le && is_space(*q))
+			q++;
+		bool is_blank = q == le;
+		bool starts = false;
+		if (blank)
+			starts = is_blank;
+		else if (indented >= 2)
+			starts = q > p;
+		else
+			starts = true;
+		if (blank && starts) {
+			add_para(a, pstart, (size_t)(p - pstart));
+			pstart = nl ? nl + 1 : e;
+		} else if (!blank && starts && p > pstart) {
+			add_para(a, pstart, (size_t)(p - pstart));
+			pstart = p;
+		}
+		p = nl ? nl + 1 : e;
+	}
+	add_para(a, pstart, (size_t)(e - pstart));
+}
+
+size_t analyze_paragraphs(const char *text, size_t len, bool lines, struct nl_str **out,
+			  size_t *n, size_t *cap, struct buf *joined)
+{
+	struct analyzer a;
+	memset(&a, 0, sizeof a);
+	a.pbuf = *joined;
+	find_paragraphs(&a, text, len, lines);
+	*joined = a.pbuf;
+	*out = xgrow(*out, cap, *n + a.npara + 1, sizeof **out);
+	for (size_t i = 0; i < a.npara; i++)
+		(*out)[(*n)++] = nl_str_make(joined->p + a.paraoff[i * 2], a.paraoff[i * 2 + 1]);
+	free(a.paraoff);
+	return a.npara;
+}
+
+/* --------------------------------------------------------------- terms --- */
+
+static void terms_reset(struct analyzer *a)
+{
+	memset(a->slot, 0, a->slotcap * sizeof *a->slot);
+	a->nterms = 0;
+	a->ntoks = 0;
+	buf_clear(&a->terms);
+	a->position = 0;
+}
+
+static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uint32_t end)
+{
+	struct analyzer *a = ctx;
+	(void)start;
+	(void)end;
+	if (len == 0 || len > 255)
+		return 0;
+	uint64_t h = nl_hash64(term, len);
+	size_t mask = a->slotcap - 1, i = h & mask;
+	uint32_t id;
+	for (;;) {
+		uint32_t s = a->slot[i];
+		if (!s) {
+			id = a->nterms++;
+			a->slot[i] = id + 1;
+			a->tcap = a->tcap; /* grown below */
+			if (a->nterms > a->tcap) {
+				size_t c = a->tcap ? a->tcap * 2 : 1024;
+				a->toff = xrealloc(a->toff, c * sizeof *a->toff);
+				a->tlen = xrealloc(a->tlen, c);
+				a->tft = xrealloc(a->tft, c * sizeof *a->tft);
+				a->tfb = xrealloc(a->tfb, c * sizeof *a->tfb);
+				a->start = xrealloc(a->start, (c + 1) * sizeof *a->start);
+				a->tcap = c;
+			}
+			a->toff[id] = (uint32_t)a->terms.n;
+			a->tlen[id] = (uint8_t)len;
+			a->tft[id] = a->tfb[id] = 0;
+			buf_put(&a->terms, term, len);
+			if (a->nterms * 2 > a->slotcap) {
+				size_t nc = a->slotcap * 2;
+				uint32_t *ns = xcalloc(nc, sizeof *ns);
+				for (uint32_t t = 0; t < a->nterms; t++) {
+					uint64_t hh = nl_hash64(a->terms.p + a->toff[t], a->tlen[t]);
+					size_t j = hh & (nc - 1);
+					while (ns[j])
+						j = (j + 1) & (nc - 1);
+					ns[j] = t + 1;
+				}
+				free(a->slot);
+				a->slot = ns;
+				a->slotcap = nc;
+			}
+			break;
+		}
+		id = s - 1;
+		if (a->tlen[id] == len && !memcmp(a->terms.p + a->toff[id], term, len))
+			break;
+		i = (i + 1) & mask;
+	}
+	if (a->in_title)
+		a->tft[id]++;
+	else
+		a->tfb[id]++;
+	a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + 1, sizeof *a->toks);
+	a->toks[a->ntoks++] = (struct tok){ id, a->position++ };
+	return 0;
+}
+
+/* Group token positions by term (counting sort) and fill the seg_wdoc arrays. */
+static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
+{
+	uint32_t n = a->nterms;
+	if (a->ptrcap < n + 1) {
+		a->ptrcap = n + 1;
+		a->termp = xrealloc(a->termp, a->ptrcap * sizeof *a->termp);
+		a->posp = xrealloc(a->posp, a->ptrcap * sizeof *a->posp);
+	}
+	uint32_t acc = 0;
+	for (uint32_t t = 0; t < n; t++) {
+		a->start[t] = acc;
+		acc += a->tft[t] + a->tfb[t];
+	}
+	a->pos = xgrow(a->pos, &a->poscap, acc + 1, sizeof *a->pos);
+	/* tokens are in position order, so each term's positions come out ascending */
+	for (size_t i = 0; i < a->ntoks; i++)
+		a->pos[a->start[a->toks[i].term]++] = a->toks[i].pos;
+	for (uint32_t t = 0; t < n; t++) {
+		uint32_t cnt = a->tft[t] + a->tfb[t];
+		a->posp[t] = a->pos + a->start[t] - cnt;
+		a->termp[t] = a->terms.p + a->toff[t];
+	}
+	w->nterms = n;
+	w->terms = a->termp;
+	w->term_lens = a->tlen;
+	w->tft = a->tft;
+	w->tfb = a->tfb;
+	w->pos = a->posp;
+}
+
+/* ------------------------------------------------------------- analysis --- */
+
+static long repair(struct buf *out, struct nl_str s, size_t cap)
+{
+	buf_clear(out);
+	if (s.n > cap) {
+		/* cut at a code point boundary */
+		size_t n = cap;
+		while (n > 0 && ((unsigned char)s.p[n] & 0xc0) == 0x80)
+			n--;
+		s.n = n;
+	}
+	if (utf8_valid(s.p, s.n)) {
+		buf_put(out, s.p, s.n);
+		/* controls are still replaced by the repair pass; valid text rarely has them */
+		for (size_t i = 0; i < out->n; i++) {
+			unsigned char c = (unsigned char)out->p[i];
+			if (c < 0x20 && c != '\n' && c != '\t')
+				out->p[i] = ' ';
+		}
+		return 0;
+	}
+	return utf8_repair(s.p, s.n, out);
+}
+
+/* Collapse runs of white space (titles are shown on one line). */
+static void squeeze(struct buf *b)
+{
+	size_t w = 0;
+	bool sp = true;
+	for (size_t i = 0; i < b->n; i++) {
+		char c = b->p[i];
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			if (!sp)
+				b->p[w++] = ' ';
+			sp = true;
+		} else {
+			b->p[w++] = c;
+			sp = false;
+		}
+	}
+	while (w && b->p[w - 1] == ' ')
+		w--;
+	b->n = w;
+	if (b->p)
+		b->p[w] = 0;
+}
+
+static bool has_word(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0xc0)
+			return true;
+	}
+	return false;
+}
+
+int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *r,
+		   struct seg_wdoc *out)
+{
+	memset(out, 0, sizeof *out);
+	if (r->body.n == 0 || !has_word(r->body.p, r->body.n)) {
+		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
+		return NL_EEMPTY;
+	}
+	if (text_looks_binary(r->body.p, r->body.n)) {
+		ingest_report(ig, SKIP_BINARY, r->file, r->line, "binary data, not an article; skipped");
+		return NL_EINVAL;
+	}
+	long bad = 0;
+	bad += repair(&a->body, r->body, ig->max_record);
+	bad += repair(&a->title, r->title, MAX_TITLE);
+	bad += repair(&a->url, r->url, MAX_FIELD);
+	bad += repair(&a->source, r->source, 200);
+	bad += repair(&a->extid, r->id, 200);
+	if (bad > 0)
+		ingest_report(ig, WARN_BADUTF8, r->file, r->line,
+			      "%ld invalid UTF-8 sequence%s repaired", bad, bad == 1 ? "" : "s");
+	squeeze(&a->title);
+	squeeze(&a->url);
+	squeeze(&a->source);
+
+	find_paragraphs(a, a->body.p, a->body.n, r->body_lines);
+	if (a->npara == 0) {
+		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
+		return NL_EEMPTY;
+	}
+	a->para = xgrow(a->para, &a->paracap, a->npara + 1, sizeof *a->para);
+	for (size_t i = 0; i < a->npara; i++)
+		a->para[i] = nl_str_make(a->pbuf.p + a->paraoff[i * 2], a->paraoff[i * 2 + 1]);
+
+	/* sentences */
+	struct doc *d = &a->d;
+	d->nsent = 0;
+	for (size_t i = 0; i < a->npara; i++) {
+		a->nspans = 0;
+		sentence_split(a->para[i].p, a->para[i].n, &a->spans, &a->nspans, &a->spancap);
+		d->sent = xgrow(d->sent, &a->sentcap, d->nsent + a->nspans + 1, sizeof *d->sent);
+		for (size_t k = 0; k < a->nspans; k++)
+			d->sent[d->nsent++] = (struct doc_sent){ (uint32_t)i, a->spans[k].start,
+								 a->spans[k].end - a->spans[k].start };
+	}
+
+	/* defaults */
+	if (a->title.n == 0) {
+		struct nl_str first = a->para[0];
+		if (d->nsent > 0)
+			first.n = NL_MIN(first.n, (size_t)d->sent[0].start + d->sent[0].len);
+		size_t n = NL_MIN(first.n, (size_t)120);
+		while (n < first.n && n > 40 && first.p[n] != ' ')
+			n--;
+		while (n > 0 && n < first.n && ((unsigned char)first.p[n] & 0xc0) == 0x80)
+			n--;
+		buf_put(&a->title, first.p, n);
+		squeeze(&a->title);
+		ingest_report(ig, WARN_NOTITLE, r->file, r->line,
+			      "no title; using the opening words");
+	}
+	if (a->url.n == 0) {
+		if (r->line)
+			buf_printf(&a->url, "file:%s#L%llu", r->file, (unsigned long long)r->line);
+		else
+			buf_printf(&a->url, "file:%s", r->file);
+		ingest_report(ig, WARN_NOURL, r->file, r->line, "no URL; using %s", a->url.p);
+	}
+	if (a->source.n == 0) {
+		struct nl_str h = ingest_url_host(nl_str_make(a->url.p, a->url.n));
+		if (h.n)
+			buf_put(&a->source, h.p, h.n);
+		else
+			buf_puts(&a->source, "unknown");
+	}
+	for (size_t i = 0; i < a->source.n; i++)
+		if (a->source.p[i] >= 'A' && a->source.p[i] <= 'Z')
+			a->source.p[i] = (char)(a->source.p[i] + 32);
+
+	/* content key: URL and paragraphs */
+	buf_clear(&a->misc);
+	buf_put(&a->misc, a->url.p, a->url.n);
+	buf_putc(&a->misc, 0);
+	uint64_t key = nl_hash64_seed(a->misc.p, a->misc.n, 0);
+	key ^= nl_hash64_seed(a->pbuf.p, a->pbuf.n, key);
+
+	/* terms */
+	terms_reset(a);
+	a->in_title = true;
+	tokenize(a->tk, a->title.p, a->title.n, on_token, a);
+	uint32_t title_len = a->position;
+	a->position++; /* a gap: no phrase spans the title/body edge */
+	a->in_title = false;
+	for (size_t i = 0; i < a->npara; i++)
+		tokenize(a->tk, a->para[i].p, a->para[i].n, on_token, a);
+	uint32_t body_len = a->position - title_len - 1;
+	terms_finish(a, out);
+
+	/* the stored record */
+	d->title = nl_str_make(a->title.p, a->title.n);
+	d->url = nl_str_make(a->url.p, a->url.n);
+	d->source = nl_str_make(a->source.p, a->source.n);
+	d->extid = nl_str_make(a->extid.p ? a->extid.p : "", a->extid.n);
+	d->npara = (uint32_t)a->npara;
+	d->para = a->para;
+	d->nment = 0;
+	buf_clear(&a->rec);
+	doc_encode(&a->rec, d);
+
+	out->key = key;
+	out->day = r->day;
+	out->record = nl_str_make(a->rec.p, a->rec.n);
+	out->source = d->source;
+	out->title_len = title_len;
+	out->body_len = body_len;
+	ig->st.bytes += a->title.n + a->body.n;
+	return NL_OK;
+}

@@ -1,0 +1,568 @@
+/*
+ * archive.c — open, add to, commit, merge and check an archive directory.
+ *
+ * MANIFEST (text, one item per line, "\n" line ends):
+ *   newsline-manifest 1
+ *   generation G            incremented by every commit
+ *   next N                  number of the next segment file
+ *   segment NAME DOCS BYTES one line per segment, in document-id order
+ *   end HHHHHHHHHHHHHHHH    XXH3-64 (hex) of every byte before this line
+ * A manifest whose checksum, syntax or segment files (size, document count)
+ * disagree is reported as corruption, never guessed at.
+ *
+ * Merge policy (log-structured): after a commit leaves more than
+ * MAX_SEGMENTS segments, the trailing run of segments is merged, extending
+ * the run leftwards while the segment before it is no more than four times
+ * the run's size. Large old segments are thus rewritten rarely and the count
+ * stays logarithmic in the archive size.
+ */
+#include "index/archive.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/day.h"
+
+#define MAX_SEGMENTS 8
+#define MANIFEST_MAX (4u << 20)
+
+static char *path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NL_EIO;
+	int r = fsync(fd);
+	close(fd);
+	return r == 0 ? NL_OK : NL_EIO;
+}
+
+static const char *seg_name(const struct segment *s)
+{
+	const char *b = strrchr(s->path, '/');
+	return b ? b + 1 : s->path;
+}
+
+/* ------------------------------------------------------------- key set --- */
+
+static void keys_insert(struct archive *a, uint64_t k)
+{
+	if (k == 0)
+		k = 1;
+	if ((a->nkeys + 1) * 2 > a->keycap) {
+		size_t nc = a->keycap ? a->keycap * 2 : 1024;
+		uint64_t *nk = xcalloc(nc, sizeof *nk);
+		for (size_t i = 0; i < a->keycap; i++) {
+			if (!a->keys[i])
+				continue;
+			size_t j = a->keys[i] & (nc - 1);
+			while (nk[j])
+				j = (j + 1) & (nc - 1);
+			nk[j] = a->keys[i];
+		}
+		free(a->keys);
+		a->keys = nk;
+		a->keycap = nc;
+	}
+	size_t j = k & (a->keycap - 1);
+	while (a->keys[j]) {
+		if (a->keys[j] == k)
+			return;
+		j = (j + 1) & (a->keycap - 1);
+	}
+	a->keys[j] = k;
+	a->nkeys++;
+}
+
+static bool keys_has(const struct archive *a, uint64_t k)
+{
+	if (k == 0)
+		k = 1;
+	if (!a->keycap)
+		return false;
+	size_t j = k & (a->keycap - 1);
+	while (a->keys[j]) {
+		if (a->keys[j] == k)
+			return true;
+		j = (j + 1) & (a->keycap - 1);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ manifest --- */
+
+static void rebase(struct archive *a)
+{
+	a->base = xrealloc(a->base, (a->nsegs + 1) * sizeof *a->base);
+	a->base[0] = 0;
+	for (uint32_t i = 0; i < a->nsegs; i++)
+		a->base[i + 1] = a->base[i] + a->segs[i]->ndocs;
+	a->ndocs = a->base[a->nsegs];
+}
+
+static void push_seg(struct archive *a, struct segment *s)
+{
+	a->segs = xrealloc(a->segs, (a->nsegs + 1) * sizeof *a->segs);
+	a->segs[a->nsegs++] = s;
+	rebase(a);
+}
+
+static int read_manifest(struct archive *a, char *err, size_t errcap)
+{
+	char *mpath = path_join(a->dir, "MANIFEST");
+	FILE *f = fopen(mpath, "rb");
+	if (!f) {
+		int e = errno;
+		free(mpath);
+		if (e == ENOENT)
+			return NL_OK; /* empty archive */
+		snprintf(err, errcap, "%s/MANIFEST: cannot open: %s", a->dir, strerror(e));
+		return NL_EIO;
+	}
+	char *text = xmalloc(MANIFEST_MAX + 1);
+	size_t n = fread(text, 1, MANIFEST_MAX + 1, f);
+	fclose(f);
+	free(mpath);
+	int rc = NL_OK;
+	text[NL_MIN(n, (size_t)MANIFEST_MAX)] = 0;
+	char *end = n > 0 ? strstr(text, "\nend ") : NULL;
+	if (n > MANIFEST_MAX || !end || strncmp(text, "newsline-manifest 1\n", 20) != 0) {
+		rc = NL_ECORRUPT;
+		snprintf(err, errcap, "%s/MANIFEST: corrupt manifest: bad header or no end line",
+			 a->dir);
+		goto out;
+	}
+	uint64_t want = nl_hash64(text, (size_t)(end + 1 - text));
+	unsigned long long got;
+	if (sscanf(end + 5, "%16llx", &got) != 1 || got != want) {
+		rc = NL_ECORRUPT;
+		snprintf(err, errcap, "%s/MANIFEST: corrupt manifest: checksum mismatch", a->dir);
+		goto out;
+	}
+	*end = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long g, docs, bytes;
+		char name[64];
+		if (!strncmp(line, "newsline-manifest", 17))
+			continue;
+		if (sscanf(line, "generation %llu", &g) == 1) {
+			a->generation = g;
+		} else if (sscanf(line, "next %llu", &g) == 1) {
+			a->next_seg = g;
+		} else if (sscanf(line, "segment %63s %llu %llu", name, &docs, &bytes) == 3) {
+			if (strncmp(name, "seg-", 4) != 0 || strchr(name, '/')) {
+				rc = NL_ECORRUPT;
+				snprintf(err, errcap, "%s/MANIFEST: corrupt manifest: bad segment name",
+					 a->dir);
+				goto out;
+			}
+			char *sp = path_join(a->dir, name);
+			char serr[400];
+			struct segment *s = seg_open(sp, &rc, serr, sizeof serr);
+			free(sp);
+			if (!s) {
+				snprintf(err, errcap, "%s", serr);
+				goto out;
+			}
+			if (s->ndocs != docs || s->size != bytes) {
+				snprintf(err, errcap,
+					 "%s: corrupt segment: manifest says %llu documents and %llu "
+					 "bytes, file has %u and %zu",
+					 s->path, docs, bytes, s->ndocs, s->size);
+				seg_close(s);
+				rc = NL_ECORRUPT;
+				goto out;
+			}
+			push_seg(a, s);
+		} else {
+			rc = NL_ECORRUPT;
+			snprintf(err, errcap, "%s/MANIFEST: corrupt manifest: unknown line '%.40s'",
+				 a->dir, line);
+			goto out;
+		}
+	}
+out:
+	free(text);
+	return rc;
+}
+
+static int write_manifest(struct archive *a)
+{
+	struct buf m;
+	buf_init(&m, 0);
+	buf_printf(&m, "newsline-manifest 1\ngeneration %" PRIu64 "\nnext %" PRIu64 "\n",
+		   a->generation + 1, a->next_seg);
+	for (uint32_t i = 0; i < a->nsegs; i++)
+		buf_printf(&m, "segment %s %u %zu\n", seg_name(a->segs[i]), a->segs[i]->ndocs,
+			   a->segs[i]->size);
+	buf_printf(&m, "end %016" PRIx64 "\n", nl_hash64(m.p, m.n));
+	char *tmp = path_join(a->dir, "MANIFEST.tmp"), *fin = path_join(a->dir, "MANIFEST");
+	int rc = NL_OK;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, m.p, m.n) != (ssize_t)m.n || fsync(fd) != 0) {
+		snprintf(a->err, sizeof a->err, "%s: cannot write: %s", tmp, strerror(errno));
+		rc = NL_EIO;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc == NL_OK && rename(tmp, fin) != 0) {
+		snprintf(a->err, sizeof a->err, "%s: cannot rename: %s", fin, strerror(errno));
+		rc = NL_EIO;
+	}
+	if (rc == NL_OK && fsync_dir(a->dir) != NL_OK) {
+		snprintf(a->err, sizeof a->err, "%s: cannot sync directory", a->dir);
+		rc = NL_EIO;
+	}
+	if (rc == NL_OK)
+		a->generation++;
+	free(tmp);
+	free(fin);
+	buf_release(&m);
+	return rc;
+}
+
+/* Remove files no manifest names (leftovers of a crash). Writer only. */
+static void remove_garbage(struct archive *a)
+{
+	DIR *d = opendir(a->dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		bool tmp = strlen(n) > 4 && !strcmp(n + strlen(n) - 4, ".tmp");
+		bool seg = !strncmp(n, "seg-", 4);
+		if (!tmp && !seg)
+			continue;
+		bool named = false;
+		for (uint32_t i = 0; seg && !tmp && i < a->nsegs; i++)
+			if (!strcmp(seg_name(a->segs[i]), n))
+				named = true;
+		if (!named) {
+			char *p = path_join(a->dir, n);
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+int archive_open(const char *dir, int mode, struct archive **out, char *err, size_t errcap)
+{
+	struct archive *a = xcalloc(1, sizeof *a);
+	a->dir = xstrdup(dir);
+	a->lockfd = -1;
+	a->base = xcalloc(1, sizeof *a->base);
+	a->next_seg = 1;
+	int rc = NL_OK;
+	if (mode & ARCHIVE_WRITE) {
+		a->writable = true;
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			snprintf(err, errcap, "%s: cannot create archive directory: %s", dir,
+				 strerror(errno));
+			rc = NL_EIO;
+			goto fail;
+		}
+		char *lp = path_join(dir, "LOCK");
+		a->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		free(lp);
+		if (a->lockfd < 0) {
+			snprintf(err, errcap, "%s: cannot open lock file: %s", dir, strerror(errno));
+			rc = NL_EIO;
+			goto fail;
+		}
+		if (flock(a->lockfd, LOCK_EX | LOCK_NB) != 0) {
+			snprintf(err, errcap, "%s: another newsline process is writing this archive",
+				 dir);
+			rc = NL_ELOCKED;
+			goto fail;
+		}
+	}
+	/* A reader can race a writer's merge that deletes segments: retry. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		rc = read_manifest(a, err, errcap);
+		if (rc != NL_ENOTFOUND || a->writable)
+			break;
+		for (uint32_t i = 0; i < a->nsegs; i++)
+			seg_close(a->segs[i]);
+		a->nsegs = 0;
+		rebase(a);
+	}
+	if (rc)
+		goto fail;
+	if (a->writable) {
+		remove_garbage(a);
+		for (uint32_t i = 0; i < a->nsegs; i++)
+			for (uint32_t d = 0; d < a->segs[i]->ndocs; d++) {
+				struct seg_docinfo di;
+				seg_docinfo(a->segs[i], d, &di);
+				keys_insert(a, di.key);
+			}
+		const char *mb = getenv("NEWSLINE_MEM_MB");
+		a->mem_budget = (mb && atol(mb) > 0 ? (size_t)atol(mb) : 384) << 20;
+	}
+	*out = a;
+	return NL_OK;
+fail:
+	archive_close(a);
+	*out = NULL;
+	return rc;
+}
+
+void archive_close(struct archive *a)
+{
+	if (!a)
+		return;
+	if (a->w) {
+		seg_writer_abort(a->w);
+		a->w = NULL;
+	}
+	for (uint32_t i = 0; i < a->nsegs; i++)
+		seg_close(a->segs[i]);
+	free(a->segs);
+	free(a->base);
+	free(a->keys);
+	free(a->wpath);
+	analyzer_free(a->an);
+	doc_release(&a->scratch);
+	if (a->lockfd >= 0)
+		close(a->lockfd);
+	free(a->dir);
+	free(a);
+}
+
+/* --------------------------------------------------------------- writer --- */
+
+static int finish_segment(struct archive *a)
+{
+	if (!a->w)
+		return NL_OK;
+	if (seg_writer_ndocs(a->w) == 0) {
+		seg_writer_abort(a->w);
+		a->w = NULL;
+		return NL_OK;
+	}
+	uint64_t size;
+	int rc = seg_writer_finish(a->w, &size, a->err, sizeof a->err);
+	a->w = NULL;
+	if (rc)
+		return rc;
+	struct segment *s = seg_open(a->wpath, &rc, a->err, sizeof a->err);
+	if (!s)
+		return rc;
+	push_seg(a, s);
+	return NL_OK;
+}
+
+static char *new_seg_path(struct archive *a)
+{
+	char name[64];
+	snprintf(name, sizeof name, "seg-%08" PRIu64 ".nls", a->next_seg++);
+	return path_join(a->dir, name);
+}
+
+int archive_add(void *arg, struct ingest *ig, const struct rec *r)
+{
+	struct archive *a = arg;
+	if (!a->an)
+		a->an = analyzer_new();
+	struct seg_wdoc w;
+	int rc = analyze_record(a->an, ig, r, &w);
+	if (rc != NL_OK)
+		return 0; /* skipped and counted */
+	if (keys_has(a, w.key)) {
+		a->present++;
+		return 0;
+	}
+	if (!a->w) {
+		free(a->wpath);
+		a->wpath = new_seg_path(a);
+		a->w = seg_writer_new(a->wpath, &rc, a->err, sizeof a->err);
+		if (!a->w)
+			return rc;
+	}
+	rc = seg_writer_add(a->w, &w);
+	if (rc) {
+		snprintf(a->err, sizeof a->err, "%s: cannot write segment", a->wpath);
+		return rc;
+	}
+	keys_insert(a, w.key);
+	a->added++;
+	if (seg_writer_memory(a->w) > a->mem_budget)
+		return finish_segment(a);
+	return 0;
+}
+
+int archive_commit(struct archive *a)
+{
+	int rc = finish_segment(a);
+	if (rc)
+		return rc;
+	rc = write_manifest(a);
+	if (rc)
+		return rc;
+	if (a->nsegs > MAX_SEGMENTS)
+		rc = archive_merge(a);
+	return rc;
+}
+
+int archive_merge(struct archive *a)
+{
+	if (a->nsegs < 2)
+		return NL_OK;
+	uint32_t i = a->nsegs - 1;
+	uint64_t run = a->segs[i]->size;
+	while (i > 0 && a->segs[i - 1]->size <= 4 * run) {
+		i--;
+		run += a->segs[i]->size;
+	}
+	if (a->nsegs - i < 2)
+		i = a->nsegs - 2;
+	char *path = new_seg_path(a);
+	uint64_t size;
+	int rc = seg_merge(a->segs + i, a->nsegs - i, path, &size, a->err, sizeof a->err);
+	if (rc) {
+		free(path);
+		return rc;
+	}
+	struct segment *s = seg_open(path, &rc, a->err, sizeof a->err);
+	free(path);
+	if (!s)
+		return rc;
+	uint32_t old_n = a->nsegs;
+	struct segment **old = xmalloc(old_n * sizeof *old);
+	memcpy(old, a->segs, old_n * sizeof *old);
+	a->nsegs = i;
+	push_seg(a, s);
+	rc = write_manifest(a);
+	if (rc) {
+		/* keep the old view; the merged file is garbage for the next writer */
+		seg_close(a->segs[a->nsegs - 1]);
+		memcpy(a->segs, old, old_n * sizeof *old);
+		a->segs = xrealloc(a->segs, old_n * sizeof *a->segs);
+		memcpy(a->segs, old, old_n * sizeof *old);
+		a->nsegs = old_n;
+		rebase(a);
+		free(old);
+		return rc;
+	}
+	for (uint32_t k = i; k < old_n; k++) {
+		unlink(old[k]->path);
+		seg_close(old[k]);
+	}
+	free(old);
+	return NL_OK;
+}
+
+/* --------------------------------------------------------------- reader --- */
+
+uint32_t archive_seg_of(const struct archive *a, uint32_t id, uint32_t *local)
+{
+	uint32_t lo = 0, hi = a->nsegs;
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+		if (a->base[mid] <= id)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*local = id - a->base[lo];
+	return lo;
+}
+
+void archive_docinfo(const struct archive *a, uint32_t id, struct seg_docinfo *di)
+{
+	uint32_t local, s = archive_seg_of(a, id, &local);
+	seg_docinfo(a->segs[s], local, di);
+}
+
+struct nl_str archive_source(const struct archive *a, uint32_t id)
+{
+	uint32_t local, s = archive_seg_of(a, id, &local);
+	struct seg_docinfo di;
+	seg_docinfo(a->segs[s], local, &di);
+	if (di.source >= a->segs[s]->nsources)
+		return NL_STR("unknown");
+	return a->segs[s]->sources[di.source];
+}
+
+int archive_doc(struct archive *a, uint32_t id, struct doc *d)
+{
+	if (id >= a->ndocs)
+		return NL_ENOTFOUND;
+	uint32_t local, s = archive_seg_of(a, id, &local);
+	struct nl_str rec;
+	int rc = seg_record(a->segs[s], local, &rec);
+	if (rc) {
+		snprintf(a->err, sizeof a->err, "%s", a->segs[s]->err);
+		return rc;
+	}
+	rc = doc_decode(d, rec);
+	if (rc) {
+		snprintf(a->err, sizeof a->err, "%s: corrupt segment: record of document %u is malformed",
+			 a->segs[s]->path, id + 1);
+		return rc;
+	}
+	struct seg_docinfo di;
+	seg_docinfo(a->segs[s], local, &di);
+	d->id = id;
+	d->day = di.day;
+	d->key = di.key;
+	return NL_OK;
+}
+
+int archive_find_url(struct archive *a, struct nl_str url, uint32_t *id)
+{
+	for (uint32_t i = 0; i < a->ndocs; i++) {
+		int rc = archive_doc(a, i, &a->scratch);
+		if (rc)
+			return rc;
+		if (nl_str_eq(a->scratch.url, url)) {
+			*id = i;
+			return NL_OK;
+		}
+	}
+	return NL_ENOTFOUND;
+}
+
+int archive_check(struct archive *a, char *err, size_t errcap)
+{
+	for (uint32_t i = 0; i < a->nsegs; i++) {
+		int rc = seg_verify(a->segs[i], err, errcap);
+		if (rc)
+			return rc;
+		struct doc d;
+		memset(&d, 0, sizeof d);
+		for (uint32_t k = 0; k < a->segs[i]->ndocs; k++) {
+			struct nl_str rec;
+			rc = seg_record(a->segs[i], k, &rec);
+			if (rc == NL_OK && doc_decode(&d, rec) != NL_OK)
+				rc = NL_ECORRUPT;
+			if (rc) {
+				snprintf(err, errcap,
+					 "%s: corrupt segment: record %u does not decode",
+					 a->segs[i]->path, k);
+				doc_release(&d);
+				return rc;
+			}
+		}
+		doc_release(&d);
+	}
+	return NL_OK;
+}

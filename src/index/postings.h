@@ -1,0 +1,106 @@
+/*
+ * postings.h — encoding of one term's posting list, and cursors over it.
+ *
+ * A posting is (doc, tf_title, tf_body, positions). Token positions number
+ * the title's words 0..T-1 and the body's words from T+1 on, so one position
+ * list serves phrase queries on either field and a phrase never spans the
+ * title/body edge.
+ *
+ * Byte layout of a posting list (all integers LEB128 varints):
+ *
+ *   docs part:
+ *     nblocks
+ *     if nblocks > 1, a skip table, one entry per block of 128 postings:
+ *       last_doc   (first entry: the value; then the gap from the previous)
+ *       doc_bytes  (size of that block's doc data)
+ *       pos_bytes  (size of that block's position data)
+ *       max_tft, max_tfb, min_len   (block maxima of tf_title and tf_body and
+ *                                   the block's shortest document, in tokens:
+ *                                   an upper bound of any block's BM25 for
+ *                                   block-max pruning)
+ *     block doc data, for each posting:
+ *       doc gap     (from the previous posting; the first posting of the list
+ *                   stores doc + 1 - 1 = doc itself)
+ *       tfw         (tf_body << 1 | (tf_title > 0))
+ *       [tf_title]  (only when the low bit of tfw is set)
+ *   positions part: for each posting in order, tf_title + tf_body positions,
+ *     first as is, the rest as gaps.
+ *
+ * Decoding is bounds checked: a cursor that runs past its bytes or finds an
+ * impossible value sets its corrupt flag and ends, never reading out of range.
+ */
+#ifndef NL_POSTINGS_H
+#define NL_POSTINGS_H
+
+#include "util/buf.h"
+
+#define POST_BLOCK 128
+
+struct post_stats {
+	uint32_t df;
+	uint32_t max_tft, max_tfb, min_len;
+};
+
+/* Builds one posting list; postings must come in increasing doc order. */
+struct post_enc {
+	struct buf docs;    /* current list's block doc data */
+	struct buf pos;     /* current list's positions */
+	struct buf skip;    /* skip entries */
+	struct buf blockdocs, blockpos;
+	uint32_t nblocks, inblock, last_doc, prev_block_last;
+	bool any;
+	uint32_t b_max_tft, b_max_tfb, b_min_len;
+	struct post_stats st;
+};
+
+void post_enc_init(struct post_enc *e);
+void post_enc_release(struct post_enc *e);
+void post_enc_begin(struct post_enc *e);
+void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
+		  const uint32_t *pos, uint32_t npos);
+/* Finish the list: append its docs part and positions part to out; report
+ * their sizes and the list's statistics. */
+void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,
+		  struct post_stats *st);
+
+struct post_skip {
+	uint32_t last_doc;
+	uint64_t doc_off, pos_off; /* offsets of the block within the docs data / positions part */
+	uint32_t max_tft, max_tfb, min_len;
+};
+
+/* Cursor over one posting list. */
+struct post_cur {
+	const unsigned char *docs, *docs_end; /* doc data (after the skip table) */
+	const unsigned char *pos_base, *pos_end;
+	const unsigned char *p;               /* next posting in doc data */
+	const unsigned char *pp;              /* next position list */
+	uint32_t nblocks, block;              /* current block index */
+	struct post_skip *skips;              /* nblocks entries (owned) */
+	uint32_t left_in_block;
+	uint32_t doc, tft, tfb;               /* current posting */
+	bool have_pos;                        /* positions of current posting not yet skipped */
+	bool done, corrupt;
+	uint32_t df;
+	const unsigned char *cur_pos;         /* positions of current posting */
+	bool pos_ready;
+};
+
+/* Open a cursor on the docs part [d, d+dn) and positions part [p, p+pn) of a
+ * list with df postings. The cursor starts before the first posting. */
+void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const unsigned char *p,
+		   size_t pn, uint32_t df);
+void post_cur_close(struct post_cur *c);
+/* Move to the next posting; false at the end (or on corruption: see c->corrupt). */
+bool post_cur_next(struct post_cur *c);
+/* Move to the first posting with doc >= target (never backwards). */
+bool post_cur_seek(struct post_cur *c, uint32_t target);
+/* Upper bound of tf in the block holding the first doc >= target, without
+ * decoding it: fills *s with that block's skip entry, or returns false when the
+ * list has no skip table (one block; use the list statistics). */
+bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *s);
+/* Positions of the current posting (tft + tfb of them), decoded into *out
+ * (grown with xgrow). Returns the count. */
+uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap);
+
+#endif

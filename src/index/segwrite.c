@@ -1,0 +1,775 @@
+/*
+ * segwrite.c — build a segment file from added documents, or by merging
+ * segments; the layout is described in segment.h.
+ *
+ * While documents are added, their records are packed into ~64 KiB blocks
+ * that are zstd-compressed and written to the file at once (so document text
+ * never piles up in memory); the inverted index is accumulated in memory —
+ * a hash table from term to one growable byte string of postings (doc gap,
+ * tf_title, tf_body, positions, as varints) — and written sorted by term at
+ * finish. Memory is reported so the caller can cut segments at a budget.
+ *
+ * The file is written as NAME.tmp, fsync'ed and renamed to NAME; it becomes
+ * part of the archive only when a manifest naming it is committed (archive.c).
+ */
+#include "index/segment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#define DOCBLOCK (64u << 10)
+#define ZLEVEL 3
+
+/* --------------------------------------------------- file with sections --- */
+
+struct fw {
+	int fd;
+	uint64_t off;
+	struct buf out;           /* write buffer */
+	XXH3_state_t *h;
+	uint32_t nsec;
+	struct { uint32_t type; uint64_t off, len, hash; } sec[SEC_MAX];
+	uint64_t sec_start;
+	int rc;
+	char *err;
+	size_t errcap;
+	const char *path;
+};
+
+static void fw_flush(struct fw *f)
+{
+	size_t done = 0;
+	while (f->rc == 0 && done < f->out.n) {
+		ssize_t w = write(f->fd, f->out.p + done, f->out.n - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(f->err, f->errcap, "%s: write failed: %s", f->path, strerror(errno));
+			f->rc = NL_EIO;
+			break;
+		}
+		done += (size_t)w;
+	}
+	buf_clear(&f->out);
+}
+
+static void fw_write(struct fw *f, const void *p, size_t n)
+{
+	if (f->rc)
+		return;
+	if (f->h)
+		XXH3_64bits_update(f->h, p, n);
+	f->off += n;
+	if (n >= (1u << 20)) {
+		fw_flush(f);
+		buf_put(&f->out, p, n);
+		fw_flush(f);
+		return;
+	}
+	buf_put(&f->out, p, n);
+	if (f->out.n >= (1u << 20))
+		fw_flush(f);
+}
+
+static void fw_sec_begin(struct fw *f, uint32_t type)
+{
+	f->sec_start = f->off;
+	XXH3_64bits_reset(f->h);
+	f->sec[f->nsec].type = type;
+}
+
+static void fw_sec_end(struct fw *f)
+{
+	f->sec[f->nsec].off = f->sec_start;
+	f->sec[f->nsec].len = f->off - f->sec_start;
+	f->sec[f->nsec].hash = XXH3_64bits_digest(f->h);
+	f->nsec++;
+}
+
+static int fw_open(struct fw *f, const char *path, char *err, size_t errcap)
+{
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	f->err = err;
+	f->errcap = errcap;
+	buf_init(&f->out, 0);
+	f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		snprintf(err, errcap, "%s: cannot create: %s", path, strerror(errno));
+		return NL_EIO;
+	}
+	f->h = XXH3_createState();
+	unsigned char hdr[32] = { 0 };
+	memcpy(hdr, SEG_MAGIC, 8);
+	wr_u32le(hdr + 8, SEG_VERSION);
+	XXH3_state_t *save = f->h;
+	f->h = NULL;
+	fw_write(f, hdr, 32);
+	f->h = save;
+	return NL_OK;
+}
+
+/* Write the footer, patch ndocs into the header, fsync, close. */
+static int fw_close(struct fw *f, uint32_t ndocs)
+{
+	XXH3_state_t *save = f->h;
+	f->h = NULL;
+	uint64_t table_off = f->off;
+	struct buf t;
+	buf_init(&t, 0);
+	for (uint32_t i = 0; i < f->nsec; i++) {
+		buf_put_u32le(&t, f->sec[i].type);
+		buf_put_u32le(&t, 0);
+		buf_put_u64le(&t, f->sec[i].off);
+		buf_put_u64le(&t, f->sec[i].len);
+		buf_put_u64le(&t, f->sec[i].hash);
+	}
+	uint64_t th = XXH3_64bits(t.p, t.n);
+	buf_put_u32le(&t, f->nsec);
+	buf_put_u32le(&t, SEG_VERSION);
+	buf_put_u64le(&t, table_off);
+	buf_put_u64le(&t, th);
+	buf_put(&t, SEG_END_MAGIC, 8);
+	fw_write(f, t.p, t.n);
+	buf_release(&t);
+	fw_flush(f);
+	if (f->rc == 0) {
+		unsigned char n4[4];
+		wr_u32le(n4, ndocs);
+		if (pwrite(f->fd, n4, 4, 12) != 4 || fsync(f->fd) != 0) {
+			snprintf(f->err, f->errcap, "%s: write failed: %s", f->path, strerror(errno));
+			f->rc = NL_EIO;
+		}
+	}
+	if (close(f->fd) != 0 && f->rc == 0) {
+		snprintf(f->err, f->errcap, "%s: close failed: %s", f->path, strerror(errno));
+		f->rc = NL_EIO;
+	}
+	f->fd = -1;
+	XXH3_freeState(save);
+	buf_release(&f->out);
+	return f->rc;
+}
+
+static void fw_abort(struct fw *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->h)
+		XXH3_freeState(f->h);
+	buf_release(&f->out);
+	unlink(f->path);
+}
+
+/* ------------------------------------------------------- dictionary out --- */
+
+struct dictw {
+	struct buf terms;       /* SEC_TERMS bytes */
+	struct buf idx;         /* block offsets */
+	uint32_t nterms, nblocks;
+	char prev[256];
+	size_t prevlen;
+};
+
+static void dict_add(struct dictw *d, const char *term, size_t len, const struct post_stats *st,
+		     uint64_t off, uint64_t docs_len, uint64_t pos_len)
+{
+	size_t shared = 0;
+	if (d->nterms % SEG_TERM_BLOCK == 0) {
+		buf_put_u64le(&d->idx, d->terms.n);
+		d->nblocks++;
+	} else {
+		while (shared < len && shared < d->prevlen && term[shared] == d->prev[shared])
+			shared++;
+	}
+	unsigned char t[80];
+	size_t n = varint_put(t, shared);
+	n += varint_put(t + n, len - shared);
+	buf_put(&d->terms, t, n);
+	buf_put(&d->terms, term + shared, len - shared);
+	n = varint_put(t, st->df);
+	n += varint_put(t + n, st->max_tft);
+	n += varint_put(t + n, st->max_tfb);
+	n += varint_put(t + n, st->min_len);
+	n += varint_put(t + n, off);
+	n += varint_put(t + n, docs_len);
+	n += varint_put(t + n, pos_len);
+	buf_put(&d->terms, t, n);
+	memcpy(d->prev, term, len);
+	d->prevlen = len;
+	d->nterms++;
+}
+
+/* Write SEC_TERMS, SEC_TERMIDX. */
+static void dict_write(struct fw *f, struct dictw *d)
+{
+	fw_sec_begin(f, SEC_TERMS);
+	fw_write(f, d->terms.p, d->terms.n);
+	fw_sec_end(f);
+	fw_sec_begin(f, SEC_TERMIDX);
+	unsigned char h[8];
+	wr_u32le(h, d->nterms);
+	wr_u32le(h + 4, d->nblocks);
+	fw_write(f, h, 8);
+	fw_write(f, d->idx.p, d->idx.n);
+	fw_sec_end(f);
+	buf_release(&d->terms);
+	buf_release(&d->idx);
+}
+
+/* ------------------------------------------------------------ the writer --- */
+
+struct tacc {
+	char *term;
+	uint8_t len;
+	uint64_t hash;
+	uint32_t df, last_doc;
+	struct buf data;        /* per posting: gap, tft, tfb, positions (gaps) */
+};
+
+struct seg_writer {
+	struct fw f;
+	char *final_path;
+	ZSTD_CCtx *zc;
+	struct buf block;       /* raw records of the open docstore block */
+	uint32_t block_first, nblocks;
+	struct buf blocks;      /* SEC_BLOCKS bytes */
+	struct buf doctab;      /* SEC_DOCTAB bytes */
+	uint32_t ndocs;
+	uint32_t *doclen;       /* title+body tokens per doc */
+	size_t doclen_cap;
+	/* sources */
+	struct nl_str *src;
+	size_t nsrc, srccap;
+	uint32_t *srchash;      /* open addressing: index+1 */
+	size_t srchcap;
+	/* terms */
+	struct tacc *tab;
+	size_t tcap, tcount;
+	char *arena;
+	size_t arena_left;
+	char **chunks;
+	size_t nchunks, chunkcap;
+	size_t mem;
+	uint64_t total_title, total_body;
+	struct buf zbuf;
+};
+
+static char *arena_copy(struct seg_writer *w, const char *p, size_t n)
+{
+	if (w->arena_left < n) {
+		size_t sz = NL_MAX((size_t)1 << 20, n);
+		w->arena = xmalloc(sz);
+		w->arena_left = sz;
+		w->mem += sz;
+		w->chunks = xgrow(w->chunks, &w->chunkcap, w->nchunks + 1, sizeof *w->chunks);
+		w->chunks[w->nchunks++] = w->arena;
+	}
+	char *r = w->arena;
+	memcpy(r, p, n);
+	w->arena += n;
+	w->arena_left -= n;
+	return r;
+}
+
+struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t errcap)
+{
+	struct seg_writer *w = xcalloc(1, sizeof *w);
+	size_t n = strlen(path) + 5;
+	char *tmp = xmalloc(n);
+	snprintf(tmp, n, "%s.tmp", path);
+	*rc = fw_open(&w->f, tmp, err, errcap);
+	if (*rc) {
+		free(tmp);
+		free(w);
+		return NULL;
+	}
+	w->final_path = xstrdup(path);
+	w->zc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, ZLEVEL);
+	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1);
+	buf_init(&w->block, 0);
+	buf_init(&w->blocks, 0);
+	buf_init(&w->doctab, 0);
+	buf_init(&w->zbuf, 0);
+	w->tcap = 1u << 16;
+	w->tab = xcalloc(w->tcap, sizeof *w->tab);
+	w->srchcap = 256;
+	w->srchash = xcalloc(w->srchcap, sizeof *w->srchash);
+	fw_sec_begin(&w->f, SEC_DOCSTORE);
+	return w;
+}
+
+static void flush_block(struct seg_writer *w)
+{
+	if (w->block.n == 0)
+		return;
+	size_t bound = ZSTD_compressBound(w->block.n);
+	buf_clear(&w->zbuf);
+	buf_reserve(&w->zbuf, bound);
+	size_t c = ZSTD_compress2(w->zc, w->zbuf.p, bound, w->block.p, w->block.n);
+	if (ZSTD_isError(c))
+		nl_die("zstd compression failed: %s", ZSTD_getErrorName(c));
+	buf_put_u64le(&w->blocks, w->f.off - w->f.sec_start);
+	buf_put_u32le(&w->blocks, (uint32_t)c);
+	buf_put_u32le(&w->blocks, (uint32_t)w->block.n);
+	buf_put_u32le(&w->blocks, w->block_first);
+	buf_put_u32le(&w->blocks, w->ndocs - w->block_first);
+	fw_write(&w->f, w->zbuf.p, c);
+	buf_clear(&w->block);
+	w->block_first = w->ndocs;
+	w->nblocks++;
+}
+
+static uint32_t source_id(struct seg_writer *w, struct nl_str s)
+{
+	uint64_t h = nl_hash64(s.p, s.n);
+	size_t mask = w->srchcap - 1, i = h & mask;
+	while (w->srchash[i]) {
+		struct nl_str t = w->src[w->srchash[i] - 1];
+		if (nl_str_eq(t, s))
+			return w->srchash[i] - 1;
+		i = (i + 1) & mask;
+	}
+	w->src = xgrow(w->src, &w->srccap, w->nsrc + 1, sizeof *w->src);
+	w->src[w->nsrc] = nl_str_make(arena_copy(w, s.p, s.n), s.n);
+	w->srchash[i] = (uint32_t)++w->nsrc;
+	if (w->nsrc * 2 > w->srchcap) {
+		size_t nc = w->srchcap * 2;
+		uint32_t *nh = xcalloc(nc, sizeof *nh);
+		for (size_t k = 0; k < w->nsrc; k++) {
+			uint64_t hh = nl_hash64(w->src[k].p, w->src[k].n);
+			size_t j = hh & (nc - 1);
+			while (nh[j])
+				j = (j + 1) & (nc - 1);
+			nh[j] = (uint32_t)(k + 1);
+		}
+		free(w->srchash);
+		w->srchash = nh;
+		w->srchcap = nc;
+	}
+	return (uint32_t)(w->nsrc - 1);
+}
+
+static void grow_terms(struct seg_writer *w)
+{
+	size_t nc = w->tcap * 2;
+	struct tacc *nt = xcalloc(nc, sizeof *nt);
+	for (size_t i = 0; i < w->tcap; i++) {
+		if (!w->tab[i].term)
+			continue;
+		size_t j = w->tab[i].hash & (nc - 1);
+		while (nt[j].term)
+			j = (j + 1) & (nc - 1);
+		nt[j] = w->tab[i];
+	}
+	w->mem += (nc - w->tcap) * sizeof *nt;
+	free(w->tab);
+	w->tab = nt;
+	w->tcap = nc;
+}
+
+static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n)
+{
+	uint64_t h = nl_hash64(t, n);
+	size_t mask = w->tcap - 1, i = h & mask;
+	for (;;) {
+		struct tacc *a = &w->tab[i];
+		if (!a->term) {
+			a->term = arena_copy(w, t, n);
+			a->len = (uint8_t)n;
+			a->hash = h;
+			buf_init(&a->data, 0);
+			w->tcount++;
+			if (w->tcount * 2 > w->tcap) {
+				grow_terms(w);
+				return term_slot(w, t, n);
+			}
+			return a;
+		}
+		if (a->hash == h && a->len == n && !memcmp(a->term, t, n))
+			return a;
+		i = (i + 1) & mask;
+	}
+}
+
+int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
+{
+	if (w->f.rc)
+		return w->f.rc;
+	if (w->block.n && w->block.n + d->record.n > DOCBLOCK)
+		flush_block(w);
+	uint32_t doc = w->ndocs;
+	unsigned char e[SEG_DOCTAB_ENTRY] = { 0 };
+	wr_u64le(e, d->key);
+	wr_u32le(e + 8, (uint32_t)d->day);
+	wr_u32le(e + 12, w->nblocks);
+	wr_u32le(e + 16, (uint32_t)w->block.n);
+	wr_u32le(e + 20, (uint32_t)d->record.n);
+	wr_u32le(e + 24, d->title_len);
+	wr_u32le(e + 28, d->body_len);
+	wr_u32le(e + 32, source_id(w, d->source));
+	buf_put(&w->doctab, e, sizeof e);
+	buf_put(&w->block, d->record.p, d->record.n);
+	w->doclen = xgrow(w->doclen, &w->doclen_cap, doc + 1, sizeof *w->doclen);
+	w->doclen[doc] = d->title_len + d->body_len;
+	w->total_title += d->title_len;
+	w->total_body += d->body_len;
+	w->ndocs++;
+	for (uint32_t i = 0; i < d->nterms; i++) {
+		struct tacc *a = term_slot(w, d->terms[i], d->term_lens[i]);
+		size_t before = a->data.cap;
+		uint32_t npos = d->tft[i] + d->tfb[i];
+		unsigned char *p = (unsigned char *)buf_reserve(&a->data, 30 + (size_t)npos * 5);
+		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
+		n += varint_put(p + n, d->tft[i]);
+		n += varint_put(p + n, d->tfb[i]);
+		uint32_t prev = 0;
+		for (uint32_t k = 0; k < npos; k++) {
+			n += varint_put(p + n, k == 0 ? d->pos[i][0] : d->pos[i][k] - prev);
+			prev = d->pos[i][k];
+		}
+		a->data.n += n;
+		a->df++;
+		a->last_doc = doc;
+		w->mem += a->data.cap - before;
+	}
+	return NL_OK;
+}
+
+uint32_t seg_writer_ndocs(const struct seg_writer *w) { return w->ndocs; }
+
+size_t seg_writer_memory(const struct seg_writer *w)
+{
+	return w->mem + w->doctab.cap + w->tcap * sizeof *w->tab + w->block.cap;
+}
+
+static int cmp_tacc(const void *a, const void *b)
+{
+	const struct tacc *x = *(const struct tacc *const *)a, *y = *(const struct tacc *const *)b;
+	size_t n = NL_MIN(x->len, y->len);
+	int c = memcmp(x->term, y->term, n);
+	return c ? c : (int)x->len - (int)y->len;
+}
+
+static void write_sources(struct fw *f, const struct nl_str *src, size_t n)
+{
+	fw_sec_begin(f, SEC_SOURCES);
+	unsigned char h[4];
+	wr_u32le(h, (uint32_t)n);
+	fw_write(f, h, 4);
+	for (size_t i = 0; i < n; i++) {
+		wr_u32le(h, (uint32_t)src[i].n);
+		fw_write(f, h, 4);
+		fw_write(f, src[i].p, src[i].n);
+	}
+	fw_sec_end(f);
+}
+
+static void write_stats(struct fw *f, uint64_t tt, uint64_t tb)
+{
+	fw_sec_begin(f, SEC_STATS);
+	unsigned char h[16];
+	wr_u64le(h, tt);
+	wr_u64le(h + 8, tb);
+	fw_write(f, h, 16);
+	fw_sec_end(f);
+}
+
+static void free_writer(struct seg_writer *w)
+{
+	for (size_t i = 0; i < w->tcap; i++)
+		if (w->tab[i].term)
+			buf_release(&w->tab[i].data);
+	free(w->tab);
+	ZSTD_freeCCtx(w->zc);
+	buf_release(&w->block);
+	buf_release(&w->blocks);
+	buf_release(&w->doctab);
+	buf_release(&w->zbuf);
+	free(w->doclen);
+	free(w->src);
+	free(w->srchash);
+	free(w->final_path);
+	for (size_t i = 0; i < w->nchunks; i++)
+		free(w->chunks[i]);
+	free(w->chunks);
+	free(w);
+}
+
+int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t errcap)
+{
+	struct fw *f = &w->f;
+	flush_block(w);
+	fw_sec_end(f);
+	fw_sec_begin(f, SEC_BLOCKS);
+	fw_write(f, w->blocks.p, w->blocks.n);
+	fw_sec_end(f);
+	fw_sec_begin(f, SEC_DOCTAB);
+	fw_write(f, w->doctab.p, w->doctab.n);
+	fw_sec_end(f);
+	write_sources(f, w->src, w->nsrc);
+
+	/* postings, sorted by term */
+	struct tacc **order = xmalloc((w->tcount ? w->tcount : 1) * sizeof *order);
+	size_t k = 0;
+	for (size_t i = 0; i < w->tcap; i++)
+		if (w->tab[i].term)
+			order[k++] = &w->tab[i];
+	qsort(order, k, sizeof *order, cmp_tacc);
+	struct dictw dict;
+	memset(&dict, 0, sizeof dict);
+	buf_init(&dict.terms, 0);
+	buf_init(&dict.idx, 0);
+	struct post_enc enc;
+	post_enc_init(&enc);
+	struct buf out;
+	buf_init(&out, 0);
+	uint32_t *pos = NULL;
+	size_t poscap = 0;
+	fw_sec_begin(f, SEC_POSTINGS);
+	uint64_t post_off = 0;
+	for (size_t i = 0; i < k && f->rc == 0; i++) {
+		struct tacc *a = order[i];
+		post_enc_begin(&enc);
+		const unsigned char *p = (const unsigned char *)a->data.p, *end = p + a->data.n;
+		uint32_t doc = 0;
+		for (uint32_t j = 0; j < a->df; j++) {
+			uint64_t gap, tft, tfb, v;
+			varint_get(&p, end, &gap);
+			varint_get(&p, end, &tft);
+			varint_get(&p, end, &tfb);
+			doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
+			uint32_t np = (uint32_t)(tft + tfb);
+			pos = xgrow(pos, &poscap, np + 1, sizeof *pos);
+			uint32_t prev = 0;
+			for (uint32_t q = 0; q < np; q++) {
+				varint_get(&p, end, &v);
+				prev = q == 0 ? (uint32_t)v : prev + (uint32_t)v;
+				pos[q] = prev;
+			}
+			post_enc_add(&enc, doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], pos, np);
+		}
+		buf_release(&a->data);
+		buf_clear(&out);
+		uint64_t dl, pl;
+		struct post_stats st;
+		post_enc_end(&enc, &out, &dl, &pl, &st);
+		fw_write(f, out.p, out.n);
+		dict_add(&dict, a->term, a->len, &st, post_off, dl, pl);
+		post_off += out.n;
+	}
+	fw_sec_end(f);
+	free(order);
+	free(pos);
+	buf_release(&out);
+	post_enc_release(&enc);
+	dict_write(f, &dict);
+	write_stats(f, w->total_title, w->total_body);
+	int rc = fw_close(f, w->ndocs);
+	if (rc == 0 && rename(f->path, w->final_path) != 0) {
+		snprintf(err, errcap, "%s: cannot rename into place: %s", w->final_path,
+			 strerror(errno));
+		rc = NL_EIO;
+	} else if (rc) {
+		snprintf(err, errcap, "%s", f->err);
+		unlink(f->path);
+	}
+	if (size)
+		*size = f->off;
+	free((char *)f->path);
+	free_writer(w);
+	return rc;
+}
+
+void seg_writer_abort(struct seg_writer *w)
+{
+	fw_abort(&w->f);
+	free((char *)w->f.path);
+	free_writer(w);
+}
+
+/* ----------------------------------------------------------------- merge --- */
+
+int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *size, char *err,
+	      size_t errcap)
+{
+	size_t tl = strlen(path) + 5;
+	char *tmp = xmalloc(tl);
+	snprintf(tmp, tl, "%s.tmp", path);
+	struct fw f;
+	int rc = fw_open(&f, tmp, err, errcap);
+	if (rc) {
+		free(tmp);
+		return rc;
+	}
+	uint32_t *base = xcalloc(n + 1, sizeof *base), *bbase = xcalloc(n + 1, sizeof *bbase);
+	for (size_t i = 0; i < n; i++) {
+		base[i + 1] = base[i] + in[i]->ndocs;
+		bbase[i + 1] = bbase[i] + in[i]->nblocks;
+	}
+	uint32_t ndocs = base[n];
+	/* docstore: copy the compressed frames verbatim */
+	fw_sec_begin(&f, SEC_DOCSTORE);
+	struct buf blocks;
+	buf_init(&blocks, 0);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *bt = in[i]->sec[SEC_BLOCKS];
+		uint64_t rebase = f.off - f.sec_start;
+		fw_write(&f, in[i]->sec[SEC_DOCSTORE], in[i]->seclen[SEC_DOCSTORE]);
+		for (uint32_t b = 0; b < in[i]->nblocks; b++) {
+			const unsigned char *e = bt + (size_t)b * SEG_BLOCKS_ENTRY;
+			buf_put_u64le(&blocks, rd_u64le(e) + rebase);
+			buf_put_u32le(&blocks, rd_u32le(e + 8));
+			buf_put_u32le(&blocks, rd_u32le(e + 12));
+			buf_put_u32le(&blocks, rd_u32le(e + 16) + base[i]);
+			buf_put_u32le(&blocks, rd_u32le(e + 20));
+		}
+	}
+	fw_sec_end(&f);
+	fw_sec_begin(&f, SEC_BLOCKS);
+	fw_write(&f, blocks.p, blocks.n);
+	fw_sec_end(&f);
+	buf_release(&blocks);
+
+	/* sources: union, first appearance order; doctab with remapped sources */
+	struct seg_writer *sw = xcalloc(1, sizeof *sw); /* reuse the source table code */
+	sw->srchcap = 256;
+	sw->srchash = xcalloc(sw->srchcap, sizeof *sw->srchash);
+	uint32_t *doclen = xmalloc((ndocs ? ndocs : 1) * sizeof *doclen);
+	uint64_t tt = 0, tb = 0;
+	fw_sec_begin(&f, SEC_DOCTAB);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *map = xmalloc((in[i]->nsources + 1) * sizeof *map);
+		for (uint32_t s = 0; s < in[i]->nsources; s++)
+			map[s] = source_id(sw, in[i]->sources[s]);
+		for (uint32_t d = 0; d < in[i]->ndocs; d++) {
+			unsigned char e[SEG_DOCTAB_ENTRY];
+			memcpy(e, in[i]->sec[SEC_DOCTAB] + (size_t)d * SEG_DOCTAB_ENTRY, sizeof e);
+			wr_u32le(e + 12, rd_u32le(e + 12) + bbase[i]);
+			uint32_t s = rd_u32le(e + 32);
+			wr_u32le(e + 32, s < in[i]->nsources ? map[s] : 0);
+			doclen[base[i] + d] = rd_u32le(e + 24) + rd_u32le(e + 28);
+			fw_write(&f, e, sizeof e);
+		}
+		free(map);
+		tt += in[i]->total_title;
+		tb += in[i]->total_body;
+	}
+	fw_sec_end(&f);
+	write_sources(&f, sw->src, sw->nsrc);
+
+	/* postings: n-way merge of the dictionaries */
+	struct seg_term_iter *it = xcalloc(n, sizeof *it);
+	bool *live = xcalloc(n, sizeof *live);
+	for (size_t i = 0; i < n; i++) {
+		seg_term_iter_init(&it[i], in[i]);
+		live[i] = seg_term_iter_next(&it[i]);
+	}
+	struct dictw dict;
+	memset(&dict, 0, sizeof dict);
+	buf_init(&dict.terms, 0);
+	buf_init(&dict.idx, 0);
+	struct post_enc enc;
+	post_enc_init(&enc);
+	struct buf out;
+	buf_init(&out, 0);
+	uint32_t *pos = NULL;
+	size_t poscap = 0;
+	uint64_t post_off = 0;
+	fw_sec_begin(&f, SEC_POSTINGS);
+	for (;;) {
+		int best = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (!live[i])
+				continue;
+			if (best < 0) {
+				best = (int)i;
+				continue;
+			}
+			size_t m = NL_MIN(it[i].len, it[best].len);
+			int c = memcmp(it[i].term, it[best].term, m);
+			if (c < 0 || (c == 0 && it[i].len < it[best].len))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		char term[256];
+		size_t tlen = it[best].len;
+		memcpy(term, it[best].term, tlen);
+		post_enc_begin(&enc);
+		for (size_t i = 0; i < n; i++) {
+			if (!live[i] || it[i].len != tlen || memcmp(it[i].term, term, tlen))
+				continue;
+			struct post_cur c;
+			seg_term_cursor(in[i], &it[i].t, &c);
+			while (post_cur_next(&c)) {
+				uint32_t np = post_cur_positions(&c, &pos, &poscap);
+				uint32_t d = base[i] + c.doc;
+				if (c.doc >= in[i]->ndocs)
+					c.corrupt = true;
+				if (c.corrupt)
+					break;
+				post_enc_add(&enc, d, c.tft, c.tfb, doclen[d], pos, np);
+			}
+			if (c.corrupt) {
+				snprintf(err, errcap, "%s: corrupt posting list for a term", in[i]->path);
+				rc = NL_ECORRUPT;
+			}
+			post_cur_close(&c);
+			live[i] = seg_term_iter_next(&it[i]);
+			if (it[i].corrupt) {
+				snprintf(err, errcap, "%s: corrupt term dictionary", in[i]->path);
+				rc = NL_ECORRUPT;
+			}
+		}
+		buf_clear(&out);
+		uint64_t dl, pl;
+		struct post_stats st;
+		post_enc_end(&enc, &out, &dl, &pl, &st);
+		fw_write(&f, out.p, out.n);
+		dict_add(&dict, term, tlen, &st, post_off, dl, pl);
+		post_off += out.n;
+		if (rc)
+			break;
+	}
+	fw_sec_end(&f);
+	dict_write(&f, &dict);
+	write_stats(&f, tt, tb);
+	free(pos);
+	buf_release(&out);
+	post_enc_release(&enc);
+	free(it);
+	free(live);
+	free(doclen);
+	free(base);
+	free(bbase);
+	free(sw->src);
+	free(sw->srchash);
+	for (size_t i = 0; i < sw->nchunks; i++)
+		free(sw->chunks[i]);
+	free(sw->chunks);
+	free(sw);
+	if (rc) {
+		fw_abort(&f);
+		free(tmp);
+		return rc;
+	}
+	rc = fw_close(&f, ndocs);
+	if (rc == 0 && rename(tmp, path) != 0) {
+		snprintf(err, errcap, "%s: cannot rename into place: %s", path, strerror(errno));
+		rc = NL_EIO;
+	} else if (rc) {
+		unlink(tmp);
+	}
+	if (size)
+		*size = f.off;
+	free(tmp);
+	return rc;
+}
