@@ -1,0 +1,119 @@
+/*
+ * fuzz_text.c — libFuzzer harness for the text module.
+ *
+ * The input is untrusted bytes, as ingest sees them. We check:
+ *   - utf8_repair: the output is valid UTF-8 without controls other than
+ *     tab and newline; repairing it again changes nothing; utf8_valid(input)
+ *     agrees with "no replacements";
+ *   - tokenize (with and without stemming) on the repaired text: spans are
+ *     in bounds, non-empty and in order, terms are 1..TOKEN_MAX_BYTES bytes of
+ *     valid UTF-8, and tokenizer_term() on each span's text gives exactly
+ *     the term tokenize() reported (query terms match index terms);
+ *   - sentence_split on the repaired text: spans in bounds, non-empty,
+ *     ordered, without surrounding white space;
+ *   - tokenize and sentence_split on the raw, unrepaired bytes: no crash,
+ *     spans in bounds.
+ */
+#include "text/sentence.h"
+#include "text/token.h"
+#include "text/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct tokenizer *tok_stem, *tok_plain;
+
+struct check {
+	struct tokenizer *t;
+	const char *text;
+	size_t len;
+	uint32_t last_end;
+	bool exact; /* compare with tokenizer_term */
+};
+
+#define CHECK(c) \
+	do { \
+		if (!(c)) \
+			abort(); \
+	} while (0)
+
+static int on_token(void *ctx, const char *term, size_t n, uint32_t start, uint32_t end)
+{
+	struct check *c = ctx;
+	CHECK(start < end && end <= c->len);
+	CHECK(start >= c->last_end);
+	c->last_end = end;
+	CHECK(n >= 1 && n <= TOKEN_MAX_BYTES);
+	CHECK(utf8_valid(term, n));
+	if (c->exact) {
+		char out[TOKEN_MAX_BYTES];
+		size_t m = tokenizer_term(c->t, c->text + start, end - start, out, sizeof out);
+		CHECK(m == n && memcmp(out, term, n) == 0);
+	}
+	return 0;
+}
+
+static void check_sentences(const char *text, size_t len, bool trimmed)
+{
+	struct span *sp = NULL;
+	size_t n = 0, cap = 0;
+	size_t got = sentence_split(text, len, &sp, &n, &cap);
+	CHECK(got == n);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(sp[i].start < sp[i].end && sp[i].end <= len);
+		CHECK(i == 0 || sp[i - 1].end <= sp[i].start);
+		if (trimmed) {
+			CHECK(text[sp[i].start] != ' ' && text[sp[i].start] != '\n');
+			CHECK(text[sp[i].end - 1] != ' ' && text[sp[i].end - 1] != '\n');
+		}
+	}
+	free(sp);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!tok_stem) {
+		tok_stem = tokenizer_new(true);
+		tok_plain = tokenizer_new(false);
+	}
+	const char *raw = (const char *)data;
+
+	struct buf out;
+	buf_init(&out, 0);
+	long bad = utf8_repair(raw, size, &out);
+	CHECK(bad >= 0);
+	CHECK((bad == 0) == utf8_valid(raw, size));
+	CHECK(utf8_valid(out.p ? out.p : "", out.n));
+	for (size_t i = 0; i < out.n; i++) {
+		unsigned char c = (unsigned char)out.p[i];
+		CHECK(c >= 0x20 || c == '\t' || c == '\n');
+	}
+	struct buf again;
+	buf_init(&again, 0);
+	CHECK(utf8_repair(out.p, out.n, &again) == 0);
+	CHECK(again.n == out.n && (out.n == 0 || memcmp(again.p, out.p, out.n) == 0));
+	buf_release(&again);
+
+	/* a capped buffer: all or nothing */
+	struct buf capped;
+	buf_init(&capped, size / 2 + 1);
+	long r = utf8_repair(raw, size, &capped);
+	CHECK(r == NL_ETOOBIG ? capped.n == 0 : (r == bad && capped.n == out.n));
+	buf_release(&capped);
+
+	const char *text = out.p ? out.p : "";
+	struct check c = { tok_stem, text, out.n, 0, true };
+	CHECK(tokenize(tok_stem, text, out.n, on_token, &c) == 0);
+	c = (struct check){ tok_plain, text, out.n, 0, true };
+	CHECK(tokenize(tok_plain, text, out.n, on_token, &c) == 0);
+	check_sentences(text, out.n, true);
+
+	c = (struct check){ tok_stem, raw, size, 0, false };
+	CHECK(tokenize(tok_stem, raw, size, on_token, &c) == 0);
+	check_sentences(raw, size, false);
+
+	buf_release(&out);
+	return 0;
+}
