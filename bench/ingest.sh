@@ -48,7 +48,11 @@ TIMEV=""
 [ -x /usr/bin/time ] && TIMEV=/usr/bin/time
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/newsline-ingest.XXXXXX")
-[ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$T"' EXIT INT TERM
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+	echo "work folder kept: $T" >&2
+else
+	trap 'rm -rf "$T"' EXIT INT TERM
+fi
 
 FILES=""
 if [ "$LIMIT" -gt 0 ]; then

@@ -4,7 +4,7 @@
  * benchmark (issue 3). Run by bench/speed.sh; relevance is bench/ir's job.
  *
  *   java LuceneSpeed index DIR [THREADS] < records.jsonl
- *   java LuceneSpeed query DIR QUERYFILE [LATFILE] [WARMUP_PASSES]
+ *   java LuceneSpeed query DIR QUERYFILE [LATFILE] [WARMUP_PASSES] [WARMUP_SECONDS]
  *
  * index: reads JSONL records (fields title, text; others ignored) from
  * standard input, skips records with neither title nor text (as fts5load
@@ -23,8 +23,9 @@
  * "a AND b", "\"a b\""), parsed by MultiFieldQueryParser over title and text
  * (default operator OR) and run with IndexSearcher.search(query, 10) — the
  * top-k collector with Lucene's block-max WAND pruning. The whole set runs
- * WARMUP_PASSES times (default 3, for the JIT and page cache), then once
- * timed per query with System.nanoTime around parse + search. Prints median,
+ * untimed at least WARMUP_PASSES times (default 3) and for at least
+ * WARMUP_SECONDS (default 10) so the JIT has compiled the hot paths and the
+ * index is in the page cache, then once timed per query with System.nanoTime around parse + search. Prints median,
  * p99 (nearest rank) and mean in microseconds; LATFILE gets one latency per
  * line in microseconds.
  *
@@ -73,10 +74,11 @@ public final class LuceneSpeed {
 			index(Paths.get(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 1);
 		} else if (args.length >= 3 && args[0].equals("query")) {
 			query(Paths.get(args[1]), Paths.get(args[2]), args.length > 3 ? args[3] : null,
-					args.length > 4 ? Integer.parseInt(args[4]) : 3);
+					args.length > 4 ? Integer.parseInt(args[4]) : 3,
+					args.length > 5 ? Double.parseDouble(args[5]) : 10);
 		} else {
 			System.err.println("usage: LuceneSpeed index DIR [THREADS] < records.jsonl\n"
-					+ "       LuceneSpeed query DIR QUERYFILE [LATFILE] [WARMUP_PASSES]");
+					+ "       LuceneSpeed query DIR QUERYFILE [LATFILE] [WARMUP_PASSES] [WARMUP_SECONDS]");
 			System.exit(2);
 		}
 	}
@@ -311,7 +313,8 @@ public final class LuceneSpeed {
 	/* Queries                                                           */
 	/* ---------------------------------------------------------------- */
 
-	private static void query(Path dir, Path qfile, String latfile, int warmup) throws Exception {
+	private static void query(Path dir, Path qfile, String latfile, int warmup,
+			double warmupSeconds) throws Exception {
 		List<String> qs = new ArrayList<>();
 		for (String l : Files.readAllLines(qfile, StandardCharsets.UTF_8))
 			if (!l.isBlank())
@@ -323,7 +326,9 @@ public final class LuceneSpeed {
 			s.setSimilarity(new BM25Similarity());
 			MultiFieldQueryParser p = new MultiFieldQueryParser(FIELDS, new EnglishAnalyzer());
 			p.setDefaultOperator(QueryParser.Operator.OR);
-			for (int pass = 0; pass < warmup; pass++)
+			/* warm-up: at least `warmup` passes and at least warmupSeconds */
+			long wend = System.nanoTime() + (long) (warmupSeconds * 1e9);
+			for (int pass = 0; pass < warmup || System.nanoTime() < wend; pass++)
 				for (String q : qs)
 					run(s, p, q, false);
 			double[] lat = new double[qs.size()];

@@ -1,0 +1,231 @@
+#!/bin/sh
+# bench/speed.sh — issue 3: indexing time, index size and top-10 query latency
+# of newsline beside SQLite FTS5 and Lucene 8 on the scale corpus, same
+# records and same queries in the same run, with ratios.
+#
+#   bench/speed.sh                      full run
+#   BENCH_LIMIT=50000 bench/speed.sh    first 50,000 records of each file
+#
+# Environment: BENCH_LIMIT (records per file, 0 = all), BENCH_QUERIES (queries
+# per form, default 1000), BENCH_SEED (querygen seed), BENCH_THREADS (indexing
+# threads for newsline and Lucene, default 1; FTS5 has one), BENCH_DATA,
+# BENCH_KEEP=1 keeps the work folder, NEWSLINE (default build/newsline),
+# JAVA_OPTS (default -Xmx2g), TMPDIR.
+#
+# Steps: (1) fts5load builds the FTS5 database (unicode61, 'optimize'
+# included); (2) querygen draws the queries from that database's vocabulary
+# (OR, AND and phrase forms, same term sets for OR and AND); (3) Lucene
+# indexes the same records (EnglishAnalyzer, BM25, stored fields,
+# forceMerge(1) included); (4) `newsline add` builds the archive. Indexing
+# time is the wall time of each whole command. (5) Every engine runs every
+# query file top-10 after a warm-up: fts5query (1 warm-up pass), LuceneSpeed
+# (3 passes, for the JIT), `newsline search -n 10 --batch` (1 pass). Latency
+# statistics (median, p99 nearest-rank, mean, all in microseconds) are
+# computed here from each engine's per-query latencies, the same way for all.
+# newsline's per-query latencies are the "took_us" fields of its JSON lines
+# when every line has one; otherwise only the mean (batch wall time / queries,
+# process start included) is known and median/p99 print n/a.
+set -eu
+cd "$(dirname "$0")/.."
+
+DATA=${BENCH_DATA:-../shared/data/scale}
+LIMIT=${BENCH_LIMIT:-0}
+NQ=${BENCH_QUERIES:-1000}
+SEED=${BENCH_SEED:-20261127}
+THREADS=${BENCH_THREADS:-1}
+NEWSLINE=${NEWSLINE:-build/newsline}
+JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+SRC="$DATA/liveblogs.jsonl.zst $DATA/reuters21578.jsonl.zst"
+for f in $SRC; do
+	[ -r "$f" ] || { echo "speed: $f: not readable" >&2; exit 1; }
+done
+
+# --- tools ---------------------------------------------------------------------
+# As in ingest.sh: the Makefile rule, or src/util alone while the library does
+# not build.
+build_tool() {
+	make -s "build/bench/$1" >/dev/null 2>&1 && return 0
+	mkdir -p build/bench
+	${CC:-cc} -std=c11 -D_GNU_SOURCE -pthread -O2 -Isrc "bench/$1.c" src/util/common.c \
+		src/util/buf.c -lsqlite3 -lzstd -lz -ljansson -lxxhash -lm -o "build/bench/$1"
+}
+for t in fts5load querygen fts5query; do
+	build_tool $t || { echo "speed: cannot build bench/$t.c" >&2; exit 1; }
+done
+LUCENE_CP=""
+for j in core analyzers-common queryparser; do
+	jar=$(ls /usr/share/java/lucene-$j-8*.jar 2>/dev/null | head -n 1)
+	[ -n "$jar" ] && LUCENE_CP="$LUCENE_CP$jar:"
+done
+HAVE_LUCENE=0
+if [ -n "$LUCENE_CP" ] && command -v javac >/dev/null; then
+	mkdir -p build/bench/lucene
+	if javac -nowarn -cp "$LUCENE_CP" -d build/bench/lucene bench/ir/LuceneSpeed.java; then
+		HAVE_LUCENE=1
+	fi
+fi
+[ $HAVE_LUCENE = 1 ] || echo "speed: Lucene unavailable (install liblucene8-java" \
+	"default-jdk-headless, or run scripts/deps.sh bench); lucene prints n/a" >&2
+lucene() { java $JAVA_OPTS -cp "${LUCENE_CP}build/bench/lucene" LuceneSpeed "$@"; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/newsline-speed.XXXXXX")
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+	echo "work folder kept: $T" >&2
+else
+	trap 'rm -rf "$T"' EXIT INT TERM
+fi
+
+FILES=""
+if [ "$LIMIT" -gt 0 ]; then
+	for f in $SRC; do
+		b=$(basename "$f")
+		zstd -dc "$f" | head -n "$LIMIT" | zstd -q -1 -o "$T/$b"
+		FILES="$FILES $T/$b"
+	done
+else
+	FILES=$SRC
+fi
+cat $FILES >/dev/null
+
+now() { date +%s.%N; }
+since() { echo "$1 $(now)" | awk '{ printf "%.2f", $2 - $1 }'; }
+du_mb() { du -sk "$1" | awk '{ printf "%.1f", $1 * 1024 / 1e6 }'; }
+kv() { sed -n 's/^kv //p' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+ratio() {
+	case "$1$2" in *n/a*) echo n/a ;; *) echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }' ;; esac
+}
+# stats FILE: "median p99 mean" of one latency (us) per line, nearest rank
+stats() {
+	sort -g "$1" | awk '{ v[NR] = $1; s += $1 }
+		END { if (NR == 0) { print "n/a n/a n/a"; exit }
+		      m = int(0.5 * NR); if (m < 0.5 * NR) m++
+		      p = int(0.99 * NR); if (p < 0.99 * NR) p++
+		      printf "%.1f %.1f %.1f\n", v[m], v[p], s / NR }'
+}
+
+# --- indexing ----------------------------------------------------------------------
+echo "speed: indexing with fts5" >&2
+t0=$(now)
+build/bench/fts5load "$T/fts5.db" $FILES >"$T/fts5load.out" 2>"$T/fts5load.err" || {
+	cat "$T/fts5load.err" >&2
+	exit 1
+}
+F_IDX=$(since "$t0")
+F_SIZE=$(du_mb "$T/fts5.db")
+TEXTB=$(kv text_bytes "$T/fts5load.out")
+RECORDS=$(kv records "$T/fts5load.out")
+
+build/bench/querygen -n "$NQ" --seed "$SEED" "$T/fts5.db" "$T/q" >"$T/querygen.out"
+
+L_IDX=n/a L_SIZE=n/a
+if [ $HAVE_LUCENE = 1 ]; then
+	echo "speed: indexing with lucene" >&2
+	t0=$(now)
+	if zstd -dc $FILES | lucene index "$T/lucene" "$THREADS" >"$T/lucene.out" 2>"$T/lucene.err"; then
+		L_IDX=$(since "$t0")
+		L_SIZE=$(du_mb "$T/lucene")
+	else
+		tail -n 5 "$T/lucene.err" >&2
+		HAVE_LUCENE=0
+	fi
+fi
+
+N_IDX=n/a N_SIZE=n/a N_NOTE=""
+HAVE_NL=0
+if [ -x "$NEWSLINE" ]; then
+	echo "speed: indexing with newsline" >&2
+	t0=$(now)
+	if NEWSLINE_THREADS=$THREADS "$NEWSLINE" add --db "$T/nl.db" $FILES >"$T/nl.out" 2>&1; then
+		N_IDX=$(since "$t0")
+		N_SIZE=$(du_mb "$T/nl.db")
+		HAVE_NL=1
+	else
+		N_NOTE="newsline add failed: $(tail -n 1 "$T/nl.out")"
+	fi
+else
+	N_NOTE="$NEWSLINE missing"
+fi
+
+# --- queries ---------------------------------------------------------------------
+# Each engine leaves $T/<engine>.<form>.lat (one latency per line, us) or,
+# for newsline without took_us, $T/newsline.<form>.mean.
+nl_search() { "$NEWSLINE" search --db "$T/nl.db" -n 10 --batch "$1"; }
+for form in or and phrase; do
+	q="$T/q.$form"
+	n=$(wc -l <"$q")
+	echo "speed: $n $form queries" >&2
+	build/bench/fts5query --lat "$T/fts5.$form.lat" "$T/fts5.db" "$q" \
+		>"$T/fts5.$form.out" 2>"$T/fts5.$form.err" || rm -f "$T/fts5.$form.lat"
+	if [ $HAVE_LUCENE = 1 ]; then
+		lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 \
+			>"$T/lucene.$form.out" 2>"$T/lucene.$form.err" || rm -f "$T/lucene.$form.lat"
+	fi
+	if [ $HAVE_NL = 1 ]; then
+		nl_search "$q" >/dev/null 2>&1 || true # warm-up
+		t0=$(now)
+		if nl_search "$q" >"$T/nl.$form.json" 2>"$T/nl.$form.err" &&
+			[ "$(wc -l <"$T/nl.$form.json")" -eq "$n" ]; then
+			secs=$(echo "$t0 $(now)" | awk '{ printf "%.6f", $2 - $1 }')
+			if [ "$(grep -c '"took_us"' "$T/nl.$form.json")" -eq "$n" ]; then
+				sed 's/.*"took_us"[[:space:]]*:[[:space:]]*\([0-9.eE+]*\).*/\1/' \
+					"$T/nl.$form.json" >"$T/newsline.$form.lat"
+			else
+				echo "$secs $n" | awk '{ printf "%.1f\n", $1 * 1e6 / $2 }' \
+					>"$T/newsline.$form.mean"
+			fi
+		else
+			N_NOTE="newsline search --batch failed ($form): $(tail -n 1 "$T/nl.$form.err")"
+		fi
+	fi
+done
+
+# --- report ----------------------------------------------------------------------
+MB=$(echo "$TEXTB" | awk '{ printf "%.1f", $1 / 1e6 }')
+echo "== speed (issue 3): $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m)"
+if [ "$LIMIT" -gt 0 ]; then
+	echo "input: first $LIMIT records of each of: $SRC"
+else
+	echo "input: $SRC"
+fi
+echo "       $RECORDS records with text, $MB MB of text (title+text bytes)"
+echo "queries: $(cat "$T/querygen.out")"
+echo
+echo "indexing ($THREADS thread(s) for newsline and lucene; wall time of the whole command)"
+printf '%-10s %10s %9s %10s\n' engine seconds 'MB/s' 'size MB'
+mbps() { [ "$1" = n/a ] && echo n/a || echo "$TEXTB $1" | awk '{ printf "%.2f", $1 / 1e6 / $2 }'; }
+printf '%-10s %10s %9s %10s\n' newsline "$N_IDX" "$(mbps "$N_IDX")" "$N_SIZE"
+printf '%-10s %10s %9s %10s\n' fts5 "$F_IDX" "$(mbps "$F_IDX")" "$F_SIZE"
+printf '%-10s %10s %9s %10s\n' lucene "$L_IDX" "$(mbps "$L_IDX")" "$L_SIZE"
+echo "ratios newsline/fts5:   time $(ratio "$N_IDX" "$F_IDX"), size $(ratio "$N_SIZE" "$F_SIZE")"
+echo "ratios newsline/lucene: time $(ratio "$N_IDX" "$L_IDX"), size $(ratio "$N_SIZE" "$L_SIZE")"
+echo
+echo "query latency, top 10, microseconds (median and p99 nearest rank)"
+printf '%-7s %-10s %10s %10s %10s\n' form engine median p99 mean
+for form in or and phrase; do
+	for e in newsline fts5 lucene; do
+		if [ -s "$T/$e.$form.lat" ]; then
+			set -- $(stats "$T/$e.$form.lat")
+		elif [ -s "$T/$e.$form.mean" ]; then
+			set -- n/a n/a "$(cat "$T/$e.$form.mean")"
+		else
+			set -- n/a n/a n/a
+		fi
+		eval "${e}_med=$1 ${e}_p99=$2 ${e}_mean=$3"
+		printf '%-7s %-10s %10s %10s %10s\n' "$form" "$e" "$1" "$2" "$3"
+	done
+	echo "        newsline/fts5:   median $(ratio "$newsline_med" "$fts5_med")," \
+		"p99 $(ratio "$newsline_p99" "$fts5_p99"), mean $(ratio "$newsline_mean" "$fts5_mean")"
+	echo "        newsline/lucene: median $(ratio "$newsline_med" "$lucene_med")," \
+		"p99 $(ratio "$newsline_p99" "$lucene_p99"), mean $(ratio "$newsline_mean" "$lucene_mean")"
+done
+echo "goal: median <= 0.50 x fts5 and x lucene (OR, AND); p99 <= 1.00 x; index size <= 1.00 x fts5"
+for form in or and phrase; do
+	for e in fts5 lucene; do
+		[ -f "$T/$e.$form.out" ] || continue
+		h=$(kv hits "$T/$e.$form.out")
+		err=$(kv errors "$T/$e.$form.out")
+		[ -n "$h" ] && echo "  $e $form: $h hits returned, ${err:-?} query errors"
+	done
+done
+[ -n "$N_NOTE" ] && echo "newsline: $N_NOTE"
+exit 0
