@@ -1,0 +1,2507 @@
+/*
+ * dates.c — the date-reference tagger: find temporal expressions in English
+ * news text and resolve them against the publication day (see dates.h).
+ *
+ * Why by hand: this is the product's own craft and it runs on every sentence
+ * at ingest, so it must be fast (tens of MB/s per core) and allocation free.
+ * A regex engine over HeidelTime-style pattern lists would be slower and no
+ * easier to read; instead there are three simple passes:
+ *
+ *  1. Scan. One pass over the bytes makes tokens: words (ASCII letter runs,
+ *     lower-cased on the fly and looked up in a keyword hash table built once
+ *     per tagger), numbers ("14,000" and "3.5" are one number flagged
+ *     GROUPED, so they are never a year or a day), and single punctuation
+ *     characters. Each token knows whether white space precedes it. The array
+ *     ends with sentinel tokens so matchers can look ahead without checks.
+ *
+ *  2. Match. Only tokens that can start an expression (numbers, keywords
+ *     flagged as starters) are tried; a matcher is a plain function reading
+ *     tokens forward and returning the end of the longest expression it
+ *     recognises, filling a struct res (type, granularity, value). Matchers
+ *     are tried longest-first where they compete.
+ *
+ *  3. Resolve. Relative expressions are resolved with day numbers
+ *     (util/day.h): "last week" is the ISO week of dct-7, "Friday" is the
+ *     nearest Friday before or after the publication day depending on the
+ *     tense of the sentence, "Sept. 30" takes the year that the tense (or,
+ *     with no tense cue, nearness to the publication day) points to, as
+ *     HeidelTime's news strategy does. Anaphoric expressions ("two days
+ *     later", "the following day") use the last day mentioned, kept in the
+ *     caller's struct dates_ctx.
+ *
+ * Tense: the nearest cue before the expression in its sentence wins (else
+ * the nearest after it): future cues are will, 'll, shall, going to, is/are
+ * to, plans/expects/scheduled to, next, tomorrow; past cues are said, was,
+ * were, had, did, lower-case words ending in -ed, a list of irregular past
+ * forms, ago, yesterday, last.
+ */
+#include "dates/dates.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Keywords                                                                  */
+/* ------------------------------------------------------------------------ */
+
+enum kcls {
+	K_NONE = 0,
+	K_MONTH,    /* val 1..12 */
+	K_MONABBR,  /* jan feb ... (val 1..12), may take a '.' */
+	K_WDAY,     /* val 0..6 Monday..Sunday */
+	K_NUMW,     /* number word, val */
+	K_TENS,     /* twenty..ninety, val */
+	K_ORDW,     /* first..thirty-first, val */
+	K_UNIT,     /* val enum unit; plural flag in kw_plural */
+	K_SEASON,   /* val 0 SP 1 SU 2 FA 3 WI */
+	K_POD,      /* part of day: val enum pod */
+	K_SETADV,   /* daily weekly ... val enum unit */
+	K_TZ,       /* time zone */
+	K_COUNTNOUN,/* people, troops ...: a number before it is a count */
+	K_NUMPRE,   /* no, number, route, flight ...: a number after it is a label */
+	K_PASTV,    /* irregular past-tense verb */
+	K_HOLI,     /* holiday head word; val enum holiday */
+	K_DECW,     /* twenties..nineties: val decade (20..90) */
+	/* single words with their own meaning */
+	K_A, K_AN, K_THE, K_LAST, K_THIS, K_NEXT, K_PAST, K_COMING, K_PREVIOUS,
+	K_FOLLOWING, K_CURRENT, K_LATEST, K_RECENT, K_EARLY, K_LATE, K_MID,
+	K_EARLIER, K_LATER, K_AGO, K_BEFORE, K_AFTER, K_SAME, K_THAT, K_OF,
+	K_IN, K_ON, K_AT, K_FOR, K_SINCE, K_UNTIL, K_BY, K_DURING, K_FROM,
+	K_THROUGH, K_WITHIN, K_OVER, K_FISCAL, K_APPROX, K_MORE, K_LESS,
+	K_THAN, K_LEAST, K_UP, K_TO, K_EVERY, K_EACH, K_PER, K_OTHER, K_FEW,
+	K_SEVERAL, K_MANY, K_SOME, K_COUPLE, K_HALF, K_AND, K_NOW, K_HENCE,
+	K_TODAY, K_YESTERDAY, K_TOMORROW, K_TONIGHT, K_REF, K_FUTURE, K_END,
+	K_BEGINNING, K_MIDDLE, K_START, K_AM, K_PM, K_M, K_OCLOCK, K_S, K_TH,
+	K_YEAR_AGO, /* "year-ago", "year-earlier" heads: handled through K_UNIT */
+	K_WILL, K_LL, K_GOING, K_IS, K_PLANS, K_EXPECTED, K_SAID, K_WAS,
+	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED, K_CENTURYW, K_QNAME,
+	K_WEEKDAYS, K_ONE, K_LL_UNUSED,
+};
+
+enum unit { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_WEEKEND, U_MONTH, U_QUARTER,
+	U_HALF, U_YEAR, U_DECADE, U_CENTURY, U_FORTNIGHT };
+enum pod { POD_MO = 1, POD_AF, POD_EV, POD_NI, POD_NOON, POD_MIDNIGHT, POD_DT };
+enum holi { H_XMAS = 1, H_XMASEVE, H_NEWYEAR, H_NEWYEARSEVE, H_THANKS, H_EASTER, H_HALLOWEEN,
+	H_INDEP, H_VALENTINE, H_VETERANS, H_LABOR, H_MEMORIAL, H_BOXING, H_PATRICK };
+enum tense { T_NONE = 0, T_FUT = 1, T_PAST = 2 };
+
+#define KF_START 0x01  /* may start an expression */
+#define KF_PLURAL 0x02
+#define KF_FUT 0x04    /* tense cue */
+#define KF_PAST 0x08
+
+struct kwdef {
+	const char *w;
+	uint8_t cls;
+	int8_t val;
+	uint8_t flags;
+};
+
+#define S KF_START
+static const struct kwdef kwdefs[] = {
+	{ "january", K_MONTH, 1, S }, { "february", K_MONTH, 2, S }, { "march", K_MONTH, 3, S },
+	{ "april", K_MONTH, 4, S }, { "may", K_MONTH, 5, S }, { "june", K_MONTH, 6, S },
+	{ "july", K_MONTH, 7, S }, { "august", K_MONTH, 8, S }, { "september", K_MONTH, 9, S },
+	{ "october", K_MONTH, 10, S }, { "november", K_MONTH, 11, S }, { "december", K_MONTH, 12, S },
+	{ "jan", K_MONABBR, 1, S }, { "feb", K_MONABBR, 2, S }, { "mar", K_MONABBR, 3, S },
+	{ "apr", K_MONABBR, 4, S }, { "jun", K_MONABBR, 6, S }, { "jul", K_MONABBR, 7, S },
+	{ "aug", K_MONABBR, 8, S }, { "sep", K_MONABBR, 9, S }, { "sept", K_MONABBR, 9, S },
+	{ "oct", K_MONABBR, 10, S }, { "nov", K_MONABBR, 11, S }, { "dec", K_MONABBR, 12, S },
+	{ "monday", K_WDAY, 0, S }, { "tuesday", K_WDAY, 1, S }, { "wednesday", K_WDAY, 2, S },
+	{ "thursday", K_WDAY, 3, S }, { "friday", K_WDAY, 4, S }, { "saturday", K_WDAY, 5, S },
+	{ "sunday", K_WDAY, 6, S },
+	{ "mondays", K_WDAY, 0, S | KF_PLURAL }, { "tuesdays", K_WDAY, 1, S | KF_PLURAL },
+	{ "wednesdays", K_WDAY, 2, S | KF_PLURAL }, { "thursdays", K_WDAY, 3, S | KF_PLURAL },
+	{ "fridays", K_WDAY, 4, S | KF_PLURAL }, { "saturdays", K_WDAY, 5, S | KF_PLURAL },
+	{ "sundays", K_WDAY, 6, S | KF_PLURAL },
+	{ "one", K_NUMW, 1, S }, { "two", K_NUMW, 2, S }, { "three", K_NUMW, 3, S },
+	{ "four", K_NUMW, 4, S }, { "five", K_NUMW, 5, S }, { "six", K_NUMW, 6, S },
+	{ "seven", K_NUMW, 7, S }, { "eight", K_NUMW, 8, S }, { "nine", K_NUMW, 9, S },
+	{ "ten", K_NUMW, 10, S }, { "eleven", K_NUMW, 11, S }, { "twelve", K_NUMW, 12, S },
+	{ "thirteen", K_NUMW, 13, S }, { "fourteen", K_NUMW, 14, S }, { "fifteen", K_NUMW, 15, S },
+	{ "sixteen", K_NUMW, 16, S }, { "seventeen", K_NUMW, 17, S }, { "eighteen", K_NUMW, 18, S },
+	{ "nineteen", K_NINETEEN, 19, S }, { "twenty", K_TENS, 20, S }, { "thirty", K_TENS, 30, S },
+	{ "forty", K_TENS, 40, S }, { "fifty", K_TENS, 50, S }, { "sixty", K_TENS, 60, S },
+	{ "seventy", K_TENS, 70, S }, { "eighty", K_TENS, 80, S }, { "ninety", K_TENS, 90, S },
+	{ "hundred", K_HUNDRED, 100, 0 }, { "thousand", K_THOUSAND, 0, 0 },
+	{ "first", K_ORDW, 1, S }, { "second", K_ORDW, 2, S }, { "third", K_ORDW, 3, S },
+	{ "fourth", K_ORDW, 4, S }, { "fifth", K_ORDW, 5, S }, { "sixth", K_ORDW, 6, S },
+	{ "seventh", K_ORDW, 7, S }, { "eighth", K_ORDW, 8, S }, { "ninth", K_ORDW, 9, S },
+	{ "tenth", K_ORDW, 10, S }, { "eleventh", K_ORDW, 11, S }, { "twelfth", K_ORDW, 12, S },
+	{ "thirteenth", K_ORDW, 13, S }, { "fourteenth", K_ORDW, 14, S }, { "fifteenth", K_ORDW, 15, S },
+	{ "sixteenth", K_ORDW, 16, S }, { "seventeenth", K_ORDW, 17, S },
+	{ "eighteenth", K_ORDW, 18, S }, { "nineteenth", K_ORDW, 19, S },
+	{ "twentieth", K_ORDW, 20, S }, { "thirtieth", K_ORDW, 30, S },
+	{ "twenties", K_DECW, 20, 0 }, { "thirties", K_DECW, 30, 0 }, { "forties", K_DECW, 40, 0 },
+	{ "fifties", K_DECW, 50, 0 }, { "sixties", K_DECW, 60, 0 }, { "seventies", K_DECW, 70, 0 },
+	{ "eighties", K_DECW, 80, 0 }, { "nineties", K_DECW, 90, 0 },
+	{ "second", K_UNIT, U_SEC, 0 }, /* shadowed by the ordinal; see unit_of() */
+	{ "seconds", K_UNIT, U_SEC, S | KF_PLURAL },
+	{ "minute", K_UNIT, U_MIN, S }, { "minutes", K_UNIT, U_MIN, S | KF_PLURAL },
+	{ "hour", K_UNIT, U_HOUR, S }, { "hours", K_UNIT, U_HOUR, S | KF_PLURAL },
+	{ "day", K_UNIT, U_DAY, S }, { "days", K_UNIT, U_DAY, S | KF_PLURAL },
+	{ "week", K_UNIT, U_WEEK, S }, { "weeks", K_UNIT, U_WEEK, S | KF_PLURAL },
+	{ "weekend", K_UNIT, U_WEEKEND, S }, { "weekends", K_UNIT, U_WEEKEND, S | KF_PLURAL },
+	{ "fortnight", K_UNIT, U_FORTNIGHT, S },
+	{ "month", K_UNIT, U_MONTH, S }, { "months", K_UNIT, U_MONTH, S | KF_PLURAL },
+	{ "quarter", K_UNIT, U_QUARTER, S }, { "quarters", K_UNIT, U_QUARTER, S | KF_PLURAL },
+	{ "year", K_UNIT, U_YEAR, S }, { "years", K_UNIT, U_YEAR, S | KF_PLURAL },
+	{ "decade", K_UNIT, U_DECADE, S }, { "decades", K_UNIT, U_DECADE, S | KF_PLURAL },
+	{ "century", K_UNIT, U_CENTURY, S }, { "centuries", K_UNIT, U_CENTURY, S | KF_PLURAL },
+	{ "spring", K_SEASON, 0, S }, { "summer", K_SEASON, 1, S }, { "fall", K_SEASON, 2, S },
+	{ "autumn", K_SEASON, 2, S }, { "winter", K_SEASON, 3, S },
+	{ "morning", K_POD, POD_MO, S }, { "afternoon", K_POD, POD_AF, S },
+	{ "evening", K_POD, POD_EV, S }, { "night", K_POD, POD_NI, S },
+	{ "noon", K_POD, POD_NOON, S }, { "midday", K_POD, POD_NOON, S },
+	{ "midnight", K_POD, POD_MIDNIGHT, S }, { "overnight", K_POD, POD_NI, 0 },
+	{ "daily", K_SETADV, U_DAY, S }, { "weekly", K_SETADV, U_WEEK, S },
+	{ "monthly", K_SETADV, U_MONTH, S }, { "annually", K_SETADV, U_YEAR, S },
+	{ "yearly", K_SETADV, U_YEAR, S }, { "quarterly", K_SETADV, U_QUARTER, S },
+	{ "hourly", K_SETADV, U_HOUR, S }, { "nightly", K_SETADV, -1, S },
+	{ "est", K_TZ, 0, 0 }, { "edt", K_TZ, 0, 0 }, { "gmt", K_TZ, 0, 0 }, { "utc", K_TZ, 0, 0 },
+	{ "pst", K_TZ, 0, 0 }, { "pdt", K_TZ, 0, 0 }, { "cst", K_TZ, 0, 0 }, { "cdt", K_TZ, 0, 0 },
+	{ "bst", K_TZ, 0, 0 }, { "cet", K_TZ, 0, 0 }, { "et", K_TZ, 0, 0 }, { "mdt", K_TZ, 0, 0 },
+	{ "people", K_COUNTNOUN, 0, 0 }, { "troops", K_COUNTNOUN, 0, 0 },
+	{ "soldiers", K_COUNTNOUN, 0, 0 }, { "men", K_COUNTNOUN, 0, 0 },
+	{ "women", K_COUNTNOUN, 0, 0 }, { "children", K_COUNTNOUN, 0, 0 },
+	{ "cases", K_COUNTNOUN, 0, 0 }, { "deaths", K_COUNTNOUN, 0, 0 },
+	{ "votes", K_COUNTNOUN, 0, 0 }, { "shares", K_COUNTNOUN, 0, 0 },
+	{ "units", K_COUNTNOUN, 0, 0 }, { "feet", K_COUNTNOUN, 0, 0 },
+	{ "meters", K_COUNTNOUN, 0, 0 }, { "metres", K_COUNTNOUN, 0, 0 },
+	{ "miles", K_COUNTNOUN, 0, 0 }, { "km", K_COUNTNOUN, 0, 0 },
+	{ "kilometers", K_COUNTNOUN, 0, 0 }, { "tons", K_COUNTNOUN, 0, 0 },
+	{ "tonnes", K_COUNTNOUN, 0, 0 }, { "dollars", K_COUNTNOUN, 0, 0 },
+	{ "euros", K_COUNTNOUN, 0, 0 }, { "pounds", K_COUNTNOUN, 0, 0 },
+	{ "yen", K_COUNTNOUN, 0, 0 }, { "barrels", K_COUNTNOUN, 0, 0 },
+	{ "acres", K_COUNTNOUN, 0, 0 }, { "jobs", K_COUNTNOUN, 0, 0 },
+	{ "homes", K_COUNTNOUN, 0, 0 }, { "cars", K_COUNTNOUN, 0, 0 },
+	{ "employees", K_COUNTNOUN, 0, 0 }, { "workers", K_COUNTNOUN, 0, 0 },
+	{ "points", K_COUNTNOUN, 0, 0 }, { "seats", K_COUNTNOUN, 0, 0 },
+	{ "students", K_COUNTNOUN, 0, 0 }, { "patients", K_COUNTNOUN, 0, 0 },
+	{ "residents", K_COUNTNOUN, 0, 0 }, { "refugees", K_COUNTNOUN, 0, 0 },
+	{ "victims", K_COUNTNOUN, 0, 0 }, { "percent", K_COUNTNOUN, 0, 0 },
+	{ "pages", K_COUNTNOUN, 0, 0 }, { "words", K_COUNTNOUN, 0, 0 },
+	{ "members", K_COUNTNOUN, 0, 0 }, { "companies", K_COUNTNOUN, 0, 0 },
+	{ "no", K_NUMPRE, 0, 0 }, { "nos", K_NUMPRE, 0, 0 }, { "number", K_NUMPRE, 0, 0 },
+	{ "route", K_NUMPRE, 0, 0 }, { "flight", K_NUMPRE, 0, 0 }, { "room", K_NUMPRE, 0, 0 },
+	{ "highway", K_NUMPRE, 0, 0 }, { "interstate", K_NUMPRE, 0, 0 },
+	{ "channel", K_NUMPRE, 0, 0 }, { "fox", K_NUMPRE, 0, 0 }, { "page", K_NUMPRE, 0, 0 },
+	{ "model", K_NUMPRE, 0, 0 }, { "windows", K_NUMPRE, 0, 0 }, { "apt", K_NUMPRE, 0, 0 },
+	{ "suite", K_NUMPRE, 0, 0 }, { "box", K_NUMPRE, 0, 0 }, { "resolution", K_NUMPRE, 0, 0 },
+	{ "size", K_NUMPRE, 0, 0 }, { "gate", K_NUMPRE, 0, 0 }, { "street", K_NUMPRE, 0, 0 },
+	{ "christmas", K_HOLI, H_XMAS, S }, { "thanksgiving", K_HOLI, H_THANKS, S },
+	{ "easter", K_HOLI, H_EASTER, S }, { "halloween", K_HOLI, H_HALLOWEEN, S },
+	{ "independence", K_HOLI, H_INDEP, S }, { "valentine", K_HOLI, H_VALENTINE, S },
+	{ "veterans", K_HOLI, H_VETERANS, S }, { "labor", K_HOLI, H_LABOR, S },
+	{ "memorial", K_HOLI, H_MEMORIAL, S }, { "boxing", K_HOLI, H_BOXING, S },
+	{ "new", K_HOLI, H_NEWYEAR, S }, { "patrick", K_HOLI, H_PATRICK, 0 },
+	{ "a", K_A, 1, S }, { "an", K_AN, 1, S }, { "the", K_THE, 0, S },
+	{ "last", K_LAST, 0, S | KF_PAST }, { "this", K_THIS, 0, S }, { "next", K_NEXT, 0, S | KF_FUT },
+	{ "past", K_PAST, 0, S }, { "coming", K_COMING, 0, S }, { "upcoming", K_COMING, 0, S | KF_FUT },
+	{ "previous", K_PREVIOUS, 0, S }, { "prior", K_PREVIOUS, 0, S },
+	{ "following", K_FOLLOWING, 0, S }, { "current", K_CURRENT, 0, S },
+	{ "latest", K_LATEST, 0, S }, { "recent", K_RECENT, 0, S },
+	{ "early", K_EARLY, 0, S }, { "late", K_LATE, 0, S }, { "mid", K_MID, 0, S },
+	{ "earlier", K_EARLIER, 0, S | KF_PAST }, { "later", K_LATER, 0, S },
+	{ "ago", K_AGO, 0, KF_PAST }, { "before", K_BEFORE, 0, 0 }, { "after", K_AFTER, 0, 0 },
+	{ "same", K_SAME, 0, 0 }, { "that", K_THAT, 0, S }, { "of", K_OF, 0, 0 },
+	{ "in", K_IN, 0, 0 }, { "on", K_ON, 0, 0 }, { "at", K_AT, 0, S }, { "for", K_FOR, 0, 0 },
+	{ "since", K_SINCE, 0, 0 }, { "until", K_UNTIL, 0, 0 }, { "till", K_UNTIL, 0, 0 },
+	{ "by", K_BY, 0, 0 }, { "during", K_DURING, 0, 0 }, { "from", K_FROM, 0, 0 },
+	{ "through", K_THROUGH, 0, 0 }, { "within", K_WITHIN, 0, 0 }, { "over", K_OVER, 0, S },
+	{ "fiscal", K_FISCAL, 0, S }, { "nearly", K_APPROX, 0, S }, { "almost", K_APPROX, 0, S },
+	{ "about", K_APPROX, 0, S }, { "around", K_APPROX, 0, S }, { "roughly", K_APPROX, 0, S },
+	{ "approximately", K_APPROX, 0, S }, { "some", K_SOME, 0, S }, { "more", K_MORE, 0, S },
+	{ "less", K_LESS, 0, S }, { "fewer", K_LESS, 0, S }, { "than", K_THAN, 0, 0 },
+	{ "least", K_LEAST, 0, 0 }, { "up", K_UP, 0, S }, { "to", K_TO, 0, 0 },
+	{ "every", K_EVERY, 0, S }, { "each", K_EACH, 0, S }, { "per", K_PER, 0, 0 },
+	{ "other", K_OTHER, 0, 0 }, { "few", K_FEW, 0, S }, { "several", K_SEVERAL, 0, S },
+	{ "many", K_MANY, 0, S }, { "couple", K_COUPLE, 0, 0 }, { "half", K_HALF, 0, S },
+	{ "and", K_AND, 0, 0 }, { "now", K_NOW, 0, S }, { "hence", K_HENCE, 0, 0 },
+	{ "today", K_TODAY, 0, S }, { "yesterday", K_YESTERDAY, 0, S | KF_PAST },
+	{ "tomorrow", K_TOMORROW, 0, S | KF_FUT }, { "tonight", K_TONIGHT, 0, S },
+	{ "currently", K_REF, 1, S }, { "recently", K_REF, 0, S }, { "lately", K_REF, 0, S },
+	{ "previously", K_REF, 0, S }, { "formerly", K_REF, 0, S }, { "nowadays", K_REF, 1, S },
+	{ "future", K_FUTURE, 0, S }, { "present", K_REF, 1, 0 },
+	{ "end", K_END, 0, 0 }, { "beginning", K_BEGINNING, 0, 0 }, { "middle", K_MIDDLE, 0, 0 },
+	{ "start", K_START, 0, 0 },
+	{ "am", K_AM, 0, 0 }, { "pm", K_PM, 0, 0 }, { "m", K_M, 0, 0 }, { "p", K_PM, 0, 0 },
+	{ "o", K_OCLOCK, 0, 0 }, { "s", K_S, 0, 0 },
+	{ "th", K_TH, 0, 0 }, { "st", K_TH, 0, 0 }, { "nd", K_TH, 0, 0 }, { "rd", K_TH, 0, 0 },
+	{ "will", K_WILL, 0, KF_FUT }, { "shall", K_WILL, 0, KF_FUT }, { "ll", K_LL, 0, KF_FUT },
+	{ "going", K_GOING, 0, 0 }, { "is", K_IS, 0, 0 }, { "are", K_IS, 0, 0 },
+	{ "plans", K_PLANS, 0, 0 }, { "plan", K_PLANS, 0, 0 }, { "planned", K_PLANS, 0, 0 },
+	{ "expected", K_EXPECTED, 0, 0 }, { "expects", K_EXPECTED, 0, 0 },
+	{ "scheduled", K_EXPECTED, 0, 0 }, { "due", K_EXPECTED, 0, 0 }, { "set", K_EXPECTED, 0, 0 },
+	{ "said", K_SAID, 0, KF_PAST }, { "was", K_WAS, 0, KF_PAST }, { "were", K_WAS, 0, KF_PAST },
+	{ "had", K_HAD, 0, KF_PAST }, { "did", K_DID, 0, KF_PAST },
+	{ "told", K_PASTV, 0, KF_PAST }, { "spoke", K_PASTV, 0, KF_PAST },
+	{ "met", K_PASTV, 0, KF_PAST }, { "went", K_PASTV, 0, KF_PAST },
+	{ "came", K_PASTV, 0, KF_PAST }, { "took", K_PASTV, 0, KF_PAST },
+	{ "gave", K_PASTV, 0, KF_PAST }, { "made", K_PASTV, 0, KF_PAST },
+	{ "began", K_PASTV, 0, KF_PAST }, { "left", K_PASTV, 0, KF_PAST },
+	{ "held", K_PASTV, 0, KF_PAST }, { "won", K_PASTV, 0, KF_PAST },
+	{ "lost", K_PASTV, 0, KF_PAST }, { "fell", K_PASTV, 0, KF_PAST },
+	{ "rose", K_PASTV, 0, KF_PAST }, { "got", K_PASTV, 0, KF_PAST },
+	{ "saw", K_PASTV, 0, KF_PAST }, { "found", K_PASTV, 0, KF_PAST },
+	{ "thought", K_PASTV, 0, KF_PAST }, { "brought", K_PASTV, 0, KF_PAST },
+	{ "sent", K_PASTV, 0, KF_PAST }, { "kept", K_PASTV, 0, KF_PAST },
+	{ "wrote", K_PASTV, 0, KF_PAST }, { "paid", K_PASTV, 0, KF_PAST },
+	{ "sold", K_PASTV, 0, KF_PAST }, { "bought", K_PASTV, 0, KF_PAST },
+	{ "led", K_PASTV, 0, KF_PAST }, { "ran", K_PASTV, 0, KF_PAST },
+	{ "struck", K_PASTV, 0, KF_PAST }, { "hit", K_PASTV, 0, 0 },
+	{ "shot", K_PASTV, 0, KF_PAST }, { "killed", K_PASTV, 0, KF_PAST },
+	{ "flew", K_PASTV, 0, KF_PAST }, { "became", K_PASTV, 0, KF_PAST },
+	{ "knew", K_PASTV, 0, KF_PAST }, { "felt", K_PASTV, 0, KF_PAST },
+	{ "stood", K_PASTV, 0, KF_PAST }, { "heard", K_PASTV, 0, KF_PAST },
+	{ "chose", K_PASTV, 0, KF_PAST }, { "broke", K_PASTV, 0, KF_PAST },
+	{ "drove", K_PASTV, 0, KF_PAST }, { "threw", K_PASTV, 0, KF_PAST },
+	{ "grew", K_PASTV, 0, KF_PAST }, { "meant", K_PASTV, 0, KF_PAST },
+	{ "built", K_PASTV, 0, KF_PAST }, { "spent", K_PASTV, 0, KF_PAST },
+	{ "dropped", K_PASTV, 0, KF_PAST }, { "stopped", K_PASTV, 0, KF_PAST },
+	{ "quit", K_PASTV, 0, 0 }, { "fought", K_PASTV, 0, KF_PAST },
+	{ "sought", K_PASTV, 0, KF_PAST }, { "taught", K_PASTV, 0, KF_PAST },
+	{ "caught", K_PASTV, 0, KF_PAST }, { "swore", K_PASTV, 0, KF_PAST },
+	{ "wore", K_PASTV, 0, KF_PAST }, { "forgot", K_PASTV, 0, KF_PAST },
+	{ "underwent", K_PASTV, 0, KF_PAST }, { "overtook", K_PASTV, 0, KF_PAST },
+	{ "withdrew", K_PASTV, 0, KF_PAST }, { "arose", K_PASTV, 0, KF_PAST },
+	{ "slid", K_PASTV, 0, KF_PAST }, { "sank", K_PASTV, 0, KF_PAST },
+	{ "sprang", K_PASTV, 0, KF_PAST }, { "woke", K_PASTV, 0, KF_PAST },
+	{ "ago", K_AGO, 0, KF_PAST },
+	/* not past tense despite the -ed ending */
+	{ "hundred", K_HUNDRED, 100, 0 }, { "indeed", K_NONE, 0, 0 }, { "need", K_NONE, 0, 0 },
+	{ "speed", K_NONE, 0, 0 }, { "proceed", K_NONE, 0, 0 }, { "exceed", K_NONE, 0, 0 },
+	{ "succeed", K_NONE, 0, 0 }, { "breed", K_NONE, 0, 0 }, { "greed", K_NONE, 0, 0 },
+	{ "weekdays", K_WEEKDAYS, 0, 0 }, { "seed", K_NONE, 0, 0 }, { "based", K_NONE, 0, 0 },
+	{ "united", K_NONE, 0, 0 }, { "limited", K_NONE, 0, 0 }, { "related", K_NONE, 0, 0 },
+	{ "advanced", K_NONE, 0, 0 }, { "concerned", K_NONE, 0, 0 }, { "interested", K_NONE, 0, 0 },
+	{ "armed", K_NONE, 0, 0 }, { "detailed", K_NONE, 0, 0 }, { "used", K_NONE, 0, 0 },
+	{ "supposed", K_NONE, 0, 0 }, { "proposed", K_NONE, 0, 0 },
+};
+#undef S
+
+/* ------------------------------------------------------------------------ */
+/* Tagger state                                                              */
+/* ------------------------------------------------------------------------ */
+
+enum tkind { TK_END = 0, TK_WORD, TK_NUM, TK_PUNCT };
+
+#define TF_SPACE 0x01    /* white space (or start of text) before the token */
+#define TF_CAP 0x02      /* word begins with an upper-case letter */
+#define TF_GROUPED 0x04  /* number with thousands separators or decimals */
+#define TF_ED 0x08       /* lower-case word ending in -ed (past tense cue) */
+#define TF_NL 0x10       /* a line break precedes the token */
+#define TF_ALLCAP 0x20   /* word is all upper case, two letters or more */
+
+struct tok {
+	uint32_t s, e;   /* byte span */
+	int32_t num;     /* number value (capped), punct char, or keyword value */
+	uint16_t kw;     /* index+1 into kwdefs, 0 = none */
+	uint8_t kind, flags;
+	uint8_t cls;     /* keyword class (enum kcls), K_NONE for unknown words */
+	uint8_t kf;      /* keyword flags KF_* */
+	uint8_t nd;      /* number: digit count */
+	uint8_t pad;
+};
+
+#define KW_SLOTS 1024 /* power of two, > 2 * NL_ARRAY_LEN(kwdefs) */
+#define KW_MAXLEN 15
+#define TOK_PAD 8     /* sentinel tokens after the last one */
+
+struct dates_tagger {
+	uint16_t slot[KW_SLOTS];   /* keyword hash table: index+1 into kwdefs */
+	struct tok *tok;
+	size_t ntok, tokcap;
+	struct date_mention *ment;
+	size_t nment, mentcap;
+	/* per call */
+	const char *text;
+	int32_t dct;
+	int dy, dm, dd, dwd;       /* dct as y-m-d and weekday */
+	struct dates_ctx *ctx;
+};
+
+static uint32_t kw_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+struct dates_tagger *dates_new(void)
+{
+	struct dates_tagger *t = xcalloc(1, sizeof *t);
+	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
+		const char *w = kwdefs[i].w;
+		size_t n = strlen(w);
+		uint32_t h = kw_hash(w, n) & (KW_SLOTS - 1);
+		bool dup = false;
+		while (t->slot[h]) {
+			if (!strcmp(kwdefs[t->slot[h] - 1].w, w)) {
+				dup = true; /* first definition wins */
+				break;
+			}
+			h = (h + 1) & (KW_SLOTS - 1);
+		}
+		if (!dup)
+			t->slot[h] = (uint16_t)(i + 1);
+	}
+	return t;
+}
+
+void dates_free(struct dates_tagger *t)
+{
+	if (!t)
+		return;
+	free(t->tok);
+	free(t->ment);
+	free(t);
+}
+
+void dates_ctx_init(struct dates_ctx *ctx)
+{
+	ctx->last_day = NL_NODAY;
+	ctx->last_gran = GRAN_NONE;
+	ctx->last_value[0] = 0;
+}
+
+const char *dates_type_name(int type)
+{
+	static const char *const names[] = { "DATE", "TIME", "DURATION", "SET" };
+	return type >= 0 && type < 4 ? names[type] : "?";
+}
+
+const char *dates_gran_name(int gran)
+{
+	static const char *const names[] = { "none", "century", "decade", "year", "half",
+		"season", "quarter", "month", "week", "day", "partofday", "minute" };
+	return gran >= 0 && gran <= GRAN_MINUTE ? names[gran] : "none";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scanner                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static inline bool is_alpha(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+static inline bool is_digit(unsigned char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static struct tok *tok_push(struct dates_tagger *t)
+{
+	if (t->ntok + TOK_PAD >= t->tokcap)
+		t->tok = xgrow(t->tok, &t->tokcap, t->ntok + TOK_PAD + 1, sizeof *t->tok);
+	struct tok *k = &t->tok[t->ntok++];
+	memset(k, 0, sizeof *k);
+	return k;
+}
+
+static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	uint8_t pend = TF_SPACE;
+	t->ntok = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (is_alpha(c)) {
+			size_t s = i;
+			char low[KW_MAXLEN];
+			uint32_t h = 2166136261u;
+			bool allcap = true;
+			while (i < len && is_alpha(p[i])) {
+				unsigned char l = p[i] | 0x20;
+				if (p[i] == l)
+					allcap = false;
+				if (i - s < KW_MAXLEN)
+					low[i - s] = (char)l;
+				h = (h ^ l) * 16777619u;
+				i++;
+			}
+			size_t n = i - s;
+			struct tok *k = tok_push(t);
+			k->s = (uint32_t)s;
+			k->e = (uint32_t)i;
+			k->kind = TK_WORD;
+			k->flags = pend;
+			if (c != (c | 0x20))
+				k->flags |= TF_CAP;
+			if (allcap && n >= 2)
+				k->flags |= TF_ALLCAP;
+			if (n <= KW_MAXLEN) {
+				uint32_t slot = h & (KW_SLOTS - 1);
+				while (t->slot[slot]) {
+					const struct kwdef *d = &kwdefs[t->slot[slot] - 1];
+					if (!strncmp(d->w, low, n) && d->w[n] == 0) {
+						k->kw = t->slot[slot];
+						k->cls = d->cls;
+						k->kf = d->flags;
+						k->num = d->val;
+						break;
+					}
+					slot = (slot + 1) & (KW_SLOTS - 1);
+				}
+			}
+			if (!k->kw && n >= 5 && c == (c | 0x20) && low[n - 1 < KW_MAXLEN ? n - 1 : 0] == 'd' &&
+			    n <= KW_MAXLEN && low[n - 2] == 'e')
+				k->flags |= TF_ED;
+			else if (!k->kw && n > KW_MAXLEN && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
+				 (p[i - 2] | 0x20) == 'e')
+				k->flags |= TF_ED;
+			pend = 0;
+		} else if (is_digit(c)) {
+			size_t s = i;
+			int64_t v = 0;
+			unsigned nd = 0;
+			uint8_t fl = 0;
+			while (i < len && is_digit(p[i])) {
+				if (v < 1000000000)
+					v = v * 10 + (p[i] - '0');
+				nd++;
+				i++;
+			}
+			/* thousands groups: ",ddd" not followed by another digit */
+			while (i + 3 < len + 0 && p[i] == ',' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
+			       is_digit(p[i + 3]) && (i + 4 >= len || !is_digit(p[i + 4]))) {
+				fl |= TF_GROUPED;
+				i += 4;
+			}
+			if (i + 1 < len && p[i] == '.' && is_digit(p[i + 1])) {
+				fl |= TF_GROUPED;
+				i++;
+				while (i < len && is_digit(p[i]))
+					i++;
+			}
+			struct tok *k = tok_push(t);
+			k->s = (uint32_t)s;
+			k->e = (uint32_t)i;
+			k->kind = TK_NUM;
+			k->flags = pend | fl;
+			k->num = (int32_t)(v > 1000000000 ? 1000000000 : v);
+			k->nd = (uint8_t)(nd > 255 ? 255 : nd);
+			pend = 0;
+		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' ||
+			   c == 0) {
+			pend |= TF_SPACE;
+			if (c == '\n')
+				pend |= TF_NL;
+			i++;
+		} else if (c < 0x80) {
+			struct tok *k = tok_push(t);
+			k->s = (uint32_t)i;
+			k->e = (uint32_t)i + 1;
+			k->kind = TK_PUNCT;
+			k->flags = pend;
+			k->num = c;
+			pend = 0;
+			i++;
+		} else {
+			/* a UTF-8 sequence: no-break space is space, curly apostrophes
+			 * are ', dashes are -, anything else is an opaque separator */
+			size_t s = i++;
+			while (i < len && (p[i] & 0xC0) == 0x80 && i - s < 4)
+				i++;
+			size_t n = i - s;
+			if (n == 2 && p[s] == 0xC2 && p[s + 1] == 0xA0) {
+				pend |= TF_SPACE;
+				continue;
+			}
+			int ch = 0x80;
+			if (n == 3 && p[s] == 0xE2 && p[s + 1] == 0x80) {
+				if (p[s + 2] == 0x98 || p[s + 2] == 0x99)
+					ch = '\'';
+				else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
+					ch = '-';
+			}
+			struct tok *k = tok_push(t);
+			k->s = (uint32_t)s;
+			k->e = (uint32_t)i;
+			k->kind = TK_PUNCT;
+			k->flags = pend;
+			k->num = ch;
+			pend = 0;
+		}
+	}
+	/* sentinels: kind TK_END, span at the end of the text */
+	if (t->ntok + TOK_PAD >= t->tokcap)
+		t->tok = xgrow(t->tok, &t->tokcap, t->ntok + TOK_PAD + 1, sizeof *t->tok);
+	for (size_t j = 0; j < TOK_PAD; j++) {
+		struct tok *k = &t->tok[t->ntok + j];
+		memset(k, 0, sizeof *k);
+		k->s = k->e = (uint32_t)len;
+		k->flags = TF_SPACE;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Token helpers                                                             */
+/* ------------------------------------------------------------------------ */
+
+struct res {
+	uint8_t type, gran, flags;
+	int32_t day;
+	char value[DATES_VALUE_MAX];
+};
+
+#define TK(i) (&t->tok[(i)])
+static inline int cls(const struct dates_tagger *t, size_t i)
+{
+	return t->tok[i].cls;
+}
+static inline bool is_punct(const struct dates_tagger *t, size_t i, int c)
+{
+	return t->tok[i].kind == TK_PUNCT && t->tok[i].num == c;
+}
+/* token i follows i-1 with no space in between */
+static inline bool glued(const struct dates_tagger *t, size_t i)
+{
+	return !(t->tok[i].flags & TF_SPACE);
+}
+static inline bool is_num(const struct dates_tagger *t, size_t i)
+{
+	return t->tok[i].kind == TK_NUM && !(t->tok[i].flags & TF_GROUPED);
+}
+
+/* A '.' right after token i (glued), as in "Jan." or "a.m."; returns the index
+ * after it, or i + 1 when there is none. */
+static size_t skip_dot(const struct dates_tagger *t, size_t i)
+{
+	return is_punct(t, i + 1, '.') && glued(t, i + 1) ? i + 2 : i + 1;
+}
+
+/* Is token i inside a digit-dash chain like a phone number or a score
+ * ("555-1234", "4-2")? */
+static bool in_num_chain(const struct dates_tagger *t, size_t i)
+{
+	if (i >= 2 && glued(t, i) && (is_punct(t, i - 1, '-') || is_punct(t, i - 1, '/') ||
+	    is_punct(t, i - 1, ':') || is_punct(t, i - 1, '.')) && t->tok[i - 2].kind == TK_NUM &&
+	    glued(t, i - 1))
+		return true;
+	if (glued(t, i + 1) && (is_punct(t, i + 1, '-') || is_punct(t, i + 1, '/') ||
+	    is_punct(t, i + 1, ':') || is_punct(t, i + 1, '.')) && glued(t, i + 2) &&
+	    t->tok[i + 2].kind == TK_NUM)
+		return true;
+	if (i >= 1 && glued(t, i) && (is_punct(t, i - 1, '$') || is_punct(t, i - 1, '#') ||
+	    is_punct(t, i - 1, '(') || is_punct(t, i - 1, '+')))
+		return true;
+	return false;
+}
+
+/* A numeric quantity at i: digits, a number word, "twenty-five", "a"/"an".
+ * Stores the value (-1 = vague: few, several, some, many) and returns the end. */
+static size_t quantity(const struct dates_tagger *t, size_t i, double *val)
+{
+	const struct tok *k = TK(i);
+	if (k->kind == TK_NUM) {
+		if (k->flags & TF_GROUPED) {
+			/* "3.5" years; "14,000" stays a count */
+			const char *s = t->text + k->s;
+			double v = 0, f = 0.1;
+			bool frac = false;
+			for (const char *q = s; q < t->text + k->e; q++) {
+				if (*q == '.')
+					frac = true;
+				else if (*q == ',')
+					continue;
+				else if (frac) {
+					v += (*q - '0') * f;
+					f /= 10;
+				} else {
+					v = v * 10 + (*q - '0');
+				}
+			}
+			*val = v;
+		} else {
+			*val = k->num;
+		}
+		size_t j = i + 1;
+		/* "2 1/2" */
+		if (TK(j)->kind == TK_NUM && TK(j)->num == 1 && is_punct(t, j + 1, '/') &&
+		    TK(j + 2)->kind == TK_NUM && TK(j + 2)->num == 2 && glued(t, j + 1)) {
+			*val += 0.5;
+			j += 3;
+		}
+		return j;
+	}
+	switch (k->cls) {
+	case K_NUMW: case K_NINETEEN: {
+		*val = k->num;
+		return i + 1;
+	}
+	case K_TENS:
+		*val = k->num;
+		if (is_punct(t, i + 1, '-') && cls(t, i + 2) == K_NUMW && TK(i + 2)->num < 10) {
+			*val += TK(i + 2)->num;
+			return i + 3;
+		}
+		if (cls(t, i + 1) == K_NUMW && TK(i + 1)->num < 10) {
+			*val += TK(i + 1)->num;
+			return i + 2;
+		}
+		return i + 1;
+	case K_A: case K_AN:
+		if (cls(t, i + 1) == K_FEW) {
+			*val = -1;
+			return i + 2;
+		}
+		if (cls(t, i + 1) == K_COUPLE && cls(t, i + 2) == K_OF) {
+			*val = 2;
+			return i + 3;
+		}
+		*val = 1;
+		return i + 1;
+	case K_FEW: case K_SEVERAL: case K_MANY: case K_SOME:
+		*val = -1;
+		return i + 1;
+	default:
+		return 0;
+	}
+}
+
+/* Is token i a unit word ("days", "second" as a unit)? */
+static int unit_of(const struct dates_tagger *t, size_t i, bool *plural)
+{
+	const struct tok *k = TK(i);
+	if (k->cls == K_UNIT) {
+		*plural = (k->kf & KF_PLURAL) != 0;
+		return k->num;
+	}
+	if (k->cls == K_ORDW && k->num == 2 && k->e - k->s == 6) {
+		*plural = false;
+		return U_SEC;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tense                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static bool sent_break(const struct dates_tagger *t, size_t i)
+{
+	const struct tok *k = TK(i);
+	if (k->flags & TF_NL)
+		return true;
+	if (k->kind != TK_PUNCT)
+		return false;
+	if (k->num == '!' || k->num == '?' || k->num == ';')
+		return true;
+	if (k->num == '.' && (TK(i + 1)->flags & TF_SPACE)) {
+		/* not after an initial ("U.S.") or a month abbreviation */
+		if (i > 0 && TK(i - 1)->kind == TK_WORD &&
+		    (TK(i - 1)->e - TK(i - 1)->s == 1 || TK(i - 1)->cls == K_MONABBR))
+			return false;
+		return true;
+	}
+	return false;
+}
+
+/* Tense cue at token i, or T_NONE. */
+static int cue_at(const struct dates_tagger *t, size_t i)
+{
+	const struct tok *k = TK(i);
+	if (k->kind != TK_WORD)
+		return T_NONE;
+	switch (k->cls) {
+	case K_GOING:
+		return cls(t, i + 1) == K_TO ? T_FUT : T_NONE;
+	case K_IS:
+		/* "is to", "are to" */
+		return cls(t, i + 1) == K_TO ? T_FUT : T_NONE;
+	case K_PLANS: case K_EXPECTED:
+		return cls(t, i + 1) == K_TO || cls(t, i + 1) == K_FOR ? T_FUT : T_NONE;
+	case K_LL:
+		return i > 0 && is_punct(t, i - 1, '\'') ? T_FUT : T_NONE;
+	default:
+		break;
+	}
+	if (k->kf & KF_FUT)
+		return T_FUT;
+	if (k->kf & KF_PAST)
+		return T_PAST;
+	if ((k->flags & TF_ED) && cls(t, i + 1) != K_TO)
+		return T_PAST;
+	return T_NONE;
+}
+
+/* Tense of the sentence around tokens [s, e): the nearest cue before s, else
+ * the nearest after e, within the sentence. */
+static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
+{
+	size_t lim = 30;
+	for (size_t i = s; i > 0 && lim; i--, lim--) {
+		if (sent_break(t, i - 1))
+			break;
+		int c = cue_at(t, i - 1);
+		if (c)
+			return c;
+		if (TK(i - 1)->flags & TF_NL)
+			break;
+	}
+	lim = 30;
+	for (size_t i = e; i < t->ntok && lim; i++, lim--) {
+		if (i > e && (TK(i)->flags & TF_NL))
+			break;
+		int c = cue_at(t, i);
+		if (c)
+			return c;
+		if (sent_break(t, i))
+			break;
+	}
+	return T_NONE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void v_day(struct res *r, int32_t day)
+{
+	int y, m, d;
+	day_to_ymd(day, &y, &m, &d);
+	if (y < 1 || y > 9999) {
+		snprintf(r->value, sizeof r->value, "XXXX-XX-XX");
+		r->gran = GRAN_DAY;
+		return;
+	}
+	snprintf(r->value, sizeof r->value, "%04d-%02d-%02d", y, m, d);
+	r->gran = GRAN_DAY;
+	r->day = day;
+	r->flags |= DATES_F_RESOLVED;
+}
+
+static void v_ymd_unknown_year(struct res *r, int m, int d)
+{
+	snprintf(r->value, sizeof r->value, "XXXX-%02d-%02d", m % 100, d % 100);
+	r->gran = GRAN_DAY;
+}
+
+static void v_month(struct res *r, int y, int m)
+{
+	if (y < 1 || y > 9999)
+		snprintf(r->value, sizeof r->value, "XXXX-%02d", m % 100);
+	else {
+		snprintf(r->value, sizeof r->value, "%04d-%02d", y, m % 100);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_MONTH;
+}
+
+static void v_year(struct res *r, int y)
+{
+	if (y < 0 || y > 9999)
+		snprintf(r->value, sizeof r->value, "XXXX");
+	else {
+		snprintf(r->value, sizeof r->value, "%04d", y);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_YEAR;
+}
+
+static void v_week(struct res *r, int32_t day, bool weekend)
+{
+	int iy, w;
+	day_iso_week(day, &iy, &w);
+	snprintf(r->value, sizeof r->value, "%04d-W%02d%s", iy % 10000, w % 100, weekend ? "-WE" : "");
+	r->gran = GRAN_WEEK;
+	r->flags |= DATES_F_RESOLVED;
+}
+
+static void v_quarter(struct res *r, int y, int q)
+{
+	if (y < 1 || y > 9999)
+		snprintf(r->value, sizeof r->value, "XXXX-Q%d", q % 10);
+	else {
+		snprintf(r->value, sizeof r->value, "%04d-Q%d", y, q % 10);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_QUARTER;
+}
+
+static void v_half(struct res *r, int y, int h)
+{
+	if (y < 1 || y > 9999)
+		snprintf(r->value, sizeof r->value, "XXXX-H%d", h % 10);
+	else {
+		snprintf(r->value, sizeof r->value, "%04d-H%d", y, h % 10);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_HALF;
+}
+
+static const char *const season_code[4] = { "SP", "SU", "FA", "WI" };
+
+static void v_season(struct res *r, int y, int s)
+{
+	if (y < 1 || y > 9999)
+		snprintf(r->value, sizeof r->value, "XXXX-%s", season_code[s & 3]);
+	else {
+		snprintf(r->value, sizeof r->value, "%04d-%s", y, season_code[s & 3]);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_SEASON;
+}
+
+static void v_decade(struct res *r, int dec) /* dec = year / 10 */
+{
+	if (dec < 0 || dec > 999)
+		snprintf(r->value, sizeof r->value, "XXX");
+	else {
+		snprintf(r->value, sizeof r->value, "%03d", dec);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_DECADE;
+}
+
+static void v_century(struct res *r, int c) /* c = year / 100 */
+{
+	if (c < 0 || c > 99)
+		snprintf(r->value, sizeof r->value, "XX");
+	else {
+		snprintf(r->value, sizeof r->value, "%02d", c);
+		r->flags |= DATES_F_RESOLVED;
+	}
+	r->gran = GRAN_CENTURY;
+}
+
+static void v_ref(struct res *r, const char *ref)
+{
+	snprintf(r->value, sizeof r->value, "%s", ref);
+	r->gran = GRAN_NONE;
+}
+
+static const char pod_code[][3] = { "", "MO", "AF", "EV", "NI", "MI", "MI", "DT" };
+
+/* Part of day appended to a day value: "2022-01-18TEV"; noon: T12:00. */
+static void v_add_pod(struct res *r, int pod)
+{
+	size_t n = strlen(r->value);
+	if (pod == POD_NOON)
+		snprintf(r->value + n, sizeof r->value - n, "T12:00");
+	else if (pod == POD_MIDNIGHT)
+		snprintf(r->value + n, sizeof r->value - n, "T24:00");
+	else
+		snprintf(r->value + n, sizeof r->value - n, "T%s", pod_code[pod & 7]);
+	r->type = DATE_TIME;
+	r->gran = GRAN_PARTOFDAY;
+}
+
+static void v_dur(struct res *r, double n, int unit)
+{
+	char num[16];
+	if (n < 0)
+		snprintf(num, sizeof num, "X");
+	else if (n == (double)(long)n)
+		snprintf(num, sizeof num, "%ld", (long)n % 100000000L);
+	else
+		snprintf(num, sizeof num, "%.1f", n < 1e8 ? n : 1e8);
+	const char *u = "D", *pre = "P";
+	switch (unit) {
+	case U_SEC: pre = "PT"; u = "S"; break;
+	case U_MIN: pre = "PT"; u = "M"; break;
+	case U_HOUR: pre = "PT"; u = "H"; break;
+	case U_DAY: u = "D"; break;
+	case U_WEEK: u = "W"; break;
+	case U_WEEKEND: u = "WE"; break;
+	case U_FORTNIGHT: u = "W"; if (n >= 0) snprintf(num, sizeof num, "%ld", (long)(2 * n) % 100000000L); break;
+	case U_MONTH: u = "M"; break;
+	case U_QUARTER: u = "Q"; break;
+	case U_HALF: u = "M"; if (n >= 0) snprintf(num, sizeof num, "%ld", (long)(6 * n) % 100000000L); break;
+	case U_YEAR: u = "Y"; break;
+	case U_DECADE: u = "DE"; break;
+	case U_CENTURY: u = "CE"; break;
+	}
+	snprintf(r->value, sizeof r->value, "%s%s%s", pre, num, u);
+	r->type = DATE_DURATION;
+	r->gran = GRAN_NONE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Resolution against the publication day                                   */
+/* ------------------------------------------------------------------------ */
+
+static inline bool have_dct(const struct dates_tagger *t)
+{
+	return t->dct != NL_NODAY;
+}
+
+/* Weekday wd relative to day `from`: dir -1 strictly before, +1 strictly
+ * after, 0 on or before, 2 on or after. */
+static int32_t wday_rel(int32_t from, int wd, int dir)
+{
+	int cur = day_weekday(from);
+	int back = (cur - wd + 7) % 7, fwd = (wd - cur + 7) % 7;
+	switch (dir) {
+	case -1: return from - (back ? back : 7);
+	case 1: return from + (fwd ? fwd : 7);
+	case 0: return from - back;
+	default: return from + fwd;
+	}
+}
+
+/* Year for month m (day d, 0 = whole month) mentioned without a year. */
+static int year_for(const struct dates_tagger *t, int m, int d, int tense)
+{
+	int y = t->dy;
+	int cmp = m != t->dm ? (m < t->dm ? -1 : 1) : (d == 0 || d == t->dd ? 0 : (d < t->dd ? -1 : 1));
+	if (tense == T_PAST)
+		return cmp > 0 ? y - 1 : y;
+	if (tense == T_FUT)
+		return cmp < 0 ? y + 1 : y;
+	/* no cue: the occurrence nearest the publication day */
+	int diff = (m - t->dm) * 31 + (d ? d - t->dd : 0);
+	if (diff > 6 * 31)
+		return y - 1;
+	if (diff < -8 * 31)
+		return y + 1;
+	return y;
+}
+
+static void resolve_md(struct dates_tagger *t, struct res *r, int m, int d, size_t s, size_t e)
+{
+	if (!have_dct(t)) {
+		v_ymd_unknown_year(r, m, d);
+		return;
+	}
+	int tense = tense_of(t, s, e);
+	int y = year_for(t, m, d, tense);
+	if (tense)
+		r->flags |= DATES_F_TENSE;
+	if (!day_valid(y, m, d)) {
+		v_ymd_unknown_year(r, m, d);
+		return;
+	}
+	v_day(r, day_from_ymd(y, m, d));
+}
+
+static void resolve_month(struct dates_tagger *t, struct res *r, int m, size_t s, size_t e)
+{
+	if (!have_dct(t)) {
+		v_month(r, -1, m);
+		return;
+	}
+	int tense = tense_of(t, s, e);
+	if (tense)
+		r->flags |= DATES_F_TENSE;
+	v_month(r, year_for(t, m, 0, tense), m);
+}
+
+static void resolve_wday(struct dates_tagger *t, struct res *r, int wd, int mod, size_t s, size_t e)
+{
+	if (!have_dct(t)) {
+		snprintf(r->value, sizeof r->value, "XXXX-WXX-%d", wd + 1);
+		r->gran = GRAN_DAY;
+		return;
+	}
+	int dir;
+	if (mod == K_LAST || mod == K_PAST || mod == K_PREVIOUS)
+		dir = -1;
+	else if (mod == K_NEXT || mod == K_COMING || mod == K_FOLLOWING)
+		dir = 1;
+	else {
+		int tense = tense_of(t, s, e);
+		if (tense)
+			r->flags |= DATES_F_TENSE;
+		dir = tense == T_FUT ? 2 : 0;
+	}
+	v_day(r, wday_rel(t->dct, wd, dir));
+}
+
+static int dct_quarter(const struct dates_tagger *t)
+{
+	return (t->dm - 1) / 3 + 1;
+}
+
+/* Season key: year * 4 + season, winter counted in the year of its December */
+static int season_now(const struct dates_tagger *t)
+{
+	int m = t->dm;
+	if (m <= 2)
+		return (t->dy - 1) * 4 + 3;
+	if (m == 12)
+		return t->dy * 4 + 3;
+	return t->dy * 4 + (m - 3) / 3;
+}
+
+static void resolve_season(struct dates_tagger *t, struct res *r, int s, int mod, size_t a, size_t b)
+{
+	if (!have_dct(t)) {
+		v_season(r, -1, s);
+		return;
+	}
+	int now = season_now(t), y = now / 4, cur = now % 4;
+	int key;
+	if (mod == K_LAST || mod == K_PAST || mod == K_PREVIOUS) {
+		key = y * 4 + s;
+		if (key >= now)
+			key -= 4;
+	} else if (mod == K_NEXT || mod == K_COMING) {
+		key = y * 4 + s;
+		if (key <= now)
+			key += 4;
+	} else if (mod == K_THIS) {
+		key = y * 4 + s;
+		if (cur == 3 && s != 3 && t->dm <= 2)
+			key += 4; /* "this summer" said in January */
+	} else {
+		int tense = tense_of(t, a, b);
+		key = y * 4 + s;
+		if (key - now > 2)
+			key -= 4;
+		else if (now - key > 2)
+			key += 4;
+		if (tense == T_PAST && key > now)
+			key -= 4;
+		else if (tense == T_FUT && key < now)
+			key += 4;
+		if (tense)
+			r->flags |= DATES_F_TENSE;
+	}
+	v_season(r, key / 4, key % 4);
+}
+
+/* Easter Sunday (anonymous Gregorian algorithm). */
+static int32_t easter(int y)
+{
+	int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+	int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
+	int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+	int m = (a + 11 * h + 22 * l) / 451;
+	int month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
+	return day_from_ymd(y, month, day);
+}
+
+/* n-th weekday wd of month m (n = -1: the last one) */
+static int32_t nth_wday(int y, int m, int wd, int n)
+{
+	if (n < 0) {
+		int32_t last = day_from_ymd(y, m, day_days_in_month(y, m));
+		return wday_rel(last, wd, 0);
+	}
+	int32_t first = day_from_ymd(y, m, 1);
+	return wday_rel(first, wd, 2) + 7 * (n - 1);
+}
+
+static int32_t holiday_day(int h, int y)
+{
+	switch (h) {
+	case H_XMAS: return day_from_ymd(y, 12, 25);
+	case H_XMASEVE: return day_from_ymd(y, 12, 24);
+	case H_NEWYEAR: return day_from_ymd(y, 1, 1);
+	case H_NEWYEARSEVE: return day_from_ymd(y, 12, 31);
+	case H_THANKS: return nth_wday(y, 11, 3, 4);
+	case H_EASTER: return easter(y);
+	case H_HALLOWEEN: return day_from_ymd(y, 10, 31);
+	case H_INDEP: return day_from_ymd(y, 7, 4);
+	case H_VALENTINE: return day_from_ymd(y, 2, 14);
+	case H_VETERANS: return day_from_ymd(y, 11, 11);
+	case H_LABOR: return nth_wday(y, 9, 0, 1);
+	case H_MEMORIAL: return nth_wday(y, 5, 0, -1);
+	case H_BOXING: return day_from_ymd(y, 12, 26);
+	case H_PATRICK: return day_from_ymd(y, 3, 17);
+	}
+	return NL_NODAY;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Matchers. Each returns the end token (exclusive) or 0 for no match.       */
+/* ------------------------------------------------------------------------ */
+
+/* A four-digit year at i (1000..2199), not a count or a label. */
+static bool year_tok(const struct dates_tagger *t, size_t i)
+{
+	const struct tok *k = TK(i);
+	return k->kind == TK_NUM && k->nd == 4 && !(k->flags & TF_GROUPED) && k->num >= 1000 &&
+	       k->num <= 2199;
+}
+
+/* Optional ", 2022" / " 2022" / "'22" after a day or month; stores the year. */
+static size_t opt_year(const struct dates_tagger *t, size_t j, int *y)
+{
+	size_t k = j;
+	if (is_punct(t, k, ','))
+		k++;
+	if (year_tok(t, k) && !in_num_chain(t, k) && cls(t, k + 1) != K_COUNTNOUN) {
+		*y = TK(k)->num;
+		return k + 1;
+	}
+	if (is_punct(t, k, '\'') && TK(k + 1)->kind == TK_NUM && TK(k + 1)->nd == 2 && glued(t, k + 1)) {
+		int v = TK(k + 1)->num;
+		*y = v < 50 ? 2000 + v : 1900 + v;
+		return k + 2;
+	}
+	return j;
+}
+
+/* A day of month at i: 1..31 with 1-2 digits, optional st/nd/rd/th, or an
+ * ordinal word. Returns end or 0. */
+static size_t day_of_month(const struct dates_tagger *t, size_t i, int *d)
+{
+	const struct tok *k = TK(i);
+	if (k->kind == TK_NUM && !(k->flags & TF_GROUPED) && k->nd <= 2 && k->num >= 1 && k->num <= 31) {
+		*d = k->num;
+		if (cls(t, i + 1) == K_TH && glued(t, i + 1))
+			return i + 2;
+		if (in_num_chain(t, i))
+			return 0;
+		return i + 1;
+	}
+	if (k->cls == K_ORDW && k->num >= 1 && k->num <= 31) {
+		*d = k->num;
+		return i + 1;
+	}
+	return 0;
+}
+
+static bool month_at(const struct dates_tagger *t, size_t i, int *m, size_t *end)
+{
+	const struct tok *k = TK(i);
+	if (k->cls == K_MONTH) {
+		*m = k->num;
+		*end = skip_dot(t, i) - (is_punct(t, i + 1, '.') && glued(t, i + 1) ? 1 : 0);
+		*end = i + 1;
+		return true;
+	}
+	if (k->cls == K_MONABBR) {
+		*m = k->num;
+		*end = skip_dot(t, i);
+		return true;
+	}
+	return false;
+}
+
+/* Month-led dates: "January 18, 2022", "Jan. 18", "January 2022", "January". */
+static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_ok)
+{
+	int m, d, y = -1;
+	size_t j;
+	if (!month_at(t, i, &m, &j))
+		return 0;
+	const struct tok *k = TK(i);
+	bool ambiguous = k->cls == K_MONTH && (m == 5 || m == 3);
+	/* "Jan" without a dot or capital is too often something else */
+	if (k->cls == K_MONABBR && !(k->flags & TF_CAP))
+		return 0;
+	size_t e = day_of_month(t, j, &d);
+	if (e && !(TK(j)->kind == TK_NUM && cls(t, e) == K_COUNTNOUN) &&
+	    !(TK(j)->kind == TK_NUM && is_punct(t, e, '%'))) {
+		size_t e2 = opt_year(t, e, &y);
+		if (y > 0) {
+			if (!day_valid(y, m, d))
+				return 0;
+			v_day(r, day_from_ymd(y, m, d));
+			return e2;
+		}
+		if (ambiguous && !(k->flags & TF_CAP) && TK(j)->kind != TK_NUM)
+			return 0;
+		resolve_md(t, r, m, d, i, e);
+		return e;
+	}
+	/* "January 2022", "January of 2022" */
+	size_t e2 = j;
+	if (cls(t, j) == K_OF)
+		e2 = j + 1;
+	if (year_tok(t, e2) && !in_num_chain(t, e2) && cls(t, e2 + 1) != K_COUNTNOUN) {
+		v_month(r, TK(e2)->num, m);
+		return e2 + 1;
+	}
+	if (is_punct(t, j, ',') && year_tok(t, j + 1) && !in_num_chain(t, j + 1)) {
+		v_month(r, TK(j + 1)->num, m);
+		return j + 2;
+	}
+	/* "January last year", "June this year" */
+	if ((cls(t, j) == K_LAST || cls(t, j) == K_THIS || cls(t, j) == K_NEXT) &&
+	    unit_of(t, j + 1, &(bool){ 0 }) == U_YEAR && have_dct(t)) {
+		int dy = cls(t, j) == K_LAST ? -1 : cls(t, j) == K_NEXT ? 1 : 0;
+		v_month(r, t->dy + dy, m);
+		return j + 2;
+	}
+	/* the month alone: needs a capital (unless the text is all lower case)
+	 * and, for May and March, a preceding preposition or modifier */
+	if (k->cls == K_MONABBR && !(is_punct(t, i + 1, '.') && glued(t, i + 1)))
+		return 0;
+	if (!ctx_ok && ambiguous)
+		return 0;
+	if (!ctx_ok && !(k->flags & TF_CAP))
+		return 0;
+	if (k->cls == K_MONABBR)
+		j = i + 1; /* leave the dot out of the span */
+	resolve_month(t, r, m, i, j);
+	return j;
+}
+
+/* Day-first dates: "18 January 2022", "18th of January". */
+static size_t m_dayfirst(struct dates_tagger *t, size_t i, struct res *r)
+{
+	int d, m, y = -1;
+	size_t j = day_of_month(t, i, &d);
+	if (!j)
+		return 0;
+	if (cls(t, j) == K_OF)
+		j++;
+	size_t e;
+	if (!month_at(t, j, &m, &e))
+		return 0;
+	if (TK(j)->cls == K_MONTH && (m == 5 || m == 3) && !(TK(j)->flags & TF_CAP))
+		return 0;
+	if (TK(j)->cls == K_MONABBR && !(TK(j)->flags & TF_CAP))
+		return 0;
+	size_t e2 = opt_year(t, e, &y);
+	if (y > 0) {
+		if (!day_valid(y, m, d))
+			return 0;
+		v_day(r, day_from_ymd(y, m, d));
+		return e2;
+	}
+	if (TK(j)->cls == K_MONABBR)
+		e = j + 1;
+	resolve_md(t, r, m, d, i, e);
+	return e;
+}
+
+/* Numeric dates: 2022-01-18, 2022/01/18, 1/18/2022, 18.01.2022, 1/18/22. */
+static size_t m_numeric(struct dates_tagger *t, size_t i, struct res *r)
+{
+	const struct tok *a = TK(i);
+	if (a->kind != TK_NUM || (a->flags & TF_GROUPED))
+		return 0;
+	int sep = TK(i + 1)->kind == TK_PUNCT ? TK(i + 1)->num : 0;
+	if (sep != '-' && sep != '/' && sep != '.')
+		return 0;
+	if (!glued(t, i + 1) || !glued(t, i + 2) || !glued(t, i + 3) || !glued(t, i + 4))
+		return 0;
+	if (TK(i + 2)->kind != TK_NUM || !is_punct(t, i + 3, sep) || TK(i + 4)->kind != TK_NUM)
+		return 0;
+	const struct tok *b = TK(i + 2), *c = TK(i + 4);
+	/* a longer chain is a phone number or an identifier */
+	if (glued(t, i + 5) && TK(i + 5)->kind == TK_PUNCT && (TK(i + 5)->num == sep) &&
+	    TK(i + 6)->kind == TK_NUM && glued(t, i + 6))
+		return 0;
+	if (i > 0 && glued(t, i) && TK(i - 1)->kind == TK_PUNCT &&
+	    (TK(i - 1)->num == '-' || TK(i - 1)->num == '/') && i > 1 && TK(i - 2)->kind == TK_NUM)
+		return 0;
+	int y, m, d;
+	if (a->nd == 4 && b->nd <= 2 && c->nd <= 2) {
+		y = a->num; m = b->num; d = c->num;
+	} else if (a->nd <= 2 && b->nd <= 2 && (c->nd == 4 || c->nd == 2) && sep != '-') {
+		y = c->nd == 4 ? c->num : (c->num < 50 ? 2000 + c->num : 1900 + c->num);
+		if (sep == '.') {
+			d = a->num; m = b->num;  /* 18.01.2022 */
+		} else {
+			m = a->num; d = b->num;  /* 1/18/2022; 18/1/2022 when the first is > 12 */
+			if (m > 12 && d <= 12) {
+				int x = m; m = d; d = x;
+			}
+		}
+	} else {
+		return 0;
+	}
+	if (!day_valid(y, m, d) || y < 1000)
+		return 0;
+	v_day(r, day_from_ymd(y, m, d));
+	return i + 5;
+}
+
+/* Clock times: "10:35 a.m.", "6 a.m.", "9 p.m. EST", "10 o'clock". */
+static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
+{
+	const struct tok *a = TK(i);
+	if (a->kind != TK_NUM || (a->flags & TF_GROUPED) || a->nd > 2 || a->num > 24)
+		return 0;
+	size_t j = i + 1;
+	int h = a->num, mi = 0;
+	bool minutes = false;
+	if (is_punct(t, j, ':') && glued(t, j) && TK(j + 1)->kind == TK_NUM && TK(j + 1)->nd == 2 &&
+	    glued(t, j + 1) && TK(j + 1)->num < 60) {
+		mi = TK(j + 1)->num;
+		minutes = true;
+		j += 2;
+		if (is_punct(t, j, ':') && glued(t, j) && TK(j + 1)->kind == TK_NUM && TK(j + 1)->nd == 2)
+			j += 2; /* seconds: kept in the span, not in the value */
+	}
+	bool ampm = false;
+	int c = cls(t, j);
+	if (c == K_AM || c == K_PM) {
+		/* "am"/"pm" glued or spaced; "p.m." as p . m . */
+		if (c == K_PM && TK(j)->e - TK(j)->s == 1) {
+			if (!(is_punct(t, j + 1, '.') && cls(t, j + 2) == K_M))
+				return 0;
+			j = skip_dot(t, j + 2);
+		} else {
+			j = skip_dot(t, j);
+		}
+		if (c == K_PM && h < 12)
+			h += 12;
+		if (c == K_AM && h == 12)
+			h = 0;
+		ampm = true;
+	} else if (c == K_A && TK(j)->e - TK(j)->s == 1 && is_punct(t, j + 1, '.') &&
+		   cls(t, j + 2) == K_M && glued(t, j + 1) && glued(t, j + 2)) {
+		j = skip_dot(t, j + 2);
+		if (h == 12)
+			h = 0;
+		ampm = true;
+	} else if (c == K_OCLOCK && is_punct(t, j + 1, '\'') && TK(j + 2)->kind == TK_WORD &&
+		   glued(t, j + 1) && glued(t, j + 2) &&
+		   !strncmp(t->text + TK(j + 2)->s, "clock", 5)) {
+		j += 3;
+		ampm = true;
+	}
+	if (!ampm && !minutes)
+		return 0;
+	if (!ampm && (in_num_chain(t, i) || TK(j)->kind == TK_NUM))
+		return 0; /* "3:1 ratio", scores */
+	if (h > 24 || (ampm && a->num > 12 && a->num != 0))
+		return 0;
+	if (cls(t, j) == K_TZ)
+		j++;
+	*hh = h;
+	*mm = mi;
+	return j;
+}
+
+/* The day a clock time or part of day attaches to, right after it
+ * ("9 a.m. Tuesday", "noon yesterday"). Returns end or 0. */
+static size_t day_after(struct dates_tagger *t, size_t j, int32_t *day)
+{
+	if (!have_dct(t))
+		return 0;
+	switch (cls(t, j)) {
+	case K_TODAY: *day = t->dct; return j + 1;
+	case K_YESTERDAY: *day = t->dct - 1; return j + 1;
+	case K_TOMORROW: *day = t->dct + 1; return j + 1;
+	case K_WDAY: {
+		if (TK(j)->kf & KF_PLURAL)
+			return 0;
+		struct res r = { 0 };
+		resolve_wday(t, &r, TK(j)->num, 0, j, j + 1);
+		*day = r.day;
+		return j + 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+static void v_clock(struct dates_tagger *t, struct res *r, int32_t day, int h, int mi)
+{
+	if (day != NL_NODAY) {
+		v_day(r, day);
+		size_t n = strlen(r->value);
+		snprintf(r->value + n, sizeof r->value - n, "T%02d:%02d", h % 100, mi % 100);
+	} else {
+		snprintf(r->value, sizeof r->value, "XXXX-XX-XXT%02d:%02d", h % 100, mi % 100);
+	}
+	r->type = DATE_TIME;
+	r->gran = GRAN_MINUTE;
+	r->day = day;
+}
+
+static size_t m_time(struct dates_tagger *t, size_t i, struct res *r)
+{
+	int h, mi;
+	size_t j = m_clock(t, i, &h, &mi);
+	if (!j)
+		return 0;
+	int32_t day = have_dct(t) ? t->dct : NL_NODAY;
+	size_t e = day_after(t, j, &day);
+	if (!e && cls(t, j) == K_ON)
+		e = day_after(t, j + 1, &day);
+	v_clock(t, r, day, h, mi);
+	return e ? e : j;
+}
+
+/* Decades: "1990s", "the '80s", "1990's". Returns end or 0; i at the number
+ * or at the apostrophe. */
+static size_t m_decade(struct dates_tagger *t, size_t i, struct res *r)
+{
+	const struct tok *k = TK(i);
+	if (year_tok(t, i) && k->num % 10 == 0) {
+		size_t j = i + 1;
+		if (is_punct(t, j, '\'') && glued(t, j))
+			j++;
+		if (cls(t, j) == K_S && glued(t, j)) {
+			v_decade(r, k->num / 10);
+			return j + 1;
+		}
+		return 0;
+	}
+	if (is_punct(t, i, '\'') && TK(i + 1)->kind == TK_NUM && TK(i + 1)->nd == 2 &&
+	    TK(i + 1)->num % 10 == 0 && glued(t, i + 1) && cls(t, i + 2) == K_S && glued(t, i + 2)) {
+		int v = TK(i + 1)->num;
+		v_decade(r, (v < 30 ? 2000 + v : 1900 + v) / 10);
+		return i + 3;
+	}
+	return 0;
+}
+
+/* Is the number at i a bare year? */
+static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
+{
+	const struct tok *k = TK(i);
+	if (!year_tok(t, i) || in_num_chain(t, i))
+		return false;
+	if (i > 0 && cls(t, i - 1) == K_NUMPRE)
+		return false;
+	if (k->num < 1900 && !prep)
+		return false;
+	int c = cls(t, i + 1);
+	if (c == K_COUNTNOUN || is_punct(t, i + 1, '%') || c == K_UNIT)
+		return false;
+	/* "1990s" is a decade, handled elsewhere; "2000 to 3000 people" */
+	if (TK(i + 1)->kind == TK_WORD && glued(t, i + 1))
+		return false;
+	if (i > 0 && is_punct(t, i - 1, '.') && glued(t, i) && i > 1 && TK(i - 2)->kind == TK_NUM)
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Quantities: durations and "N units ago/later"                             */
+/* ------------------------------------------------------------------------ */
+
+/* Shift the publication day (or anchor) by n units back (sign -1) or forward. */
+static void shift_units(struct dates_tagger *t, struct res *r, int32_t anchor, int unit, double n, int sign)
+{
+	if (anchor == NL_NODAY || n < 0 || n != (double)(long)n || n > 100000) {
+		v_ref(r, sign < 0 ? "PAST_REF" : "FUTURE_REF");
+		return;
+	}
+	long k = (long)n * sign;
+	int y, m, d;
+	day_to_ymd(anchor, &y, &m, &d);
+	switch (unit) {
+	case U_SEC: case U_MIN: case U_HOUR:
+		v_ref(r, sign < 0 ? "PAST_REF" : "FUTURE_REF");
+		if (unit == U_HOUR && n < 24) {
+			v_day(r, anchor);
+		}
+		return;
+	case U_DAY: v_day(r, anchor + (int32_t)k); return;
+	case U_WEEK: v_week(r, anchor + (int32_t)(7 * k), false); return;
+	case U_FORTNIGHT: v_week(r, anchor + (int32_t)(14 * k), false); return;
+	case U_WEEKEND: v_week(r, anchor + (int32_t)(7 * k), true); return;
+	case U_MONTH: {
+		long mm = (long)y * 12 + (m - 1) + k;
+		v_month(r, (int)(mm / 12), (int)(mm % 12) + 1);
+		return;
+	}
+	case U_QUARTER: {
+		long qq = (long)y * 4 + (m - 1) / 3 + k;
+		v_quarter(r, (int)(qq / 4), (int)(qq % 4) + 1);
+		return;
+	}
+	case U_HALF: {
+		long hh = (long)y * 2 + (m - 1) / 6 + k;
+		v_half(r, (int)(hh / 2), (int)(hh % 2) + 1);
+		return;
+	}
+	case U_YEAR: v_year(r, y + (int)k); return;
+	case U_DECADE: v_decade(r, (y + (int)k * 10) / 10); return;
+	case U_CENTURY: v_century(r, (y + (int)k * 100) / 100); return;
+	}
+	v_ref(r, sign < 0 ? "PAST_REF" : "FUTURE_REF");
+}
+
+/* "a year ago" in a text about a quarter means that quarter a year before:
+ * take the granularity of the last date mentioned when it is a quarter. */
+static bool year_ago_quarter(struct dates_tagger *t, struct res *r, double n)
+{
+	struct dates_ctx *c = t->ctx;
+	if (!c || c->last_gran != GRAN_QUARTER || n != 1)
+		return false;
+	int y, q;
+	if (sscanf(c->last_value, "%4d-Q%1d", &y, &q) != 2)
+		return false;
+	v_quarter(r, y - 1, q);
+	return true;
+}
+
+/* Approximators and comparatives that belong to a quantity's span:
+ * "nearly", "about", "more than", "less than", "at least", "up to", "over",
+ * "some". Returns where the quantity starts. */
+static size_t approx_prefix(const struct dates_tagger *t, size_t i)
+{
+	switch (cls(t, i)) {
+	case K_APPROX: case K_OVER: return i + 1;
+	case K_MORE: case K_LESS: return cls(t, i + 1) == K_THAN ? i + 2 : i;
+	case K_AT: return cls(t, i + 1) == K_LEAST ? i + 2 : i;
+	case K_UP: return cls(t, i + 1) == K_TO ? i + 2 : i;
+	default: return i;
+	}
+}
+
+/* Quantity + unit: durations and offsets. i may point at an approximator. */
+static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
+{
+	size_t q = approx_prefix(t, i);
+	if (q == i && (cls(t, i) == K_SOME))
+		q = i; /* "some" is itself a vague quantity */
+	double n;
+	size_t j = quantity(t, q, &n);
+	if (!j)
+		return 0;
+	if (TK(q)->kind == TK_NUM && (in_num_chain(t, q) || TK(q)->num > 100000))
+		return 0;
+	/* "two and a half years", "an hour and a half" handled below */
+	if (cls(t, j) == K_AND && (cls(t, j + 1) == K_A) && cls(t, j + 2) == K_HALF) {
+		n += 0.5;
+		j += 3;
+	}
+	if (cls(t, j) == K_MORE && cls(t, q) != K_SOME) /* "two more weeks" */
+		j++;
+	bool hyph = false;
+	if (is_punct(t, j, '-') && glued(t, j) && glued(t, j + 1)) {
+		hyph = true;
+		j++;
+	}
+	bool plural;
+	int unit = unit_of(t, j, &plural);
+	if (!unit) {
+		/* "half an hour", "a half-hour" */
+		return 0;
+	}
+	if (TK(q)->kind == TK_NUM && !plural && n != 1 && !hyph)
+		return 0; /* "5 second" is an ordinal, not a unit */
+	if (cls(t, j) == K_ORDW && !(n >= 0 && TK(q)->kind == TK_NUM) && cls(t, q) != K_A &&
+	    cls(t, q) != K_AN && cls(t, q) != K_NUMW)
+		return 0;
+	if (cls(t, j) == K_ORDW && (cls(t, q) == K_A || cls(t, q) == K_AN))
+		return 0; /* "a second time" */
+	size_t e = j + 1;
+	/* "year-ago", "year-earlier" adjectives are dates (handled by caller) */
+	/* "a week or two" */
+	int c = cls(t, e);
+	if (c == K_AGO || (c == K_EARLIER && !hyph) || (c == K_LATER && !hyph) ||
+	    (c == K_FROM && cls(t, e + 1) == K_NOW) || c == K_HENCE) {
+		int sign = (c == K_AGO || c == K_EARLIER) ? -1 : 1;
+		int32_t anchor = t->dct;
+		size_t end = c == K_FROM ? e + 2 : e + 1;
+		if ((c == K_EARLIER || c == K_LATER) && t->ctx && t->ctx->last_day != NL_NODAY &&
+		    unit >= U_DAY) {
+			anchor = t->ctx->last_day;
+			r->flags |= DATES_F_ANAPHOR;
+		}
+		if (unit == U_YEAR && sign < 0 && year_ago_quarter(t, r, n)) {
+			r->flags |= DATES_F_ANAPHOR;
+			return end;
+		}
+		shift_units(t, r, anchor, unit, n, sign);
+		r->type = DATE_DATE;
+		return end;
+	}
+	if (cls(t, q) == K_A || cls(t, q) == K_AN) {
+		/* "a year" on its own: "$5 a year" is a rate, "a day" often not
+		 * temporal at all; keep only "a year" after for/in/over and friends */
+		if (q == i && !(i > 0 && (cls(t, i - 1) == K_FOR || cls(t, i - 1) == K_IN ||
+		    cls(t, i - 1) == K_WITHIN || cls(t, i - 1) == K_OVER || cls(t, i - 1) == K_AFTER ||
+		    cls(t, i - 1) == K_DURING || cls(t, i - 1) == K_THAN)) && !hyph)
+			return 0;
+	}
+	if (unit == U_WEEKEND)
+		return 0;
+	if (hyph && is_punct(t, e, '-') && TK(e + 1)->kind == TK_WORD && TK(e + 1)->e - TK(e + 1)->s == 3 &&
+	    !strncasecmp(t->text + TK(e + 1)->s, "old", 3))
+		return 0; /* "five-year-old" is an age */
+	v_dur(r, n, unit);
+	return e;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Word-led expressions                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* A part of day right after a day expression ("Friday night"). */
+static size_t opt_pod(const struct dates_tagger *t, size_t j, int *pod)
+{
+	if (cls(t, j) == K_POD && TK(j)->num != POD_NOON && TK(j)->num != POD_MIDNIGHT) {
+		*pod = TK(j)->num;
+		return j + 1;
+	}
+	return j;
+}
+
+/* Weekday-led: "Friday", "Friday, Oct. 23", "Friday night". mod = the modifier
+ * before it (K_LAST...), or 0. */
+static size_t m_wday(struct dates_tagger *t, size_t i, struct res *r, int mod, size_t ms)
+{
+	const struct tok *k = TK(i);
+	if (k->cls != K_WDAY)
+		return 0;
+	if (k->kf & KF_PLURAL) {
+		snprintf(r->value, sizeof r->value, "XXXX-WXX-%d", k->num + 1);
+		r->type = DATE_SET;
+		r->gran = GRAN_NONE;
+		return i + 1;
+	}
+	size_t j = i + 1;
+	if (is_punct(t, j, ',') || (TK(j)->kind == TK_WORD && !mod)) {
+		size_t jj = is_punct(t, j, ',') ? j + 1 : j;
+		struct res r2 = { 0 };
+		r2.day = NL_NODAY;
+		size_t e = m_month(t, jj, &r2, false);
+		if (!e)
+			e = m_dayfirst(t, jj, &r2);
+		if (e && r2.gran == GRAN_DAY) {
+			*r = r2;
+			return e;
+		}
+	}
+	resolve_wday(t, r, k->num, mod, ms, j);
+	int pod = 0;
+	size_t e = opt_pod(t, j, &pod);
+	if (pod && r->day != NL_NODAY)
+		v_add_pod(r, pod);
+	return e;
+}
+
+/* today/yesterday/tomorrow/tonight [+ part of day] */
+static size_t m_relday(struct dates_tagger *t, size_t i, struct res *r)
+{
+	int c = cls(t, i);
+	int off;
+	switch (c) {
+	case K_TODAY: off = 0; break;
+	case K_YESTERDAY: off = -1; break;
+	case K_TOMORROW: off = 1; break;
+	case K_TONIGHT: off = 0; break;
+	default: return 0;
+	}
+	if (!have_dct(t)) {
+		v_ref(r, c == K_YESTERDAY ? "PAST_REF" : c == K_TOMORROW ? "FUTURE_REF" : "PRESENT_REF");
+		return i + 1;
+	}
+	v_day(r, t->dct + off);
+	if (c == K_TONIGHT) {
+		v_add_pod(r, POD_NI);
+		return i + 1;
+	}
+	/* "today" in "today's" or "Today show"... keep it simple */
+	int pod = 0;
+	size_t e = opt_pod(t, i + 1, &pod);
+	if (pod)
+		v_add_pod(r, pod);
+	return e;
+}
+
+/* The ordinal quarter/half: "third quarter", "third-quarter", "Q3", "first
+ * half", optional "of 2022" / "2022". Stores q (1..4) or h (5..6 = H1..H2). */
+static size_t quarter_core(const struct dates_tagger *t, size_t i, int *q)
+{
+	const struct tok *k = TK(i);
+	if (k->cls == K_ORDW && k->num >= 1 && k->num <= 4) {
+		size_t j = i + 1;
+		if (is_punct(t, j, '-') && glued(t, j))
+			j++;
+		bool pl;
+		int u = unit_of(t, j, &pl);
+		if (u == U_QUARTER && !pl) {
+			*q = k->num;
+			return j + 1;
+		}
+		if (k->num <= 2 && cls(t, j) == K_HALF) {
+			*q = 4 + k->num;
+			return j + 1;
+		}
+		return 0;
+	}
+	if (k->kind == TK_WORD && k->e - k->s == 1 && (t->text[k->s] == 'Q' || t->text[k->s] == 'H') &&
+	    TK(i + 1)->kind == TK_NUM && glued(t, i + 1) && TK(i + 1)->nd == 1) {
+		int v = TK(i + 1)->num;
+		if (t->text[k->s] == 'Q' && v >= 1 && v <= 4) {
+			*q = v;
+			return i + 2;
+		}
+		if (t->text[k->s] == 'H' && v >= 1 && v <= 2) {
+			*q = 4 + v;
+			return i + 2;
+		}
+	}
+	return 0;
+}
+
+static void v_qh(struct res *r, int y, int q)
+{
+	if (q <= 4)
+		v_quarter(r, y, q);
+	else
+		v_half(r, y, q - 4);
+}
+
+/* Year of a quarter named without one. */
+static int quarter_year(struct dates_tagger *t, int q, size_t s, size_t e)
+{
+	int cq = q <= 4 ? q : (q == 5 ? 1 : 3);
+	if (cq <= dct_quarter(t))
+		return t->dy;
+	return tense_of(t, s, e) == T_PAST ? t->dy - 1 : t->dy;
+}
+
+static size_t m_quarter(struct dates_tagger *t, size_t i, struct res *r, int mod)
+{
+	int q;
+	size_t j = quarter_core(t, i, &q);
+	if (!j)
+		return 0;
+	int y;
+	size_t e = j;
+	if (cls(t, j) == K_OF && year_tok(t, j + 1)) {
+		y = TK(j + 1)->num;
+		e = j + 2;
+	} else if (is_punct(t, j, ',') && year_tok(t, j + 1)) {
+		y = TK(j + 1)->num;
+		e = j + 2;
+	} else if (year_tok(t, j) && !in_num_chain(t, j)) {
+		y = TK(j)->num;
+		e = j + 1;
+	} else if (cls(t, j) == K_OF && (cls(t, j + 1) == K_LAST || cls(t, j + 1) == K_THIS ||
+		   cls(t, j + 1) == K_NEXT) && unit_of(t, j + 2, &(bool){ 0 }) == U_YEAR && have_dct(t)) {
+		y = t->dy + (cls(t, j + 1) == K_LAST ? -1 : cls(t, j + 1) == K_NEXT ? 1 : 0);
+		e = j + 3;
+	} else if (!have_dct(t)) {
+		y = -1;
+	} else if (mod == K_LAST || mod == K_PREVIOUS) {
+		y = t->dy - 1;
+	} else if (mod == K_NEXT) {
+		y = t->dy + 1;
+	} else if (mod == K_THIS || mod == K_CURRENT) {
+		y = t->dy;
+	} else {
+		y = quarter_year(t, q, i, j);
+	}
+	v_qh(r, y, q);
+	return e;
+}
+
+/* "last|this|next|past|coming|previous|current ..." + unit, weekday, month,
+ * season. Returns end or 0. i at the modifier. */
+static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
+{
+	int mod = cls(t, i);
+	size_t j = i + 1;
+	int c = cls(t, j);
+	/* durations: "the past three years", "the next two weeks", "last five years" */
+	if (mod == K_PAST || mod == K_LAST || mod == K_NEXT || mod == K_COMING || mod == K_PREVIOUS ||
+	    mod == K_FOLLOWING) {
+		double n;
+		size_t q = quantity(t, j, &n);
+		if (q && cls(t, j) != K_A && cls(t, j) != K_AN) {
+			bool pl;
+			int u = unit_of(t, q, &pl);
+			if (u && (pl || n == 1) && u != U_WEEKEND) {
+				v_dur(r, n, u);
+				return q + 1;
+			}
+		}
+	}
+	if (c == K_WDAY && !(TK(j)->kf & KF_PLURAL))
+		return m_wday(t, j, r, mod, i) ? (m_wday(t, j, r, mod, i)) : 0;
+	if (c == K_MONTH || (c == K_MONABBR && (TK(j)->flags & TF_CAP))) {
+		int m = TK(j)->num;
+		size_t e = c == K_MONABBR ? skip_dot(t, j) - (is_punct(t, j + 1, '.') ? 1 : 0) : j + 1;
+		if (!have_dct(t)) {
+			v_month(r, -1, m);
+			return e;
+		}
+		int y = t->dy;
+		if (mod == K_LAST || mod == K_PAST || mod == K_PREVIOUS)
+			y = m < t->dm ? t->dy : t->dy - 1;
+		else if (mod == K_NEXT || mod == K_COMING)
+			y = m > t->dm ? t->dy : t->dy + 1;
+		else if (mod != K_THIS)
+			return 0;
+		v_month(r, y, m);
+		return e;
+	}
+	if (c == K_SEASON) {
+		if (mod != K_LAST && mod != K_THIS && mod != K_NEXT && mod != K_PAST && mod != K_COMING &&
+		    mod != K_PREVIOUS)
+			return 0;
+		resolve_season(t, r, TK(j)->num, mod, i, j + 1);
+		return j + 1;
+	}
+	if (c == K_POD && (mod == K_LAST || mod == K_THIS) && have_dct(t)) {
+		int pod = TK(j)->num;
+		if (mod == K_LAST && pod != POD_NI)
+			return 0;
+		v_day(r, t->dct - (mod == K_LAST ? 1 : 0));
+		v_add_pod(r, pod);
+		return j + 1;
+	}
+	if (c == K_ORDW || (TK(j)->kind == TK_WORD && TK(j)->e - TK(j)->s == 1)) {
+		size_t e = m_quarter(t, j, r, mod);
+		if (e)
+			return e;
+	}
+	if (c == K_FISCAL)
+		j++; /* "this fiscal year" */
+	bool plural;
+	int u = unit_of(t, j, &plural);
+	if (!u || plural)
+		return 0;
+	int sign;
+	switch (mod) {
+	case K_LAST: case K_PAST: case K_PREVIOUS: sign = -1; break;
+	case K_NEXT: case K_COMING: case K_FOLLOWING: sign = 1; break;
+	case K_THIS: case K_CURRENT: case K_LATEST: sign = 0; break;
+	default: return 0;
+	}
+	if (mod == K_FOLLOWING || (mod == K_PREVIOUS && u == U_DAY) ||
+	    (mod == K_NEXT && u == U_DAY && i > 0 && cls(t, i - 1) == K_THE)) {
+		/* "the following day", "the previous day", "the next day" */
+		int32_t anchor = t->ctx && t->ctx->last_day != NL_NODAY ? t->ctx->last_day : t->dct;
+		if (anchor == NL_NODAY)
+			return 0;
+		if (u != U_DAY && u != U_WEEK && u != U_MONTH && u != U_YEAR)
+			return 0;
+		if (t->ctx && t->ctx->last_day != NL_NODAY)
+			r->flags |= DATES_F_ANAPHOR;
+		shift_units(t, r, anchor, u, 1, sign ? sign : 1);
+		return j + 1;
+	}
+	if (!have_dct(t)) {
+		v_ref(r, sign < 0 ? "PAST_REF" : sign > 0 ? "FUTURE_REF" : "PRESENT_REF");
+		return j + 1;
+	}
+	if (u == U_DAY) {
+		if (mod == K_THIS || mod == K_CURRENT) {
+			v_day(r, t->dct);
+			return j + 1;
+		}
+		return 0; /* "next day" without "the": too vague */
+	}
+	if (u == U_WEEKEND) {
+		v_week(r, t->dct + 7 * sign, true);
+		return j + 1;
+	}
+	if (u == U_SEC || u == U_MIN || u == U_HOUR)
+		return 0;
+	if (mod == K_LATEST && u != U_QUARTER)
+		return 0;
+	if (u == U_QUARTER && (mod == K_LATEST || mod == K_CURRENT || mod == K_THIS) && mod != K_THIS) {
+		/* "the latest quarter": the last one reported, i.e. the one before
+		 * the current one unless the text already named one */
+		if (t->ctx && t->ctx->last_gran == GRAN_QUARTER && t->ctx->last_value[0]) {
+			snprintf(r->value, sizeof r->value, "%s", t->ctx->last_value);
+			r->gran = GRAN_QUARTER;
+			r->flags |= DATES_F_RESOLVED | DATES_F_ANAPHOR;
+			return j + 1;
+		}
+		if (mod == K_LATEST)
+			sign = -1;
+	}
+	shift_units(t, r, t->dct, u, 1, 1 * sign);
+	if (sign == 0)
+		shift_units(t, r, t->dct, u, 0, 1);
+	return j + 1;
+}
+
+/* Season with "in the", "the ... of 1994", "summer 2021". i at the season. */
+static size_t m_season(struct dates_tagger *t, size_t i, struct res *r, bool ctx_ok)
+{
+	if (cls(t, i) != K_SEASON)
+		return 0;
+	int s = TK(i)->num;
+	size_t j = i + 1;
+	if (cls(t, j) == K_OF && year_tok(t, j + 1)) {
+		v_season(r, TK(j + 1)->num, s);
+		return j + 2;
+	}
+	if (year_tok(t, j) && !in_num_chain(t, j)) {
+		v_season(r, TK(j)->num, s);
+		return j + 1;
+	}
+	if (!ctx_ok)
+		return 0;
+	resolve_season(t, r, s, 0, i, j);
+	return j;
+}
+
+/* Holidays: "Christmas", "Christmas Eve", "New Year's Day", "Thanksgiving",
+ * "Independence Day", "Fourth of July", "Valentine's Day", "Labor Day". */
+static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod)
+{
+	const struct tok *k = TK(i);
+	int h = 0;
+	size_t j = i + 1;
+	bool pl;
+	if (k->cls == K_HOLI) {
+		h = k->num;
+		switch (h) {
+		case H_XMAS:
+			if (TK(j)->kind == TK_WORD && TK(j)->e - TK(j)->s == 3 &&
+			    !strncasecmp(t->text + TK(j)->s, "eve", 3)) {
+				h = H_XMASEVE;
+				j++;
+			} else if (unit_of(t, j, &pl) == U_DAY) {
+				j++;
+			}
+			break;
+		case H_NEWYEAR:
+			/* New Year's Day / Eve */
+			if (unit_of(t, j, &pl) != U_YEAR || !(TK(i)->flags & TF_CAP))
+				return 0;
+			j++;
+			if (is_punct(t, j, '\'') && cls(t, j + 1) == K_S)
+				j += 2;
+			if (unit_of(t, j, &pl) == U_DAY) {
+				j++;
+			} else if (TK(j)->kind == TK_WORD && TK(j)->e - TK(j)->s == 3 &&
+				   !strncasecmp(t->text + TK(j)->s, "eve", 3)) {
+				h = H_NEWYEARSEVE;
+				j++;
+			} else {
+				return 0;
+			}
+			break;
+		case H_THANKS: case H_EASTER: case H_HALLOWEEN:
+			if (!(k->flags & TF_CAP) && !(TK(i)->flags & TF_ALLCAP) && h != H_THANKS)
+				return 0;
+			if (unit_of(t, j, &pl) == U_DAY || (h == H_EASTER && cls(t, j) == K_WDAY && TK(j)->num == 6))
+				j++;
+			break;
+		case H_VALENTINE: case H_PATRICK:
+			if (is_punct(t, j, '\'') && cls(t, j + 1) == K_S)
+				j += 2;
+			if (unit_of(t, j, &pl) != U_DAY)
+				return 0;
+			j++;
+			break;
+		default:
+			/* "Independence Day", "Labor Day", "Memorial Day", "Veterans Day", "Boxing Day" */
+			if (!(k->flags & TF_CAP))
+				return 0;
+			if (is_punct(t, j, '\'') && glued(t, j))
+				j++;
+			if (unit_of(t, j, &pl) != U_DAY || !(TK(j)->flags & TF_CAP))
+				return 0;
+			j++;
+			break;
+		}
+	} else if (k->cls == K_ORDW && k->num == 4 && cls(t, j) == K_OF && cls(t, j + 1) == K_MONTH &&
+		   TK(j + 1)->num == 7 && (k->flags & TF_CAP)) {
+		h = H_INDEP;
+		j += 2;
+	} else {
+		return 0;
+	}
+	int y;
+	size_t e = opt_year(t, j, &(int){ 0 });
+	if (e != j) {
+		opt_year(t, j, &y);
+		v_day(r, holiday_day(h, y));
+		return e;
+	}
+	if (!have_dct(t)) {
+		v_ref(r, "XXXX-XX-XX");
+		r->gran = GRAN_DAY;
+		return j;
+	}
+	int32_t this_year = holiday_day(h, t->dy);
+	int32_t day = this_year;
+	if (mod == K_LAST || mod == K_PAST) {
+		if (this_year >= t->dct)
+			day = holiday_day(h, t->dy - 1);
+	} else if (mod == K_NEXT || mod == K_COMING) {
+		if (this_year <= t->dct)
+			day = holiday_day(h, t->dy + 1);
+	} else if (mod != K_THIS) {
+		int tense = tense_of(t, i, j);
+		if (tense == T_PAST && this_year > t->dct)
+			day = holiday_day(h, t->dy - 1);
+		else if (tense == T_FUT && this_year < t->dct)
+			day = holiday_day(h, t->dy + 1);
+		else if (!tense && this_year - t->dct > 183)
+			day = holiday_day(h, t->dy - 1);
+		else if (!tense && t->dct - this_year > 183)
+			day = holiday_day(h, t->dy + 1);
+	}
+	v_day(r, day);
+	return j;
+}
+
+/* Spoken years: "nineteen ninety-six", "two thousand", "the year two thousand". */
+static size_t m_spoken_year(struct dates_tagger *t, size_t i, struct res *r)
+{
+	if (cls(t, i) == K_NINETEEN || (cls(t, i) == K_NUMW && TK(i)->num >= 11 && TK(i)->num <= 18)) {
+		double v;
+		size_t j = quantity(t, i + 1, &v);
+		if (!j || cls(t, i + 1) != K_TENS)
+			return 0;
+		v_year(r, TK(i)->num * 100 + (int)v);
+		return j;
+	}
+	if (cls(t, i) == K_NUMW && TK(i)->num == 2 && cls(t, i + 1) == K_THOUSAND) {
+		size_t j = i + 2;
+		int y = 2000;
+		double v;
+		size_t k = cls(t, j) == K_AND ? j + 1 : j;
+		size_t e = quantity(t, k, &v);
+		if (e && cls(t, k) != K_A && cls(t, k) != K_AN && TK(k)->kind == TK_WORD && v > 0 && v < 100) {
+			y += (int)v;
+			j = e;
+		}
+		v_year(r, y);
+		return j;
+	}
+	return 0;
+}
+
+/* Date-valued expressions that may follow "early/late/mid", "the end of". */
+static size_t m_point(struct dates_tagger *t, size_t i, struct res *r)
+{
+	size_t e;
+	if ((e = m_month(t, i, r, true)))
+		return e;
+	if ((e = m_decade(t, i, r)))
+		return e;
+	if (bare_year_ok(t, i, true)) {
+		v_year(r, TK(i)->num);
+		return i + 1;
+	}
+	int c = cls(t, i);
+	if (c == K_LAST || c == K_THIS || c == K_NEXT)
+		return m_modified(t, i, r);
+	if (c == K_THE) {
+		if ((e = m_decade(t, i + 1, r)))
+			return e;
+		if ((e = m_quarter(t, i + 1, r, 0)))
+			return e;
+	}
+	if ((e = m_quarter(t, i, r, 0)))
+		return e;
+	if (c == K_SEASON)
+		return m_season(t, i, r, true);
+	if (c == K_WDAY)
+		return m_wday(t, i, r, 0, i);
+	if (c == K_TODAY || c == K_YESTERDAY || c == K_TOMORROW)
+		return m_relday(t, i, r);
+	return 0;
+}
+
+/* Try every matcher at token i; returns the end token or 0. */
+static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
+{
+	const struct tok *k = TK(i);
+	size_t e;
+	bool prep = i > 0 && (cls(t, i - 1) == K_IN || cls(t, i - 1) == K_SINCE ||
+		cls(t, i - 1) == K_UNTIL || cls(t, i - 1) == K_BY || cls(t, i - 1) == K_DURING ||
+		cls(t, i - 1) == K_FROM || cls(t, i - 1) == K_THROUGH || cls(t, i - 1) == K_OF ||
+		cls(t, i - 1) == K_ON || cls(t, i - 1) == K_FOR || cls(t, i - 1) == K_BEFORE ||
+		cls(t, i - 1) == K_AFTER || cls(t, i - 1) == K_TO || cls(t, i - 1) == K_EARLY ||
+		cls(t, i - 1) == K_LATE || cls(t, i - 1) == K_MID || cls(t, i - 1) == K_END ||
+		(cls(t, i - 1) == K_THE && i > 1 && (cls(t, i - 2) == K_IN || cls(t, i - 2) == K_DURING ||
+		cls(t, i - 2) == K_SINCE || cls(t, i - 2) == K_UNTIL || cls(t, i - 2) == K_BY ||
+		cls(t, i - 2) == K_FOR || cls(t, i - 2) == K_THROUGH || cls(t, i - 2) == K_OVER)));
+
+	if (k->kind == TK_NUM) {
+		if ((e = m_numeric(t, i, r)))
+			return e;
+		if ((e = m_time(t, i, r)))
+			return e;
+		if ((e = m_dayfirst(t, i, r)))
+			return e;
+		if ((e = m_decade(t, i, r)))
+			return e;
+		if ((e = m_quantity(t, i, r)))
+			return e;
+		if (k->nd <= 2 && k->num >= 1 && k->num <= 21 && cls(t, i + 1) == K_TH && glued(t, i + 1) &&
+		    unit_of(t, i + 2, &(bool){ 0 }) == U_CENTURY) {
+			v_century(r, k->num - 1);
+			return i + 3;
+		}
+		if (bare_year_ok(t, i, prep)) {
+			v_year(r, k->num);
+			return i + 1;
+		}
+		return 0;
+	}
+	if (k->kind == TK_PUNCT) {
+		if (k->num == '\'')
+			return m_decade(t, i, r);
+		return 0;
+	}
+	if (!(k->kf & KF_START) && k->cls != K_ORDW && !(k->kind == TK_WORD && k->e - k->s == 1))
+		return 0;
+	switch (k->cls) {
+	case K_MONTH: case K_MONABBR:
+		return m_month(t, i, r, prep || (i > 0 && (cls(t, i - 1) == K_LAST ||
+			cls(t, i - 1) == K_THIS || cls(t, i - 1) == K_NEXT)));
+	case K_WDAY:
+		return m_wday(t, i, r, 0, i);
+	case K_TODAY: case K_YESTERDAY: case K_TOMORROW: case K_TONIGHT:
+		return m_relday(t, i, r);
+	case K_NOW:
+		/* "now" but not "right now"?: both PRESENT_REF; "until now" too */
+		v_ref(r, "PRESENT_REF");
+		return i + 1;
+	case K_REF:
+		v_ref(r, k->num == 1 ? "PRESENT_REF" : "PAST_REF");
+		return i + 1;
+	case K_FUTURE:
+		if (i > 0 && (cls(t, i - 1) == K_THE && i > 1 && (cls(t, i - 2) == K_IN ||
+		    cls(t, i - 2) == K_FOR || cls(t, i - 2) == K_OF ))) {
+			v_ref(r, "FUTURE_REF");
+			return i + 1;
+		}
+		return 0;
+	case K_THE: {
+		size_t j = i + 1;
+		int c = cls(t, j);
+		if (c == K_FUTURE) {
+			v_ref(r, "FUTURE_REF");
+			return j + 1;
+		}
+		if (c == K_PAST && !quantity(t, j + 1, &(double){ 0 }) && !unit_of(t, j + 1, &(bool){ 0 }) &&
+		    i > 0 && (cls(t, i - 1) == K_IN || cls(t, i - 1) == K_OF)) {
+			v_ref(r, "PAST_REF");
+			return j + 1;
+		}
+		if (c == K_REF && TK(j)->num == 1) {
+			v_ref(r, "PRESENT_REF");
+			return j + 1;
+		}
+		if (c == K_END || c == K_BEGINNING || c == K_MIDDLE || c == K_START) {
+			if (cls(t, j + 1) == K_OF && (e = m_point(t, j + 2, r)))
+				return e;
+			return 0;
+		}
+		if (c == K_EARLY || c == K_LATE || c == K_MID) {
+			size_t jj = j + 1;
+			if (is_punct(t, jj, '-'))
+				jj++;
+			if ((e = m_decade(t, jj, r)))
+				return e;
+			return 0;
+		}
+		if (unit_of(t, j, &(bool){ 0 }) == U_WEEKEND) {
+			if (!have_dct(t))
+				return 0;
+			int tense = tense_of(t, i, j + 1);
+			int32_t base = t->dct;
+			if (tense == T_PAST && t->dwd < 5)
+				base -= 7;
+			v_week(r, base, true);
+			return j + 1;
+		}
+		if (c == K_ORDW && TK(j)->num <= 2 && cls(t, j + 1) == K_HALF) {
+			if ((e = m_quarter(t, j, r, 0)))
+				return e;
+		}
+		if (c == K_ORDW || c == K_FISCAL) {
+			size_t jj = c == K_FISCAL ? j + 1 : j;
+			if ((e = m_quarter(t, jj, r, 0)))
+				return e;
+			/* "the first nine months" */
+			if (c == K_ORDW && TK(j)->num == 1) {
+				double n;
+				size_t q = quantity(t, j + 1, &n);
+				bool pl;
+				if (q && unit_of(t, q, &pl) && pl) {
+					v_dur(r, n, unit_of(t, q, &pl));
+					return q + 1;
+				}
+			}
+		}
+		if (c == K_LATEST || c == K_CURRENT || c == K_PAST || c == K_NEXT || c == K_COMING ||
+		    c == K_PREVIOUS || c == K_FOLLOWING || c == K_LAST || c == K_SAME) {
+			if (c == K_SAME && unit_of(t, j + 1, &(bool){ 0 }) == U_DAY) {
+				if (t->ctx && t->ctx->last_day != NL_NODAY) {
+					v_day(r, t->ctx->last_day);
+					r->flags |= DATES_F_ANAPHOR;
+				} else if (have_dct(t)) {
+					v_day(r, t->dct);
+				} else {
+					return 0;
+				}
+				return j + 2;
+			}
+			if ((e = m_modified(t, j, r)))
+				return e;
+			return 0;
+		}
+		if (unit_of(t, j, &(bool){ 0 }) == U_DAY && (cls(t, j + 1) == K_BEFORE || cls(t, j + 1) == K_AFTER)) {
+			int32_t anchor = t->ctx && t->ctx->last_day != NL_NODAY ? t->ctx->last_day : t->dct;
+			if (anchor == NL_NODAY)
+				return 0;
+			if (t->ctx && t->ctx->last_day != NL_NODAY)
+				r->flags |= DATES_F_ANAPHOR;
+			v_day(r, anchor + (cls(t, j + 1) == K_BEFORE ? -1 : 1));
+			return j + 2;
+		}
+		/* "the nine months", "the two years": durations */
+		{
+			double n;
+			size_t q = quantity(t, j, &n);
+			bool pl;
+			if (q && TK(j)->kind == TK_WORD && cls(t, j) != K_A && cls(t, j) != K_AN &&
+			    unit_of(t, q, &pl) && pl) {
+				v_dur(r, n, unit_of(t, q, &pl));
+				return q + 1;
+			}
+		}
+		return 0;
+	}
+	case K_LAST: case K_THIS: case K_NEXT: case K_PAST: case K_COMING: case K_PREVIOUS:
+	case K_FOLLOWING: case K_CURRENT: case K_LATEST: {
+		if ((e = m_modified(t, i, r)))
+			return e;
+		if (k->cls == K_THIS || k->cls == K_LAST || k->cls == K_NEXT) {
+			int c = cls(t, i + 1);
+			if (c == K_HOLI || c == K_ORDW)
+				return m_holiday(t, i + 1, r, k->cls);
+		}
+		return 0;
+	}
+	case K_EARLY: case K_LATE: case K_MID: case K_EARLIER: case K_LATER: {
+		size_t j = i + 1;
+		if (is_punct(t, j, '-') && glued(t, j))
+			j++;
+		int c = cls(t, j);
+		if (k->cls == K_EARLIER || k->cls == K_LATER) {
+			/* "earlier this year", "later this month", "earlier that day" */
+			if (c == K_THAT && unit_of(t, j + 1, &(bool){ 0 }) == U_DAY && t->ctx &&
+			    t->ctx->last_day != NL_NODAY) {
+				v_day(r, t->ctx->last_day);
+				r->flags |= DATES_F_ANAPHOR;
+				return j + 2;
+			}
+			if (c == K_THIS || c == K_LAST || c == K_NEXT)
+				return m_modified(t, j, r);
+			if (c == K_TODAY || c == K_YESTERDAY || c == K_TOMORROW)
+				return m_relday(t, j, r);
+			return 0;
+		}
+		if (c == K_THIS || c == K_LAST || c == K_NEXT || c == K_MONTH || c == K_MONABBR ||
+		    c == K_TODAY || c == K_YESTERDAY || c == K_TOMORROW || c == K_WDAY || c == K_SEASON ||
+		    TK(j)->kind == TK_NUM || c == K_THE) {
+			if (c == K_THE && (e = m_decade(t, j + 1, r)))
+				return e;
+			if (c == K_THE)
+				return 0;
+			if ((e = m_point(t, j, r)))
+				return e;
+		}
+		return 0;
+	}
+	case K_FISCAL:
+		if (year_tok(t, i + 1)) {
+			v_year(r, TK(i + 1)->num);
+			return i + 2;
+		}
+		if ((e = m_quarter(t, i + 1, r, 0)))
+			return e;
+		return 0;
+	case K_ORDW:
+		if ((e = m_quarter(t, i, r, 0)))
+			return e;
+		if ((e = m_holiday(t, i, r, 0)))
+			return e;
+		if (k->num <= 21 && unit_of(t, i + 1, &(bool){ 0 }) == U_CENTURY) {
+			v_century(r, k->num - 1);
+			return i + 2;
+		}
+		return 0;
+	case K_SEASON:
+		return m_season(t, i, r, prep);
+	case K_THAT:
+		/* "that day", "that same day": the day last mentioned */
+		{
+			size_t j = i + 1;
+			if (cls(t, j) == K_SAME)
+				j++;
+			bool pl;
+			if (unit_of(t, j, &pl) == U_DAY && !pl && t->ctx && t->ctx->last_day != NL_NODAY) {
+				v_day(r, t->ctx->last_day);
+				r->flags |= DATES_F_ANAPHOR;
+				return j + 1;
+			}
+			return 0;
+		}
+	case K_HOLI:
+		return m_holiday(t, i, r, 0);
+	case K_EVERY: case K_EACH: {
+		size_t j = i + 1;
+		if (cls(t, j) == K_OTHER)
+			j++;
+		bool pl;
+		int u = unit_of(t, j, &pl);
+		if (u && !pl) {
+			v_dur(r, j > i + 1 ? 2 : 1, u);
+			r->type = DATE_SET;
+			return j + 1;
+		}
+		if (cls(t, j) == K_WDAY && !(TK(j)->kf & KF_PLURAL)) {
+			snprintf(r->value, sizeof r->value, "XXXX-WXX-%d", TK(j)->num + 1);
+			r->type = DATE_SET;
+			r->gran = GRAN_NONE;
+			int pod = 0;
+			size_t e2 = opt_pod(t, j + 1, &pod);
+			if (pod) {
+				size_t n = strlen(r->value);
+				snprintf(r->value + n, sizeof r->value - n, "T%s", pod_code[pod & 7]);
+			}
+			return e2;
+		}
+		if (cls(t, j) == K_POD) {
+			snprintf(r->value, sizeof r->value, "XXXX-XX-XXT%s", pod_code[TK(j)->num & 7]);
+			r->type = DATE_SET;
+			return j + 1;
+		}
+		if (cls(t, j) == K_MONTH) {
+			snprintf(r->value, sizeof r->value, "XXXX-%02d", TK(j)->num % 100);
+			r->type = DATE_SET;
+			return j + 1;
+		}
+		return 0;
+	}
+	case K_SETADV:
+		if (k->num < 0)
+			snprintf(r->value, sizeof r->value, "XXXX-XX-XXTNI");
+		else
+			v_dur(r, 1, k->num);
+		r->type = DATE_SET;
+		r->gran = GRAN_NONE;
+		return i + 1;
+	case K_RECENT:
+		if (cls(t, i + 1) == K_UNIT && (TK(i + 1)->kf & KF_PLURAL)) {
+			v_ref(r, "PAST_REF");
+			return i + 2;
+		}
+		return 0;
+	case K_NUMW: case K_TENS: case K_A: case K_AN: case K_FEW: case K_SEVERAL: case K_MANY:
+	case K_SOME: case K_APPROX: case K_OVER: case K_MORE: case K_LESS: case K_AT: case K_UP:
+	case K_NINETEEN:
+		if ((e = m_spoken_year(t, i, r)))
+			return e;
+		if ((e = m_quantity(t, i, r)))
+			return e;
+		if (k->cls == K_AT || k->cls == K_APPROX) {
+			/* "at 9 a.m.", "around noon": the time itself is tried next */
+			return 0;
+		}
+		if (k->cls == K_NUMW || k->cls == K_A)
+			return 0;
+		return 0;
+	case K_HALF:
+		/* "half an hour", "half a day", "half-hour" */
+		{
+			size_t j = i + 1;
+			if (is_punct(t, j, '-') && glued(t, j))
+				j++;
+			else if (cls(t, j) == K_A || cls(t, j) == K_AN)
+				j++;
+			bool pl;
+			int u = unit_of(t, j, &pl);
+			if (u && !pl) {
+				v_dur(r, 0.5, u);
+				if (u == U_HOUR)
+					snprintf(r->value, sizeof r->value, "PT30M");
+				else if (u == U_YEAR)
+					snprintf(r->value, sizeof r->value, "P6M");
+				return j + 1;
+			}
+			return 0;
+		}
+	case K_POD:
+		if (k->num == POD_NOON || k->num == POD_MIDNIGHT) {
+			int32_t day = have_dct(t) ? t->dct : NL_NODAY;
+			size_t e2 = day_after(t, i + 1, &day);
+			v_clock(t, r, day, k->num == POD_NOON ? 12 : 24, 0);
+			r->gran = GRAN_PARTOFDAY;
+			return e2 ? e2 : i + 1;
+		}
+		return 0;
+	case K_UNIT:
+		/* "for years", "for decades", "decades-long" */
+		if ((k->kf & KF_PLURAL) && i > 0 && cls(t, i - 1) == K_FOR && k->num >= U_DAY &&
+		    cls(t, i + 1) != K_OF && TK(i + 1)->kind != TK_NUM) {
+			v_dur(r, -1, k->num);
+			return i + 1;
+		}
+		/* "year-earlier", "year-ago": the same period a year before */
+		if (k->num == U_YEAR && !(k->kf & KF_PLURAL) && is_punct(t, i + 1, '-') && glued(t, i + 1) &&
+		    (cls(t, i + 2) == K_EARLIER || cls(t, i + 2) == K_AGO) && have_dct(t)) {
+			if (!year_ago_quarter(t, r, 1))
+				v_year(r, t->dy - 1);
+			return i + 3;
+		}
+		return 0;
+	default:
+		break;
+	}
+	if (k->kind == TK_WORD && k->e - k->s == 1)
+		return m_quarter(t, i, r, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Driver                                                                    */
+/* ------------------------------------------------------------------------ */
+
+size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t dct,
+		 struct dates_ctx *ctx, const struct date_mention **out)
+{
+	if (len > DATES_MAX_TEXT)
+		len = DATES_MAX_TEXT;
+	t->nment = 0;
+	t->text = text;
+	t->dct = dct;
+	t->ctx = ctx;
+	if (dct != NL_NODAY) {
+		day_to_ymd(dct, &t->dy, &t->dm, &t->dd);
+		if (t->dy < 2 || t->dy > 9998) {
+			t->dct = NL_NODAY;
+		} else {
+			t->dwd = day_weekday(dct);
+		}
+	}
+	scan(t, (const unsigned char *)text, len);
+	size_t i = 0;
+	while (i < t->ntok) {
+		const struct tok *k = TK(i);
+		if (k->kind == TK_WORD && !(k->kf & KF_START) && k->cls != K_ORDW && k->e - k->s != 1) {
+			i++;
+			continue;
+		}
+		struct res r;
+		r.type = DATE_DATE;
+		r.gran = GRAN_NONE;
+		r.flags = 0;
+		r.day = NL_NODAY;
+		r.value[0] = 0;
+		size_t e = match_at(t, i, &r);
+		if (!e || e <= i || !r.value[0]) {
+			i++;
+			continue;
+		}
+		if (e > t->ntok)
+			e = t->ntok;
+		if (t->nment == t->mentcap)
+			t->ment = xgrow(t->ment, &t->mentcap, t->nment + 1, sizeof *t->ment);
+		struct date_mention *m = &t->ment[t->nment++];
+		m->start = TK(i)->s;
+		m->end = TK(e - 1)->e;
+		m->type = r.type;
+		m->gran = r.gran;
+		m->flags = r.flags;
+		m->day = (r.gran >= GRAN_DAY && (r.flags & DATES_F_RESOLVED)) ? r.day : NL_NODAY;
+		memcpy(m->value, r.value, sizeof m->value);
+		m->value[sizeof m->value - 1] = 0;
+		if (ctx && !(r.flags & DATES_F_ANAPHOR) && (r.flags & DATES_F_RESOLVED) &&
+		    r.type != DATE_DURATION && r.type != DATE_SET) {
+			if (m->day != NL_NODAY)
+				ctx->last_day = m->day;
+			ctx->last_gran = r.gran;
+			memcpy(ctx->last_value, r.value, sizeof ctx->last_value);
+		}
+		i = e;
+	}
+	*out = t->ment;
+	return t->nment;
+}

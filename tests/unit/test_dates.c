@@ -1,0 +1,377 @@
+/* test_dates.c — the date-reference tagger: the seed article, one test per
+ * coverage item of issue 4, and the negative cases. */
+#include "testutil.h"
+#include "dates/dates.h"
+#include "util/day.h"
+
+static struct dates_tagger *tg;
+
+static void setup(void)
+{
+	tg = dates_new();
+}
+
+static void teardown(void)
+{
+	dates_free(tg);
+}
+
+TestSuite(dates, .init = setup, .fini = teardown);
+
+static int32_t D(const char *s)
+{
+	return day_parse(s, strlen(s));
+}
+
+/* Tag text with DCT dct (YYYY-MM-DD) and return the mention whose text is
+ * exactly `span`, or NULL. */
+static const struct date_mention *find(const char *text, const char *dct, struct dates_ctx *ctx,
+				       const char *span)
+{
+	const struct date_mention *m;
+	size_t n = dates_tag(tg, text, strlen(text), dct ? D(dct) : NL_NODAY, ctx, &m);
+	for (size_t i = 0; i < n; i++)
+		if (m[i].end - m[i].start == strlen(span) && !memcmp(text + m[i].start, span, strlen(span)))
+			return &m[i];
+	return NULL;
+}
+
+static size_t count(const char *text, const char *dct)
+{
+	const struct date_mention *m;
+	return dates_tag(tg, text, strlen(text), dct ? D(dct) : NL_NODAY, NULL, &m);
+}
+
+#define EXPECT(text, dct, span, type_, value_)                                                    \
+	do {                                                                                       \
+		const struct date_mention *m_ = find(text, dct, NULL, span);                       \
+		cr_assert(m_ != NULL, "no mention '%s' in '%s'", span, text);                      \
+		cr_expect_str_eq(m_->value, value_, "'%s' in '%s'", span, text);                   \
+		cr_expect_eq(m_->type, type_, "type of '%s' in '%s'", span, text);                 \
+	} while (0)
+
+#define NONE(text, dct) cr_expect_eq(count(text, dct), 0, "unexpected mention in '%s'", text)
+
+/* ---- the seed article ------------------------------------------------------ */
+
+Test(dates, seed_article)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/examples/seed-article.txt", shared_dir());
+	size_t len;
+	char *doc = slurp(path, &len);
+	cr_assert(doc, "cannot read %s", path);
+	struct {
+		const char *needle, *span, *value;
+		int type;
+	} want[] = {
+		{ "will travel to Kyiv on Wednesday", "Wednesday", "2022-01-19", DATE_DATE },
+		{ "in Geneva on Friday.", "Friday", "2022-01-21", DATE_DATE },
+		{ "visited Kyiv last Wednesday", "last Wednesday", "2022-01-12", DATE_DATE },
+		{ "Europe last week", "last week", "2022-W02", DATE_DATE },
+		{ "Russia in 2014 seized", "2014", "2014", DATE_DATE },
+		{ "nearly eight years of", "nearly eight years", "P8Y", DATE_DURATION },
+	};
+	const struct date_mention *m;
+	struct dates_ctx ctx;
+	dates_ctx_init(&ctx);
+	/* tag every paragraph (line) as the indexer does and look the spans up */
+	for (size_t w = 0; w < NL_ARRAY_LEN(want); w++) {
+		const char *at = strstr(doc, want[w].needle);
+		cr_assert(at, "seed article lacks '%s'", want[w].needle);
+		const char *ls = at;
+		while (ls > doc && ls[-1] != '\n')
+			ls--;
+		const char *le = strchr(at, '\n');
+		if (!le)
+			le = doc + len;
+		size_t n = dates_tag(tg, ls, (size_t)(le - ls), D("2022-01-18"), &ctx, &m);
+		size_t off = (size_t)(strstr(at, want[w].span) - ls);
+		bool found = false;
+		for (size_t i = 0; i < n; i++) {
+			if (m[i].start == off && m[i].end == off + strlen(want[w].span)) {
+				found = true;
+				cr_expect_str_eq(m[i].value, want[w].value, "'%s'", want[w].needle);
+				cr_expect_eq(m[i].type, want[w].type, "type of '%s'", want[w].needle);
+				if (m[i].gran == GRAN_DAY)
+					cr_expect_eq(m[i].day, D(want[w].value));
+			}
+		}
+		cr_expect(found, "'%s' not tagged as '%s'", want[w].needle, want[w].span);
+	}
+	free(doc);
+}
+
+/* ---- explicit dates ---------------------------------------------------------- */
+
+Test(dates, explicit_forms)
+{
+	EXPECT("It happened on January 18, 2022 in Kyiv.", "2023-05-01", "January 18, 2022", DATE_DATE, "2022-01-18");
+	EXPECT("It happened on 18 Jan 2022 in Kyiv.", "2023-05-01", "18 Jan 2022", DATE_DATE, "2022-01-18");
+	EXPECT("Filed 2022-01-18 by the agency.", "2023-05-01", "2022-01-18", DATE_DATE, "2022-01-18");
+	EXPECT("Filed 1/18/2022 by the agency.", "2023-05-01", "1/18/2022", DATE_DATE, "2022-01-18");
+	EXPECT("The deal closed Jan. 18 after talks.", "2022-03-01", "Jan. 18", DATE_DATE, "2022-01-18");
+	EXPECT("on the 18th of January 2022", "2023-05-01", "18th of January 2022", DATE_DATE, "2022-01-18");
+	EXPECT("Monday, Oct. 26, 1998 was the day", "1998-11-01", "Monday, Oct. 26, 1998", DATE_DATE, "1998-10-26");
+	const struct date_mention *m = find("Filed 2022-01-18.", "2023-05-01", NULL, "2022-01-18");
+	cr_assert(m);
+	cr_expect_eq(m->day, D("2022-01-18"));
+	cr_expect_eq(m->gran, GRAN_DAY);
+}
+
+Test(dates, month_day_year_by_tense)
+{
+	/* past tense and a month after the DCT month: last year */
+	EXPECT("Prices fell on Dec. 15.", "1998-01-08", "Dec. 15", DATE_DATE, "1997-12-15");
+	/* future tense and a month before the DCT month: next year */
+	EXPECT("The plant will open on March 3.", "2021-11-20", "March 3", DATE_DATE, "2022-03-03");
+	/* future tense, month later this year */
+	EXPECT("Voting will take place on June 5.", "2021-03-01", "June 5", DATE_DATE, "2021-06-05");
+	/* past tense, month earlier this year */
+	EXPECT("He resigned on June 5.", "2021-09-01", "June 5", DATE_DATE, "2021-06-05");
+	/* no tense cue: the nearest */
+	EXPECT("Profit in October rose.", "1998-01-08", "October", DATE_DATE, "1997-10");
+}
+
+/* ---- weekdays ------------------------------------------------------------------ */
+
+Test(dates, weekdays)
+{
+	/* DCT Tuesday 2022-01-18 */
+	EXPECT("He will visit on Friday.", "2022-01-18", "Friday", DATE_DATE, "2022-01-21");
+	EXPECT("He visited on Friday.", "2022-01-18", "Friday", DATE_DATE, "2022-01-14");
+	EXPECT("He said Tuesday that", "2022-01-18", "Tuesday", DATE_DATE, "2022-01-18");
+	EXPECT("They met last Monday.", "2022-01-18", "last Monday", DATE_DATE, "2022-01-17");
+	EXPECT("They meet next Monday.", "2022-01-18", "next Monday", DATE_DATE, "2022-01-24");
+	EXPECT("They meet this coming Friday.", "2022-01-18", "coming Friday", DATE_DATE, "2022-01-21");
+	EXPECT("It rained the past Sunday.", "2022-01-18", "the past Sunday", DATE_DATE, "2022-01-16");
+	EXPECT("He is going to sign it Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
+	EXPECT("They'll decide Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
+}
+
+/* ---- relative days and parts of day ----------------------------------------------- */
+
+Test(dates, today_yesterday_tomorrow)
+{
+	EXPECT("Stocks fell today.", "2022-01-18", "today", DATE_DATE, "2022-01-18");
+	EXPECT("Stocks fell yesterday.", "2022-01-18", "yesterday", DATE_DATE, "2022-01-17");
+	EXPECT("Stocks may fall tomorrow.", "2022-01-18", "tomorrow", DATE_DATE, "2022-01-19");
+}
+
+Test(dates, tonight_and_parts_of_day)
+{
+	EXPECT("The vote is tonight.", "2022-01-18", "tonight", DATE_TIME, "2022-01-18TNI");
+	EXPECT("He spoke this morning.", "2022-01-18", "this morning", DATE_TIME, "2022-01-18TMO");
+	EXPECT("He spoke yesterday afternoon.", "2022-01-18", "yesterday afternoon", DATE_TIME, "2022-01-17TAF");
+	EXPECT("The blast came last night.", "2022-01-18", "last night", DATE_TIME, "2022-01-17TNI");
+	EXPECT("They talked Monday evening.", "2022-01-18", "Monday evening", DATE_TIME, "2022-01-17TEV");
+	EXPECT("It opens at 10:35 a.m. today", "2022-01-18", "10:35 a.m. today", DATE_TIME, "2022-01-18T10:35");
+}
+
+Test(dates, units_ago_later)
+{
+	EXPECT("It began three days ago.", "2022-01-18", "three days ago", DATE_DATE, "2022-01-15");
+	EXPECT("It began two weeks ago.", "2022-01-18", "two weeks ago", DATE_DATE, "2022-W01");
+	EXPECT("It began 5 months ago.", "2022-01-18", "5 months ago", DATE_DATE, "2021-08");
+	EXPECT("It began a year ago.", "2022-01-18", "a year ago", DATE_DATE, "2021");
+	EXPECT("It will end two years from now.", "2022-01-18", "two years from now", DATE_DATE, "2024");
+	/* anaphoric: against the last day mentioned */
+	struct dates_ctx ctx;
+	dates_ctx_init(&ctx);
+	const char *a = "The talks began on March 3, 2021.";
+	cr_assert(find(a, "2022-01-18", &ctx, "March 3, 2021"));
+	cr_expect_eq(ctx.last_day, D("2021-03-03"));
+	const struct date_mention *m = find("Two days later, they collapsed.", "2022-01-18", &ctx, "Two days later");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2021-03-05");
+	cr_expect(m->flags & DATES_F_ANAPHOR);
+	m = find("A week earlier, they had met.", "2022-01-18", &ctx, "A week earlier");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2021-W08"); /* 2021-02-24 */
+}
+
+Test(dates, the_day_before_after)
+{
+	struct dates_ctx ctx;
+	dates_ctx_init(&ctx);
+	cr_assert(find("The summit opened on June 4, 2019.", NULL, &ctx, "June 4, 2019"));
+	const struct date_mention *m = find("The day before, protesters gathered.", NULL, &ctx, "The day before");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2019-06-03");
+	m = find("The day after, it rained.", NULL, &ctx, "The day after");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2019-06-05");
+	m = find("The following day, they left.", NULL, &ctx, "The following day");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2019-06-05");
+	m = find("They signed it that same day.", NULL, &ctx, "same day");
+	if (!m)
+		m = find("They signed it that same day.", NULL, &ctx, "that same day");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "2019-06-04");
+}
+
+Test(dates, last_this_next_units)
+{
+	EXPECT("Sales rose last week.", "2022-01-18", "last week", DATE_DATE, "2022-W02");
+	EXPECT("Sales rise this week.", "2022-01-18", "this week", DATE_DATE, "2022-W03");
+	EXPECT("Sales rise next week.", "2022-01-18", "next week", DATE_DATE, "2022-W04");
+	EXPECT("Sales rose last month.", "2022-01-18", "last month", DATE_DATE, "2021-12");
+	EXPECT("Sales rise this month.", "2022-01-18", "this month", DATE_DATE, "2022-01");
+	EXPECT("Sales rise next month.", "2022-01-18", "next month", DATE_DATE, "2022-02");
+	EXPECT("Sales rose last year.", "2022-01-18", "last year", DATE_DATE, "2021");
+	EXPECT("Sales rise this year.", "2022-01-18", "this year", DATE_DATE, "2022");
+	EXPECT("Sales rise next year.", "2022-01-18", "next year", DATE_DATE, "2023");
+	EXPECT("It opened last spring.", "2022-01-18", "last spring", DATE_DATE, "2021-SP");
+	EXPECT("It opens next summer.", "2022-01-18", "next summer", DATE_DATE, "2022-SU");
+	EXPECT("It was built last decade.", "2022-01-18", "last decade", DATE_DATE, "201");
+	EXPECT("Sales rose earlier this year.", "2022-05-18", "earlier this year", DATE_DATE, "2022");
+}
+
+Test(dates, months_and_years_alone)
+{
+	EXPECT("It happened in March.", "2022-06-18", "March", DATE_DATE, "2022-03");
+	EXPECT("Russia in 2014 seized Crimea.", "2022-01-18", "2014", DATE_DATE, "2014");
+	EXPECT("It was founded in 1066.", "2022-01-18", "1066", DATE_DATE, "1066");
+	EXPECT("It happened in January 2020.", "2022-01-18", "January 2020", DATE_DATE, "2020-01");
+	EXPECT("It happened last March.", "2022-06-18", "last March", DATE_DATE, "2022-03");
+	EXPECT("It happened last March.", "2022-02-18", "last March", DATE_DATE, "2021-03");
+}
+
+Test(dates, decades_centuries)
+{
+	EXPECT("Built in the 1990s.", "2022-01-18", "1990s", DATE_DATE, "199");
+	EXPECT("Popular in the '80s.", "2022-01-18", "'80s", DATE_DATE, "198");
+	EXPECT("Since the early 1970s prices", "2022-01-18", "the early 1970s", DATE_DATE, "197");
+	EXPECT("Art of the 20th century", "2022-01-18", "20th century", DATE_DATE, "19");
+}
+
+Test(dates, seasons)
+{
+	EXPECT("It opens in the spring.", "2022-01-18", "spring", DATE_DATE, "2022-SP");
+	EXPECT("It opened in the summer of 1994.", "2022-01-18", "summer of 1994", DATE_DATE, "1994-SU");
+	EXPECT("It opened this fall.", "2022-10-18", "this fall", DATE_DATE, "2022-FA");
+}
+
+Test(dates, quarters)
+{
+	EXPECT("Profit rose in the third quarter.", "1989-10-25", "the third quarter", DATE_DATE, "1989-Q3");
+	EXPECT("Third-quarter profit rose.", "1989-10-25", "Third-quarter", DATE_DATE, "1989-Q3");
+	EXPECT("in the first quarter of 2021", "2022-01-18", "the first quarter of 2021", DATE_DATE, "2021-Q1");
+	EXPECT("Sales in Q2 2020 fell", "2022-01-18", "Q2 2020", DATE_DATE, "2020-Q2");
+	EXPECT("Profit rose in fiscal 1989.", "1989-10-25", "fiscal 1989", DATE_DATE, "1989");
+	EXPECT("Sales fell in the first half.", "1989-10-25", "the first half", DATE_DATE, "1989-H1");
+}
+
+Test(dates, holidays)
+{
+	EXPECT("Shops close on Christmas Day.", "2021-12-01", "Christmas Day", DATE_DATE, "2021-12-25");
+	EXPECT("Crowds gathered on New Year's Eve.", "2022-01-03", "New Year's Eve", DATE_DATE, "2021-12-31");
+	EXPECT("Parades on Independence Day", "2021-06-20", "Independence Day", DATE_DATE, "2021-07-04");
+	EXPECT("Sales fell after Thanksgiving.", "2021-12-01", "Thanksgiving", DATE_DATE, "2021-11-25");
+	EXPECT("Fireworks on the Fourth of July", "2021-06-20", "Fourth of July", DATE_DATE, "2021-07-04");
+}
+
+Test(dates, durations)
+{
+	EXPECT("They fought for three weeks.", "2022-01-18", "three weeks", DATE_DURATION, "P3W");
+	EXPECT("in nearly eight years of war", "2022-01-18", "nearly eight years", DATE_DURATION, "P8Y");
+	EXPECT("a five-year plan", "2022-01-18", "five-year", DATE_DURATION, "P5Y");
+	EXPECT("prices over the past two months", "2022-01-18", "the past two months", DATE_DURATION, "P2M");
+	EXPECT("talks lasted 16 hours", "2022-01-18", "16 hours", DATE_DURATION, "PT16H");
+	EXPECT("It took 2 1/2 years to build", "2022-01-18", "2 1/2 years", DATE_DURATION, "P2.5Y");
+	EXPECT("the first nine months", "2022-01-18", "the first nine months", DATE_DURATION, "P9M");
+	EXPECT("He waited half an hour.", "2022-01-18", "half an hour", DATE_DURATION, "PT30M");
+	EXPECT("They waited for years.", "2022-01-18", "years", DATE_DURATION, "PXY");
+}
+
+Test(dates, sets)
+{
+	EXPECT("The club meets every Monday.", "2022-01-18", "every Monday", DATE_SET, "XXXX-WXX-1");
+	EXPECT("He runs every day.", "2022-01-18", "every day", DATE_SET, "P1D");
+	EXPECT("The paper is published daily.", "2022-01-18", "daily", DATE_SET, "P1D");
+	EXPECT("It is audited annually.", "2022-01-18", "annually", DATE_SET, "P1Y");
+}
+
+Test(dates, refs)
+{
+	EXPECT("Prices are now lower.", "2022-01-18", "now", DATE_DATE, "PRESENT_REF");
+	EXPECT("He recently resigned.", "2022-01-18", "recently", DATE_DATE, "PAST_REF");
+	EXPECT("in the future we will", "2022-01-18", "the future", DATE_DATE, "FUTURE_REF");
+}
+
+Test(dates, no_dct_leaves_x)
+{
+	EXPECT("He visited on Friday.", NULL, "Friday", DATE_DATE, "XXXX-WXX-5");
+	EXPECT("It happened on March 3.", NULL, "March 3", DATE_DATE, "XXXX-03-03");
+	EXPECT("It happened on March 3, 2001.", NULL, "March 3, 2001", DATE_DATE, "2001-03-03");
+}
+
+/* ---- negatives ---------------------------------------------------------------------- */
+
+Test(dates, negative_march_verb)
+{
+	NONE("Thousands march through the capital.", "2022-01-18");
+	NONE("Protesters will March on the capital.", "2022-01-18");
+}
+
+Test(dates, negative_may_modal)
+{
+	NONE("Prices may rise again.", "2022-01-18");
+	NONE("May I ask a question?", "2022-01-18");
+	NONE("Theresa May resigned as leader.", "2022-01-18");
+}
+
+Test(dates, negative_counts_scores_phones)
+{
+	NONE("More than 2,014 people were killed.", "2022-01-18");
+	NONE("A 4-2 win for the home side.", "2022-01-18");
+	NONE("Call 555-1234 or (212) 555-2014 for help", "2022-01-18");
+	NONE("Call 202-555-2014 for details.", "2022-01-18");
+	NONE("He told Fox 5 about it.", "2022-01-18");
+	NONE("It costs $2014 per unit.", "2022-01-18");
+	NONE("Some 2000 people attended.", "2022-01-18");
+	NONE("The score was 3.5 percent.", "2022-01-18");
+}
+
+Test(dates, negative_misc)
+{
+	NONE("He came second in the race.", "2022-01-18");
+	NONE("a second time", "2022-01-18");
+	NONE("The spring water was cold.", "2022-01-18");
+	NONE("Stocks fall as oil prices rise.", "2022-01-18");
+	NONE("a five-year-old boy", "2022-01-18");
+}
+
+/* ---- contract ---------------------------------------------------------------------- */
+
+Test(dates, offsets_sorted_and_in_bounds)
+{
+	const char *t = "On Jan. 5, 2021 and again last week, then two days later, every Monday.";
+	const struct date_mention *m;
+	size_t n = dates_tag(tg, t, strlen(t), D("2021-03-01"), NULL, &m);
+	cr_assert(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		cr_expect(m[i].start < m[i].end);
+		cr_expect(m[i].end <= strlen(t));
+		if (i)
+			cr_expect(m[i - 1].end <= m[i].start);
+	}
+}
+
+Test(dates, lowercase_text)
+{
+	/* the live-blog corpus is lower-cased */
+	EXPECT("the minister said on monday that", "2014-07-09", "monday", DATE_DATE, "2014-07-07");
+	EXPECT("talks in january were", "2014-07-09", "january", DATE_DATE, "2014-01");
+}
+
+Test(dates, empty_and_binary)
+{
+	const struct date_mention *m;
+	cr_expect_eq(dates_tag(tg, "", 0, D("2022-01-18"), NULL, &m), 0);
+	const char junk[] = "\xff\xfe\x00March 3\x80\xc3";
+	size_t n = dates_tag(tg, junk, sizeof junk - 1, D("2022-01-18"), NULL, &m);
+	for (size_t i = 0; i < n; i++)
+		cr_expect(m[i].end <= sizeof junk - 1);
+}
