@@ -11,7 +11,10 @@
  *   2. A stop written with white space before it (" . ", Timeline17 and
  *      other pre-tokenised text) is a sentence end whatever follows; so is
  *      a blank line (a paragraph break), found separately. A single
- *      newline is not: Reuters wraps lines inside sentences.
+ *      newline is not: Reuters wraps lines inside sentences; but a stop
+ *      followed by a new line that is indented (a Reuters paragraph) ends
+ *      the sentence even after an abbreviation ("...Dean Witter Inc.\n
+ *      Maude said").
  *   3. Otherwise the next word must look like a sentence start: an
  *      uppercase or uncased letter, a digit or currency sign, or an opening
  *      quote or bracket. "the U.S. said" and "etc. and" do not split.
@@ -65,6 +68,15 @@ static const struct {
 	{ "llc", A_AMBIG },   { "plc", A_AMBIG },    { "bros", A_AMBIG },  { "jr", A_AMBIG },
 	{ "sr", A_AMBIG },    { "st", A_AMBIG },     { "ft", A_AMBIG },    { "mt", A_AMBIG },
 	{ "etc", A_AMBIG },   { "al", A_AMBIG },
+	/* US states, AP style ("Chicago, Ill."); not Miss. Wash. Del., words too often */
+	{ "ala", A_AMBIG },   { "ariz", A_AMBIG },   { "ark", A_AMBIG },   { "calif", A_AMBIG },
+	{ "colo", A_AMBIG },  { "conn", A_AMBIG },   { "fla", A_AMBIG },   { "ga", A_AMBIG },
+	{ "ill", A_AMBIG },   { "ind", A_AMBIG },    { "kan", A_AMBIG },   { "kans", A_AMBIG },
+	{ "ky", A_AMBIG },    { "la", A_AMBIG },     { "md", A_AMBIG },    { "mass", A_AMBIG },
+	{ "mich", A_AMBIG },  { "minn", A_AMBIG },   { "mo", A_AMBIG },    { "mont", A_AMBIG },
+	{ "neb", A_AMBIG },   { "nev", A_AMBIG },    { "okla", A_AMBIG },  { "ore", A_AMBIG },
+	{ "pa", A_AMBIG },    { "tenn", A_AMBIG },   { "tex", A_AMBIG },   { "va", A_AMBIG },
+	{ "vt", A_AMBIG },    { "wis", A_AMBIG },    { "wyo", A_AMBIG },
 };
 
 /* Words that commonly open a sentence in news (case-sensitive). */
@@ -75,7 +87,7 @@ static const char *const openers[] = {
 	"While", "After", "Before", "Since", "Although", "Though", "Because", "Despite", "During",
 	"For", "From", "With", "Without", "By", "According", "Some", "Many", "Most", "Several",
 	"Both", "All", "Each", "Such", "One", "Two", "Three", "Last", "Earlier", "Later", "Now",
-	"Today", "Yesterday", "Officials", "Police", "What", "Why", "How", "Who", "Where",
+	"Today", "Yesterday", "What", "Why", "How", "Who", "Where",
 	"Which", "Not", "Under", "Among", "Until", "Then", "Instead", "Even", "Only", "No", "Asked",
 	"Mr", "Mrs", "Ms", "Dr",
 };
@@ -142,17 +154,28 @@ static size_t closer_len(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-/* Length of a closer standing alone as a token after a spaced stop (" . ''",
- * " . -RRB-"); quotes that could as well open the next sentence are not. */
+/* Length of a token standing alone after a stop that still belongs to the
+ * sentence: a closer (" . ''", " . -RRB-", " ! ' ''") or another stop
+ * (" . . "). A quote standing alone, followed by white space, closes: opening
+ * quotes stick to the next word (or are written `` / ` in Treebank text). */
 static size_t spaced_closer_len(const char *s, size_t len, size_t i)
 {
-	static const char *const toks[] = { "''", "-RRB-", "-RSB-", "-RCB-", ")", "]",
+	static const char *const toks[] = { "''", "'", "\"", "-RRB-", "-RSB-", "-RCB-", ")", "]",
 					     "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB" };
-	for (size_t t = 0; t < NL_ARRAY_LEN(toks); t++) {
-		size_t n = strlen(toks[t]);
-		if (has_prefix(s, len, i, toks[t]) && (i + n == len || space_len(s, len, i + n)))
-			return n;
+	size_t n = 0, k;
+	while (i + n < len && (k = stop_len(s, len, i + n)))
+		n += k;
+	if (n == 0) {
+		for (size_t t = 0; t < NL_ARRAY_LEN(toks); t++) {
+			size_t m = strlen(toks[t]);
+			if (has_prefix(s, len, i, toks[t])) {
+				n = m;
+				break;
+			}
+		}
 	}
+	if (n && (i + n == len || space_len(s, len, i + n)))
+		return n;
 	return 0;
 }
 
@@ -220,6 +243,11 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
 /* ------------------------------------------------------------------------ */
 /* Deciding                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -284,6 +312,9 @@ static bool ends_sentence(const char *s, size_t len, size_t start, size_t stop, 
 		return false;
 	if (!dot)
 		return true; /* ? ! ?! ... */
+	for (size_t j = e2; j + 1 < nx; j++)
+		if (s[j] == '\n' && (s[j + 1] == ' ' || s[j + 1] == '\t'))
+			return true; /* an indented new line starts a paragraph (Reuters) */
 
 	/* the word before the dot, without opening quotes or brackets */
 	size_t wb = stop;
@@ -292,6 +323,13 @@ static bool ends_sentence(const char *s, size_t len, size_t start, size_t stop, 
 	size_t k;
 	while (wb < stop && (k = opener_len(s, stop, wb)))
 		wb += k;
+	while (wb < stop && (unsigned char)s[wb] < 0x80 && !is_alnum(s[wb]))
+		wb++; /* "<J.P." */
+	for (size_t j = stop; j > wb; j--)
+		if (s[j - 1] == '-') {
+			wb = j; /* "Japan-U.S." */
+			break;
+		}
 	const char *w = s + wb;
 	size_t wn = stop - wb;
 
@@ -395,7 +433,7 @@ size_t sentence_split(const char *s, size_t len, struct span **out, size_t *n, s
 			added += emit(s, start, e2, out, n, cap);
 			start = i = skip_space(s, len, e2);
 		} else {
-			i = e2;
+			i = e; /* a later stop among the closers gets its own look */
 		}
 	}
 	added += emit(s, start, len, out, n, cap);

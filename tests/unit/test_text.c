@@ -524,3 +524,40 @@ Test(sentence, real_article_spans_are_sane)
 	buf_release(&clean);
 	free(text);
 }
+
+Test(sentence, timeline17_closers_and_double_stops)
+{
+	cr_assert_str_eq(sentences("` When he leaves , we leave . ' \nThis is just the beginning . '' \n"),
+			 "` When he leaves , we leave . ' | This is just the beginning . ''");
+	cr_assert_str_eq(sentences("chanted ` civil , not military ! ' '' \nCNN 's Ivan reported ."),
+			 "chanted ` civil , not military ! ' '' | CNN 's Ivan reported .");
+	cr_assert_str_eq(sentences("sift for Al Queida . . \nim sure he is there now ."),
+			 "sift for Al Queida . . | im sure he is there now .");
+}
+
+Test(sentence, indented_paragraphs)
+{
+	cr_assert_str_eq(sentences("said Bill Sullivan of Dean Witter Inc.\n    Maude said no.\n"
+				   "    Sen. Kerry\nspoke. Stephens Inc.\nCazenove joined."),
+			 "said Bill Sullivan of Dean Witter Inc. | Maude said no. | "
+			 "Sen. Kerry\nspoke. | Stephens Inc.\nCazenove joined.");
+}
+
+Test(sentence, abbreviation_then_spaced_stop)
+{
+	cr_assert_str_eq(sentences("agree with Dara et al. . \nPIERS i got excited . "),
+			 "agree with Dara et al. . | PIERS i got excited .");
+	cr_assert_str_eq(sentences("2013 Morningstar , Inc. . \nDisclaimer The Dow"),
+			 "2013 Morningstar , Inc. . | Disclaimer The Dow");
+}
+
+Test(sentence, states_and_compounds)
+{
+	cr_assert_str_eq(sentences("Deere of Moline, Ill. Track records fell. He lives in Springfield, Ill. "
+				   "The firm grew."),
+			 "Deere of Moline, Ill. Track records fell. | He lives in Springfield, Ill. | "
+			 "The firm grew.");
+	cr_assert_str_eq(sentences("The Japan-U.S. Trade pact and <J.P. Morgan> rose."),
+			 "The Japan-U.S. Trade pact and <J.P. Morgan> rose.");
+	cr_assert_str_eq(sentences("Some U.S. Officials complained."), "Some U.S. Officials complained.");
+}
