@@ -501,7 +501,7 @@ static bool is_alnum(unsigned char c)
 static void emit_word(const struct rouge_lang *lang, const char *p, size_t n,
 		      rouge_token_fn fn, void *arg)
 {
-	char small[128];
+	char small[128] = { 0 };
 	char *w = n <= sizeof(small) ? small : xmalloc(n);
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];

@@ -216,7 +216,8 @@ int t17_timeline_parse(struct t17_timeline *tl, const char *text, size_t len, co
 	}
 
 	tl->nblocks = nblocks;
-	qsort(blocks, nblocks, sizeof(*blocks), cmp_block);
+	if (nblocks > 1)
+		qsort(blocks, nblocks, sizeof(*blocks), cmp_block);
 	tl->dates = xmalloc((nblocks ? nblocks : 1) * sizeof(*tl->dates));
 	size_t nd = 0;
 	for (size_t i = 0; i < nblocks; i++) {
@@ -391,7 +392,8 @@ static int list_dir(const char *dir, bool want_dirs, const char *suffix, char **
 		v[cnt++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(v, cnt, sizeof(*v), cmp_name);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), cmp_name);
 	*out = v;
 	*n = cnt;
 	return NL_OK;
@@ -577,7 +579,8 @@ int t17_topic_articles(const struct t17_topic *topic, struct t17_article **out, 
 	}
 	free_names(days, ndays);
 	free(idir);
-	qsort(v, cnt, sizeof(*v), cmp_article);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof(*v), cmp_article);
 	*out = v;
 	*n = cnt;
 	return NL_OK;

@@ -379,7 +379,8 @@ static void summary_docs(struct eval *e, const struct tls_date *d, struct rouge_
 			raw_split(e->rawvoc, d->sents[s].p, d->sents[s].n, raw);
 	}
 	if (want_raw)
-		qsort(raw->v, raw->n, sizeof(*raw->v), cmp_u32);
+		if (raw->n > 1)
+			qsort(raw->v, raw->n, sizeof(*raw->v), cmp_u32);
 }
 
 static void eval_release(struct eval *e)
@@ -784,9 +785,11 @@ int tls_align_costs(const struct tls_timeline *pred, const struct tls_timeline *
 					raw_split(e.rawvoc, e.rdate[i]->sents[s].p,
 						  e.rdate[i]->sents[s].n, &e.rraw[i]);
 		for (size_t i = 0; i < e.np; i++)
-			qsort(e.praw[i].v, e.praw[i].n, sizeof(uint32_t), cmp_u32);
+			if (e.praw[i].n > 1)
+				qsort(e.praw[i].v, e.praw[i].n, sizeof(uint32_t), cmp_u32);
 		for (size_t i = 0; i < e.nr * nrefs; i++)
-			qsort(e.rraw[i].v, e.rraw[i].n, sizeof(uint32_t), cmp_u32);
+			if (e.rraw[i].n > 1)
+				qsort(e.rraw[i].v, e.rraw[i].n, sizeof(uint32_t), cmp_u32);
 	}
 	*npred = e.np;
 	*nref = e.nr;
