@@ -33,6 +33,16 @@ static int corrupt(char *err, size_t cap, const char *path, const char *fmt, ...
 	return NL_ECORRUPT;
 }
 
+static const char *sec_name(int type)
+{
+	static const char *names[SEC_MAX] = {
+		[SEC_DOCSTORE] = "docstore", [SEC_BLOCKS] = "block table", [SEC_DOCTAB] = "document table",
+		[SEC_SOURCES] = "source table", [SEC_POSTINGS] = "postings", [SEC_TERMS] = "term dictionary",
+		[SEC_TERMIDX] = "term index", [SEC_STATS] = "statistics",
+	};
+	return type > 0 && type < SEC_MAX && names[type] ? names[type] : "unknown";
+}
+
 void seg_close(struct segment *s)
 {
 	if (!s)
@@ -128,11 +138,11 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 				    SEC_POSTINGS, SEC_TERMS, SEC_TERMIDX, SEC_STATS };
 	for (size_t i = 0; i < NL_ARRAY_LEN(need); i++) {
 		if (!s->sec[need[i]]) {
-			*rc = corrupt(err, errcap, path, "section %d missing", need[i]);
+			*rc = corrupt(err, errcap, path, "%s section missing", sec_name(need[i]));
 			goto fail;
 		}
 		if (need[i] != SEC_DOCSTORE && need[i] != SEC_POSTINGS && !verify_sec(s, need[i])) {
-			*rc = corrupt(err, errcap, path, "section %d checksum mismatch", need[i]);
+			*rc = corrupt(err, errcap, path, "%s checksum mismatch", sec_name(need[i]));
 			goto fail;
 		}
 	}
@@ -357,7 +367,7 @@ int seg_verify(struct segment *s, char *err, size_t errcap)
 {
 	for (int t = 1; t < SEC_MAX; t++)
 		if (s->sec[t] && !verify_sec(s, t))
-			return corrupt(err, errcap, s->path, "section %d checksum mismatch", t);
+			return corrupt(err, errcap, s->path, "%s checksum mismatch", sec_name(t));
 	for (uint32_t i = 0; i < s->ndocs; i++) {
 		struct nl_str r;
 		int rc = seg_record(s, i, &r);

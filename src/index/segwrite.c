@@ -541,7 +541,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 		const unsigned char *p = (const unsigned char *)a->data.p, *end = p + a->data.n;
 		uint32_t doc = 0;
 		for (uint32_t j = 0; j < a->df; j++) {
-			uint64_t gap, tft, tfb, v;
+			uint64_t gap = 0, tft = 0, tfb = 0, v = 0;
 			varint_get(&p, end, &gap);
 			varint_get(&p, end, &tft);
 			varint_get(&p, end, &tfb);

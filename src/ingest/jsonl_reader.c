@@ -91,9 +91,14 @@ int read_jsonl(struct ingest *ig, const char *path)
 	while (!stop && (st = stream_getline(s, &line, &len)) != STREAM_EOF) {
 		uint64_t ln = stream_lineno(s);
 		if (st == STREAM_ERROR) {
-			ingest_report(ig, SKIP_DAMAGED, path, ln,
-				      "%s; records after line %llu lost", stream_error(s),
-				      (unsigned long long)(ln ? ln : 0));
+			if (ln)
+				ingest_report(ig, SKIP_DAMAGED, path, ln,
+					      "%s; the rest of the file after line %llu is lost",
+					      stream_error(s), (unsigned long long)ln);
+			else
+				ingest_report(ig, SKIP_DAMAGED, path, 0,
+					      "%s; no complete record could be read",
+					      stream_error(s));
 			break;
 		}
 		if (st == STREAM_TOOLONG) {

@@ -79,8 +79,8 @@ static int fill_window(struct stream *s)
 			if (s->in_eof && s->inpos >= s->inlen) {
 				if (s->zlast != 0) {
 					snprintf(s->err, sizeof s->err,
-						 "truncated zstd data after %llu bytes",
-						 (unsigned long long)(s->offset + (s->wlen)));
+						 "truncated zstd data after %llu decompressed bytes",
+						 (unsigned long long)s->offset);
 					return -1;
 				}
 				s->eof = true;
@@ -110,7 +110,7 @@ static int fill_window(struct stream *s)
 				s->gz_end = false;
 			}
 			if (s->in_eof && s->inpos >= s->inlen) {
-				snprintf(s->err, sizeof s->err, "truncated gzip data after %llu bytes",
+				snprintf(s->err, sizeof s->err, "truncated gzip data after %llu decompressed bytes",
 					 (unsigned long long)s->offset);
 				return -1;
 			}

@@ -140,6 +140,15 @@ int read_text(struct ingest *ig, const char *path, bool t17, int32_t t17day)
 	const char *p = content.p ? content.p : "", *end = p + content.n;
 	if (content.n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3; /* byte order mark */
+	{
+		const char *q = p;
+		while (q < end && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
+			q++;
+		if (q == end) {
+			ingest_report(ig, SKIP_EMPTY, path, 0, "empty file; skipped");
+			goto out;
+		}
+	}
 	if (text_looks_binary(p, (size_t)(end - p))) {
 		ingest_report(ig, SKIP_BINARY, path, 0, "binary data, not an article");
 		goto out;

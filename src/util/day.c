@@ -6,7 +6,6 @@
  */
 #include "util/day.h"
 
-#include <stdio.h>
 
 static bool is_leap(int y)
 {
@@ -72,7 +71,14 @@ void day_format(int32_t day, char out[11])
 {
 	int y, m, d;
 	day_to_ymd(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	unsigned uy = (unsigned)y % 10000, um = (unsigned)m % 100, ud = (unsigned)d % 100;
+	out[0] = (char)('0' + uy / 1000); out[1] = (char)('0' + uy / 100 % 10);
+	out[2] = (char)('0' + uy / 10 % 10); out[3] = (char)('0' + uy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + um / 10); out[6] = (char)('0' + um % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + ud / 10); out[9] = (char)('0' + ud % 10);
+	out[10] = 0;
 }
 
 static int digits(const char *s, size_t n)

@@ -1,0 +1,321 @@
+/* test_archive.c — readers, postings, segments, merges, corruption. */
+#include "testutil.h"
+
+#include <unistd.h>
+#include <zstd.h>
+#include <sys/stat.h>
+
+#include "index/archive.h"
+#include "index/postings.h"
+#include "index/segment.h"
+#include "ingest/ingest.h"
+#include "ingest/stream.h"
+#include "util/day.h"
+
+static char *tmpdir(void)
+{
+	char *t = strdup("/tmp/nltestXXXXXX");
+	cr_assert(mkdtemp(t));
+	return t;
+}
+
+static void rmrf(const char *d)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(ingest, parse_dates)
+{
+	cr_assert_eq(ingest_parse_date("2022-01-18", 10), day_from_ymd(2022, 1, 18));
+	cr_assert_eq(ingest_parse_date("2022-01-18T10:00:00Z", 20), day_from_ymd(2022, 1, 18));
+	cr_assert_eq(ingest_parse_date("20220118", 8), day_from_ymd(2022, 1, 18));
+	cr_assert_eq(ingest_parse_date("2022/01/18", 10), day_from_ymd(2022, 1, 18));
+	cr_assert_eq(ingest_parse_date("2011-04-0", 9), NL_NODAY);
+	cr_assert_eq(ingest_parse_date("20221345", 8), NL_NODAY);
+	cr_assert_eq(ingest_parse_date("yesterday", 9), NL_NODAY);
+	cr_assert_eq(ingest_parse_date("2022-01-18garbage", 17), NL_NODAY);
+}
+
+Test(ingest, url_host)
+{
+	struct nl_str h = ingest_url_host(NL_STR("https://www.thereminder.ca/world-news/x"));
+	cr_assert(nl_str_eq(h, NL_STR("www.thereminder.ca")));
+	h = ingest_url_host(NL_STR("http://user@example.com:8080/a"));
+	cr_assert(nl_str_eq(h, NL_STR("example.com")));
+	h = ingest_url_host(NL_STR("no url here"));
+	cr_assert_eq(h.n, 0);
+}
+
+Test(analyze, paragraph_layouts)
+{
+	struct nl_str *p = NULL;
+	size_t n = 0, cap = 0;
+	struct buf j;
+	buf_init(&j, 0);
+	/* hard-wrapped newswire with indented paragraph starts */
+	const char *wire = "Showers continued in\nthe Bahia zone.\n    The dry period means\nlate crops.\n    Arrivals were 155,221 bags.";
+	analyze_paragraphs(wire, strlen(wire), false, &p, &n, &cap, &j);
+	cr_assert_eq(n, 3);
+	cr_assert(nl_str_eq(p[0], NL_STR("Showers continued in the Bahia zone.")));
+	cr_assert(nl_str_eq(p[1], NL_STR("The dry period means late crops.")));
+	/* blank-line separated */
+	n = 0;
+	buf_clear(&j);
+	const char *blank = "One line\nwrapped.\n\nSecond para.\n\n\nThird.";
+	analyze_paragraphs(blank, strlen(blank), false, &p, &n, &cap, &j);
+	cr_assert_eq(n, 3);
+	cr_assert(nl_str_eq(p[0], NL_STR("One line wrapped.")));
+	/* one paragraph per line */
+	n = 0;
+	buf_clear(&j);
+	const char *lines = "First.\nSecond.\n\nThird.";
+	analyze_paragraphs(lines, strlen(lines), true, &p, &n, &cap, &j);
+	cr_assert_eq(n, 3);
+	free(p);
+	buf_release(&j);
+}
+
+/* A zstd file of several frames cut short: every line before the damage is read. */
+Test(stream, truncated_zstd_keeps_earlier_lines)
+{
+	char *d = tmpdir();
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.jsonl.zst", d);
+	FILE *f = fopen(path, "wb");
+	size_t total_lines = 0;
+	for (int frame = 0; frame < 4; frame++) {
+		struct buf b;
+		buf_init(&b, 0);
+		for (int i = 0; i < 2000; i++, total_lines++)
+			buf_printf(&b, "line %zu of frame %d with some text %d\n", total_lines, frame, i * 7919 % 1000);
+		size_t bound = ZSTD_compressBound(b.n);
+		char *z = malloc(bound);
+		size_t zn = ZSTD_compress(z, bound, b.p, b.n, 3);
+		fwrite(z, 1, frame == 3 ? zn / 2 : zn, f);
+		free(z);
+		buf_release(&b);
+	}
+	fclose(f);
+	const char *err;
+	struct stream *s = stream_open(path, 1 << 20, &err);
+	cr_assert(s);
+	const char *line;
+	size_t len, got = 0;
+	enum stream_status st;
+	while ((st = stream_getline(s, &line, &len)) == STREAM_LINE)
+		got++;
+	cr_assert_eq(st, STREAM_ERROR);
+	cr_assert_geq(got, 6000, "lines of the three intact frames must be read (got %zu)", got);
+	cr_assert_lt(got, 8000);
+	cr_assert(strstr(stream_error(s), "truncated"));
+	stream_close(s);
+	rmrf(d);
+	free(d);
+}
+
+Test(stream, long_lines_are_skipped_not_buffered)
+{
+	char *d = tmpdir();
+	char path[300];
+	snprintf(path, sizeof path, "%s/l.txt", d);
+	FILE *f = fopen(path, "wb");
+	fputs("short\n", f);
+	for (int i = 0; i < 1000000; i++)
+		fputc('x', f);
+	fputs("\nafter\n", f);
+	fclose(f);
+	const char *err;
+	struct stream *s = stream_open(path, 1000, &err);
+	const char *line;
+	size_t len;
+	cr_assert_eq(stream_getline(s, &line, &len), STREAM_LINE);
+	cr_assert_eq(stream_getline(s, &line, &len), STREAM_TOOLONG);
+	cr_assert_eq(stream_lineno(s), 2);
+	cr_assert_eq(stream_getline(s, &line, &len), STREAM_LINE);
+	cr_assert_eq(len, 5);
+	cr_assert_eq(memcmp(line, "after", 5), 0);
+	cr_assert_eq(stream_getline(s, &line, &len), STREAM_EOF);
+	stream_close(s);
+	rmrf(d);
+	free(d);
+}
+
+Test(postings, roundtrip_and_seek)
+{
+	struct post_enc e;
+	post_enc_init(&e);
+	post_enc_begin(&e);
+	uint32_t docs[1000], pos[3];
+	uint32_t d = 0;
+	srand(7);
+	for (int i = 0; i < 1000; i++) {
+		d += 1 + (uint32_t)(rand() % 50);
+		docs[i] = d;
+		pos[0] = (uint32_t)i;
+		pos[1] = (uint32_t)i + 5;
+		pos[2] = (uint32_t)i + 9;
+		post_enc_add(&e, d, (uint32_t)(i % 2), 2 - (uint32_t)(i % 2) + 1, 100, pos, 3);
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	uint64_t dl, pl;
+	struct post_stats st;
+	post_enc_end(&e, &out, &dl, &pl, &st);
+	cr_assert_eq(st.df, 1000);
+	struct post_cur c;
+	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, 1000);
+	uint32_t *pp = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		cr_assert(post_cur_next(&c));
+		cr_assert_eq(c.doc, docs[i]);
+		if (i % 3 == 0) {
+			cr_assert_eq(post_cur_positions(&c, &pp, &cap), 3);
+			cr_assert_eq(pp[0], (uint32_t)i);
+			cr_assert_eq(pp[2], (uint32_t)i + 9);
+		}
+	}
+	cr_assert(!post_cur_next(&c));
+	cr_assert(!c.corrupt);
+	post_cur_close(&c);
+	/* seeks, with positions after a block jump */
+	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, 1000);
+	for (int i = 5; i < 1000; i += 97) {
+		cr_assert(post_cur_seek(&c, docs[i]));
+		cr_assert_eq(c.doc, docs[i]);
+		cr_assert_eq(post_cur_positions(&c, &pp, &cap), 3);
+		cr_assert_eq(pp[1], (uint32_t)i + 5);
+	}
+	cr_assert(!post_cur_seek(&c, docs[999] + 1));
+	post_cur_close(&c);
+	/* truncated input never reads out of bounds */
+	for (size_t cut = 0; cut < dl; cut += 7) {
+		post_cur_open(&c, (unsigned char *)out.p, cut, (unsigned char *)out.p + dl, pl, 1000);
+		while (post_cur_next(&c))
+			post_cur_positions(&c, &pp, &cap);
+		post_cur_close(&c);
+	}
+	free(pp);
+	buf_release(&out);
+	post_enc_release(&e);
+}
+
+static int add_jsonl(const char *db, const char *path, uint32_t *added)
+{
+	char err[512];
+	struct archive *a;
+	int rc = archive_open(db, ARCHIVE_WRITE, &a, err, sizeof err);
+	cr_assert_eq(rc, 0, "%s", err);
+	struct ingest ig;
+	ingest_init(&ig, archive_add, a);
+	ig.quiet = true;
+	rc = ingest_path(&ig, path);
+	if (!rc)
+		rc = archive_commit(a);
+	*added = a->added;
+	archive_close(a);
+	return rc;
+}
+
+static void write_batch(const char *path, int batch, int n)
+{
+	FILE *f = fopen(path, "w");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "{\"id\":\"%d-%d\",\"title\":\"Batch %d story %d\",\"date\":\"2024-02-%02d\","
+			   "\"url\":\"https://t.example/%d/%d\",\"text\":\"common words here and term%d "
+			   "plus batch%d marker\"}\n", batch, i, batch, i, i % 28 + 1, batch, i, i % 10, batch);
+	fclose(f);
+}
+
+/* Many small adds force merges; documents keep their ids and terms their postings. */
+Test(archive, merges_keep_documents_and_postings, .timeout = 60)
+{
+	char *d = tmpdir();
+	char db[300], in[300];
+	snprintf(db, sizeof db, "%s/db", d);
+	snprintf(in, sizeof in, "%s/in.jsonl", d);
+	for (int b = 0; b < 20; b++) {
+		write_batch(in, b, 50);
+		uint32_t added;
+		cr_assert_eq(add_jsonl(db, in, &added), 0);
+		cr_assert_eq(added, 50);
+	}
+	char err[512];
+	struct archive *a;
+	cr_assert_eq(archive_open(db, ARCHIVE_READ, &a, err, sizeof err), 0);
+	cr_assert_eq(a->ndocs, 1000);
+	cr_assert_leq(a->nsegs, 8, "merges keep the segment count down (%u)", a->nsegs);
+	cr_assert_eq(archive_check(a, err, sizeof err), 0, "%s", err);
+	struct doc doc;
+	memset(&doc, 0, sizeof doc);
+	cr_assert_eq(archive_doc(a, 777, &doc), 0);
+	cr_assert(nl_str_eq(doc.title, NL_STR("Batch 15 story 27")));
+	doc_release(&doc);
+	/* "term3" is in every 10th document of every batch: 100 postings across segments */
+	uint32_t total = 0;
+	for (uint32_t s = 0; s < a->nsegs; s++) {
+		struct seg_term t;
+		if (!seg_term_find(a->segs[s], "term3", 5, &t))
+			continue;
+		struct post_cur c;
+		seg_term_cursor(a->segs[s], &t, &c);
+		while (post_cur_next(&c)) {
+			struct doc x;
+			memset(&x, 0, sizeof x);
+			cr_assert_eq(archive_doc(a, a->base[s] + c.doc, &x), 0);
+			cr_assert(strstr(x.para[0].p, "term3"));
+			doc_release(&x);
+			total++;
+		}
+		post_cur_close(&c);
+	}
+	cr_assert_eq(total, 100);
+	archive_close(a);
+	rmrf(d);
+	free(d);
+}
+
+/* Flip bytes all over a segment: opening and checking never crash. */
+Test(archive, flipped_bytes_are_corruption_not_crashes, .timeout = 120)
+{
+	char *d = tmpdir();
+	char db[300], in[300];
+	snprintf(db, sizeof db, "%s/db", d);
+	snprintf(in, sizeof in, "%s/in.jsonl", d);
+	write_batch(in, 1, 300);
+	uint32_t added;
+	cr_assert_eq(add_jsonl(db, in, &added), 0);
+	char seg[400];
+	snprintf(seg, sizeof seg, "%s/seg-00000001.nls", db);
+	size_t n;
+	char *orig = slurp(seg, &n);
+	cr_assert(orig);
+	int detected = 0, trials = 0;
+	for (size_t off = 0; off < n; off += 1 + n / 400) {
+		char *m = malloc(n);
+		memcpy(m, orig, n);
+		m[off] ^= 0x5a;
+		FILE *f = fopen(seg, "wb");
+		fwrite(m, 1, n, f);
+		fclose(f);
+		free(m);
+		char err[512];
+		int rc;
+		struct segment *s = seg_open(seg, &rc, err, sizeof err);
+		trials++;
+		if (!s) {
+			cr_assert_neq(rc, 0);
+			detected++;
+			continue;
+		}
+		if (seg_verify(s, err, sizeof err) != 0)
+			detected++;
+		seg_close(s);
+	}
+	cr_assert_eq(detected, trials, "every flipped byte must be detected (%d of %d)", detected, trials);
+	free(orig);
+	rmrf(d);
+	free(d);
+}
