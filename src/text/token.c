@@ -23,8 +23,10 @@
  *     term is the letters ("us", "un", "am"), never stemmed; the span covers
  *     the final dot;
  *   - Timeline17 / Penn Treebank artefacts are not words: the bracket tokens
- *     "-LRB-" "-RRB-" "-LSB-" "-RSB-" "-LCB-" "-RCB-", and a possessive split
- *     off as its own token (" 's " after white space or at the start).
+ *     "-LRB-" "-RRB-" "-LSB-" "-RSB-" "-LCB-" "-RCB-", and clitics split off
+ *     as tokens of their own: "'s" "'ll" "'re" "'ve" "'d" "'m" after white
+ *     space or at the start ("China 's" -> china, like "China's"), and
+ *     "n't" ("do n't" -> do; the unsplit "don't" gives "dont").
  *
  * Normalisation. Words made only of ASCII (plus U+2019) take the fast path:
  * bytes are lowercased through a table straight into the term buffer, with no
@@ -291,10 +293,24 @@ static void scan_word(const struct tokenizer *t, const char *s, size_t len, size
 	}
 }
 
-/* Words that are not words: PTB bracket tokens and a split-off possessive. */
+static bool is_apos_before(const char *s, size_t a, size_t *q)
+{
+	if (a >= 1 && s[a - 1] == '\'') {
+		*q = a - 1;
+		return true;
+	}
+	if (a >= 3 && memcmp(s + a - 3, "\xE2\x80\x99", 3) == 0) {
+		*q = a - 3;
+		return true;
+	}
+	return false;
+}
+
+/* Words that are not words: Penn Treebank bracket tokens (-LRB-) and
+ * clitics split off as tokens of their own (China 's, we 're, do n't). */
 static bool skip_word(const char *s, size_t len, const struct word *w)
 {
-	size_t a = w->start, n = w->end - w->start;
+	size_t a = w->start, n = w->end - w->start, q;
 	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
 		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
 		for (size_t i = 0; i < NL_ARRAY_LEN(brackets); i++)
@@ -302,11 +318,17 @@ static bool skip_word(const char *s, size_t len, const struct word *w)
 				return true;
 		return false;
 	}
-	if (n == 1 && (s[a] == 's' || s[a] == 'S')) {
-		if (a >= 1 && s[a - 1] == '\'')
-			return a == 1 || is_space((unsigned char)s[a - 2]);
-		if (a >= 3 && memcmp(s + a - 3, "\xE2\x80\x99", 3) == 0)
-			return a == 3 || is_space((unsigned char)s[a - 4]);
+	/* "n't" is a word of its own only when split off: always skip it */
+	if ((n == 3 || n == 5) && (s[a] | 0x20) == 'n' && (s[w->end - 1] | 0x20) == 't' &&
+	    is_apos_before(s, w->end - 1, &q) && q == a + 1)
+		return true;
+	/* 's 'll 're 've 'd 'm after white space or at the start */
+	if (n <= 2 && is_apos_before(s, a, &q) && (q == 0 || is_space((unsigned char)s[q - 1]))) {
+		char c0 = (char)(s[a] | 0x20), c1 = n == 2 ? (char)(s[a + 1] | 0x20) : 0;
+		static const char clitics[][3] = { "s", "ll", "re", "ve", "d", "m" };
+		for (size_t i = 0; i < NL_ARRAY_LEN(clitics); i++)
+			if (clitics[i][0] == c0 && clitics[i][1] == c1)
+				return true;
 	}
 	return false;
 }

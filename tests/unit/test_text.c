@@ -230,6 +230,9 @@ Test(token, timeline17_artefacts)
 {
 	cr_assert_str_eq(terms(false, "China 's censors -LRB- CNN -RRB- -- it 's"), "china censors cnn it");
 	cr_assert_str_eq(terms(false, "'s"), "");
+	cr_assert_str_eq(terms(false, "we 're sure you 'll do n't DO N'T I 'm he 'd they 've"),
+			 "we sure you do do i he they");
+	cr_assert_str_eq(terms(false, "(n't) x'll 'ok' n\xE2\x80\x99t"), "xll ok");
 	cr_assert_str_eq(terms(false, "LRB -LRBX-"), "lrb lrbx", "only the exact bracket tokens");
 }
 
