@@ -10,8 +10,9 @@
  *
  *     CREATE VIRTUAL TABLE t USING fts5(title, text [, tokenize='porter unicode61'])
  *
- * with rowid = 1, 2, ... in input order (querygen relies on that); records
- * with neither title nor text are skipped and counted. With --meta
+ * with rowid = 1, 2, ... in input order (querygen relies on that). A record
+ * whose text (body) is missing or blank is skipped and counted, as
+ * `newsline add` skips an empty body, so both index the same articles. With --meta
  * the table also stores id, source, date and url as UNINDEXED columns, so the
  * database holds what an archive holds; the default is the smaller table of
  * title and text only, the stricter size comparison for newsline.
@@ -218,6 +219,16 @@ static double now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static bool is_blank(struct nl_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v')
+			return false;
+	}
+	return true;
+}
+
 /* A JSON string field as (pointer, length); missing, null or non-string = "". */
 static struct nl_str json_field(json_t *obj, const char *key)
 {
@@ -237,7 +248,8 @@ static void usage(void)
 	fprintf(stderr, "usage: fts5load [--porter] [--limit N] [--meta] DB FILE...\n"
 			"  --porter   tokenize='porter unicode61' (default: unicode61)\n"
 			"  --limit N  only the first N lines (records) of each file\n"
-			"  --meta     also store id, source, date, url (UNINDEXED)\n");
+			"  --meta     also store id, source, date, url (UNINDEXED)\n"
+			"records with a blank text (body) are skipped, as newsline skips them\n");
 	exit(2);
 }
 
@@ -317,7 +329,7 @@ int main(int argc, char **argv)
 			}
 			struct nl_str title = json_field(obj, "title");
 			struct nl_str text = json_field(obj, "text");
-			if (title.n == 0 && text.n == 0) {
+			if (is_blank(text)) {
 				json_decref(obj);
 				skipped++;
 				continue;

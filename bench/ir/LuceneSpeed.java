@@ -7,8 +7,8 @@
  *   java LuceneSpeed query DIR QUERYFILE [LATFILE] [WARMUP_PASSES] [WARMUP_SECONDS]
  *
  * index: reads JSONL records (fields title, text; others ignored) from
- * standard input, skips records with neither title nor text (as fts5load
- * does), and indexes title and text as two TextFields analysed by
+ * standard input, skips records with a blank text (as fts5load and
+ * `newsline add` do), and indexes title and text as two TextFields analysed by
  * EnglishAnalyzer (lower case, English stopwords, Porter stemming), stored
  * (Lucene's LZ4 stored fields) so the index, like the FTS5 database and the
  * newsline archive, also holds the text. Similarity is BM25 (Lucene's
@@ -173,7 +173,7 @@ public final class LuceneSpeed {
 			return;
 		}
 		String title = f[0] == null ? "" : f[0], text = f[1] == null ? "" : f[1];
-		if (title.isEmpty() && text.isEmpty()) {
+		if (text.isBlank()) {
 			skipped.incrementAndGet();
 			return;
 		}
