@@ -25,7 +25,7 @@ TESTBIN  := $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTEST := $(TESTSRC:tests/unit/%.c=build/asan/tests/%)
 FUZZBIN  := $(FUZZSRC:fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps test unit golden asan fuzz fuzz-smoke bench clean
+.PHONY: all deps test unit golden asan fuzz fuzz-smoke bench clean demo
 all: deps build/newsline
 
 deps:
@@ -100,12 +100,21 @@ test: all
 	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
-	@tests/crash.sh build/newsline
+	@tests/crash.sh build/newsline 30
 	@echo "make test: all suites passed"
 
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
+
+# The README's main job: build, add a corpus (Timeline17 when ../shared is beside
+# the project, else the bundled example), and show what the archive now holds.
+DEMO_CORPUS ?= $(firstword $(wildcard ../shared/data/t17) tests/fixtures/ok.jsonl)
+DEMO_DB ?= build/demo.db
+demo: all
+	@rm -rf $(DEMO_DB)
+	build/newsline add --quiet --db $(DEMO_DB) $(DEMO_CORPUS)
+	build/newsline stats --db $(DEMO_DB)
 
 clean:
 	rm -rf build
