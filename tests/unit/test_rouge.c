@@ -426,3 +426,78 @@ Test(rouge, empty_and_invalid_timelines)
 	struct tls_prf dp = tls_date_prf(&none, &one, 1);
 	cr_expect(dp.precision == 0 && dp.recall == 0 && dp.f_score == 0);
 }
+
+/* ---- newstls-toy: AR-1 / AR-2 of the published DATEWISE and CLUST outputs -- */
+
+/* Parse "{"YYYY-MM-DD": [sentences], ...}" into a timeline. */
+static void jtl_from_object(struct jtl *t, json_t *obj)
+{
+	json_t *arr = json_array();
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val) {
+		json_t *d = json_object();
+		json_object_set_new(d, "date", json_string(key));
+		json_object_set(d, "sentences", val);
+		json_array_append_new(arr, d);
+	}
+	jtl_from_json(t, arr);
+	json_decref(arr); /* strings stay alive: obj still holds them */
+}
+
+Test(rouge, newstls_toy_scores)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/newstls-toy/flood/timelines.jsonl", vecdir);
+	char *line = slurp(path, NULL);
+	cr_assert_not_null(line, "cannot read %s", path);
+	json_error_t jerr;
+	json_t *jref = json_loads(line, JSON_DISABLE_EOF_CHECK, &jerr);
+	cr_assert_not_null(jref, "%s: %s", path, jerr.text);
+	/* [[ "2020-03-02T00:00:00", [sentences] ], ...] */
+	json_t *arr = json_array();
+	for (size_t i = 0; i < json_array_size(jref); i++) {
+		json_t *it = json_array_get(jref, i);
+		char day[11];
+		snprintf(day, sizeof(day), "%.10s", json_string_value(json_array_get(it, 0)));
+		json_t *d = json_object();
+		json_object_set_new(d, "date", json_string(day));
+		json_object_set(d, "sentences", json_array_get(it, 1));
+		json_array_append_new(arr, d);
+	}
+	struct jtl ref;
+	jtl_from_json(&ref, arr);
+
+	snprintf(path, sizeof(path), "%s/newstls-toy/expected_output.txt", vecdir);
+	char *text = slurp(path, NULL);
+	cr_assert_not_null(text, "cannot read %s", path);
+	size_t systems = 0;
+	for (char *p = strstr(text, "\n== "); p; p = strstr(p + 1, "\n== ")) {
+		char *brace = strchr(p, '{');
+		char *ar = strstr(p, "AR1 P/R/F [");
+		cr_assert(brace && ar && brace < ar);
+		json_t *pred = json_loadb(brace, (size_t)(ar - brace), 0, &jerr);
+		cr_assert_not_null(pred, "%s", jerr.text);
+		double w[6];
+		cr_assert_eq(sscanf(ar, "AR1 P/R/F [%lf, %lf, %lf] AR2 P/R/F [%lf, %lf, %lf]", &w[0],
+				    &w[1], &w[2], &w[3], &w[4], &w[5]), 6);
+		struct jtl pt;
+		jtl_from_object(&pt, pred);
+		struct tls_rouge_prf got;
+		cr_assert_eq(tls_eval(lang, &pt.tl, &ref.tl, 1, TLS_ALIGN_PLUS_M1, &got), NL_OK);
+		double g[6] = { got.rouge_1.precision, got.rouge_1.recall, got.rouge_1.f_score,
+				got.rouge_2.precision, got.rouge_2.recall, got.rouge_2.f_score };
+		for (int i = 0; i < 6; i++)
+			cr_expect(fabs(g[i] - w[i]) < 1e-6, "system %zu value %d: %.6f want %.6f",
+				  systems, i, g[i], w[i]);
+		jtl_free(&pt);
+		json_decref(pred);
+		systems++;
+	}
+	cr_assert_eq(systems, 2, "DATEWISE and CLUST");
+	jtl_free(&ref);
+	json_decref(arr);
+	json_decref(jref);
+	free(text);
+	free(line);
+}
