@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index/pipeline.h"
 #include "util/day.h"
 
 #define MAX_SEGMENTS 8
@@ -314,6 +315,11 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 				seg_docinfo(a->segs[i], d, &di);
 				keys_insert(a, di.key);
 			}
+		const char *th = getenv("NEWSLINE_THREADS");
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		a->threads = th && atoi(th) > 0 ? (unsigned)atoi(th) : ncpu > 0 ? (unsigned)ncpu : 1;
+		if (a->threads > 16)
+			a->threads = 16;
 		const char *mb = getenv("NEWSLINE_MEM_MB");
 		a->mem_budget = (mb && atol(mb) > 0 ? (size_t)atol(mb) : 384) << 20;
 	}
@@ -339,7 +345,7 @@ void archive_close(struct archive *a)
 	free(a->base);
 	free(a->keys);
 	free(a->wpath);
-	analyzer_free(a->an);
+	pipeline_free(a->pipe);
 	doc_release(&a->scratch);
 	if (a->lockfd >= 0)
 		close(a->lockfd);
@@ -377,16 +383,12 @@ static char *new_seg_path(struct archive *a)
 	return path_join(a->dir, name);
 }
 
-int archive_add(void *arg, struct ingest *ig, const struct rec *r)
+/* Take one analysed document (in input order) from the pipeline. */
+static int archive_consume(void *arg, const struct seg_wdoc *w)
 {
 	struct archive *a = arg;
-	if (!a->an)
-		a->an = analyzer_new();
-	struct seg_wdoc w;
-	int rc = analyze_record(a->an, ig, r, &w);
-	if (rc != NL_OK)
-		return 0; /* skipped and counted */
-	if (keys_has(a, w.key)) {
+	int rc;
+	if (keys_has(a, w->key)) {
 		a->present++;
 		return 0;
 	}
@@ -397,21 +399,37 @@ int archive_add(void *arg, struct ingest *ig, const struct rec *r)
 		if (!a->w)
 			return rc;
 	}
-	rc = seg_writer_add(a->w, &w);
+	rc = seg_writer_add(a->w, w);
 	if (rc) {
 		snprintf(a->err, sizeof a->err, "%s: cannot write segment", a->wpath);
 		return rc;
 	}
-	keys_insert(a, w.key);
+	keys_insert(a, w->key);
 	a->added++;
 	if (seg_writer_memory(a->w) > a->mem_budget)
 		return finish_segment(a);
 	return 0;
 }
 
+int archive_add(void *arg, struct ingest *ig, const struct rec *r)
+{
+	struct archive *a = arg;
+	if (!a->pipe)
+		a->pipe = pipeline_new(a->threads, ig, archive_consume, a);
+	return pipeline_add(a->pipe, r);
+}
+
 int archive_commit(struct archive *a)
 {
-	int rc = finish_segment(a);
+	int rc = NL_OK;
+	if (a->pipe) {
+		rc = pipeline_finish(a->pipe);
+		pipeline_free(a->pipe);
+		a->pipe = NULL;
+		if (rc)
+			return rc;
+	}
+	rc = finish_segment(a);
 	if (rc)
 		return rc;
 	rc = write_manifest(a);

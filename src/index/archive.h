@@ -45,7 +45,8 @@ struct archive {
 	size_t keycap, nkeys;
 	struct seg_writer *w;
 	char *wpath;
-	struct analyzer *an;
+	struct pipeline *pipe;
+	unsigned threads;        /* analysis threads: $NEWSLINE_THREADS, else the CPU count */
 	size_t mem_budget;
 	uint32_t added, present;
 	struct doc scratch;

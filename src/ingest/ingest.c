@@ -47,10 +47,8 @@ void ingest_init(struct ingest *ig, ingest_emit_fn emit, void *ctx)
 	ig->ctx = ctx;
 }
 
-void ingest_report(struct ingest *ig, enum ingest_reason why, const char *file, uint64_t line,
-		   const char *fmt, ...)
+static void print_msg(struct ingest *ig, enum ingest_reason why, const char *text, size_t n)
 {
-	ig->st.count[why]++;
 	if (ig->quiet)
 		return;
 	if (ig->printed[why] >= ig->max_messages) {
@@ -62,15 +60,74 @@ void ingest_report(struct ingest *ig, enum ingest_reason why, const char *file, 
 		return;
 	}
 	ig->printed[why]++;
+	fprintf(stderr, "newsline: %.*s\n", (int)n, text);
+}
+
+void ingest_report(struct ingest *ig, enum ingest_reason why, const char *file, uint64_t line,
+		   const char *fmt, ...)
+{
+	ig->st.count[why]++;
+	if (ig->quiet)
+		return;
+	char text[1024];
+	int n = line ? snprintf(text, sizeof text, "%s:%llu: ", file, (unsigned long long)line)
+		     : snprintf(text, sizeof text, "%s: ", file);
+	if (n < 0 || (size_t)n >= sizeof text)
+		n = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	if (line)
-		fprintf(stderr, "newsline: %s:%llu: ", file, (unsigned long long)line);
-	else
-		fprintf(stderr, "newsline: %s: ", file);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int m = vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
 	va_end(ap);
+	size_t len = (size_t)n + (m < 0 ? 0 : NL_MIN((size_t)m, sizeof text - (size_t)n - 1));
+	if (ig->capture) {
+		/* u32 key, u8 reason, u16 length, text */
+		unsigned char h[7];
+		wr_u32le(h, ig->capture_key);
+		h[4] = (unsigned char)why;
+		h[5] = (unsigned char)(len & 0xff);
+		h[6] = (unsigned char)(len >> 8);
+		buf_put(ig->capture, h, 7);
+		buf_put(ig->capture, text, len);
+		return;
+	}
+	print_msg(ig, why, text, len);
+}
+
+struct msgref {
+	uint32_t key, seq;
+	size_t off;
+};
+
+static int cmp_msg(const void *a, const void *b)
+{
+	const struct msgref *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void ingest_replay(struct ingest *ig, const char *msgs, size_t len)
+{
+	struct msgref *r = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t off = 0; off + 7 <= len;) {
+		const unsigned char *h = (const unsigned char *)msgs + off;
+		size_t l = (size_t)h[5] | (size_t)h[6] << 8;
+		r = xgrow(r, &cap, n + 1, sizeof *r);
+		r[n] = (struct msgref){ rd_u32le(h), (uint32_t)n, off };
+		n++;
+		off += 7 + l;
+	}
+	if (n == 0)
+		return;
+	qsort(r, n, sizeof *r, cmp_msg);
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *h = (const unsigned char *)msgs + r[i].off;
+		size_t l = (size_t)h[5] | (size_t)h[6] << 8;
+		enum ingest_reason why = h[4] < INGEST_NREASONS ? h[4] : SKIP_DAMAGED;
+		print_msg(ig, why, (const char *)h + 7, l);
+	}
+	free(r);
 }
 
 static int num(const char *s, size_t n)

@@ -26,7 +26,7 @@
 #ifndef NL_INGEST_H
 #define NL_INGEST_H
 
-#include "util/common.h"
+#include "util/buf.h"
 
 enum ingest_format { FMT_AUTO, FMT_TEXT, FMT_JSONL, FMT_T17 };
 
@@ -80,6 +80,10 @@ struct ingest {
 	ingest_emit_fn emit;
 	void *ctx;
 	unsigned printed[INGEST_NREASONS];
+	/* When capture is set, messages are appended there (tagged with
+	 * capture_key, see ingest_replay) instead of printed. */
+	struct buf *capture;
+	uint32_t capture_key;
 };
 
 void ingest_init(struct ingest *ig, ingest_emit_fn emit, void *ctx);
@@ -89,6 +93,9 @@ int ingest_path(struct ingest *ig, const char *path);
 /* Count a problem and print "newsline: FILE[:LINE]: MESSAGE" (subject to quiet/max_messages). */
 void ingest_report(struct ingest *ig, enum ingest_reason why, const char *file, uint64_t line,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Print captured messages in key order (stable), applying ig's quiet flag
+ * and per-reason message caps. Counts are not touched. */
+void ingest_replay(struct ingest *ig, const char *msgs, size_t len);
 /* Parse a date field: ISO 8601 (date part of a date-time), YYYYMMDD, YYYY/MM/DD.
  * Returns the day or NL_NODAY. */
 int32_t ingest_parse_date(const char *s, size_t n);

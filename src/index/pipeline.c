@@ -1,0 +1,380 @@
+/*
+ * pipeline.c — batches of records analysed by worker threads and consumed in
+ * order; see pipeline.h.
+ *
+ * A batch owns copies of its records' fields (one buffer, offsets fixed up
+ * before analysis), the packed analysis results and the messages. Packed
+ * document layout (native endianness; never leaves the process):
+ *   u32 words: record length, source length, title tokens, body tokens,
+ *              terms, total positions, day; u64 key
+ *   record bytes, source bytes, term bytes (padded to 4)
+ *   u32 term lengths[terms], tft[terms], tfb[terms], positions[total]
+ */
+#include "index/pipeline.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_BYTES (2u << 20)
+#define BATCH_RECS 1024
+
+struct rec_off {
+	struct rec r;       /* string pointers are offsets into raw until fixed */
+	size_t off[6];
+	const char *file;   /* interned per batch: pointer stays valid (files[]) */
+};
+
+struct batch {
+	struct buf raw;
+	struct rec_off *recs;
+	size_t nrec, reccap;
+	char **files;       /* copies of file names */
+	size_t nfiles, filecap;
+	struct buf packed;
+	struct buf msgs;
+	struct ingest_stats st;
+	bool done;
+	struct batch *next;  /* in submission order */
+	struct batch *qnext; /* in the work queue */
+};
+
+struct pipeline {
+	struct ingest *ig;
+	pipeline_consume_fn consume;
+	void *ctx;
+	unsigned nworkers;
+	pthread_t *threads;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *queue, *queue_tail;  /* waiting for a worker */
+	struct batch *head, *tail;         /* submitted, not yet consumed */
+	unsigned inflight;
+	bool stop;
+	struct batch *cur;                 /* filling */
+	struct analyzer *inline_an;
+	/* unpack scratch */
+	const char **termp;
+	const uint32_t **posp;
+	uint8_t *lens8;
+	size_t scratchcap;
+	int rc;
+};
+
+static struct batch *batch_new(void)
+{
+	struct batch *b = xcalloc(1, sizeof *b);
+	buf_init(&b->raw, 0);
+	buf_reserve(&b->raw, 4096);
+	buf_init(&b->packed, 0);
+	buf_init(&b->msgs, 0);
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	buf_release(&b->raw);
+	buf_release(&b->packed);
+	buf_release(&b->msgs);
+	free(b->recs);
+	for (size_t i = 0; i < b->nfiles; i++)
+		free(b->files[i]);
+	free(b->files);
+	free(b);
+}
+
+static void pad4(struct buf *b)
+{
+	while (b->n % 4)
+		buf_putc(b, 0);
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	buf_put(b, &v, 4);
+}
+
+static void pack(struct buf *out, const struct seg_wdoc *w)
+{
+	uint32_t total = 0;
+	size_t tbytes = 0;
+	for (uint32_t i = 0; i < w->nterms; i++) {
+		total += w->tft[i] + w->tfb[i];
+		tbytes += w->term_lens[i];
+	}
+	pad4(out);
+	put_u32(out, (uint32_t)w->record.n);
+	put_u32(out, (uint32_t)w->source.n);
+	put_u32(out, w->title_len);
+	put_u32(out, w->body_len);
+	put_u32(out, w->nterms);
+	put_u32(out, total);
+	put_u32(out, (uint32_t)w->day);
+	put_u32(out, (uint32_t)tbytes);
+	buf_put(out, &w->key, 8);
+	buf_put(out, w->record.p, w->record.n);
+	buf_put(out, w->source.p, w->source.n);
+	for (uint32_t i = 0; i < w->nterms; i++)
+		buf_put(out, w->terms[i], w->term_lens[i]);
+	pad4(out);
+	for (uint32_t i = 0; i < w->nterms; i++)
+		put_u32(out, w->term_lens[i]);
+	buf_put(out, w->tft, (size_t)w->nterms * 4);
+	buf_put(out, w->tfb, (size_t)w->nterms * 4);
+	for (uint32_t i = 0; i < w->nterms; i++)
+		buf_put(out, w->pos[i], (size_t)(w->tft[i] + w->tfb[i]) * 4);
+}
+
+/* Unpack the document at *off; advances *off. */
+static void unpack(struct pipeline *p, const struct buf *in, size_t *off, struct seg_wdoc *w)
+{
+	*off = (*off + 3) & ~(size_t)3;
+	const char *b = in->p + *off;
+	uint32_t h[8];
+	memcpy(h, b, sizeof h);
+	memcpy(&w->key, b + 32, 8);
+	const char *q = b + 40;
+	w->record = nl_str_make(q, h[0]);
+	q += h[0];
+	w->source = nl_str_make(q, h[1]);
+	q += h[1];
+	w->title_len = h[2];
+	w->body_len = h[3];
+	w->nterms = h[4];
+	w->day = (int32_t)h[6];
+	const char *terms = q;
+	q += h[7];
+	size_t o = (size_t)(q - in->p);
+	o = (o + 3) & ~(size_t)3;
+	q = in->p + o;
+	const uint32_t *lens = (const uint32_t *)(const void *)q;
+	w->tft = lens + w->nterms;
+	w->tfb = lens + 2 * (size_t)w->nterms;
+	const uint32_t *pos = lens + 3 * (size_t)w->nterms;
+	if (p->scratchcap < w->nterms + 1) {
+		p->scratchcap = w->nterms + 1;
+		p->termp = xrealloc(p->termp, p->scratchcap * sizeof *p->termp);
+		p->posp = xrealloc(p->posp, p->scratchcap * sizeof *p->posp);
+		p->lens8 = xrealloc(p->lens8, p->scratchcap);
+	}
+	for (uint32_t i = 0; i < w->nterms; i++) {
+		p->termp[i] = terms;
+		terms += lens[i];
+		p->lens8[i] = (uint8_t)lens[i];
+		p->posp[i] = pos;
+		pos += w->tft[i] + w->tfb[i];
+	}
+	w->terms = p->termp;
+	w->term_lens = p->lens8;
+	w->pos = p->posp;
+	*off = (size_t)((const char *)pos - in->p);
+}
+
+static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch *b)
+{
+	struct ingest sh = *p->ig;
+	memset(&sh.st, 0, sizeof sh.st);
+	sh.capture = &b->msgs;
+	/* fix string pointers now that raw will not move */
+	for (size_t i = 0; i < b->nrec; i++) {
+		struct rec_off *ro = &b->recs[i];
+		struct nl_str *f[6] = { &ro->r.title, &ro->r.url, &ro->r.source, &ro->r.id, &ro->r.body, NULL };
+		for (int k = 0; k < 5; k++)
+			f[k]->p = b->raw.p + ro->off[k];
+		ro->r.file = ro->file;
+	}
+	for (size_t i = 0; i < b->nrec; i++) {
+		struct seg_wdoc w;
+		sh.capture_key = (uint32_t)i;
+		if (analyze_record(an, &sh, &b->recs[i].r, &w) == NL_OK) {
+			buf_putc(&b->packed, 1);
+			pack(&b->packed, &w);
+		} else {
+			buf_putc(&b->packed, 0);
+		}
+	}
+	b->st = sh.st;
+}
+
+static void *worker(void *arg)
+{
+	struct pipeline *p = arg;
+	struct analyzer *an = analyzer_new();
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->queue && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->queue)
+			break;
+		struct batch *b = p->queue;
+		p->queue = b->qnext;
+		if (!p->queue)
+			p->queue_tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+		analyze_batch(p, an, b);
+		pthread_mutex_lock(&p->mu);
+		b->done = true;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	analyzer_free(an);
+	return NULL;
+}
+
+struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_consume_fn fn,
+			      void *ctx)
+{
+	struct pipeline *p = xcalloc(1, sizeof *p);
+	p->ig = ig;
+	p->consume = fn;
+	p->ctx = ctx;
+	p->nworkers = workers > 1 ? workers : 0;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	if (p->nworkers) {
+		p->threads = xcalloc(p->nworkers, sizeof *p->threads);
+		for (unsigned i = 0; i < p->nworkers; i++)
+			if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+				nl_die("cannot start a worker thread");
+	} else {
+		p->inline_an = analyzer_new();
+	}
+	p->cur = batch_new();
+	ig->capture = &p->cur->msgs;
+	ig->capture_key = 0;
+	return p;
+}
+
+/* Consume the oldest batch (which must be done). */
+static void consume_head(struct pipeline *p)
+{
+	struct batch *b = p->head;
+	p->head = b->next;
+	if (!p->head)
+		p->tail = NULL;
+	p->inflight--;
+	size_t off = 0;
+	for (size_t i = 0; i < b->nrec && p->rc == 0; i++) {
+		char kept = b->packed.p[off++];
+		if (!kept)
+			continue;
+		struct seg_wdoc w;
+		unpack(p, &b->packed, &off, &w);
+		p->rc = p->consume(p->ctx, &w);
+	}
+	struct ingest *ig = p->ig;
+	for (int r = 0; r < INGEST_NREASONS; r++)
+		ig->st.count[r] += b->st.count[r];
+	ig->st.bytes += b->st.bytes;
+	ingest_replay(ig, b->msgs.p, b->msgs.n);
+	batch_free(b);
+}
+
+/* Submit the current batch; consume whatever is finished, waiting when too
+ * many are in flight (or when all must finish). */
+static void submit(struct pipeline *p, bool drain)
+{
+	struct batch *b = p->cur;
+	p->cur = NULL;
+	if (p->tail)
+		p->tail->next = b;
+	else
+		p->head = b;
+	p->tail = b;
+	p->inflight++;
+	if (!p->nworkers) {
+		analyze_batch(p, p->inline_an, b);
+		b->done = true;
+	} else {
+		pthread_mutex_lock(&p->mu);
+		if (p->queue_tail)
+			p->queue_tail->qnext = b;
+		else
+			p->queue = b;
+		p->queue_tail = b;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+	}
+	unsigned limit = drain ? 0 : (p->nworkers ? 2 * p->nworkers : 0);
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->head && !p->head->done && p->inflight > limit)
+			pthread_cond_wait(&p->done, &p->mu);
+		bool ready = p->head && p->head->done;
+		pthread_mutex_unlock(&p->mu);
+		if (!ready)
+			break;
+		consume_head(p);
+	}
+	if (!drain) {
+		p->cur = batch_new();
+		p->ig->capture = &p->cur->msgs;
+	}
+	p->ig->capture_key = 0;
+}
+
+static size_t copy_str(struct batch *b, struct nl_str s)
+{
+	size_t off = b->raw.n;
+	buf_put(&b->raw, s.p, s.n);
+	return off;
+}
+
+int pipeline_add(struct pipeline *p, const struct rec *r)
+{
+	if (p->rc)
+		return p->rc;
+	struct batch *b = p->cur;
+	b->recs = xgrow(b->recs, &b->reccap, b->nrec + 1, sizeof *b->recs);
+	struct rec_off *ro = &b->recs[b->nrec];
+	ro->r = *r;
+	if (b->nfiles == 0 || strcmp(b->files[b->nfiles - 1], r->file) != 0) {
+		b->files = xgrow(b->files, &b->filecap, b->nfiles + 1, sizeof *b->files);
+		b->files[b->nfiles++] = xstrdup(r->file);
+	}
+	ro->file = b->files[b->nfiles - 1];
+	ro->off[0] = copy_str(b, r->title);
+	ro->off[1] = copy_str(b, r->url);
+	ro->off[2] = copy_str(b, r->source);
+	ro->off[3] = copy_str(b, r->id);
+	ro->off[4] = copy_str(b, r->body);
+	b->nrec++;
+	p->ig->capture_key = (uint32_t)b->nrec;
+	if (b->nrec >= BATCH_RECS || b->raw.n >= BATCH_BYTES)
+		submit(p, false);
+	return p->rc;
+}
+
+int pipeline_finish(struct pipeline *p)
+{
+	if (p->cur)
+		submit(p, true);
+	p->ig->capture = NULL;
+	return p->rc;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	if (p->cur || p->head)
+		pipeline_finish(p);
+	if (p->nworkers) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = true;
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		for (unsigned i = 0; i < p->nworkers; i++)
+			pthread_join(p->threads[i], NULL);
+		free(p->threads);
+	}
+	analyzer_free(p->inline_an);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	free(p->termp);
+	free(p->posp);
+	free(p->lens8);
+	free(p);
+}
