@@ -105,8 +105,10 @@ struct rouge_counts {
 	int64_t hit;   /* clipped matches, summed over models */
 };
 
-/* ROUGE-n counts (n >= 1) of peer against models[0..nmodels). An empty model
- * still counts as a model (its peer n-grams enter the peer count). */
+/* ROUGE-n counts of peer against models[0..nmodels), n = 1 or 2 (other n
+ * give zero counts). N-grams run across sentence boundaries, as ROUGE joins
+ * the sentences. An empty model still counts as a model: the peer's n-grams
+ * enter the peer count once per model. */
 struct rouge_counts rouge_count(const struct rouge_doc *peer, const struct rouge_doc *models,
 				size_t nmodels, int n);
 
