@@ -81,7 +81,8 @@ int tls_eval_all(const struct rouge_lang *lang, const struct tls_timeline *pred,
 		 struct tls_rouge_prf out[TLS_NMETRICS]);
 
 /* Date selection: precision = shared / predicted dates, recall = shared /
- * reference dates (union over refs), F1. Zero where a set is empty. */
+ * reference dates (union over refs), F1. Zero where a set is empty, and
+ * all zero for input tls_eval rejects (nrefs 0, a repeated day). */
 struct tls_prf tls_date_prf(const struct tls_timeline *pred, const struct tls_timeline *refs,
 			    size_t nrefs);
 
