@@ -76,7 +76,7 @@ enum kcls {
 	K_YEAR_AGO, /* "year-ago", "year-earlier" heads: handled through K_UNIT */
 	K_WILL, K_LL, K_GOING, K_IS, K_PLANS, K_EXPECTED, K_SAID, K_WAS,
 	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED, K_CENTURYW, K_QNAME,
-	K_WEEKDAYS, K_ONE, K_LL_UNUSED,
+	K_WEEKDAYS, K_OR, K_SO, K_PERIOD, K_COMPARABLE,
 };
 
 enum unit { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_WEEKEND, U_MONTH, U_QUARTER,
@@ -90,6 +90,7 @@ enum tense { T_NONE = 0, T_FUT = 1, T_PAST = 2 };
 #define KF_PLURAL 0x02
 #define KF_FUT 0x04    /* tense cue */
 #define KF_PAST 0x08
+#define KF_WEAK 0x10   /* reporting verb: a tense cue only when there is no other */
 
 struct kwdef {
 	const char *w;
@@ -209,16 +210,18 @@ static const struct kwdef kwdefs[] = {
 	{ "in", K_IN, 0, 0 }, { "on", K_ON, 0, 0 }, { "at", K_AT, 0, S }, { "for", K_FOR, 0, 0 },
 	{ "since", K_SINCE, 0, 0 }, { "until", K_UNTIL, 0, 0 }, { "till", K_UNTIL, 0, 0 },
 	{ "by", K_BY, 0, 0 }, { "during", K_DURING, 0, 0 }, { "from", K_FROM, 0, 0 },
-	{ "through", K_THROUGH, 0, 0 }, { "within", K_WITHIN, 0, 0 }, { "over", K_OVER, 0, S },
+	{ "through", K_THROUGH, 0, 0 }, { "within", K_WITHIN, 0, 0 }, { "over", K_OVER, 0, 0 },
 	{ "fiscal", K_FISCAL, 0, S }, { "nearly", K_APPROX, 0, S }, { "almost", K_APPROX, 0, S },
-	{ "about", K_APPROX, 0, S }, { "around", K_APPROX, 0, S }, { "roughly", K_APPROX, 0, S },
-	{ "approximately", K_APPROX, 0, S }, { "some", K_SOME, 0, S }, { "more", K_MORE, 0, S },
+	{ "about", K_NONE, 0, 0 }, { "around", K_NONE, 0, 0 }, { "roughly", K_NONE, 0, 0 },
+	{ "approximately", K_NONE, 0, 0 }, { "some", K_SOME, 0, S }, { "more", K_MORE, 0, S },
 	{ "less", K_LESS, 0, S }, { "fewer", K_LESS, 0, S }, { "than", K_THAN, 0, 0 },
 	{ "least", K_LEAST, 0, 0 }, { "up", K_UP, 0, S }, { "to", K_TO, 0, 0 },
 	{ "every", K_EVERY, 0, S }, { "each", K_EACH, 0, S }, { "per", K_PER, 0, 0 },
 	{ "other", K_OTHER, 0, 0 }, { "few", K_FEW, 0, S }, { "several", K_SEVERAL, 0, S },
 	{ "many", K_MANY, 0, S }, { "couple", K_COUPLE, 0, 0 }, { "half", K_HALF, 0, S },
-	{ "and", K_AND, 0, 0 }, { "now", K_NOW, 0, S }, { "hence", K_HENCE, 0, 0 },
+	{ "and", K_AND, 0, 0 }, { "or", K_OR, 0, 0 }, { "so", K_SO, 0, 0 },
+	{ "period", K_PERIOD, 0, 0 }, { "comparable", K_COMPARABLE, 0, 0 },
+	{ "corresponding", K_COMPARABLE, 0, 0 }, { "week", K_UNIT, U_WEEK, S }, { "now", K_NOW, 0, S }, { "hence", K_HENCE, 0, 0 },
 	{ "today", K_TODAY, 0, S }, { "yesterday", K_YESTERDAY, 0, S | KF_PAST },
 	{ "tomorrow", K_TOMORROW, 0, S | KF_FUT }, { "tonight", K_TONIGHT, 0, S },
 	{ "currently", K_REF, 1, S }, { "recently", K_REF, 0, S }, { "lately", K_REF, 0, S },
@@ -229,14 +232,17 @@ static const struct kwdef kwdefs[] = {
 	{ "am", K_AM, 0, 0 }, { "pm", K_PM, 0, 0 }, { "m", K_M, 0, 0 }, { "p", K_PM, 0, 0 },
 	{ "o", K_OCLOCK, 0, 0 }, { "s", K_S, 0, 0 },
 	{ "th", K_TH, 0, 0 }, { "st", K_TH, 0, 0 }, { "nd", K_TH, 0, 0 }, { "rd", K_TH, 0, 0 },
+	{ "would", K_NONE, 0, 0 }, { "might", K_NONE, 0, 0 },
+	{ "planning", K_PLANS, 0, 0 }, { "soon", K_WILL, 0, KF_FUT },
 	{ "will", K_WILL, 0, KF_FUT }, { "shall", K_WILL, 0, KF_FUT }, { "ll", K_LL, 0, KF_FUT },
 	{ "going", K_GOING, 0, 0 }, { "is", K_IS, 0, 0 }, { "are", K_IS, 0, 0 },
-	{ "plans", K_PLANS, 0, 0 }, { "plan", K_PLANS, 0, 0 }, { "planned", K_PLANS, 0, 0 },
+	{ "plans", K_PLANS, 0, 0 }, { "plan", K_PLANS, 0, 0 }, 
 	{ "expected", K_EXPECTED, 0, 0 }, { "expects", K_EXPECTED, 0, 0 },
 	{ "scheduled", K_EXPECTED, 0, 0 }, { "due", K_EXPECTED, 0, 0 }, { "set", K_EXPECTED, 0, 0 },
-	{ "said", K_SAID, 0, KF_PAST }, { "was", K_WAS, 0, KF_PAST }, { "were", K_WAS, 0, KF_PAST },
+	{ "said", K_SAID, 0, KF_PAST | KF_WEAK }, { "told", K_SAID, 0, KF_PAST | KF_WEAK },
+	{ "announced", K_SAID, 0, KF_PAST }, { "reported", K_SAID, 0, KF_PAST }, { "was", K_WAS, 0, KF_PAST }, { "were", K_WAS, 0, KF_PAST },
 	{ "had", K_HAD, 0, KF_PAST }, { "did", K_DID, 0, KF_PAST },
-	{ "told", K_PASTV, 0, KF_PAST }, { "spoke", K_PASTV, 0, KF_PAST },
+{ "spoke", K_PASTV, 0, KF_PAST },
 	{ "met", K_PASTV, 0, KF_PAST }, { "went", K_PASTV, 0, KF_PAST },
 	{ "came", K_PASTV, 0, KF_PAST }, { "took", K_PASTV, 0, KF_PAST },
 	{ "gave", K_PASTV, 0, KF_PAST }, { "made", K_PASTV, 0, KF_PAST },
@@ -713,8 +719,17 @@ static int cue_at(const struct dates_tagger *t, size_t i)
 	case K_IS:
 		/* "is to", "are to" */
 		return cls(t, i + 1) == K_TO ? T_FUT : T_NONE;
-	case K_PLANS: case K_EXPECTED:
+	case K_PLANS:
+		return cls(t, i + 1) == K_TO ? T_FUT : T_NONE;
+	case K_EXPECTED:
 		return cls(t, i + 1) == K_TO || cls(t, i + 1) == K_FOR ? T_FUT : T_NONE;
+	case K_NEXT: case K_LAST: {
+		/* "next week", not "next to"; "last year", not "at last" */
+		int c = cls(t, i + 1);
+		if (c == K_UNIT || c == K_WDAY || c == K_MONTH || c == K_SEASON || c == K_MONABBR)
+			return k->cls == K_NEXT ? T_FUT : T_PAST;
+		return T_NONE;
+	}
 	case K_LL:
 		return i > 0 && is_punct(t, i - 1, '\'') ? T_FUT : T_NONE;
 	default:
@@ -729,31 +744,48 @@ static int cue_at(const struct dates_tagger *t, size_t i)
 	return T_NONE;
 }
 
-/* Tense of the sentence around tokens [s, e): the nearest cue before s, else
- * the nearest after e, within the sentence. */
+/* Tense of the sentence around tokens [s, e): the nearest cue, looking
+ * both ways within the sentence; cues after the expression count as a little
+ * farther than those before it. Reporting verbs ("said") count as much
+ * farther still, unless right next to the expression: in "the State
+ * Department said Blinken will travel on Wednesday" the sentence is about the
+ * future, in "the White House said Friday that officials had" about the past. */
 static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 {
-	size_t lim = 30;
-	for (size_t i = s; i > 0 && lim; i--, lim--) {
+	int best = T_NONE;
+	unsigned best_score = ~0u;
+	unsigned d = 0;
+	for (size_t i = s; i > 0 && d < 30; i--, d++) {
 		if (sent_break(t, i - 1))
 			break;
 		int c = cue_at(t, i - 1);
-		if (c)
-			return c;
+		if (c) {
+			unsigned score = d + ((TK(i - 1)->kf & KF_WEAK) && d > 1 ? 8u : 0u);
+			if (score < best_score) {
+				best_score = score;
+				best = c;
+			}
+		}
 		if (TK(i - 1)->flags & TF_NL)
 			break;
 	}
-	lim = 30;
-	for (size_t i = e; i < t->ntok && lim; i++, lim--) {
+	d = 0;
+	for (size_t i = e; i < t->ntok && d < 30; i++, d++) {
 		if (i > e && (TK(i)->flags & TF_NL))
 			break;
 		int c = cue_at(t, i);
-		if (c)
-			return c;
+		if (c) {
+			unsigned score = d + 2 + ((TK(i)->kf & KF_WEAK) && d > 1 ? 8u : 0u);
+			if (score < best_score) {
+				best_score = score;
+				best = c;
+			}
+			break;
+		}
 		if (sent_break(t, i))
 			break;
 	}
-	return T_NONE;
+	return best;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -913,8 +945,8 @@ static void v_dur(struct res *r, double n, int unit)
 	case U_QUARTER: u = "Q"; break;
 	case U_HALF: u = "M"; if (n >= 0) snprintf(num, sizeof num, "%ld", (long)(6 * n) % 100000000L); break;
 	case U_YEAR: u = "Y"; break;
-	case U_DECADE: u = "DE"; break;
-	case U_CENTURY: u = "CE"; break;
+	case U_DECADE: u = "Y"; if (n >= 0) snprintf(num, sizeof num, "%ld", (long)(10 * n) % 100000000L); break;
+	case U_CENTURY: u = "Y"; if (n >= 0) snprintf(num, sizeof num, "%ld", (long)(100 * n) % 100000000L); break;
 	}
 	snprintf(r->value, sizeof r->value, "%s%s%s", pre, num, u);
 	r->type = DATE_DURATION;
@@ -948,16 +980,16 @@ static int32_t wday_rel(int32_t from, int wd, int dir)
 static int year_for(const struct dates_tagger *t, int m, int d, int tense)
 {
 	int y = t->dy;
-	int cmp = m != t->dm ? (m < t->dm ? -1 : 1) : (d == 0 || d == t->dd ? 0 : (d < t->dd ? -1 : 1));
+	/* rough distance in days from the publication day to m/d this year */
+	int diff = (m - t->dm) * 30 + (d ? d - t->dd : (m == t->dm ? 0 : 15 - t->dd));
 	if (tense == T_PAST)
-		return cmp > 0 ? y - 1 : y;
+		return diff > 60 ? y - 1 : y;   /* a date just ahead: reported plans */
 	if (tense == T_FUT)
-		return cmp < 0 ? y + 1 : y;
-	/* no cue: the occurrence nearest the publication day */
-	int diff = (m - t->dm) * 31 + (d ? d - t->dd : 0);
-	if (diff > 6 * 31)
+		return diff < -60 ? y + 1 : y;
+	/* no cue: the occurrence nearest the publication day, leaning past */
+	if (diff > 183)
 		return y - 1;
-	if (diff < -8 * 31)
+	if (diff < -240)
 		return y + 1;
 	return y;
 }
@@ -1461,6 +1493,9 @@ static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
 	return true;
 }
 
+static size_t quarter_core(const struct dates_tagger *t, size_t i, int *q);
+static void v_qh(struct res *r, int y, int q);
+
 /* ------------------------------------------------------------------------ */
 /* Quantities: durations and "N units ago/later"                             */
 /* ------------------------------------------------------------------------ */
@@ -1522,13 +1557,66 @@ static bool year_ago_quarter(struct dates_tagger *t, struct res *r, double n)
 	return true;
 }
 
+/* The quarter the text is about: the last quarter mentioned, when there is
+ * one from this year or the last; else the last full quarter before the
+ * publication day (business news reports on the quarter just ended). */
+static bool topic_quarter(struct dates_tagger *t, int *y, int *q)
+{
+	struct dates_ctx *c = t->ctx;
+	if (c && c->last_gran == GRAN_QUARTER && sscanf(c->last_value, "%4d-Q%1d", y, q) == 2 &&
+	    (!have_dct(t) || *y >= t->dy - 1))
+		return true;
+	if (!have_dct(t))
+		return false;
+	int qq = t->dy * 4 + (t->dm - 1) / 3 - 1;
+	*y = qq / 4;
+	*q = qq % 4 + 1;
+	return true;
+}
+
+/* "year-ago", "year-earlier" at i (the word "year"): returns the end or 0 */
+static size_t year_ago_adj(const struct dates_tagger *t, size_t i)
+{
+	bool pl;
+	if (unit_of(t, i, &pl) == U_YEAR && !pl && is_punct(t, i + 1, '-') && glued(t, i + 1) &&
+	    (cls(t, i + 2) == K_EARLIER || cls(t, i + 2) == K_AGO) && glued(t, i + 2))
+		return i + 3;
+	return 0;
+}
+
+/* After "year-ago": an optional period noun ("quarter", "third quarter",
+ * "period", "nine months"); sets the value to the period a year before. */
+static size_t year_ago_period(struct dates_tagger *t, size_t j, struct res *r)
+{
+	int y, q, qq;
+	bool pl;
+	size_t e = quarter_core(t, j, &qq);
+	if (e) {
+		int by = t->dy;
+		if (topic_quarter(t, &y, &q))
+			by = y;
+		v_qh(r, by - 1, qq);
+		return e;
+	}
+	if ((unit_of(t, j, &pl) == U_QUARTER && !pl) || cls(t, j) == K_PERIOD) {
+		if (topic_quarter(t, &y, &q))
+			v_quarter(r, y - 1, q);
+		else
+			v_year(r, have_dct(t) ? t->dy - 1 : -1);
+		return j + 1;
+	}
+	if (!year_ago_quarter(t, r, 1))
+		v_year(r, have_dct(t) ? t->dy - 1 : -1);
+	return j;
+}
+
 /* Approximators and comparatives that belong to a quantity's span:
  * "nearly", "about", "more than", "less than", "at least", "up to", "over",
  * "some". Returns where the quantity starts. */
 static size_t approx_prefix(const struct dates_tagger *t, size_t i)
 {
 	switch (cls(t, i)) {
-	case K_APPROX: case K_OVER: return i + 1;
+	case K_APPROX: return i + 1;
 	case K_MORE: case K_LESS: return cls(t, i + 1) == K_THAN ? i + 2 : i;
 	case K_AT: return cls(t, i + 1) == K_LEAST ? i + 2 : i;
 	case K_UP: return cls(t, i + 1) == K_TO ? i + 2 : i;
@@ -1555,6 +1643,15 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (cls(t, j) == K_MORE && cls(t, q) != K_SOME) /* "two more weeks" */
 		j++;
+	/* ranges: "two to three weeks", "12 to 18 months", "two or three days" */
+	if ((cls(t, j) == K_TO || cls(t, j) == K_OR || (is_punct(t, j, '-') && glued(t, j) &&
+	    TK(j + 1)->kind == TK_NUM)) && n >= 0) {
+		double n2;
+		size_t j2 = quantity(t, j + 1, &n2);
+		bool pl2;
+		if (j2 && cls(t, j + 1) != K_A && cls(t, j + 1) != K_AN && unit_of(t, j2, &pl2) && n2 > n)
+			j = j2;
+	}
 	bool hyph = false;
 	if (is_punct(t, j, '-') && glued(t, j) && glued(t, j + 1)) {
 		hyph = true;
@@ -1694,6 +1791,10 @@ static size_t m_relday(struct dates_tagger *t, size_t i, struct res *r)
 static size_t quarter_core(const struct dates_tagger *t, size_t i, int *q)
 {
 	const struct tok *k = TK(i);
+	if (k->cls == K_LAST && cls(t, i + 1) == K_HALF) {
+		*q = 6;
+		return i + 2;
+	}
 	if (k->cls == K_ORDW && k->num >= 1 && k->num <= 4) {
 		size_t j = i + 1;
 		if (is_punct(t, j, '-') && glued(t, j))
@@ -1785,6 +1886,8 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 	int mod = cls(t, i);
 	size_t j = i + 1;
 	int c = cls(t, j);
+	if (mod == K_LAST && c == K_HALF)
+		return m_quarter(t, i, r, 0);
 	/* durations: "the past three years", "the next two weeks", "last five years" */
 	if (mod == K_PAST || mod == K_LAST || mod == K_NEXT || mod == K_COMING || mod == K_PREVIOUS ||
 	    mod == K_FOLLOWING) {
@@ -1883,6 +1986,21 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 		return 0;
 	if (mod == K_LATEST && u != U_QUARTER)
 		return 0;
+	if (u == U_YEAR && is_punct(t, j + 1, '\'') && cls(t, j + 2) == K_S && glued(t, j + 1)) {
+		/* "this year's third quarter", "last year's quarter" */
+		int q, y, tq;
+		size_t e2 = quarter_core(t, j + 3, &q);
+		if (e2) {
+			v_qh(r, t->dy + sign, q);
+			return e2;
+		}
+		if ((unit_of(t, j + 3, &plural) == U_QUARTER && !plural) || cls(t, j + 3) == K_PERIOD) {
+			if (topic_quarter(t, &y, &tq)) {
+				v_quarter(r, t->dy + sign, tq);
+				return j + 4;
+			}
+		}
+	}
 	if (u == U_QUARTER && (mod == K_LATEST || mod == K_CURRENT || mod == K_THIS) && mod != K_THIS) {
 		/* "the latest quarter": the last one reported, i.e. the one before
 		 * the current one unless the text already named one */
@@ -2179,6 +2297,58 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 				return e;
 			return 0;
 		}
+		{
+			/* "the (comparable) year-ago (third) quarter" */
+			size_t jj = (c == K_COMPARABLE || c == K_SAME) ? j + 1 : j;
+			size_t ya = year_ago_adj(t, jj);
+			if (ya && have_dct(t)) {
+				struct res r2 = *r;
+				size_t e2 = year_ago_period(t, ya, &r2);
+				if (e2 > ya) {
+					*r = r2;
+					return e2;
+				}
+			}
+		}
+		/* "the 1988 third quarter", "the 1989 period" */
+		if (year_tok(t, j)) {
+			int q, y, tq;
+			size_t e2 = quarter_core(t, j + 1, &q);
+			if (e2) {
+				v_qh(r, TK(j)->num, q);
+				return e2;
+			}
+			if (cls(t, j + 1) == K_PERIOD || (unit_of(t, j + 1, &(bool){ 0 }) == U_QUARTER &&
+			    !(TK(j + 1)->kf & KF_PLURAL))) {
+				if (topic_quarter(t, &y, &tq))
+					v_quarter(r, TK(j)->num, tq);
+				else
+					v_year(r, TK(j)->num);
+				return j + 2;
+			}
+		}
+		/* "the quarter", "the latest quarter", "the latest period" */
+		{
+			size_t jj = c == K_LATEST ? j + 1 : j;
+			bool pl;
+			if ((unit_of(t, jj, &pl) == U_QUARTER && !pl) || (c == K_LATEST && cls(t, jj) == K_PERIOD)) {
+				int y, q;
+				if (!topic_quarter(t, &y, &q))
+					return 0;
+				v_quarter(r, y, q);
+				r->flags |= DATES_F_ANAPHOR;
+				return jj + 1;
+			}
+		}
+		/* "the week of March 6" */
+		if (unit_of(t, j, &(bool){ 0 }) == U_WEEK && !(TK(j)->kf & KF_PLURAL) && cls(t, j + 1) == K_OF) {
+			struct res r2 = *r;
+			size_t e2 = m_point(t, j + 2, &r2);
+			if (e2 && r2.gran == GRAN_DAY && r2.day != NL_NODAY) {
+				v_week(r, r2.day, false);
+				return e2;
+			}
+		}
 		if (unit_of(t, j, &(bool){ 0 }) == U_WEEKEND) {
 			if (!have_dct(t))
 				return 0;
@@ -2193,6 +2363,8 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 			if ((e = m_quarter(t, j, r, 0)))
 				return e;
 		}
+		if (c == K_ORDW && is_punct(t, j + 1, '-') && glued(t, j + 1))
+			return 0; /* "the third-quarter loss": the adjective alone */
 		if (c == K_ORDW || c == K_FISCAL) {
 			size_t jj = c == K_FISCAL ? j + 1 : j;
 			if ((e = m_quarter(t, jj, r, 0)))
@@ -2225,7 +2397,8 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 				return e;
 			return 0;
 		}
-		if (unit_of(t, j, &(bool){ 0 }) == U_DAY && (cls(t, j + 1) == K_BEFORE || cls(t, j + 1) == K_AFTER)) {
+		if (unit_of(t, j, &(bool){ 0 }) == U_DAY && !(TK(j)->kf & KF_PLURAL) &&
+		    (cls(t, j + 1) == K_BEFORE || cls(t, j + 1) == K_AFTER)) {
 			int32_t anchor = t->ctx && t->ctx->last_day != NL_NODAY ? t->ctx->last_day : t->dct;
 			if (anchor == NL_NODAY)
 				return 0;
@@ -2249,6 +2422,9 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	case K_LAST: case K_THIS: case K_NEXT: case K_PAST: case K_COMING: case K_PREVIOUS:
 	case K_FOLLOWING: case K_CURRENT: case K_LATEST: {
+		if (k->cls == K_THIS && (cls(t, i + 1) == K_COMING || cls(t, i + 1) == K_PAST) &&
+		    (e = m_modified(t, i + 1, r)))
+			return e;
 		if ((e = m_modified(t, i, r)))
 			return e;
 		if (k->cls == K_THIS || k->cls == K_LAST || k->cls == K_NEXT) {
@@ -2361,6 +2537,10 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		return 0;
 	}
 	case K_SETADV:
+		/* "daily volume", "quarterly dividend": adjectives, not sets */
+		if (TK(i + 1)->kind == TK_WORD && (cls(t, i + 1) == K_NONE || cls(t, i + 1) == K_COUNTNOUN ||
+		    cls(t, i + 1) == K_UNIT))
+			return 0;
 		if (k->num < 0)
 			snprintf(r->value, sizeof r->value, "XXXX-XX-XXTNI");
 		else
@@ -2375,7 +2555,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		}
 		return 0;
 	case K_NUMW: case K_TENS: case K_A: case K_AN: case K_FEW: case K_SEVERAL: case K_MANY:
-	case K_SOME: case K_APPROX: case K_OVER: case K_MORE: case K_LESS: case K_AT: case K_UP:
+	case K_SOME: case K_APPROX: case K_MORE: case K_LESS: case K_AT: case K_UP:
 	case K_NINETEEN:
 		if ((e = m_spoken_year(t, i, r)))
 			return e;
@@ -2425,12 +2605,8 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 			return i + 1;
 		}
 		/* "year-earlier", "year-ago": the same period a year before */
-		if (k->num == U_YEAR && !(k->kf & KF_PLURAL) && is_punct(t, i + 1, '-') && glued(t, i + 1) &&
-		    (cls(t, i + 2) == K_EARLIER || cls(t, i + 2) == K_AGO) && have_dct(t)) {
-			if (!year_ago_quarter(t, r, 1))
-				v_year(r, t->dy - 1);
-			return i + 3;
-		}
+		if ((e = year_ago_adj(t, i)) && have_dct(t))
+			return year_ago_period(t, e, r);
 		return 0;
 	default:
 		break;
@@ -2482,6 +2658,8 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 		}
 		if (e > t->ntok)
 			e = t->ntok;
+		if (cls(t, e) == K_OR && cls(t, e + 1) == K_SO) /* "a week or so" */
+			e += 2;
 		if (t->nment == t->mentcap)
 			t->ment = xgrow(t->ment, &t->mentcap, t->nment + 1, sizeof *t->ment);
 		struct date_mention *m = &t->ment[t->nment++];

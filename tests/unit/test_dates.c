@@ -143,7 +143,7 @@ Test(dates, weekdays)
 	EXPECT("He said Tuesday that", "2022-01-18", "Tuesday", DATE_DATE, "2022-01-18");
 	EXPECT("They met last Monday.", "2022-01-18", "last Monday", DATE_DATE, "2022-01-17");
 	EXPECT("They meet next Monday.", "2022-01-18", "next Monday", DATE_DATE, "2022-01-24");
-	EXPECT("They meet this coming Friday.", "2022-01-18", "coming Friday", DATE_DATE, "2022-01-21");
+	EXPECT("They meet this coming Friday.", "2022-01-18", "this coming Friday", DATE_DATE, "2022-01-21");
 	EXPECT("It rained the past Sunday.", "2022-01-18", "the past Sunday", DATE_DATE, "2022-01-16");
 	EXPECT("He is going to sign it Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
 	EXPECT("They'll decide Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
