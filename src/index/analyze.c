@@ -27,6 +27,7 @@ struct tok {
 
 struct analyzer {
 	struct tokenizer *tk;
+	struct jsonl_scratch js;
 	struct buf title, url, source, extid, body, pbuf, rec, terms, misc;
 	struct nl_str *para;
 	size_t npara, paracap;
@@ -59,6 +60,7 @@ struct analyzer *analyzer_new(void)
 {
 	struct analyzer *a = xcalloc(1, sizeof *a);
 	a->tk = tokenizer_new(true);
+	jsonl_scratch_init(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
 			     &a->pbuf, &a->rec, &a->terms, &a->misc };
 	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
@@ -73,6 +75,7 @@ void analyzer_free(struct analyzer *a)
 	if (!a)
 		return;
 	tokenizer_free(a->tk);
+	jsonl_scratch_release(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
 			     &a->pbuf, &a->rec, &a->terms, &a->misc };
 	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
@@ -366,10 +369,18 @@ static bool has_word(const char *p, size_t n)
 	return false;
 }
 
-int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *r,
+int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 		   struct seg_wdoc *out)
 {
 	memset(out, 0, sizeof *out);
+	struct rec parsed;
+	const struct rec *r = rin;
+	if (rin->json.n) {
+		parsed = *rin;
+		if (jsonl_record(ig, &parsed, &a->js) != NL_OK)
+			return NL_EINVAL;
+		r = &parsed;
+	}
 	if (r->body.n == 0 || !has_word(r->body.p, r->body.n)) {
 		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
 		return NL_EEMPTY;

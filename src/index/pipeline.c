@@ -21,7 +21,7 @@
 
 struct rec_off {
 	struct rec r;       /* string pointers are offsets into raw until fixed */
-	size_t off[6];
+	size_t off[7];
 	const char *file;   /* interned per batch: pointer stays valid (files[]) */
 };
 
@@ -178,8 +178,9 @@ static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch 
 	/* fix string pointers now that raw will not move */
 	for (size_t i = 0; i < b->nrec; i++) {
 		struct rec_off *ro = &b->recs[i];
-		struct nl_str *f[6] = { &ro->r.title, &ro->r.url, &ro->r.source, &ro->r.id, &ro->r.body, NULL };
-		for (int k = 0; k < 5; k++)
+		struct nl_str *f[6] = { &ro->r.title, &ro->r.url, &ro->r.source, &ro->r.id, &ro->r.body,
+					&ro->r.json };
+		for (int k = 0; k < 6; k++)
 			f[k]->p = b->raw.p + ro->off[k];
 		ro->r.file = ro->file;
 	}
@@ -339,6 +340,7 @@ int pipeline_add(struct pipeline *p, const struct rec *r)
 	ro->off[2] = copy_str(b, r->source);
 	ro->off[3] = copy_str(b, r->id);
 	ro->off[4] = copy_str(b, r->body);
+	ro->off[5] = copy_str(b, r->json);
 	b->nrec++;
 	p->ig->capture_key = (uint32_t)b->nrec;
 	if (b->nrec >= BATCH_RECS || b->raw.n >= BATCH_BYTES)

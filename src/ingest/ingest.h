@@ -66,7 +66,24 @@ struct rec {
 	int32_t day;            /* NL_NODAY when undated */
 	bool body_lines;        /* true: every line is a paragraph (text, t17);
 	                           false: free text, paragraphs are found by layout */
+	struct nl_str json;     /* non-empty: an unparsed JSONL line; the other
+	                           fields are filled by jsonl_record() */
 };
+
+struct ingest;
+
+/* Scratch space for parsing JSONL records (one per thread). */
+struct jsonl_scratch {
+	void *obj;              /* the parsed object holding the strings (json_t) */
+	struct buf fixed;
+	char idbuf[32];
+};
+void jsonl_scratch_init(struct jsonl_scratch *js);
+void jsonl_scratch_release(struct jsonl_scratch *js);
+/* Parse r->json into r's fields (strings owned by js until its next use).
+ * Returns NL_OK, or NL_EINVAL for a line that is not a JSON object (reported
+ * and counted in ig). */
+int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js);
 
 struct ingest;
 typedef int (*ingest_emit_fn)(void *ctx, struct ingest *ig, const struct rec *r);

@@ -69,21 +69,92 @@ static int32_t date_field(json_t *o, bool *given, char *shown, size_t shown_cap)
 	return NL_NODAY;
 }
 
-int read_jsonl(struct ingest *ig, const char *path)
+int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 {
 	static const char *const title_f[] = { "title", "headline", NULL };
 	static const char *const url_f[] = { "url", "link", NULL };
 	static const char *const body_f[] = { "text", "maintext", "body", "content", NULL };
 	static const char *const source_f[] = { "source", "domain", "source_domain", NULL };
 
+	const char *line = r->json.p;
+	size_t len = r->json.n;
+	uint64_t ln = r->line;
+	const char *path = r->file;
+	if (js->obj) {
+		json_decref(js->obj);
+		js->obj = NULL;
+	}
+	bool repaired = false;
+	if (!utf8_valid(line, len)) {
+		buf_clear(&js->fixed);
+		utf8_repair(line, len, &js->fixed);
+		line = js->fixed.p;
+		len = js->fixed.n;
+		repaired = true;
+	}
+	json_error_t je;
+	json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
+	if (!o || !json_is_object(o)) {
+		if (o)
+			ingest_report(ig, SKIP_BADJSON, path, ln, "not a JSON object; skipped");
+		else
+			ingest_report(ig, SKIP_BADJSON, path, ln,
+				      "invalid JSON at column %d: %s; skipped", je.column, je.text);
+		json_decref(o);
+		return NL_EINVAL;
+	}
+	js->obj = o;
+	if (repaired)
+		ingest_report(ig, WARN_BADUTF8, path, ln, "invalid UTF-8 repaired");
+	r->json = nl_str_make(NULL, 0);
+	r->body_lines = false;
+	r->title = field(o, title_f);
+	r->url = field(o, url_f);
+	r->body = field(o, body_f);
+	r->source = field(o, source_f);
+	r->id = nl_str_make("", 0);
+	json_t *idv = json_object_get(o, "id");
+	if (idv && json_is_string(idv))
+		r->id = nl_str_make(json_string_value(idv), json_string_length(idv));
+	else if (idv && json_is_integer(idv)) {
+		snprintf(js->idbuf, sizeof js->idbuf, "%lld", (long long)json_integer_value(idv));
+		r->id = nl_str_make(js->idbuf, strlen(js->idbuf));
+	}
+	bool given;
+	char shown[48] = "";
+	r->day = date_field(o, &given, shown, sizeof shown);
+	if (r->day == NL_NODAY && given)
+		ingest_report(ig, WARN_BADDATE, path, ln,
+			      "impossible date '%s'; article kept undated", shown);
+	else if (r->day == NL_NODAY)
+		ingest_report(ig, WARN_NODATE, path, ln, "no date; article kept undated");
+	return NL_OK;
+}
+
+void jsonl_scratch_init(struct jsonl_scratch *js)
+{
+	memset(js, 0, sizeof *js);
+	buf_init(&js->fixed, 0);
+}
+
+void jsonl_scratch_release(struct jsonl_scratch *js)
+{
+	if (js->obj)
+		json_decref(js->obj);
+	js->obj = NULL;
+	buf_release(&js->fixed);
+}
+
+/* The reader only cuts lines; parsing happens in jsonl_record(), on the
+ * analysis threads. */
+int read_jsonl(struct ingest *ig, const char *path)
+{
 	const char *err = NULL;
 	struct stream *s = stream_open(path, ig->max_record, &err);
 	if (!s) {
 		ingest_report(ig, SKIP_UNREADABLE, path, 0, "cannot open: %s", err);
 		return 0;
 	}
-	struct buf fixed;
-	buf_init(&fixed, 0);
 	int stop = 0;
 	const char *line;
 	size_t len;
@@ -113,57 +184,14 @@ int read_jsonl(struct ingest *ig, const char *path)
 		if (i == len)
 			continue; /* blank line */
 		ig->st.records++;
-		bool repaired = false;
-		if (!utf8_valid(line, len)) {
-			buf_clear(&fixed);
-			utf8_repair(line, len, &fixed);
-			line = fixed.p;
-			len = fixed.n;
-			repaired = true;
-		}
-		json_error_t je;
-		json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
-		if (!o || !json_is_object(o)) {
-			if (o)
-				ingest_report(ig, SKIP_BADJSON, path, ln, "not a JSON object; skipped");
-			else
-				ingest_report(ig, SKIP_BADJSON, path, ln,
-					      "invalid JSON at column %d: %s; skipped", je.column,
-					      je.text);
-			json_decref(o);
-			continue;
-		}
-		if (repaired)
-			ingest_report(ig, WARN_BADUTF8, path, ln, "invalid UTF-8 repaired");
 		struct rec r;
 		memset(&r, 0, sizeof r);
 		r.file = path;
 		r.line = ln;
-		r.body_lines = false;
-		r.title = field(o, title_f);
-		r.url = field(o, url_f);
-		r.body = field(o, body_f);
-		r.source = field(o, source_f);
-		char idbuf[32];
-		json_t *idv = json_object_get(o, "id");
-		if (idv && json_is_string(idv))
-			r.id = nl_str_make(json_string_value(idv), json_string_length(idv));
-		else if (idv && json_is_integer(idv)) {
-			snprintf(idbuf, sizeof idbuf, "%lld", (long long)json_integer_value(idv));
-			r.id = nl_str_make(idbuf, strlen(idbuf));
-		}
-		bool given;
-		char shown[48] = "";
-		r.day = date_field(o, &given, shown, sizeof shown);
-		if (r.day == NL_NODAY && given)
-			ingest_report(ig, WARN_BADDATE, path, ln,
-				      "impossible date '%s'; article kept undated", shown);
-		else if (r.day == NL_NODAY)
-			ingest_report(ig, WARN_NODATE, path, ln, "no date; article kept undated");
+		r.day = NL_NODAY;
+		r.json = nl_str_make(line, len);
 		stop = ig->emit(ig->ctx, ig, &r);
-		json_decref(o);
 	}
-	buf_release(&fixed);
 	stream_close(s);
 	return stop;
 }
