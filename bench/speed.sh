@@ -10,7 +10,8 @@
 # per form, default 1000), BENCH_SEED (querygen seed), BENCH_THREADS (indexing
 # threads for newsline and Lucene, default 1; FTS5 has one), BENCH_DATA,
 # BENCH_KEEP=1 keeps the work folder, NEWSLINE (default build/newsline),
-# JAVA_OPTS (default -Xmx2g), TMPDIR.
+# JAVA_OPTS (default -Xmx2g), LUCENE_WARMUP (least seconds of Lucene warm-up
+# per query file, default 10), TMPDIR.
 #
 # Steps: (1) fts5load builds the FTS5 database (unicode61, 'optimize'
 # included); (2) querygen draws the queries from that database's vocabulary
@@ -19,7 +20,8 @@
 # forceMerge(1) included); (4) `newsline add` builds the archive. Indexing
 # time is the wall time of each whole command. (5) Every engine runs every
 # query file top-10 after a warm-up: fts5query (1 warm-up pass), LuceneSpeed
-# (3 passes, for the JIT), `newsline search -n 10 --batch` (1 pass). Latency
+# (at least 3 passes and LUCENE_WARMUP seconds, for the JIT), `newsline search
+# -n 10 --batch` (1 pass). Latency
 # statistics (median, p99 nearest-rank, mean, all in microseconds) are
 # computed here from each engine's per-query latencies, the same way for all.
 # newsline's per-query latencies are the "took_us" fields of its JSON lines
@@ -35,6 +37,7 @@ SEED=${BENCH_SEED:-20261127}
 THREADS=${BENCH_THREADS:-1}
 NEWSLINE=${NEWSLINE:-build/newsline}
 JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+LUCENE_WARMUP=${LUCENE_WARMUP:-10}
 SRC="$DATA/liveblogs.jsonl.zst $DATA/reuters21578.jsonl.zst"
 for f in $SRC; do
 	[ -r "$f" ] || { echo "speed: $f: not readable" >&2; exit 1; }
@@ -89,6 +92,18 @@ cat $FILES >/dev/null
 
 now() { date +%s.%N; }
 since() { echo "$1 $(now)" | awk '{ printf "%.2f", $2 - $1 }'; }
+# tcpu FILE CMD... : run CMD, leaving its user+system CPU seconds in FILE
+tcpu() {
+	o=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%U %S' -o "$o" "$@"
+	else
+		echo n/a >"$o"
+		"$@"
+	fi
+}
+cpus() { tail -n 1 "$1" 2>/dev/null | awk '{ if (NF == 2) printf "%.2f", $1 + $2; else print "n/a" }'; }
 du_mb() { du -sk "$1" | awk '{ printf "%.1f", $1 * 1024 / 1e6 }'; }
 kv() { sed -n 's/^kv //p' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 ratio() {
@@ -106,23 +121,26 @@ stats() {
 # --- indexing ----------------------------------------------------------------------
 echo "speed: indexing with fts5" >&2
 t0=$(now)
-build/bench/fts5load "$T/fts5.db" $FILES >"$T/fts5load.out" 2>"$T/fts5load.err" || {
+tcpu "$T/fts5.cpu" build/bench/fts5load "$T/fts5.db" $FILES >"$T/fts5load.out" 2>"$T/fts5load.err" || {
 	cat "$T/fts5load.err" >&2
 	exit 1
 }
 F_IDX=$(since "$t0")
+F_CPU=$(cpus "$T/fts5.cpu")
 F_SIZE=$(du_mb "$T/fts5.db")
 TEXTB=$(kv text_bytes "$T/fts5load.out")
 RECORDS=$(kv records "$T/fts5load.out")
 
 build/bench/querygen -n "$NQ" --seed "$SEED" "$T/fts5.db" "$T/q" >"$T/querygen.out"
 
-L_IDX=n/a L_SIZE=n/a
+L_IDX=n/a L_SIZE=n/a L_CPU=n/a
 if [ $HAVE_LUCENE = 1 ]; then
 	echo "speed: indexing with lucene" >&2
 	t0=$(now)
-	if zstd -dc $FILES | lucene index "$T/lucene" "$THREADS" >"$T/lucene.out" 2>"$T/lucene.err"; then
+	if zstd -dc $FILES | tcpu "$T/lucene.cpu" java $JAVA_OPTS -cp "${LUCENE_CP}build/bench/lucene" \
+		LuceneSpeed index "$T/lucene" "$THREADS" >"$T/lucene.out" 2>"$T/lucene.err"; then
 		L_IDX=$(since "$t0")
+		L_CPU=$(cpus "$T/lucene.cpu")
 		L_SIZE=$(du_mb "$T/lucene")
 	else
 		tail -n 5 "$T/lucene.err" >&2
@@ -130,13 +148,16 @@ if [ $HAVE_LUCENE = 1 ]; then
 	fi
 fi
 
-N_IDX=n/a N_SIZE=n/a N_NOTE=""
+N_IDX=n/a N_SIZE=n/a N_CPU=n/a N_NOTE=""
 HAVE_NL=0
 if [ -x "$NEWSLINE" ]; then
 	echo "speed: indexing with newsline" >&2
 	t0=$(now)
-	if NEWSLINE_THREADS=$THREADS "$NEWSLINE" add --db "$T/nl.db" $FILES >"$T/nl.out" 2>&1; then
+	NEWSLINE_THREADS=$THREADS
+	export NEWSLINE_THREADS
+	if tcpu "$T/nl.cpu" "$NEWSLINE" add --db "$T/nl.db" $FILES >"$T/nl.out" 2>&1; then
 		N_IDX=$(since "$t0")
+		N_CPU=$(cpus "$T/nl.cpu")
 		N_SIZE=$(du_mb "$T/nl.db")
 		HAVE_NL=1
 	else
@@ -157,7 +178,7 @@ for form in or and phrase; do
 	build/bench/fts5query --lat "$T/fts5.$form.lat" "$T/fts5.db" "$q" \
 		>"$T/fts5.$form.out" 2>"$T/fts5.$form.err" || rm -f "$T/fts5.$form.lat"
 	if [ $HAVE_LUCENE = 1 ]; then
-		lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 \
+		lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 "$LUCENE_WARMUP" \
 			>"$T/lucene.$form.out" 2>"$T/lucene.$form.err" || rm -f "$T/lucene.$form.lat"
 	fi
 	if [ $HAVE_NL = 1 ]; then
@@ -190,14 +211,18 @@ fi
 echo "       $RECORDS records with text, $MB MB of text (title+text bytes)"
 echo "queries: $(cat "$T/querygen.out")"
 echo
-echo "indexing ($THREADS thread(s) for newsline and lucene; wall time of the whole command)"
-printf '%-10s %10s %9s %10s\n' engine seconds 'MB/s' 'size MB'
+echo "indexing ($THREADS thread(s) for newsline and lucene; wall time of the whole command," \
+	"CPU = user+system; lucene's input is piped from zstd -dc)"
+printf '%-10s %9s %8s %8s %9s %9s\n' engine 'wall s' 'MB/s' 'CPU s' 'MB/CPU-s' 'size MB'
 mbps() { [ "$1" = n/a ] && echo n/a || echo "$TEXTB $1" | awk '{ printf "%.2f", $1 / 1e6 / $2 }'; }
-printf '%-10s %10s %9s %10s\n' newsline "$N_IDX" "$(mbps "$N_IDX")" "$N_SIZE"
-printf '%-10s %10s %9s %10s\n' fts5 "$F_IDX" "$(mbps "$F_IDX")" "$F_SIZE"
-printf '%-10s %10s %9s %10s\n' lucene "$L_IDX" "$(mbps "$L_IDX")" "$L_SIZE"
-echo "ratios newsline/fts5:   time $(ratio "$N_IDX" "$F_IDX"), size $(ratio "$N_SIZE" "$F_SIZE")"
-echo "ratios newsline/lucene: time $(ratio "$N_IDX" "$L_IDX"), size $(ratio "$N_SIZE" "$L_SIZE")"
+for e in newsline:N fts5:F lucene:L; do
+	eval "w=\$${e#*:}_IDX c=\$${e#*:}_CPU z=\$${e#*:}_SIZE"
+	printf '%-10s %9s %8s %8s %9s %9s\n' "${e%:*}" "$w" "$(mbps "$w")" "$c" "$(mbps "$c")" "$z"
+done
+echo "ratios newsline/fts5:   time $(ratio "$N_IDX" "$F_IDX"), CPU $(ratio "$N_CPU" "$F_CPU")," \
+	"size $(ratio "$N_SIZE" "$F_SIZE")"
+echo "ratios newsline/lucene: time $(ratio "$N_IDX" "$L_IDX"), CPU $(ratio "$N_CPU" "$L_CPU")," \
+	"size $(ratio "$N_SIZE" "$L_SIZE")"
 echo
 echo "query latency, top 10, microseconds (median and p99 nearest rank)"
 printf '%-7s %-10s %10s %10s %10s\n' form engine median p99 mean
