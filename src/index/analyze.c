@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates/dates.h"
 #include "ingest/readers.h"
 #include "text/sentence.h"
 #include "text/token.h"
@@ -27,6 +28,9 @@ struct tok {
 
 struct analyzer {
 	struct tokenizer *tk;
+	struct dates_tagger *dt;
+	size_t mentcap;
+	struct buf values;          /* mention values of the current document */
 	struct jsonl_scratch js;
 	struct buf title, url, source, extid, body, pbuf, rec, terms, misc;
 	struct nl_str *para;
@@ -60,6 +64,8 @@ struct analyzer *analyzer_new(void)
 {
 	struct analyzer *a = xcalloc(1, sizeof *a);
 	a->tk = tokenizer_new(true);
+	a->dt = dates_new();
+	buf_init(&a->values, 0);
 	jsonl_scratch_init(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
 			     &a->pbuf, &a->rec, &a->terms, &a->misc };
@@ -75,6 +81,9 @@ void analyzer_free(struct analyzer *a)
 	if (!a)
 		return;
 	tokenizer_free(a->tk);
+	dates_free(a->dt);
+	buf_release(&a->values);
+	free(a->d.ment);
 	jsonl_scratch_release(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
 			     &a->pbuf, &a->rec, &a->terms, &a->misc };
@@ -423,6 +432,36 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 								 a->spans[k].end - a->spans[k].start };
 	}
 
+	/* date references, sentence by sentence, resolved against the publication day
+	 * and (for "two days later") the last day mentioned before */
+	struct dates_ctx dctx;
+	dates_ctx_init(&dctx);
+	d->nment = 0;
+	buf_clear(&a->values);
+	for (uint32_t i = 0; i < d->nsent; i++) {
+		const struct doc_sent *s = &d->sent[i];
+		const struct date_mention *m;
+		size_t nm = dates_tag(a->dt, a->para[s->para].p + s->start, s->len, r->day, &dctx, &m);
+		if (!nm)
+			continue;
+		d->ment = xgrow(d->ment, &a->mentcap, d->nment + nm + 1, sizeof *d->ment);
+		for (size_t k = 0; k < nm; k++) {
+			struct doc_mention *dm = &d->ment[d->nment++];
+			dm->sent = i;
+			dm->start = m[k].start;
+			dm->len = m[k].end - m[k].start;
+			dm->type = m[k].type;
+			dm->day = m[k].day;
+			size_t vl = strlen(m[k].value);
+			/* offsets for now; pointers are fixed once values stops growing */
+			dm->value = nl_str_make(NULL, vl);
+			dm->value.p = (const char *)(uintptr_t)a->values.n;
+			buf_put(&a->values, m[k].value, vl);
+		}
+	}
+	for (uint32_t k = 0; k < d->nment; k++)
+		d->ment[k].value.p = a->values.p + (uintptr_t)d->ment[k].value.p;
+
 	/* defaults */
 	if (a->title.n == 0) {
 		struct nl_str first = a->para[0];
@@ -482,7 +521,6 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	d->extid = nl_str_make(a->extid.p ? a->extid.p : "", a->extid.n);
 	d->npara = (uint32_t)a->npara;
 	d->para = a->para;
-	d->nment = 0;
 	buf_clear(&a->rec);
 	doc_encode(&a->rec, d);
 
