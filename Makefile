@@ -79,8 +79,8 @@ fuzz: deps $(FUZZBIN)
 
 # short fuzz run used by `make test`: seed corpus plus a few thousand mutations each
 fuzz-smoke: $(FUZZBIN)
-	@for f in $(FUZZBIN); do n=$$(basename $$f); \
-	  $$f -runs=3000 -max_len=16384 fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
+	@for f in $(FUZZBIN); do n=$$(basename $$f); rm -rf build/fuzz/smoke/$$n; mkdir -p build/fuzz/smoke/$$n; \
+	  $$f -runs=3000 -max_len=16384 build/fuzz/smoke/$$n fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
 	    || { tail -40 build/fuzz/$$n.log; echo "fuzz-smoke: $$n failed"; exit 1; }; \
 	  echo "fuzz-smoke: $$n ok"; done
 
