@@ -234,6 +234,7 @@ static const struct kwdef kwdefs[] = {
 	{ "th", K_TH, 0, 0 }, { "st", K_TH, 0, 0 }, { "nd", K_TH, 0, 0 }, { "rd", K_TH, 0, 0 },
 	{ "would", K_NONE, 0, 0 }, { "might", K_NONE, 0, 0 },
 	{ "planning", K_PLANS, 0, 0 }, { "soon", K_WILL, 0, KF_FUT },
+	{ "payable", K_WILL, 0, KF_FUT }, { "effective", K_WILL, 0, KF_FUT },
 	{ "will", K_WILL, 0, KF_FUT }, { "shall", K_WILL, 0, KF_FUT }, { "ll", K_LL, 0, KF_FUT },
 	{ "going", K_GOING, 0, 0 }, { "is", K_IS, 0, 0 }, { "are", K_IS, 0, 0 },
 	{ "plans", K_PLANS, 0, 0 }, { "plan", K_PLANS, 0, 0 }, 
@@ -755,6 +756,9 @@ static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 	int best = T_NONE;
 	unsigned best_score = ~0u;
 	unsigned d = 0;
+	/* a deadline: "by August", "through January", "until Friday" */
+	if (s > 0 && (cls(t, s - 1) == K_BY || cls(t, s - 1) == K_THROUGH || cls(t, s - 1) == K_UNTIL))
+		return T_FUT;
 	for (size_t i = s; i > 0 && d < 30; i--, d++) {
 		if (sent_break(t, i - 1))
 			break;
@@ -1401,6 +1405,18 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
  * ("9 a.m. Tuesday", "noon yesterday"). Returns end or 0. */
 static size_t day_after(struct dates_tagger *t, size_t j, int32_t *day)
 {
+	size_t k = is_punct(t, j, ',') ? j + 1 : j;
+	if (cls(t, k) == K_MONTH || cls(t, k) == K_MONABBR) {
+		/* "5 p.m. EST, Nov. 6" */
+		struct res r = { 0 };
+		r.day = NL_NODAY;
+		size_t e = m_month(t, k, &r, false);
+		if (e && r.gran == GRAN_DAY && r.day != NL_NODAY) {
+			*day = r.day;
+			return e;
+		}
+		return 0;
+	}
 	if (!have_dct(t))
 		return 0;
 	switch (cls(t, j)) {
@@ -1499,6 +1515,37 @@ static void v_qh(struct res *r, int y, int q);
 /* ------------------------------------------------------------------------ */
 /* Quantities: durations and "N units ago/later"                             */
 /* ------------------------------------------------------------------------ */
+
+/* The day an anaphoric expression counts from ("two days later", "the
+ * following month"): the last date the text mentioned, at a granularity fine
+ * enough for the unit, else the publication day. *ana tells which. */
+static int32_t ctx_anchor(const struct dates_tagger *t, int unit, bool *ana)
+{
+	const struct dates_ctx *c = t->ctx;
+	*ana = false;
+	if (c) {
+		int y, m;
+		if (c->last_gran >= GRAN_DAY && c->last_day != NL_NODAY) {
+			*ana = true;
+			return c->last_day;
+		}
+		if (c->last_gran == GRAN_MONTH && unit >= U_MONTH &&
+		    sscanf(c->last_value, "%4d-%2d", &y, &m) == 2 && day_valid(y, m, 1)) {
+			*ana = true;
+			return day_from_ymd(y, m, 1);
+		}
+		if (c->last_gran == GRAN_YEAR && unit == U_YEAR && sscanf(c->last_value, "%4d", &y) == 1 &&
+		    day_valid(y, 1, 1)) {
+			*ana = true;
+			return day_from_ymd(y, 1, 1);
+		}
+		if (c->last_day != NL_NODAY && unit <= U_WEEK) {
+			*ana = true;
+			return c->last_day;
+		}
+	}
+	return t->dct;
+}
 
 /* Shift the publication day (or anchor) by n units back (sign -1) or forward. */
 static void shift_units(struct dates_tagger *t, struct res *r, int32_t anchor, int unit, double n, int sign)
@@ -1679,10 +1726,11 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		int sign = (c == K_AGO || c == K_EARLIER) ? -1 : 1;
 		int32_t anchor = t->dct;
 		size_t end = c == K_FROM ? e + 2 : e + 1;
-		if ((c == K_EARLIER || c == K_LATER) && t->ctx && t->ctx->last_day != NL_NODAY &&
-		    unit >= U_DAY) {
-			anchor = t->ctx->last_day;
-			r->flags |= DATES_F_ANAPHOR;
+		if (c == K_EARLIER || c == K_LATER) {
+			bool ana;
+			anchor = ctx_anchor(t, unit, &ana);
+			if (ana)
+				r->flags |= DATES_F_ANAPHOR;
 		}
 		if (unit == U_YEAR && sign < 0 && year_ago_quarter(t, r, n)) {
 			r->flags |= DATES_F_ANAPHOR;
@@ -1702,9 +1750,11 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (unit == U_WEEKEND)
 		return 0;
-	if (hyph && is_punct(t, e, '-') && TK(e + 1)->kind == TK_WORD && TK(e + 1)->e - TK(e + 1)->s == 3 &&
-	    !strncasecmp(t->text + TK(e + 1)->s, "old", 3))
-		return 0; /* "five-year-old" is an age */
+	if (hyph && is_punct(t, e, '-') && glued(t, e) && TK(e + 1)->kind == TK_WORD &&
+	    TK(e + 1)->e - TK(e + 1)->s == 3 && !strncasecmp(t->text + TK(e + 1)->s, "old", 3))
+		return 0; /* "five-year-old": a person's age, not a time */
+	if (unit == U_QUARTER && (hyph || cls(t, e) == K_OF) && plural)
+		return 0; /* "three-quarters of": a fraction */
 	v_dur(r, n, unit);
 	return e;
 }
@@ -1945,6 +1995,10 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 		j++; /* "this fiscal year" */
 	bool plural;
 	int u = unit_of(t, j, &plural);
+	if (u && plural && (mod == K_COMING || mod == K_PAST) && u != U_WEEKEND) {
+		v_dur(r, -1, u); /* "the coming weeks", "past years" */
+		return j + 1;
+	}
 	if (!u || plural)
 		return 0;
 	int sign;
@@ -1957,12 +2011,13 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 	if (mod == K_FOLLOWING || (mod == K_PREVIOUS && u == U_DAY) ||
 	    (mod == K_NEXT && u == U_DAY && i > 0 && cls(t, i - 1) == K_THE)) {
 		/* "the following day", "the previous day", "the next day" */
-		int32_t anchor = t->ctx && t->ctx->last_day != NL_NODAY ? t->ctx->last_day : t->dct;
+		bool ana;
+		int32_t anchor = ctx_anchor(t, u, &ana);
 		if (anchor == NL_NODAY)
 			return 0;
 		if (u != U_DAY && u != U_WEEK && u != U_MONTH && u != U_YEAR)
 			return 0;
-		if (t->ctx && t->ctx->last_day != NL_NODAY)
+		if (ana)
 			r->flags |= DATES_F_ANAPHOR;
 		shift_units(t, r, anchor, u, 1, sign ? sign : 1);
 		return j + 1;
@@ -2537,9 +2592,8 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		return 0;
 	}
 	case K_SETADV:
-		/* "daily volume", "quarterly dividend": adjectives, not sets */
-		if (TK(i + 1)->kind == TK_WORD && (cls(t, i + 1) == K_NONE || cls(t, i + 1) == K_COUNTNOUN ||
-		    cls(t, i + 1) == K_UNIT))
+		/* "quarterly" is nearly always the earnings adjective */
+		if (k->num == U_QUARTER)
 			return 0;
 		if (k->num < 0)
 			snprintf(r->value, sizeof r->value, "XXXX-XX-XXTNI");
@@ -2549,8 +2603,10 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		r->gran = GRAN_NONE;
 		return i + 1;
 	case K_RECENT:
+		/* "recent months": a vague stretch up to now */
 		if (cls(t, i + 1) == K_UNIT && (TK(i + 1)->kf & KF_PLURAL)) {
-			v_ref(r, "PAST_REF");
+			int u = TK(i + 1)->num;
+			v_dur(r, -1, u == U_QUARTER ? U_MONTH : u);
 			return i + 2;
 		}
 		return 0;
@@ -2598,7 +2654,14 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		}
 		return 0;
 	case K_UNIT:
-		/* "for years", "for decades", "decades-long" */
+		/* "decades-long", "day-long" */
+		if (is_punct(t, i + 1, '-') && glued(t, i + 1) && glued(t, i + 2) && TK(i + 2)->kind == TK_WORD &&
+		    TK(i + 2)->e - TK(i + 2)->s == 4 && !strncasecmp(t->text + TK(i + 2)->s, "long", 4) &&
+		    k->num >= U_HOUR) {
+			v_dur(r, (k->kf & KF_PLURAL) ? -1 : 1, k->num);
+			return i + 3;
+		}
+		/* "for years", "for decades" */
 		if ((k->kf & KF_PLURAL) && i > 0 && cls(t, i - 1) == K_FOR && k->num >= U_DAY &&
 		    cls(t, i + 1) != K_OF && TK(i + 1)->kind != TK_NUM) {
 			v_dur(r, -1, k->num);

@@ -166,6 +166,7 @@ Test(dates, tonight_and_parts_of_day)
 	EXPECT("The blast came last night.", "2022-01-18", "last night", DATE_TIME, "2022-01-17TNI");
 	EXPECT("They talked Monday evening.", "2022-01-18", "Monday evening", DATE_TIME, "2022-01-17TEV");
 	EXPECT("It opens at 10:35 a.m. today", "2022-01-18", "10:35 a.m. today", DATE_TIME, "2022-01-18T10:35");
+	EXPECT("Bids close at 5 p.m. EST, Nov. 6.", "1989-10-30", "5 p.m. EST, Nov. 6", DATE_TIME, "1989-11-06T17:00");
 }
 
 Test(dates, units_ago_later)
@@ -188,6 +189,11 @@ Test(dates, units_ago_later)
 	m = find("A week earlier, they had met.", "2022-01-18", &ctx, "A week earlier");
 	cr_assert(m);
 	cr_expect_str_eq(m->value, "2021-W08"); /* 2021-02-24 */
+	dates_ctx_init(&ctx);
+	cr_assert(find("The plant opened in March 1987.", "2022-01-18", &ctx, "March 1987"));
+	m = find("The following month it closed.", "2022-01-18", &ctx, "The following month");
+	cr_assert(m);
+	cr_expect_str_eq(m->value, "1987-04");
 }
 
 Test(dates, the_day_before_after)
@@ -283,6 +289,9 @@ Test(dates, durations)
 	EXPECT("the first nine months", "2022-01-18", "the first nine months", DATE_DURATION, "P9M");
 	EXPECT("He waited half an hour.", "2022-01-18", "half an hour", DATE_DURATION, "PT30M");
 	EXPECT("They waited for years.", "2022-01-18", "years", DATE_DURATION, "PXY");
+	EXPECT("in the coming weeks", "2022-01-18", "the coming weeks", DATE_DURATION, "PXW");
+	EXPECT("a decades-long feud", "2022-01-18", "decades-long", DATE_DURATION, "PXY");
+	EXPECT("talks lasting two to three weeks", "2022-01-18", "two to three weeks", DATE_DURATION, "P2W");
 }
 
 Test(dates, sets)
@@ -341,6 +350,7 @@ Test(dates, negative_misc)
 	NONE("The spring water was cold.", "2022-01-18");
 	NONE("Stocks fall as oil prices rise.", "2022-01-18");
 	NONE("a five-year-old boy", "2022-01-18");
+	NONE("about three-quarters of the vote", "2022-01-18");
 }
 
 /* ---- contract ---------------------------------------------------------------------- */
