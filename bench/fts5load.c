@@ -65,6 +65,7 @@ struct reader {
 	ZSTD_DCtx *dctx;
 	char *zin;            /* .zst: compressed input buffer */
 	ZSTD_inBuffer in;
+	size_t zhint;         /* last ZSTD_decompressStream result: 0 = frame complete */
 	gzFile gz;            /* everything else */
 	bool eof;
 	int err;              /* sticky: NL_OK or NL_EIO / NL_ECORRUPT */
@@ -153,12 +154,16 @@ static size_t reader_fill(struct reader *r)
 				if (ferror(r->f)) {
 					nl_warn("%s: read failed: %s", r->path, strerror(errno));
 					r->err = NL_EIO;
+				} else if (r->zhint != 0) {
+					nl_warn("%s: truncated zstd data", r->path);
+					r->err = NL_ECORRUPT;
 				}
 				r->eof = true;
 				break;
 			}
 		}
 		size_t rc = ZSTD_decompressStream(r->dctx, &out, &r->in);
+		r->zhint = rc;
 		if (ZSTD_isError(rc)) {
 			nl_warn("%s: corrupt zstd data: %s", r->path, ZSTD_getErrorName(rc));
 			r->err = NL_ECORRUPT;
