@@ -19,6 +19,8 @@ int cmd_add(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_dups(int argc, char **argv);
+int cmd_dates(int argc, char **argv);
 
 /* The archive directory: --db value if given, else $NEWSLINE_DB, else ./newsline.db. */
 const char *cli_db_path(const char *opt);

@@ -107,9 +107,9 @@ int cmd_add(int argc, char **argv)
 	struct buf out;
 	buf_init(&out, 0);
 	if (json) {
-		buf_printf(&out, "{\"added\":%u,\"present\":%u,\"skipped\":%llu,\"records\":%llu,"
+		buf_printf(&out, "{\"added\":%u,\"copies\":%u,\"present\":%u,\"skipped\":%llu,\"records\":%llu,"
 			   "\"files\":%llu,\"bytes\":%llu,\"seconds\":%.3f,\"documents\":%u,",
-			   a->added, a->present, (unsigned long long)skipped,
+			   a->added, a->copies, a->present, (unsigned long long)skipped,
 			   (unsigned long long)ig.st.records, (unsigned long long)ig.st.files,
 			   (unsigned long long)ig.st.bytes, secs, a->ndocs);
 		jsonw_key(&out, "skipped_by_reason");
@@ -125,7 +125,10 @@ int cmd_add(int argc, char **argv)
 				   ingest_reason_name(r), (unsigned long long)ig.st.count[r]);
 		buf_puts(&out, "}}\n");
 	} else {
-		buf_printf(&out, "added %u, already present %u, skipped %llu", a->added, a->present,
+		buf_printf(&out, "added %u", a->added);
+		if (a->copies)
+			buf_printf(&out, " (%u copies of earlier stories)", a->copies);
+		buf_printf(&out, ", already present %u, skipped %llu", a->present,
 			   (unsigned long long)skipped);
 		if (skipped) {
 			buf_puts(&out, " (");

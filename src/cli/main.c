@@ -14,6 +14,8 @@ static const struct cli_cmd commands[] = {
 	{ "show", cmd_show, "show [--db DIR] [--json] ID|URL", "print an article as stored" },
 	{ "stats", cmd_stats, "stats [--db DIR] [--json]", "summarise the archive" },
 	{ "check", cmd_check, "check [--db DIR]", "verify every archive file" },
+	{ "dups", cmd_dups, "dups [--db DIR] [--min N] [-n LIMIT] [--json]", "list the largest story groups (syndicated copies)" },
+	{ "dates", cmd_dates, "dates --dct YYYY-MM-DD [--json] < TEXT", "resolve the date references in text" },
 };
 
 static void usage(FILE *f)

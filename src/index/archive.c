@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dedup/dedup.h"
 #include "index/pipeline.h"
 #include "util/day.h"
 
@@ -309,11 +310,16 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 		goto fail;
 	if (a->writable) {
 		remove_garbage(a);
+		a->dd = dedup_new();
 		for (uint32_t i = 0; i < a->nsegs; i++)
 			for (uint32_t d = 0; d < a->segs[i]->ndocs; d++) {
 				struct seg_docinfo di;
 				seg_docinfo(a->segs[i], d, &di);
 				keys_insert(a, di.key);
+				/* replay the stored sketches: the detector is rebuilt without text */
+				dedup_load(a->dd, a->base[i] + d,
+					   a->segs[i]->sec[SEC_SKETCH] + (size_t)d * DEDUP_SKETCH_BYTES,
+					   DEDUP_SKETCH_BYTES);
 			}
 		const char *th = getenv("NEWSLINE_THREADS");
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -346,6 +352,9 @@ void archive_close(struct archive *a)
 	free(a->keys);
 	free(a->wpath);
 	pipeline_free(a->pipe);
+	dedup_free(a->dd);
+	free(a->rep);
+	free(a->gsize);
 	doc_release(&a->scratch);
 	if (a->lockfd >= 0)
 		close(a->lockfd);
@@ -399,7 +408,17 @@ static int archive_consume(void *arg, const struct seg_wdoc *w)
 		if (!a->w)
 			return rc;
 	}
-	rc = seg_writer_add(a->w, w);
+	uint32_t id = a->ndocs + seg_writer_ndocs(a->w);
+	struct seg_wdoc wd = *w;
+	int64_t rep = dedup_load(a->dd, id, w->sketch, DEDUP_SKETCH_BYTES);
+	wd.rep = rep >= 0 ? (uint32_t)rep : id;
+	if (wd.rep != id)
+		a->copies++;
+	size_t nm;
+	const uint32_t *merged = dedup_merged(a->dd, &nm);
+	for (size_t k = 0; k < nm; k++)
+		seg_writer_note_merge(a->w, merged[k], wd.rep);
+	rc = seg_writer_add(a->w, &wd);
 	if (rc) {
 		snprintf(a->err, sizeof a->err, "%s: cannot write segment", a->wpath);
 		return rc;
@@ -557,6 +576,55 @@ int archive_find_url(struct archive *a, struct nl_str url, uint32_t *id)
 		}
 	}
 	return NL_ENOTFOUND;
+}
+
+static uint32_t uf_find(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+void archive_groups(struct archive *a, const uint32_t **rep, const uint32_t **size)
+{
+	if (!a->rep) {
+		uint32_t n = a->ndocs;
+		uint32_t *p = xmalloc((n + 1) * sizeof *p);
+		for (uint32_t i = 0; i < n; i++)
+			p[i] = i;
+		for (uint32_t s = 0; s < a->nsegs; s++) {
+			const unsigned char *g = a->segs[s]->sec[SEC_GROUPS];
+			for (uint32_t d = 0; d < a->segs[s]->ndocs; d++) {
+				uint32_t id = a->base[s] + d, r = rd_u32le(g + (size_t)d * 4);
+				if (r < id) {
+					uint32_t x = uf_find(p, r), y = uf_find(p, id);
+					if (x != y)
+						p[NL_MAX(x, y)] = NL_MIN(x, y);
+				}
+			}
+			const unsigned char *m = a->segs[s]->sec[SEC_MERGES];
+			for (uint64_t k = 0; k + 8 <= a->segs[s]->seclen[SEC_MERGES]; k += 8) {
+				uint32_t x = rd_u32le(m + k), y = rd_u32le(m + k + 4);
+				if (x >= n || y >= n)
+					continue; /* hostile data: ignore impossible ids */
+				x = uf_find(p, x);
+				y = uf_find(p, y);
+				if (x != y)
+					p[NL_MAX(x, y)] = NL_MIN(x, y);
+			}
+		}
+		uint32_t *sz = xcalloc(n + 1, sizeof *sz);
+		for (uint32_t i = 0; i < n; i++) {
+			p[i] = uf_find(p, i);
+			sz[p[i]]++;
+		}
+		a->rep = p;
+		a->gsize = sz;
+	}
+	*rep = a->rep;
+	*size = a->gsize;
 }
 
 int archive_check(struct archive *a, char *err, size_t errcap)

@@ -46,6 +46,10 @@ struct archive {
 	struct seg_writer *w;
 	char *wpath;
 	struct pipeline *pipe;
+	struct dedup *dd;        /* writer: near-duplicate detector over all documents */
+	uint32_t *rep;           /* reader: story group representative per document (lazy) */
+	uint32_t *gsize;         /* reader: group size per representative (lazy) */
+	uint32_t copies;         /* writer: documents added as copies of an earlier story */
 	unsigned threads;        /* analysis threads: $NEWSLINE_THREADS, else the CPU count */
 	size_t mem_budget;
 	uint32_t added, present;
@@ -77,6 +81,11 @@ void archive_docinfo(const struct archive *a, uint32_t id, struct seg_docinfo *d
 struct nl_str archive_source(const struct archive *a, uint32_t id);
 /* Find a document by URL (linear scan of the records; for `show URL`). */
 int archive_find_url(struct archive *a, struct nl_str url, uint32_t *id);
+/* Story groups (syndicated copies): rep[id] is the representative of id's
+ * group (the earliest document in it; rep[id] == id for a story's first
+ * copy); size[rep] the number of documents in the group. Computed on first
+ * use from the per-segment group tables and merge records; owned by a. */
+void archive_groups(struct archive *a, const uint32_t **rep, const uint32_t **size);
 /* Verify every file. Prints nothing; returns NL_OK or the first error in err. */
 int archive_check(struct archive *a, char *err, size_t errcap);
 

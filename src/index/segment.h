@@ -44,6 +44,13 @@
  *   SEC_TERMIDX   u32 number of terms, u32 number of blocks, then per block
  *                 u64 offset of the block within SEC_TERMS
  *   SEC_STATS     u64 total title tokens, u64 total body tokens
+ *   SEC_SKETCH    per document, DEDUP_SKETCH_BYTES (dedup.h): the near-
+ *                 duplicate sketch of its body, replayed into the detector
+ *                 when a writer opens the archive
+ *   SEC_GROUPS    per document, u32: archive-wide id of the story group's
+ *                 representative when the document was added
+ *   SEC_MERGES    pairs of u32 (a, b): groups a and b became one when this
+ *                 segment's documents were added (a later copy bridged them)
  *   Readers ignore section types they do not know, so later versions can add
  *   sections (date mentions, duplicate sketches) without breaking old files.
  *
@@ -74,6 +81,9 @@ enum seg_section {
 	SEC_TERMS = 6,
 	SEC_TERMIDX = 7,
 	SEC_STATS = 8,
+	SEC_SKETCH = 9,
+	SEC_GROUPS = 10,
+	SEC_MERGES = 11,
 	SEC_MAX = 16
 };
 
@@ -155,6 +165,8 @@ struct seg_wdoc {
 	const uint8_t *term_lens;
 	const uint32_t *tft, *tfb;
 	const uint32_t *const *pos; /* positions per term, tft+tfb each, ascending */
+	const unsigned char *sketch; /* DEDUP_SKETCH_BYTES */
+	uint32_t rep;               /* story group representative (archive-wide id) */
 };
 
 struct seg_writer;
@@ -163,6 +175,8 @@ struct seg_writer;
 struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t errcap);
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d);
 uint32_t seg_writer_ndocs(const struct seg_writer *w);
+/* Record that story groups a and b were joined (SEC_MERGES). */
+void seg_writer_note_merge(struct seg_writer *w, uint32_t a, uint32_t b);
 /* Approximate memory held by the writer, bytes. */
 size_t seg_writer_memory(const struct seg_writer *w);
 /* Write the index and footer, fsync, rename into place. Frees w. */

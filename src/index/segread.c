@@ -7,6 +7,7 @@
  * the part that failed.
  */
 #include "index/segment.h"
+#include "dedup/dedup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,8 @@ static const char *sec_name(int type)
 	static const char *names[SEC_MAX] = {
 		[SEC_DOCSTORE] = "docstore", [SEC_BLOCKS] = "block table", [SEC_DOCTAB] = "document table",
 		[SEC_SOURCES] = "source table", [SEC_POSTINGS] = "postings", [SEC_TERMS] = "term dictionary",
-		[SEC_TERMIDX] = "term index", [SEC_STATS] = "statistics",
+		[SEC_TERMIDX] = "term index", [SEC_STATS] = "statistics", [SEC_SKETCH] = "sketches",
+		[SEC_GROUPS] = "story groups", [SEC_MERGES] = "group merges",
 	};
 	return type > 0 && type < SEC_MAX && names[type] ? names[type] : "unknown";
 }
@@ -135,20 +137,24 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 		s->sechash[type] = rd_u64le(e + 24);
 	}
 	static const int need[] = { SEC_DOCSTORE, SEC_BLOCKS, SEC_DOCTAB, SEC_SOURCES,
-				    SEC_POSTINGS, SEC_TERMS, SEC_TERMIDX, SEC_STATS };
+				    SEC_POSTINGS, SEC_TERMS, SEC_TERMIDX, SEC_STATS,
+				    SEC_SKETCH, SEC_GROUPS, SEC_MERGES };
 	for (size_t i = 0; i < NL_ARRAY_LEN(need); i++) {
 		if (!s->sec[need[i]]) {
 			*rc = corrupt(err, errcap, path, "%s section missing", sec_name(need[i]));
 			goto fail;
 		}
-		if (need[i] != SEC_DOCSTORE && need[i] != SEC_POSTINGS && !verify_sec(s, need[i])) {
+		if (need[i] != SEC_DOCSTORE && need[i] != SEC_POSTINGS && need[i] != SEC_SKETCH &&
+		    !verify_sec(s, need[i])) {
 			*rc = corrupt(err, errcap, path, "%s checksum mismatch", sec_name(need[i]));
 			goto fail;
 		}
 	}
 	if (s->seclen[SEC_DOCTAB] != (uint64_t)s->ndocs * SEG_DOCTAB_ENTRY ||
 	    s->seclen[SEC_BLOCKS] % SEG_BLOCKS_ENTRY || s->seclen[SEC_STATS] != 16 ||
-	    s->seclen[SEC_TERMIDX] < 8) {
+	    s->seclen[SEC_TERMIDX] < 8 ||
+	    s->seclen[SEC_SKETCH] != (uint64_t)s->ndocs * DEDUP_SKETCH_BYTES ||
+	    s->seclen[SEC_GROUPS] != (uint64_t)s->ndocs * 4 || s->seclen[SEC_MERGES] % 8) {
 		*rc = corrupt(err, errcap, path, "section sizes disagree");
 		goto fail;
 	}

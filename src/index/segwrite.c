@@ -13,6 +13,7 @@
  * part of the archive only when a manifest naming it is committed (archive.c).
  */
 #include "index/segment.h"
+#include "dedup/dedup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -241,6 +242,7 @@ struct seg_writer {
 	uint32_t block_first, nblocks;
 	struct buf blocks;      /* SEC_BLOCKS bytes */
 	struct buf doctab;      /* SEC_DOCTAB bytes */
+	struct buf sketch, groups, merges;
 	uint32_t ndocs;
 	uint32_t *doclen;       /* title+body tokens per doc */
 	size_t doclen_cap;
@@ -298,6 +300,9 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
 	buf_init(&w->blocks, 0);
 	buf_init(&w->doctab, 0);
 	buf_init(&w->zbuf, 0);
+	buf_init(&w->sketch, 0);
+	buf_init(&w->groups, 0);
+	buf_init(&w->merges, 0);
 	w->tcap = 1u << 16;
 	w->tab = xcalloc(w->tcap, sizeof *w->tab);
 	w->srchcap = 256;
@@ -417,6 +422,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	wr_u32le(e + 32, source_id(w, d->source));
 	buf_put(&w->doctab, e, sizeof e);
 	buf_put(&w->block, d->record.p, d->record.n);
+	if (d->sketch) {
+		buf_put(&w->sketch, d->sketch, DEDUP_SKETCH_BYTES);
+	} else {
+		unsigned char z[DEDUP_SKETCH_BYTES] = { 0 };
+		buf_put(&w->sketch, z, sizeof z);
+	}
+	buf_put_u32le(&w->groups, d->rep);
 	w->doclen = xgrow(w->doclen, &w->doclen_cap, doc + 1, sizeof *w->doclen);
 	w->doclen[doc] = d->title_len + d->body_len;
 	w->total_title += d->title_len;
@@ -444,6 +456,19 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 }
 
 uint32_t seg_writer_ndocs(const struct seg_writer *w) { return w->ndocs; }
+
+void seg_writer_note_merge(struct seg_writer *w, uint32_t a, uint32_t b)
+{
+	buf_put_u32le(&w->merges, a);
+	buf_put_u32le(&w->merges, b);
+}
+
+static void write_blob(struct fw *f, uint32_t type, const void *p, size_t n)
+{
+	fw_sec_begin(f, type);
+	fw_write(f, p, n);
+	fw_sec_end(f);
+}
 
 size_t seg_writer_memory(const struct seg_writer *w)
 {
@@ -493,6 +518,9 @@ static void free_writer(struct seg_writer *w)
 	buf_release(&w->blocks);
 	buf_release(&w->doctab);
 	buf_release(&w->zbuf);
+	buf_release(&w->sketch);
+	buf_release(&w->groups);
+	buf_release(&w->merges);
 	free(w->doclen);
 	free(w->src);
 	free(w->srchash);
@@ -572,6 +600,9 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	post_enc_release(&enc);
 	dict_write(f, &dict);
 	write_stats(f, w->total_title, w->total_body);
+	write_blob(f, SEC_SKETCH, w->sketch.p, w->sketch.n);
+	write_blob(f, SEC_GROUPS, w->groups.p, w->groups.n);
+	write_blob(f, SEC_MERGES, w->merges.p, w->merges.n);
 	int rc = fw_close(f, w->ndocs);
 	if (rc == 0 && rename(f->path, w->final_path) != 0) {
 		snprintf(err, errcap, "%s: cannot rename into place: %s", w->final_path,
@@ -742,6 +773,12 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 	fw_sec_end(&f);
 	dict_write(&f, &dict);
 	write_stats(&f, tt, tb);
+	for (uint32_t type = SEC_SKETCH; type <= SEC_MERGES; type++) {
+		fw_sec_begin(&f, type);
+		for (size_t i = 0; i < n; i++)
+			fw_write(&f, in[i]->sec[type], in[i]->seclen[type]);
+		fw_sec_end(&f);
+	}
 	free(pos);
 	buf_release(&out);
 	post_enc_release(&enc);
