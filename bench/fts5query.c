@@ -20,7 +20,9 @@
  *
  * Output: a line for people and a "kv" line for scripts with queries, errors
  * (queries FTS5 rejected), hits (rows returned), mean, median and p99 latency
- * in microseconds (nearest-rank percentiles). --lat FILE writes one latency
+ * in microseconds (nearest-rank percentiles), and CPU time (user + system,
+ * getrusage) per query over the timed pass, which other load on a shared
+ * machine disturbs far less than wall time. --lat FILE writes one latency
  * in microseconds per query line, so bench/speed.sh can compute every
  * engine's statistics the same way.
  */
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -41,6 +44,15 @@ static double now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* CPU time (user + system) of this process so far, in microseconds. */
+static double cpu_us(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -151,7 +163,7 @@ int main(int argc, char **argv)
 
 	double *lat = xmalloc(nq * sizeof *lat);
 	long hits = 0, errors = 0;
-	double total = 0;
+	double total = 0, c0 = cpu_us();
 	for (size_t q = 0; q < nq; q++) {
 		double t0 = now_us();
 		long rows = run_query(db, st, qs.p + off[q], off[q + 1] - off[q], errors < 5);
@@ -162,6 +174,7 @@ int main(int argc, char **argv)
 		else
 			hits += rows;
 	}
+	double cpu = (cpu_us() - c0) / (double)nq;
 	if (latpath) {
 		FILE *lf = fopen(latpath, "w");
 		if (!lf)
@@ -174,10 +187,11 @@ int main(int argc, char **argv)
 	qsort(lat, nq, sizeof *lat, cmp_double);
 	double med = percentile(lat, nq, 0.5), p99 = percentile(lat, nq, 0.99);
 	printf("fts5query: %zu queries (%ld errors), %ld hits, median %.1f us, p99 %.1f us, "
-	       "mean %.1f us\n",
-	       nq, errors, hits, med, p99, total / (double)nq);
-	printf("kv queries=%zu errors=%ld hits=%ld median_us=%.1f p99_us=%.1f mean_us=%.1f\n", nq,
-	       errors, hits, med, p99, total / (double)nq);
+	       "mean %.1f us, CPU %.1f us/query\n",
+	       nq, errors, hits, med, p99, total / (double)nq, cpu);
+	printf("kv queries=%zu errors=%ld hits=%ld median_us=%.1f p99_us=%.1f mean_us=%.1f "
+	       "cpu_us=%.1f\n",
+	       nq, errors, hits, med, p99, total / (double)nq, cpu);
 
 	sqlite3_finalize(st);
 	sqlite3_close(db);

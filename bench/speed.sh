@@ -168,23 +168,33 @@ else
 fi
 
 # --- queries ---------------------------------------------------------------------
-# Each engine leaves $T/<engine>.<form>.lat (one latency per line, us) or,
-# for newsline without took_us, $T/newsline.<form>.mean.
+# Each engine leaves $T/<engine>.<form>.lat (one latency per line, us) or, for
+# newsline without took_us, $T/newsline.<form>.mean; and $T/<engine>.<form>.cpu
+# (CPU microseconds per query over the timed pass).
 nl_search() { "$NEWSLINE" search --db "$T/nl.db" -n 10 --batch "$1"; }
 for form in or and phrase; do
 	q="$T/q.$form"
 	n=$(wc -l <"$q")
 	echo "speed: $n $form queries" >&2
-	build/bench/fts5query --lat "$T/fts5.$form.lat" "$T/fts5.db" "$q" \
-		>"$T/fts5.$form.out" 2>"$T/fts5.$form.err" || rm -f "$T/fts5.$form.lat"
+	if build/bench/fts5query --lat "$T/fts5.$form.lat" "$T/fts5.db" "$q" \
+		>"$T/fts5.$form.out" 2>"$T/fts5.$form.err"; then
+		kv cpu_us "$T/fts5.$form.out" >"$T/fts5.$form.cpu"
+	else
+		rm -f "$T/fts5.$form.lat"
+	fi
 	if [ $HAVE_LUCENE = 1 ]; then
-		lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 "$LUCENE_WARMUP" \
-			>"$T/lucene.$form.out" 2>"$T/lucene.$form.err" || rm -f "$T/lucene.$form.lat"
+		if lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 "$LUCENE_WARMUP" \
+			>"$T/lucene.$form.out" 2>"$T/lucene.$form.err"; then
+			kv cpu_us "$T/lucene.$form.out" >"$T/lucene.$form.cpu"
+		else
+			rm -f "$T/lucene.$form.lat"
+		fi
 	fi
 	if [ $HAVE_NL = 1 ]; then
 		nl_search "$q" >/dev/null 2>&1 || true # warm-up
 		t0=$(now)
-		if nl_search "$q" >"$T/nl.$form.json" 2>"$T/nl.$form.err" &&
+		if tcpu "$T/nl.$form.tcpu" "$NEWSLINE" search --db "$T/nl.db" -n 10 --batch "$q" \
+			>"$T/nl.$form.json" 2>"$T/nl.$form.err" &&
 			[ "$(wc -l <"$T/nl.$form.json")" -eq "$n" ]; then
 			secs=$(echo "$t0 $(now)" | awk '{ printf "%.6f", $2 - $1 }')
 			if [ "$(grep -c '"took_us"' "$T/nl.$form.json")" -eq "$n" ]; then
@@ -194,6 +204,9 @@ for form in or and phrase; do
 				echo "$secs $n" | awk '{ printf "%.1f\n", $1 * 1e6 / $2 }' \
 					>"$T/newsline.$form.mean"
 			fi
+			c=$(cpus "$T/nl.$form.tcpu")
+			[ "$c" = n/a ] || echo "$c $n" | awk '{ printf "%.1f\n", $1 * 1e6 / $2 }' \
+				>"$T/newsline.$form.cpu"
 		else
 			N_NOTE="newsline search --batch failed ($form): $(tail -n 1 "$T/nl.$form.err")"
 		fi
@@ -224,8 +237,9 @@ echo "ratios newsline/fts5:   time $(ratio "$N_IDX" "$F_IDX"), CPU $(ratio "$N_C
 echo "ratios newsline/lucene: time $(ratio "$N_IDX" "$L_IDX"), CPU $(ratio "$N_CPU" "$L_CPU")," \
 	"size $(ratio "$N_SIZE" "$L_SIZE")"
 echo
-echo "query latency, top 10, microseconds (median and p99 nearest rank)"
-printf '%-7s %-10s %10s %10s %10s\n' form engine median p99 mean
+echo "query latency, top 10, microseconds: median and p99 (nearest rank) and mean of wall" \
+	"time per query; CPU = process CPU time per query (newsline: whole batch process)"
+printf '%-7s %-10s %10s %10s %10s %10s\n' form engine median p99 mean CPU
 for form in or and phrase; do
 	for e in newsline fts5 lucene; do
 		if [ -s "$T/$e.$form.lat" ]; then
@@ -235,13 +249,17 @@ for form in or and phrase; do
 		else
 			set -- n/a n/a n/a
 		fi
-		eval "${e}_med=$1 ${e}_p99=$2 ${e}_mean=$3"
-		printf '%-7s %-10s %10s %10s %10s\n' "$form" "$e" "$1" "$2" "$3"
+		c=n/a
+		[ -s "$T/$e.$form.cpu" ] && c=$(cat "$T/$e.$form.cpu")
+		eval "${e}_med=$1 ${e}_p99=$2 ${e}_mean=$3 ${e}_cpu=$c"
+		printf '%-7s %-10s %10s %10s %10s %10s\n' "$form" "$e" "$1" "$2" "$3" "$c"
 	done
-	echo "        newsline/fts5:   median $(ratio "$newsline_med" "$fts5_med")," \
-		"p99 $(ratio "$newsline_p99" "$fts5_p99"), mean $(ratio "$newsline_mean" "$fts5_mean")"
-	echo "        newsline/lucene: median $(ratio "$newsline_med" "$lucene_med")," \
-		"p99 $(ratio "$newsline_p99" "$lucene_p99"), mean $(ratio "$newsline_mean" "$lucene_mean")"
+	for p in fts5 lucene; do
+		eval "pm=\$${p}_med pp=\$${p}_p99 pa=\$${p}_mean pc=\$${p}_cpu"
+		printf '        newsline/%-7s median %s, p99 %s, mean %s, CPU %s\n' "$p:" \
+			"$(ratio "$newsline_med" "$pm")" "$(ratio "$newsline_p99" "$pp")" \
+			"$(ratio "$newsline_mean" "$pa")" "$(ratio "$newsline_cpu" "$pc")"
+	done
 done
 echo "goal: median <= 0.50 x fts5 and x lucene (OR, AND); p99 <= 1.00 x; index size <= 1.00 x fts5"
 for form in or and phrase; do

@@ -26,7 +26,8 @@
  * untimed at least WARMUP_PASSES times (default 3) and for at least
  * WARMUP_SECONDS (default 10) so the JIT has compiled the hot paths and the
  * index is in the page cache, then once timed per query with System.nanoTime around parse + search. Prints median,
- * p99 (nearest rank) and mean in microseconds; LATFILE gets one latency per
+ * p99 (nearest rank) and mean in microseconds, and the JVM's CPU time per
+ * query over the timed pass (all threads); LATFILE gets one latency per
  * line in microseconds.
  *
  * Output lines for scripts start with "kv ".
@@ -334,6 +335,7 @@ public final class LuceneSpeed {
 			double[] lat = new double[qs.size()];
 			long hits = 0, errors = 0;
 			double total = 0;
+			long c0 = cpuNanos();
 			for (int k = 0; k < lat.length; k++) {
 				long t0 = System.nanoTime();
 				long n = run(s, p, qs.get(k), errors < 5);
@@ -344,6 +346,7 @@ public final class LuceneSpeed {
 				else
 					hits += n;
 			}
+			double cpu = (cpuNanos() - c0) / 1e3 / lat.length;
 			if (latfile != null) {
 				try (PrintWriter pw = new PrintWriter(Files.newBufferedWriter(Paths.get(latfile)))) {
 					for (double v : lat)
@@ -354,9 +357,10 @@ public final class LuceneSpeed {
 			Arrays.sort(sorted);
 			double med = pct(sorted, 0.5), p99 = pct(sorted, 0.99), mean = total / lat.length;
 			System.out.printf("lucene query: %d queries (%d errors), %d hits, median %.1f us, "
-					+ "p99 %.1f us, mean %.1f us%n", lat.length, errors, hits, med, p99, mean);
+					+ "p99 %.1f us, mean %.1f us, CPU %.1f us/query%n", lat.length, errors,
+					hits, med, p99, mean, cpu);
 			System.out.printf("kv queries=%d errors=%d hits=%d median_us=%.1f p99_us=%.1f "
-					+ "mean_us=%.1f%n", lat.length, errors, hits, med, p99, mean);
+					+ "mean_us=%.1f cpu_us=%.1f%n", lat.length, errors, hits, med, p99, mean, cpu);
 		}
 	}
 
@@ -376,6 +380,15 @@ public final class LuceneSpeed {
 		for (ScoreDoc sd : td.scoreDocs)
 			n += sd.doc >= 0 ? 1 : 0;
 		return n;
+	}
+
+	/* CPU time of the whole JVM (all threads: GC and JIT included), or 0. */
+	private static long cpuNanos() {
+		java.lang.management.OperatingSystemMXBean os =
+				java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		if (os instanceof com.sun.management.OperatingSystemMXBean)
+			return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+		return 0;
 	}
 
 	private static double pct(double[] sorted, double p) {
