@@ -10,7 +10,7 @@
  *     valid UTF-8, and tokenizer_term() on each span's text gives exactly
  *     the term tokenize() reported (query terms match index terms);
  *   - sentence_split on the repaired text: spans in bounds, non-empty,
- *     ordered, without surrounding white space;
+ *     ordered, without surrounding white space, only white space between;
  *   - tokenize and sentence_split on the raw, unrepaired bytes: no crash,
  *     spans in bounds.
  */
@@ -62,6 +62,12 @@ static void check_sentences(const char *text, size_t len, bool trimmed)
 	for (size_t i = 0; i < n; i++) {
 		CHECK(sp[i].start < sp[i].end && sp[i].end <= len);
 		CHECK(i == 0 || sp[i - 1].end <= sp[i].start);
+		/* between spans only white space (ASCII, or the bytes of U+00A0 etc.) */
+		for (size_t j = i ? sp[i - 1].end : 0; j < sp[i].start; j++) {
+			unsigned char b = (unsigned char)text[j];
+			CHECK(b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' ||
+			      b == '\v' || b >= 0x80);
+		}
 		if (trimmed) {
 			CHECK(text[sp[i].start] != ' ' && text[sp[i].start] != '\n');
 			CHECK(text[sp[i].end - 1] != ' ' && text[sp[i].end - 1] != '\n');

@@ -7,7 +7,24 @@
  * then Snowball English stemming when enabled) and the byte range of the word
  * in the original text. The original text is never modified.
  *
- * A tokenizer owns a libstemmer handle and scratch buffers: one per thread.
+ * What a term is (token.c's design comment has the details):
+ *   - a word is a run of letters and numbers (plus combining marks); hyphens
+ *     and other punctuation split words: "ex-Soviet" -> ex, soviet;
+ *   - apostrophes inside a word are dropped, and a final possessive 's with
+ *     them: "Russia's" -> russia, "don't" -> dont, "workers'" -> workers;
+ *   - "2,014" -> 2014 and "3.5" -> 3.5 (separators between digits);
+ *   - dotted acronyms are one term: "U.S." -> us, "a.m." -> am;
+ *   - Treebank artefacts give no term: -LRB- -RRB- ..., split-off clitics
+ *     " 's " " 're " " n't " ...;
+ *   - terms with a digit are never stemmed; acronyms neither;
+ *   - a term is at most TOKEN_MAX_BYTES bytes, cut at a code point.
+ * Spans [start, end) are byte offsets into the text passed to tokenize(),
+ * cover the whole word as written (possessive and all, a cut word in full, an
+ * acronym with its final dot), are non-empty and come in increasing,
+ * non-overlapping order. Invalid UTF-8 is skipped, never read past len.
+ *
+ * A tokenizer owns a libstemmer handle, a 1 MiB stem cache and scratch
+ * buffers: use one per thread. Out of memory aborts (xmalloc).
  */
 #ifndef NL_TOKEN_H
 #define NL_TOKEN_H
@@ -22,11 +39,21 @@ struct tokenizer;
  * call. Return nonzero to stop tokenizing (tokenize() then returns that value). */
 typedef int (*token_fn)(void *ctx, const char *term, size_t term_len, uint32_t start, uint32_t end);
 
+/* A new tokenizer; stem = true applies Snowball English stemming. Never NULL. */
 struct tokenizer *tokenizer_new(bool stem);
+/* Free t and everything it owns; NULL is allowed. */
 void tokenizer_free(struct tokenizer *t);
+/* Report every term of text[0..len) to fn, in text order. Returns 0 when the
+ * text is done, the callback's nonzero value if it stopped early, or
+ * NL_ETOOBIG (without calling fn) if len > UINT32_MAX (offsets are 32-bit). */
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx);
-/* Normalise one word as tokenize() would (for query terms); writes at most cap
- * bytes to out and returns the length (0 if the word has no term characters). */
+/* Normalise one word as tokenize() would (for query terms): the result is the
+ * first term tokenize() reports for word[0..len) alone, so a query word
+ * matches the index term of the same word in a document. If the text holds
+ * several words ("ex-Soviet") only the first is returned: tokenize phrases
+ * with tokenize(). Writes at most cap bytes to out (cut at a code point; cap
+ * >= TOKEN_MAX_BYTES never cuts) and returns the length; 0 if there is no
+ * term ("--", "'s"). out is not NUL-terminated. */
 size_t tokenizer_term(struct tokenizer *t, const char *word, size_t len, char *out, size_t cap);
 
 #endif
