@@ -77,6 +77,7 @@ enum kcls {
 	K_WILL, K_LL, K_GOING, K_IS, K_PLANS, K_EXPECTED, K_SAID, K_WAS,
 	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED, K_CENTURYW, K_QNAME,
 	K_WEEKDAYS, K_OR, K_SO, K_PERIOD, K_COMPARABLE,
+	K_PLAIN,    /* a known word with no role (listed to keep it from being a cue) */
 };
 
 enum unit { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_WEEKEND, U_MONTH, U_QUARTER,
@@ -212,8 +213,8 @@ static const struct kwdef kwdefs[] = {
 	{ "by", K_BY, 0, 0 }, { "during", K_DURING, 0, 0 }, { "from", K_FROM, 0, 0 },
 	{ "through", K_THROUGH, 0, 0 }, { "within", K_WITHIN, 0, 0 }, { "over", K_OVER, 0, 0 },
 	{ "fiscal", K_FISCAL, 0, S }, { "nearly", K_APPROX, 0, S }, { "almost", K_APPROX, 0, S },
-	{ "about", K_NONE, 0, 0 }, { "around", K_NONE, 0, 0 }, { "roughly", K_NONE, 0, 0 },
-	{ "approximately", K_NONE, 0, 0 }, { "some", K_SOME, 0, S }, { "more", K_MORE, 0, S },
+	{ "about", K_PLAIN, 0, 0 }, { "around", K_PLAIN, 0, 0 }, { "roughly", K_PLAIN, 0, 0 },
+	{ "approximately", K_PLAIN, 0, 0 }, { "some", K_SOME, 0, S }, { "more", K_MORE, 0, S },
 	{ "less", K_LESS, 0, S }, { "fewer", K_LESS, 0, S }, { "than", K_THAN, 0, 0 },
 	{ "least", K_LEAST, 0, 0 }, { "up", K_UP, 0, S }, { "to", K_TO, 0, 0 },
 	{ "every", K_EVERY, 0, S }, { "each", K_EACH, 0, S }, { "per", K_PER, 0, 0 },
@@ -232,7 +233,7 @@ static const struct kwdef kwdefs[] = {
 	{ "am", K_AM, 0, 0 }, { "pm", K_PM, 0, 0 }, { "m", K_M, 0, 0 }, { "p", K_PM, 0, 0 },
 	{ "o", K_OCLOCK, 0, 0 }, { "s", K_S, 0, 0 },
 	{ "th", K_TH, 0, 0 }, { "st", K_TH, 0, 0 }, { "nd", K_TH, 0, 0 }, { "rd", K_TH, 0, 0 },
-	{ "would", K_NONE, 0, 0 }, { "might", K_NONE, 0, 0 },
+	{ "would", K_PLAIN, 0, 0 }, { "might", K_PLAIN, 0, 0 },
 	{ "planning", K_PLANS, 0, 0 }, { "soon", K_WILL, 0, KF_FUT },
 	{ "payable", K_WILL, 0, KF_FUT }, { "effective", K_WILL, 0, KF_FUT },
 	{ "will", K_WILL, 0, KF_FUT }, { "shall", K_WILL, 0, KF_FUT }, { "ll", K_LL, 0, KF_FUT },
@@ -277,14 +278,14 @@ static const struct kwdef kwdefs[] = {
 	{ "sprang", K_PASTV, 0, KF_PAST }, { "woke", K_PASTV, 0, KF_PAST },
 	{ "ago", K_AGO, 0, KF_PAST },
 	/* not past tense despite the -ed ending */
-	{ "hundred", K_HUNDRED, 100, 0 }, { "indeed", K_NONE, 0, 0 }, { "need", K_NONE, 0, 0 },
-	{ "speed", K_NONE, 0, 0 }, { "proceed", K_NONE, 0, 0 }, { "exceed", K_NONE, 0, 0 },
-	{ "succeed", K_NONE, 0, 0 }, { "breed", K_NONE, 0, 0 }, { "greed", K_NONE, 0, 0 },
-	{ "weekdays", K_WEEKDAYS, 0, 0 }, { "seed", K_NONE, 0, 0 }, { "based", K_NONE, 0, 0 },
-	{ "united", K_NONE, 0, 0 }, { "limited", K_NONE, 0, 0 }, { "related", K_NONE, 0, 0 },
-	{ "advanced", K_NONE, 0, 0 }, { "concerned", K_NONE, 0, 0 }, { "interested", K_NONE, 0, 0 },
-	{ "armed", K_NONE, 0, 0 }, { "detailed", K_NONE, 0, 0 }, { "used", K_NONE, 0, 0 },
-	{ "supposed", K_NONE, 0, 0 }, { "proposed", K_NONE, 0, 0 },
+	{ "hundred", K_HUNDRED, 100, 0 }, { "indeed", K_PLAIN, 0, 0 }, { "need", K_PLAIN, 0, 0 },
+	{ "speed", K_PLAIN, 0, 0 }, { "proceed", K_PLAIN, 0, 0 }, { "exceed", K_PLAIN, 0, 0 },
+	{ "succeed", K_PLAIN, 0, 0 }, { "breed", K_PLAIN, 0, 0 }, { "greed", K_PLAIN, 0, 0 },
+	{ "weekdays", K_WEEKDAYS, 0, 0 }, { "seed", K_PLAIN, 0, 0 }, { "based", K_PLAIN, 0, 0 },
+	{ "united", K_PLAIN, 0, 0 }, { "limited", K_PLAIN, 0, 0 }, { "related", K_PLAIN, 0, 0 },
+	{ "advanced", K_PLAIN, 0, 0 }, { "concerned", K_PLAIN, 0, 0 }, { "interested", K_PLAIN, 0, 0 },
+	{ "armed", K_PLAIN, 0, 0 }, { "detailed", K_PLAIN, 0, 0 }, { "used", K_PLAIN, 0, 0 },
+	{ "supposed", K_PLAIN, 0, 0 }, { "proposed", K_PLAIN, 0, 0 },
 };
 #undef S
 
@@ -301,23 +302,29 @@ enum tkind { TK_END = 0, TK_WORD, TK_NUM, TK_PUNCT };
 #define TF_NL 0x10       /* a line break precedes the token */
 #define TF_ALLCAP 0x20   /* word is all upper case, two letters or more */
 
-struct tok {
+struct tok {          /* 16 bytes */
 	uint32_t s, e;   /* byte span */
 	int32_t num;     /* number value (capped), punct char, or keyword value */
-	uint16_t kw;     /* index+1 into kwdefs, 0 = none */
 	uint8_t kind, flags;
 	uint8_t cls;     /* keyword class (enum kcls), K_NONE for unknown words */
-	uint8_t kf;      /* keyword flags KF_* */
-	uint8_t nd;      /* number: digit count */
-	uint8_t pad;
+	union {
+		uint8_t kf;  /* word: keyword flags KF_* */
+		uint8_t nd;  /* number: digit count (capped at 255) */
+	};
 };
 
 #define KW_SLOTS 1024 /* power of two, > 2 * NL_ARRAY_LEN(kwdefs) */
 #define KW_MAXLEN 15
 #define TOK_PAD 8     /* sentinel tokens after the last one */
 
+struct kwslot {
+	uint32_t hash;             /* full FNV-1a hash of the word */
+	uint16_t idx;              /* index+1 into kwdefs, 0 = empty */
+	uint16_t len;
+};
+
 struct dates_tagger {
-	uint16_t slot[KW_SLOTS];   /* keyword hash table: index+1 into kwdefs */
+	struct kwslot slot[KW_SLOTS]; /* keyword hash table, open addressing */
 	struct tok *tok;
 	size_t ntok, tokcap;
 	struct date_mention *ment;
@@ -343,17 +350,20 @@ struct dates_tagger *dates_new(void)
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
 		const char *w = kwdefs[i].w;
 		size_t n = strlen(w);
-		uint32_t h = kw_hash(w, n) & (KW_SLOTS - 1);
+		uint32_t full = kw_hash(w, n), h = full & (KW_SLOTS - 1);
 		bool dup = false;
-		while (t->slot[h]) {
-			if (!strcmp(kwdefs[t->slot[h] - 1].w, w)) {
+		while (t->slot[h].idx) {
+			if (!strcmp(kwdefs[t->slot[h].idx - 1].w, w)) {
 				dup = true; /* first definition wins */
 				break;
 			}
 			h = (h + 1) & (KW_SLOTS - 1);
 		}
-		if (!dup)
-			t->slot[h] = (uint16_t)(i + 1);
+		if (!dup) {
+			t->slot[h].idx = (uint16_t)(i + 1);
+			t->slot[h].hash = full;
+			t->slot[h].len = (uint16_t)n;
+		}
 	}
 	return t;
 }
@@ -400,10 +410,10 @@ static inline bool is_digit(unsigned char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
-static struct tok *tok_push(struct dates_tagger *t)
+/* scan() reserves len + TOK_PAD tokens first (a token is at least one
+ * byte), so pushing never grows the array. */
+static inline struct tok *tok_push(struct dates_tagger *t)
 {
-	if (t->ntok + TOK_PAD >= t->tokcap)
-		t->tok = xgrow(t->tok, &t->tokcap, t->ntok + TOK_PAD + 1, sizeof *t->tok);
 	struct tok *k = &t->tok[t->ntok++];
 	memset(k, 0, sizeof *k);
 	return k;
@@ -414,6 +424,8 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 	size_t i = 0;
 	uint8_t pend = TF_SPACE;
 	t->ntok = 0;
+	if (len + TOK_PAD + 1 > t->tokcap)
+		t->tok = xgrow(t->tok, &t->tokcap, len + TOK_PAD + 1, sizeof *t->tok);
 	while (i < len) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
@@ -442,10 +454,10 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 				k->flags |= TF_ALLCAP;
 			if (n <= KW_MAXLEN) {
 				uint32_t slot = h & (KW_SLOTS - 1);
-				while (t->slot[slot]) {
-					const struct kwdef *d = &kwdefs[t->slot[slot] - 1];
-					if (!strncmp(d->w, low, n) && d->w[n] == 0) {
-						k->kw = t->slot[slot];
+				while (t->slot[slot].idx) {
+					const struct kwslot *ks = &t->slot[slot];
+					const struct kwdef *d = &kwdefs[ks->idx - 1];
+					if (ks->hash == h && ks->len == n && !memcmp(d->w, low, n)) {
 						k->cls = d->cls;
 						k->kf = d->flags;
 						k->num = d->val;
@@ -454,10 +466,10 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 					slot = (slot + 1) & (KW_SLOTS - 1);
 				}
 			}
-			if (!k->kw && n >= 5 && c == (c | 0x20) && low[n - 1 < KW_MAXLEN ? n - 1 : 0] == 'd' &&
+			if (!k->cls && n >= 5 && c == (c | 0x20) && low[n - 1 < KW_MAXLEN ? n - 1 : 0] == 'd' &&
 			    n <= KW_MAXLEN && low[n - 2] == 'e')
 				k->flags |= TF_ED;
-			else if (!k->kw && n > KW_MAXLEN && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
+			else if (n > KW_MAXLEN && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
 				 (p[i - 2] | 0x20) == 'e')
 				k->flags |= TF_ED;
 			pend = 0;
