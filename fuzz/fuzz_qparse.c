@@ -3,8 +3,8 @@
  *
  * Any input must give either a tree or an error with a column inside the
  * query (or just past it), never a crash or a leak. A tree must print to a
- * canonical form that parses again and prints the same (the printer's
- * escaping and the parser's rewrites agree).
+ * canonical form that parses again (unless it crosses a size cap) and
+ * prints the same (the printer's escaping and the parser's rewrites agree).
  */
 #include "query/qparse.h"
 
@@ -46,6 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	qparse_print(t->root, &b1);
 	struct qtree *t2;
 	rc = qparse(b1.p, b1.n, &t2, &e);
+	if (rc == NL_ETOOBIG) {
+		/* the canonical form may cross a cap the query did not: escapes and
+		 * expanded dates make it longer, AND inside OR adds a paren level */
+		qparse_free(t);
+		buf_release(&b1);
+		return 0;
+	}
 	if (rc) {
 		fprintf(stderr, "canonical form '%s' does not parse: %s\n", b1.p, e.msg);
 		abort();

@@ -661,7 +661,7 @@ static bool period_parse(const char *s, size_t n, int32_t *first, int32_t *last)
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
-	if (n == 4 && s[0] != '-') {
+	if (n == 4 && !memchr(s, '-', 4)) {
 		int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 		if (!day_valid(y, 1, 1))
 			return false;

@@ -290,6 +290,9 @@ Test(qparse, errors_point_at_the_column)
 	expect_err("date:2022-01-0", NL_EINVAL, 6, "bad date '2022-01-0'");
 	expect_err("date:2022-13", NL_EINVAL, 6, "bad date");
 	expect_err("date:yesterday", NL_EINVAL, 6, "bad date");
+	expect_err("date:2-22", NL_EINVAL, 6, "bad date");
+	expect_err("date:0000", NL_EINVAL, 6, "bad date");
+	expect_err("date:2022-1-01", NL_EINVAL, 6, "bad date");
 	expect_err("date:[2022-01-01 2022-01-31]", NL_EINVAL, 18, "needs 'TO'");
 	expect_err("date:[2022-01-01 TO 2022-01-31", NL_EINVAL, 6, "unclosed date range");
 	expect_err("date:[2022-02-01 TO 2022-01-31]", NL_EINVAL, 6, "ends before it starts");
