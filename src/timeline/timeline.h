@@ -1,0 +1,125 @@
+/*
+ * timeline.h — build an event timeline from archive documents: the key
+ * dates of a story and, for each, a few sentences taken from the articles.
+ *
+ *     struct timeline_opts o;
+ *     timeline_opts_init(&o);
+ *     o.dates = 10; o.per_date = 1;            // or 0: chosen from the data
+ *     struct timeline tl;
+ *     int rc = timeline_build(archive, ids, nids, &o, &tl);
+ *     for (size_t i = 0; i < tl.nentries; i++) ... tl.entries[i] ...
+ *     timeline_release(&tl);
+ *
+ * Two methods (docs/TIMELINE.md describes both and their measured scores):
+ *
+ *   TIMELINE_DATEWISE  a faithful re-implementation of DATEWISE (Gholipour
+ *                      Ghalandari & Ifrim, ACL 2020) as its published code
+ *                      runs it: day-level date mentions rank the dates
+ *                      (mention count, or the linear date ranker), sentences
+ *                      mentioning a date plus early sentences of articles
+ *                      published on it or the day after are the candidates,
+ *                      filtered at the knee of their similarity to the date's
+ *                      centroid, and a greedy TF-IDF centroid summariser picks
+ *                      K of them. Reproduces the published code's output on
+ *                      ../shared/vectors/tls-metric/newstls-toy.
+ *   TIMELINE_NEWSLINE  the same pipeline with what measured better on
+ *                      Timeline17 (see the design comment of timeline.c).
+ *
+ * The inputs are stored documents: their sentences and the resolved date
+ * mentions that `newsline add` found. Nothing is re-tagged.
+ */
+#ifndef NL_TIMELINE_H
+#define NL_TIMELINE_H
+
+#include "index/archive.h"
+#include "util/common.h"
+#include "util/day.h"
+
+enum timeline_method {
+	TIMELINE_DATEWISE = 0,
+	TIMELINE_NEWSLINE = 1,
+};
+
+/* Coefficients of the linear date ranker: score = c[0] + sum c[1+i] * f_i
+ * over the column-wise L2-normalised features sents_total, sents_before,
+ * sents_after, docs_total, docs_before, docs_after, docs_published. */
+#define TIMELINE_RANKER_COEFS 8
+
+struct timeline_opts {
+	enum timeline_method method;
+	size_t dates;       /* L: dates in the timeline; 0 = chosen from the data */
+	size_t per_date;    /* K: sentences per date; 0 = chosen from the data */
+	int32_t from, to;   /* span of publication days used and of dates kept;
+	                     * NL_NODAY = the documents' own first / last day */
+	const char *const *keywords; /* a summary sentence must contain one of them
+	                              * (ASCII case-insensitive substring); NULL = none */
+	size_t nkeywords;
+	/* Ignore keywords that occur in no sentence of the input (the
+	 * Timeline17 topic names "bpoil", "EgyptianProtest" occur nowhere);
+	 * without any left, no keyword filter. */
+	bool keywords_if_present;
+	/* Linear date ranker (TIMELINE_RANKER_COEFS numbers, copied) or NULL for
+	 * the unsupervised mention-count ranker. */
+	const double *ranker;
+};
+
+/* method TIMELINE_NEWSLINE, L and K from the data, no span, no keywords,
+ * the built-in ranker for the method. */
+void timeline_opts_init(struct timeline_opts *o);
+
+/* One summary sentence. text is owned by the timeline. */
+struct timeline_sent {
+	struct nl_str text;
+	uint32_t doc;       /* archive document id, 0-based */
+	uint32_t sent;      /* sentence index within the document */
+};
+
+struct timeline_entry {
+	int32_t day;
+	uint32_t rank;      /* 0 = the best ranked date */
+	size_t nsents;
+	struct timeline_sent *sents;
+};
+
+struct timeline {
+	struct timeline_entry *entries; /* ascending by day */
+	size_t nentries;
+	size_t dates, per_date;         /* L and K used */
+	int32_t from, to;               /* span used (NL_NODAY if no dated document) */
+	size_t ndocs;                   /* documents used (in span, copies counted once) */
+	size_t ncopies;                 /* documents dropped as syndicated copies */
+	size_t ncandidates;             /* candidate dates in the span */
+	size_t nkeywords_used;          /* keywords applied (see keywords_if_present) */
+	/* storage (private) */
+	char *text;
+	struct timeline_sent *sentv;
+};
+
+/*
+ * Build a timeline from archive documents docs[0..ndocs) (0-based ids; the
+ * order is the collection order, which breaks ties: pass them by
+ * publication day). Undated documents and documents published outside
+ * [o->from, o->to] are ignored. On success fills *out (release with
+ * timeline_release; it holds copies of the text, so the archive may be
+ * closed) and returns NL_OK; a timeline may have no entries. Errors: what
+ * archive_doc returns (NL_ECORRUPT, with the message in a->err) and
+ * NL_EINVAL for an id out of range; on error *out holds nothing.
+ */
+int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
+		   const struct timeline_opts *o, struct timeline *out);
+void timeline_release(struct timeline *t);
+
+/*
+ * Read the coefficients of the date ranker for one held-out topic from a
+ * datewise_date_ranker_coefs.tsv file (columns dataset, held_out_topic,
+ * intercept, then the seven coefficients). topic matches when it equals the
+ * file's held_out_topic or starts with it, ASCII case-insensitively
+ * ("EgyptianProtest" -> egypt, "bpoil_bbc" -> bpoil). Errors: NL_ENOTFOUND /
+ * NL_EIO for the file, NL_ENOTFOUND when no row matches, NL_EINVAL for a
+ * malformed row. On success stores the fold's name (up to namecap bytes,
+ * NUL terminated) when name is non-NULL.
+ */
+int timeline_ranker_load(const char *path, const char *dataset, const char *topic,
+			 double coef[TIMELINE_RANKER_COEFS], char *name, size_t namecap);
+
+#endif
