@@ -8,6 +8,8 @@
 #ifndef NL_CLI_H
 #define NL_CLI_H
 
+#include <stdint.h>
+
 struct cli_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -21,6 +23,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dups(int argc, char **argv);
 int cmd_dates(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
+
+/* Parse YYYY-MM-DD (or YYYYMMDD) into a day number; -1 if not a date. */
+int cli_parse_day(const char *s, int32_t *out);
 
 /* The archive directory: --db value if given, else $NEWSLINE_DB, else ./newsline.db. */
 const char *cli_db_path(const char *opt);

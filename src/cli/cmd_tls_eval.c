@@ -1,0 +1,441 @@
+/*
+ * cmd_tls_eval.c — `newsline tls-eval DATASET_DIR`: the standard timeline
+ * summarisation protocol on a dataset in the Timeline17 layout.
+ *
+ * A topic is what the published systems call one: the folders of one story
+ * from several outlets ("bpoil_bbc", "bpoil_guardian", ... are the topic
+ * "bpoil"), grouped by the folder name before its last '_'. For each topic
+ * its articles are added to a temporary archive exactly as `newsline add`
+ * adds them (ingest_path + archive_add + archive_commit: the same sentence
+ * splitting and date tagging), then every reference timeline of the topic
+ * is one task:
+ *
+ *   input     the topic's articles published between the first and last
+ *             reference date (inclusive);
+ *   L, K      the number of reference dates, and the mean number of
+ *             sentences per reference date rounded half to even;
+ *   keywords  the topic's keywords.json, matched case-insensitively; a
+ *             keyword that occurs in no input sentence is ignored (T17's
+ *             keywords are folder names such as "bpoil", which no article
+ *             contains: taken literally they would empty every timeline);
+ *   ranker    the DATEWISE linear date ranker trained without this topic
+ *             (leave-one-topic-out: the published per-fold coefficients,
+ *             datewise_date_ranker_coefs.tsv), or --ranker mentions;
+ *   score     alignment-based ROUGE-1 and ROUGE-2 F (align+ m:1, ROUGE-1.5.5
+ *             -m -s counts, tls_metric.h) and date F1 against the one
+ *             reference timeline.
+ *
+ * The averages are over tasks: mean precision and mean recall, then F, as
+ * the published evaluation script computes them.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "index/archive.h"
+#include "ingest/ingest.h"
+#include "timeline/rouge.h"
+#include "timeline/t17.h"
+#include "timeline/timeline.h"
+#include "timeline/tls_metric.h"
+#include "util/day.h"
+#include "util/jsonw.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+/* Length of the topic key of a folder name: up to its last '_'. */
+static size_t topic_key_len(const char *name)
+{
+	const char *u = strrchr(name, '_');
+	return u && u != name ? (size_t)(u - name) : strlen(name);
+}
+
+static bool same_topic(const char *a, const char *b)
+{
+	size_t na = topic_key_len(a), nb = topic_key_len(b);
+	return na == nb && !strncasecmp(a, b, na);
+}
+
+struct sums {
+	double p[3], r[3]; /* AR-1, AR-2, date */
+	size_t n;
+};
+
+static void sums_add(struct sums *s, const struct tls_rouge_prf *ar, const struct tls_prf *dt)
+{
+	s->p[0] += ar->rouge_1.precision;
+	s->r[0] += ar->rouge_1.recall;
+	s->p[1] += ar->rouge_2.precision;
+	s->r[1] += ar->rouge_2.recall;
+	s->p[2] += dt->precision;
+	s->r[2] += dt->recall;
+	s->n++;
+}
+
+static double sums_f(const struct sums *s, int i)
+{
+	if (!s->n)
+		return 0;
+	return tls_prf_make(s->p[i] / (double)s->n, s->r[i] / (double)s->n).f_score;
+}
+
+/* Docs of an archive, by publication day (then id). */
+static int cmp_doc_day(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
+}
+
+static uint32_t *docs_by_day(struct archive *a)
+{
+	int64_t *k = xmalloc((a->ndocs + 1) * sizeof *k);
+	for (uint32_t i = 0; i < a->ndocs; i++) {
+		struct seg_docinfo di;
+		archive_docinfo(a, i, &di);
+		k[i] = ((int64_t)di.day << 32) | i;
+	}
+	if (a->ndocs)
+		qsort(k, a->ndocs, sizeof *k, cmp_doc_day);
+	uint32_t *ids = xmalloc((a->ndocs + 1) * sizeof *ids);
+	for (uint32_t i = 0; i < a->ndocs; i++)
+		ids[i] = (uint32_t)(k[i] & 0xffffffff);
+	free(k);
+	return ids;
+}
+
+static void write_pred(FILE *f, const char *topic, const char *name, const struct timeline *tl)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_putc(&b, '{');
+	jsonw_key(&b, "topic");
+	jsonw_str(&b, topic, strlen(topic));
+	buf_putc(&b, ',');
+	jsonw_key(&b, "timeline");
+	jsonw_str(&b, name, strlen(name));
+	buf_putc(&b, ',');
+	jsonw_key(&b, "entries");
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < tl->nentries; i++) {
+		const struct timeline_entry *e = &tl->entries[i];
+		buf_puts(&b, i ? ",{" : "{");
+		jsonw_key(&b, "date");
+		jsonw_day(&b, e->day);
+		buf_putc(&b, ',');
+		jsonw_key(&b, "sentences");
+		buf_putc(&b, '[');
+		for (size_t j = 0; j < e->nsents; j++) {
+			if (j)
+				buf_putc(&b, ',');
+			jsonw_nstr(&b, e->sents[j].text);
+		}
+		buf_puts(&b, "]}");
+	}
+	buf_puts(&b, "]}\n");
+	fwrite(b.p, 1, b.n, f);
+	buf_release(&b);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: newsline tls-eval [--out PRED.jsonl] [--method newsline|datewise] "
+		   "[--ranker linear|mentions] [--coefs FILE] [--quiet] DATASET_DIR\n");
+}
+
+int cmd_tls_eval(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "method", required_argument, NULL, 'm' },
+		{ "ranker", required_argument, NULL, 'r' },
+		{ "coefs", required_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *outpath = NULL, *coefpath = NULL;
+	enum timeline_method method = TIMELINE_NEWSLINE;
+	bool linear = true, quiet = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:m:r:c:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outpath = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "datewise"))
+				method = TIMELINE_DATEWISE;
+			else if (!strcmp(optarg, "newsline"))
+				method = TIMELINE_NEWSLINE;
+			else {
+				fprintf(stderr, "newsline: tls-eval: unknown method '%s' (newsline, datewise)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'r':
+			if (!strcmp(optarg, "linear"))
+				linear = true;
+			else if (!strcmp(optarg, "mentions"))
+				linear = false;
+			else {
+				fprintf(stderr, "newsline: tls-eval: unknown ranker '%s' (linear, mentions)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'c': coefpath = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "newsline: tls-eval: give one dataset directory\n");
+		usage(stderr);
+		return 2;
+	}
+	const char *dsdir = argv[optind];
+	char defcoef[4096];
+	if (!coefpath) {
+		snprintf(defcoef, sizeof defcoef, "%s/datewise_date_ranker_coefs.tsv", rouge_data_dir());
+		coefpath = defcoef;
+	}
+	double t0 = now();
+	struct t17_dataset ds;
+	int rc = t17_open(&ds, dsdir, NULL);
+	if (rc) {
+		fprintf(stderr, "newsline: tls-eval: %s: %s\n", dsdir, nl_strerror(rc));
+		return 1;
+	}
+	struct buf err;
+	buf_init(&err, 0);
+	struct rouge_lang *lang;
+	rc = rouge_lang_open(NULL, &lang, &err);
+	if (rc) {
+		fprintf(stderr, "newsline: tls-eval: %.*s\n", (int)err.n, err.p);
+		buf_release(&err);
+		t17_release(&ds);
+		return 1;
+	}
+	buf_release(&err);
+	FILE *out = NULL;
+	if (outpath) {
+		out = fopen(outpath, "w");
+		if (!out) {
+			fprintf(stderr, "newsline: tls-eval: %s: %s\n", outpath, strerror(errno));
+			rouge_lang_free(lang);
+			t17_release(&ds);
+			return 1;
+		}
+	}
+	const char *tmproot = getenv("TMPDIR");
+	if (!tmproot || !*tmproot)
+		tmproot = "/tmp";
+
+	printf("%-22s %-42s %4s %2s %5s %6s %6s %6s\n", "topic", "timeline", "L", "K", "docs",
+	       "AR-1", "AR-2", "date");
+	struct sums all;
+	memset(&all, 0, sizeof all);
+	double t_ingest = 0, t_build = 0, t_score = 0;
+	int status = 0;
+	bool *done = xcalloc(ds.ntopics + 1, sizeof *done);
+	for (size_t g = 0; g < ds.ntopics && !status; g++) {
+		if (done[g])
+			continue;
+		const char *gname = ds.topics[g].name;
+		/* the topic's folders, its archive */
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s/newsline-tls-XXXXXX", tmproot);
+		if (!mkdtemp(dir)) {
+			fprintf(stderr, "newsline: tls-eval: %s: %s\n", dir, strerror(errno));
+			status = 1;
+			break;
+		}
+		char db[4200];
+		snprintf(db, sizeof db, "%s/db", dir);
+		char aerr[512];
+		struct archive *a;
+		double t1 = now();
+		rc = archive_open(db, ARCHIVE_WRITE, &a, aerr, sizeof aerr);
+		if (rc) {
+			fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
+			status = 1;
+			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+			break;
+		}
+		struct ingest ig;
+		ingest_init(&ig, archive_add, a);
+		ig.quiet = true;
+		const char **kw = NULL;
+		size_t nkw = 0, kwcap = 0;
+		for (size_t t = g; t < ds.ntopics && rc == 0; t++) {
+			if (!same_topic(gname, ds.topics[t].name))
+				continue;
+			done[t] = true;
+			rc = ingest_path(&ig, ds.topics[t].dir);
+			for (size_t k = 0; k < ds.topics[t].nkeywords; k++) {
+				bool dup = false;
+				for (size_t q = 0; q < nkw && !dup; q++)
+					dup = !strcasecmp(kw[q], ds.topics[t].keywords[k]);
+				if (dup)
+					continue;
+				kw = xgrow(kw, &kwcap, nkw + 1, sizeof *kw);
+				kw[nkw++] = ds.topics[t].keywords[k];
+			}
+		}
+		if (rc == 0)
+			rc = archive_commit(a);
+		if (rc) {
+			fprintf(stderr, "newsline: tls-eval: %s: %s\n", gname,
+				a->err[0] ? a->err : nl_strerror(rc));
+			archive_close(a);
+			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+			free(kw);
+			status = 1;
+			break;
+		}
+		archive_close(a);
+		rc = archive_open(db, ARCHIVE_READ, &a, aerr, sizeof aerr);
+		if (rc) {
+			fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
+			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+			free(kw);
+			status = 1;
+			break;
+		}
+		t_ingest += now() - t1;
+		uint32_t *ids = docs_by_day(a);
+
+		/* the date ranker trained without this topic */
+		double coef[TIMELINE_RANKER_COEFS];
+		char fold[64] = "";
+		bool have_coef = false;
+		if (linear) {
+			int lrc = timeline_ranker_load(coefpath, "t17", gname, coef, fold, sizeof fold);
+			if (lrc == NL_OK)
+				have_coef = true;
+			else
+				nl_warn("tls-eval: %s: no date ranker fold for topic %.*s (%s); "
+					"ranking dates by mention count", coefpath,
+					(int)topic_key_len(gname), gname, nl_strerror(lrc));
+		}
+
+		for (size_t t = g; t < ds.ntopics && !status; t++) {
+			if (!same_topic(gname, ds.topics[t].name))
+				continue;
+			const struct t17_topic *tp = &ds.topics[t];
+			for (size_t i = 0; i < tp->ntimelines; i++) {
+				const struct t17_timeline *ref = &tp->timelines[i];
+				if (!ref->tl.ndates) {
+					nl_warn("tls-eval: %s: no dated entries; task skipped", ref->path);
+					continue;
+				}
+				size_t L, K;
+				t17_timeline_task_size(ref, &L, &K);
+				struct timeline_opts o;
+				timeline_opts_init(&o);
+				o.method = method;
+				o.dates = L;
+				o.per_date = K;
+				o.from = ref->tl.dates[0].day;
+				o.to = ref->tl.dates[ref->tl.ndates - 1].day;
+				o.keywords = kw;
+				o.nkeywords = nkw;
+				o.keywords_if_present = true;
+				o.ranker = have_coef ? coef : NULL;
+				struct timeline tl;
+				double t2 = now();
+				rc = timeline_build(a, ids, a->ndocs, &o, &tl);
+				t_build += now() - t2;
+				if (rc) {
+					fprintf(stderr, "newsline: tls-eval: %s: %s\n", ref->path,
+						a->err[0] ? a->err : nl_strerror(rc));
+					status = 1;
+					break;
+				}
+				t2 = now();
+				struct tls_date *pd = xcalloc(tl.nentries + 1, sizeof *pd);
+				struct nl_str *ps = xcalloc(tl.nentries * tl.per_date + 1, sizeof *ps);
+				size_t np = 0;
+				for (size_t e = 0; e < tl.nentries; e++) {
+					pd[e].day = tl.entries[e].day;
+					pd[e].sents = ps + np;
+					pd[e].nsents = tl.entries[e].nsents;
+					for (size_t j = 0; j < tl.entries[e].nsents; j++)
+						ps[np++] = tl.entries[e].sents[j].text;
+				}
+				struct tls_timeline pred = { pd, tl.nentries };
+				struct tls_rouge_prf ar;
+				rc = tls_eval(lang, &pred, &ref->tl, 1, TLS_ALIGN_PLUS_M1, &ar);
+				struct tls_prf dt = tls_date_prf(&pred, &ref->tl, 1);
+				t_score += now() - t2;
+				if (rc) {
+					fprintf(stderr, "newsline: tls-eval: %s: %s\n", ref->path,
+						nl_strerror(rc));
+					status = 1;
+				} else {
+					sums_add(&all, &ar, &dt);
+					printf("%-22s %-42s %4zu %2zu %5zu %6.3f %6.3f %6.3f\n", tp->name,
+					       ref->name, L, K, tl.ndocs, ar.rouge_1.f_score,
+					       ar.rouge_2.f_score, dt.f_score);
+					if (!quiet && (tl.nkeywords_used < nkw || tl.ncopies))
+						printf("%-22s   (%zu of %zu keywords found; %zu copies "
+						       "counted once; date ranker %s)\n", "",
+						       tl.nkeywords_used, nkw, tl.ncopies,
+						       have_coef ? fold : "mentions");
+					if (out)
+						write_pred(out, tp->name, ref->name, &tl);
+				}
+				free(pd);
+				free(ps);
+				timeline_release(&tl);
+				if (status)
+					break;
+			}
+		}
+		free(ids);
+		free(kw);
+		archive_close(a);
+		nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	free(done);
+	if (out && fclose(out) != 0) {
+		fprintf(stderr, "newsline: tls-eval: %s: %s\n", outpath, strerror(errno));
+		status = 1;
+	}
+	if (!status) {
+		printf("\n%-34s %6s %6s %6s\n", "average over tasks (P, R, then F)", "AR-1", "AR-2",
+		       "date");
+		printf("%-34s %6.3f %6.3f %6.3f   (%zu tasks, method %s, dates by %s)\n", "newsline",
+		       sums_f(&all, 0), sums_f(&all, 1), sums_f(&all, 2), all.n,
+		       method == TIMELINE_DATEWISE ? "datewise" : "newsline",
+		       linear ? "linear ranker, leave-one-topic-out" : "mention count");
+		printf("%-34s %6.3f %6.3f %6.3f   (published)\n", "DATEWISE (ACL 2020)", 0.120, 0.035,
+		       0.544);
+		printf("%-34s %6.3f %6.3f %6.3f   (published, 72B LLM)\n", "SUnSET", 0.136, 0.044,
+		       0.576);
+		printf("time: %.2f s (ingest and tag %.2f s, timelines %.2f s, scoring %.2f s)\n",
+		       now() - t0, t_ingest, t_build, t_score);
+	}
+	rouge_lang_free(lang);
+	t17_release(&ds);
+	return status;
+}

@@ -1,0 +1,965 @@
+/*
+ * search.c — query execution: compile a query tree into iterators per
+ * segment, score with BM25, collapse story groups, keep the top k; see
+ * search.h.
+ *
+ * Iterators walk one segment's local document numbers: it_next(it, target)
+ * moves to the first matching document >= target and returns it (END when
+ * exhausted). Conjunctions leapfrog their members (the rarest first), which
+ * lets posting cursors skip whole 128-posting blocks; disjunctions keep each
+ * member positioned and return the least. Predicates (source, date) are not
+ * iterated: they are checked on the candidates an iterator produces, and a
+ * query made only of predicates walks every document.
+ */
+#include "query/search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/token.h"
+#include "util/day.h"
+
+#define END UINT32_MAX
+#define K1 1.2f
+#define B 0.75f
+#define TITLE_W 2.0f
+#define MAX_PREFIX_TERMS 256
+
+enum it_kind { IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_ALL, IT_EMPTY };
+
+struct pred;
+
+struct it {
+	enum it_kind kind;
+	uint32_t doc;           /* current document, END when exhausted */
+	bool scoring;
+	float boost;
+	/* TERM */
+	struct post_cur cur;
+	bool started;
+	enum qfield field;
+	float idf;
+	/* PHRASE: members are TERM iterators */
+	int slop;
+	uint32_t phrase_freq, phrase_title;
+	/* AND / OR / PHRASE */
+	struct it **kids;
+	size_t nkids;
+	struct it **excl;       /* AND/OR: MUST_NOT iterators */
+	size_t nexcl;
+	struct pred *preds;     /* predicates every candidate must pass */
+	uint32_t ndocs;         /* ALL */
+};
+
+enum pred_kind { P_SOURCE, P_DATE, P_AND, P_OR, P_NOT, P_TRUE };
+
+struct pred {
+	enum pred_kind kind;
+	uint8_t *srcok;         /* SOURCE: per source number of the segment */
+	int32_t from, to;       /* DATE */
+	struct pred **kids;     /* AND/OR: kids; NOT: one kid */
+	size_t nkids;
+};
+
+struct qterm {
+	char term[TOKEN_MAX_BYTES + 1];
+	size_t len;
+	float idf;
+};
+
+struct searcher {
+	struct archive *a;
+	struct tokenizer *tk;
+	const uint32_t *rep, *gsize;
+	float avgdl;
+	/* per-group scratch, stamped by query number */
+	uint32_t *stamp;
+	float *best;
+	uint32_t *bestdoc;
+	uint32_t *touched;
+	size_t ntouched;
+	uint32_t qno;
+	/* iterators of the current segment (arena-like list for freeing) */
+	struct it **its;
+	size_t nits, itscap;
+	struct pred **preds;
+	size_t npreds, predcap;
+	struct segment *seg;
+	uint32_t segbase;
+	/* query terms of the last run, for snippets */
+	struct qterm *qterms;
+	size_t nqterms, qtcap;
+	uint32_t *posbuf[8];
+	size_t poscap[8];
+	char err[256];
+	int rc;
+};
+
+struct searcher *searcher_new(struct archive *a)
+{
+	struct searcher *s = xcalloc(1, sizeof *s);
+	s->a = a;
+	s->tk = tokenizer_new(true);
+	archive_groups(a, &s->rep, &s->gsize);
+	uint64_t tokens = 0;
+	for (uint32_t i = 0; i < a->nsegs; i++)
+		tokens += (uint64_t)(TITLE_W * (float)a->segs[i]->total_title) + a->segs[i]->total_body;
+	s->avgdl = a->ndocs ? (float)tokens / (float)a->ndocs : 1.0f;
+	if (s->avgdl <= 0)
+		s->avgdl = 1.0f;
+	size_t n = a->ndocs + 1;
+	s->stamp = xcalloc(n, sizeof *s->stamp);
+	s->best = xcalloc(n, sizeof *s->best);
+	s->bestdoc = xcalloc(n, sizeof *s->bestdoc);
+	s->touched = xcalloc(n, sizeof *s->touched);
+	return s;
+}
+
+static void free_its(struct searcher *s)
+{
+	for (size_t i = 0; i < s->nits; i++) {
+		struct it *it = s->its[i];
+		if (it->kind == IT_TERM)
+			post_cur_close(&it->cur);
+		free(it->kids);
+		free(it->excl);
+		free(it);
+	}
+	s->nits = 0;
+	for (size_t i = 0; i < s->npreds; i++) {
+		free(s->preds[i]->srcok);
+		free(s->preds[i]->kids);
+		free(s->preds[i]);
+	}
+	s->npreds = 0;
+}
+
+void searcher_free(struct searcher *s)
+{
+	if (!s)
+		return;
+	free_its(s);
+	free(s->its);
+	free(s->preds);
+	tokenizer_free(s->tk);
+	free(s->stamp);
+	free(s->best);
+	free(s->bestdoc);
+	free(s->touched);
+	free(s->qterms);
+	for (int i = 0; i < 8; i++)
+		free(s->posbuf[i]);
+	free(s);
+}
+
+void search_opts_init(struct search_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->from = o->to = NL_NODAY;
+	o->k = 10;
+}
+
+void search_result_release(struct search_result *r)
+{
+	free(r->hits);
+	memset(r, 0, sizeof *r);
+}
+
+static struct it *new_it(struct searcher *s, enum it_kind kind)
+{
+	struct it *it = xcalloc(1, sizeof *it);
+	it->kind = kind;
+	it->doc = 0;
+	it->boost = 1.0f;
+	s->its = xgrow(s->its, &s->itscap, s->nits + 1, sizeof *s->its);
+	s->its[s->nits++] = it;
+	return it;
+}
+
+static struct pred *new_pred(struct searcher *s, enum pred_kind kind)
+{
+	struct pred *p = xcalloc(1, sizeof *p);
+	p->kind = kind;
+	s->preds = xgrow(s->preds, &s->predcap, s->npreds + 1, sizeof *s->preds);
+	s->preds[s->npreds++] = p;
+	return p;
+}
+
+/* ------------------------------------------------------------ statistics --- */
+
+/* Archive-wide document frequency of a term. */
+static uint64_t term_df(struct searcher *s, const char *t, size_t n)
+{
+	uint64_t df = 0;
+	for (uint32_t i = 0; i < s->a->nsegs; i++) {
+		struct seg_term st;
+		if (seg_term_find(s->a->segs[i], t, n, &st))
+			df += st.st.df;
+	}
+	return df;
+}
+
+static float idf_of(struct searcher *s, uint64_t df)
+{
+	double N = s->a->ndocs;
+	return (float)log(1.0 + (N - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+static void note_qterm(struct searcher *s, const char *t, size_t n, float idf)
+{
+	for (size_t i = 0; i < s->nqterms; i++)
+		if (s->qterms[i].len == n && !memcmp(s->qterms[i].term, t, n))
+			return;
+	s->qterms = xgrow(s->qterms, &s->qtcap, s->nqterms + 1, sizeof *s->qterms);
+	struct qterm *q = &s->qterms[s->nqterms++];
+	memcpy(q->term, t, n);
+	q->term[n] = 0;
+	q->len = n;
+	q->idf = idf;
+}
+
+/* ------------------------------------------------------------- compiling --- */
+
+struct compiled {
+	struct it *it;          /* NULL if the node is a predicate */
+	struct pred *pred;
+};
+
+static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfield field,
+			  float boost, bool note)
+{
+	struct seg_term st;
+	float idf = idf_of(s, term_df(s, t, n));
+	if (note)
+		note_qterm(s, t, n, idf);
+	if (!seg_term_find(s->seg, t, n, &st))
+		return new_it(s, IT_EMPTY);
+	struct it *it = new_it(s, IT_TERM);
+	seg_term_cursor(s->seg, &st, &it->cur);
+	it->field = field;
+	it->idf = idf;
+	it->boost = boost;
+	it->scoring = true;
+	return it;
+}
+
+struct collect {
+	char terms[64][TOKEN_MAX_BYTES + 1];
+	size_t lens[64];
+	size_t n;
+};
+
+static int collect_term(void *ctx, const char *term, size_t len, uint32_t start, uint32_t end)
+{
+	struct collect *c = ctx;
+	(void)start;
+	(void)end;
+	if (c->n >= 64 || len > TOKEN_MAX_BYTES)
+		return 0;
+	memcpy(c->terms[c->n], term, len);
+	c->lens[c->n++] = len;
+	return 0;
+}
+
+/* A phrase of the given terms (already normalised). */
+static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield field, float boost,
+			    int slop)
+{
+	if (c->n == 0)
+		return new_it(s, IT_EMPTY);
+	if (c->n == 1)
+		return term_it(s, c->terms[0], c->lens[0], field, boost, true);
+	struct it *p = new_it(s, IT_PHRASE);
+	p->kids = xcalloc(c->n, sizeof *p->kids);
+	p->nkids = c->n;
+	p->field = field;
+	p->boost = boost;
+	p->slop = slop;
+	p->scoring = true;
+	float idf = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		struct it *t = term_it(s, c->terms[i], c->lens[i], QFIELD_ANY, 1.0f, true);
+		if (t->kind == IT_EMPTY)
+			return new_it(s, IT_EMPTY);
+		idf += t->idf;
+		p->kids[i] = t;
+	}
+	p->idf = idf;
+	return p;
+}
+
+static struct compiled compile(struct searcher *s, const struct qnode *n);
+
+static bool host_matches_any(struct segment *seg, struct nl_str host, uint8_t **out)
+{
+	uint8_t *ok = xcalloc(seg->nsources + 1, 1);
+	bool any = false;
+	for (uint32_t i = 0; i < seg->nsources; i++)
+		if (qparse_host_match(host, seg->sources[i]))
+			ok[i] = 1, any = true;
+	*out = ok;
+	return any;
+}
+
+static struct compiled compile_bool(struct searcher *s, const struct qnode *n)
+{
+	struct compiled out = { NULL, NULL };
+	size_t nc = n->nclauses;
+	struct compiled *cc = xcalloc(nc + 1, sizeof *cc);
+	bool any_it = false;
+	for (size_t i = 0; i < nc; i++) {
+		cc[i] = compile(s, n->clauses[i].node);
+		if (cc[i].it)
+			any_it = true;
+	}
+	if (!any_it) {
+		/* a predicate: AND of MUST/FILTER, OR of SHOULD, NOT of MUST_NOT */
+		struct pred *p = new_pred(s, P_AND);
+		struct pred *ors = NULL;
+		p->kids = xcalloc(nc + 1, sizeof *p->kids);
+		for (size_t i = 0; i < nc; i++) {
+			enum qoccur oc = n->clauses[i].occur;
+			if (oc == QOCCUR_SHOULD) {
+				if (!ors) {
+					ors = new_pred(s, P_OR);
+					ors->kids = xcalloc(nc + 1, sizeof *ors->kids);
+					p->kids[p->nkids++] = ors;
+				}
+				ors->kids[ors->nkids++] = cc[i].pred;
+			} else if (oc == QOCCUR_MUST_NOT) {
+				struct pred *np = new_pred(s, P_NOT);
+				np->kids = xcalloc(1, sizeof *np->kids);
+				np->kids[0] = cc[i].pred;
+				np->nkids = 1;
+				p->kids[p->nkids++] = np;
+			} else {
+				p->kids[p->nkids++] = cc[i].pred;
+			}
+		}
+		out.pred = p;
+		free(cc);
+		return out;
+	}
+	struct it *req[QPARSE_MAX_LEAVES], *opt[QPARSE_MAX_LEAVES], *exc[QPARSE_MAX_LEAVES];
+	size_t nreq = 0, nopt = 0, nexc = 0;
+	struct pred *pa = NULL;
+	for (size_t i = 0; i < nc && nreq + nopt + nexc < QPARSE_MAX_LEAVES; i++) {
+		enum qoccur oc = n->clauses[i].occur;
+		if (cc[i].it) {
+			if (oc == QOCCUR_MUST) req[nreq++] = cc[i].it;
+			else if (oc == QOCCUR_FILTER) { cc[i].it->scoring = false; req[nreq++] = cc[i].it; }
+			else if (oc == QOCCUR_SHOULD) opt[nopt++] = cc[i].it;
+			else exc[nexc++] = cc[i].it;
+		} else {
+			if (!pa) {
+				pa = new_pred(s, P_AND);
+				pa->kids = xcalloc(nc + 1, sizeof *pa->kids);
+			}
+			if (oc == QOCCUR_MUST_NOT) {
+				struct pred *np = new_pred(s, P_NOT);
+				np->kids = xcalloc(1, sizeof *np->kids);
+				np->kids[0] = cc[i].pred;
+				np->nkids = 1;
+				pa->kids[pa->nkids++] = np;
+			} else {
+				pa->kids[pa->nkids++] = cc[i].pred;
+			}
+		}
+	}
+	free(cc);
+	struct it *it;
+	if (nreq) {
+		it = new_it(s, IT_AND);
+		it->kids = xcalloc(nreq + nopt + 1, sizeof *it->kids);
+		for (size_t i = 0; i < nreq; i++)
+			it->kids[it->nkids++] = req[i];
+		/* optional clauses only add to the score: an OR riding on the AND */
+		if (nopt) {
+			struct it *o = new_it(s, IT_OR);
+			o->kids = xcalloc(nopt, sizeof *o->kids);
+			for (size_t i = 0; i < nopt; i++)
+				o->kids[o->nkids++] = opt[i];
+			o->scoring = true;
+			it->excl = NULL;
+			/* stored after the required kids, flagged by ndocs = 1 */
+			it->kids[it->nkids] = o;
+			it->ndocs = 1;
+		}
+	} else if (nopt) {
+		it = new_it(s, IT_OR);
+		it->kids = xcalloc(nopt, sizeof *it->kids);
+		for (size_t i = 0; i < nopt; i++)
+			it->kids[it->nkids++] = opt[i];
+	} else {
+		/* only exclusions (and predicates): everything minus them */
+		it = new_it(s, IT_ALL);
+		it->ndocs = s->seg->ndocs;
+	}
+	it->scoring = true;
+	it->boost = n->boost;
+	if (nexc) {
+		it->excl = xcalloc(nexc, sizeof *it->excl);
+		for (size_t i = 0; i < nexc; i++)
+			it->excl[it->nexcl++] = exc[i];
+	}
+	it->preds = pa;
+	out.it = it;
+	return out;
+}
+
+static struct compiled compile(struct searcher *s, const struct qnode *n)
+{
+	struct compiled out = { NULL, NULL };
+	switch (n->kind) {
+	case QNODE_TERM:
+	case QNODE_PHRASE: {
+		struct collect c;
+		c.n = 0;
+		tokenize(s->tk, n->text.p, n->text.n, collect_term, &c);
+		out.it = phrase_it(s, &c, n->field, n->boost, n->kind == QNODE_PHRASE ? n->slop : 0);
+		return out;
+	}
+	case QNODE_PREFIX: {
+		char pre[TOKEN_MAX_BYTES + 1];
+		size_t pn = tokenizer_term(s->tk, n->text.p, n->text.n, pre, sizeof pre);
+		/* the stem of a prefix is not a prefix of its words: use the folded form */
+		struct tokenizer *raw = tokenizer_new(false);
+		pn = tokenizer_term(raw, n->text.p, n->text.n, pre, sizeof pre);
+		tokenizer_free(raw);
+		struct it *o = new_it(s, IT_OR);
+		o->scoring = true;
+		o->boost = n->boost;
+		size_t cap = 0;
+		struct seg_term_iter ti;
+		seg_term_iter_init(&ti, s->seg);
+		while (pn && seg_term_iter_next(&ti)) {
+			int c = memcmp(ti.term, pre, NL_MIN(ti.len, pn));
+			if (c > 0 || (c == 0 && ti.len >= pn && false))
+				break;
+			if (ti.len >= pn && c == 0) {
+				if (o->nkids >= MAX_PREFIX_TERMS)
+					break;
+				o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
+				o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true);
+			} else if (c > 0) {
+				break;
+			}
+		}
+		if (o->nkids == 0)
+			o->kind = IT_EMPTY;
+		out.it = o;
+		return out;
+	}
+	case QNODE_SOURCE: {
+		struct pred *p = new_pred(s, P_SOURCE);
+		host_matches_any(s->seg, n->text, &p->srcok);
+		out.pred = p;
+		return out;
+	}
+	case QNODE_DATE: {
+		struct pred *p = new_pred(s, P_DATE);
+		p->from = n->from;
+		p->to = n->to;
+		out.pred = p;
+		return out;
+	}
+	case QNODE_BOOL:
+		return compile_bool(s, n);
+	}
+	return out;
+}
+
+/* ------------------------------------------------------------ predicates --- */
+
+static bool pred_ok(struct searcher *s, const struct pred *p, uint32_t doc)
+{
+	switch (p->kind) {
+	case P_TRUE:
+		return true;
+	case P_SOURCE: {
+		struct seg_docinfo di;
+		seg_docinfo(s->seg, doc, &di);
+		return di.source < s->seg->nsources && p->srcok[di.source];
+	}
+	case P_DATE: {
+		struct seg_docinfo di;
+		seg_docinfo(s->seg, doc, &di);
+		return di.day != NL_NODAY && di.day >= p->from && di.day <= p->to;
+	}
+	case P_AND:
+		for (size_t i = 0; i < p->nkids; i++)
+			if (!pred_ok(s, p->kids[i], doc))
+				return false;
+		return true;
+	case P_OR:
+		for (size_t i = 0; i < p->nkids; i++)
+			if (pred_ok(s, p->kids[i], doc))
+				return true;
+		return false;
+	case P_NOT:
+		return !pred_ok(s, p->kids[0], doc);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------- iterating --- */
+
+static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target);
+
+static bool field_ok(const struct it *it)
+{
+	return it->field == QFIELD_ANY || (it->field == QFIELD_TITLE && it->cur.tft > 0) ||
+	       (it->field == QFIELD_BODY && it->cur.tfb > 0);
+}
+
+static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
+{
+	for (;;) {
+		bool ok = post_cur_seek(&it->cur, target);
+		if (it->cur.corrupt) {
+			s->rc = NL_ECORRUPT;
+			return it->doc = END;
+		}
+		if (!ok || it->cur.done)
+			return it->doc = END;
+		if (field_ok(it))
+			return it->doc = it->cur.doc;
+		target = it->cur.doc + 1;
+	}
+}
+
+/* Count phrase occurrences in the current document (all kids positioned on it). */
+static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t title_len, uint32_t *in_title)
+{
+	size_t n = NL_MIN(p->nkids, (size_t)8);
+	uint32_t cnt[8];
+	for (size_t i = 0; i < n; i++)
+		cnt[i] = post_cur_positions(&p->kids[i]->cur, &s->posbuf[i], &s->poscap[i]);
+	uint32_t freq = 0, titlef = 0;
+	size_t idx[8] = { 0 };
+	for (uint32_t a = 0; a < cnt[0]; a++) {
+		uint32_t p0 = s->posbuf[0][a];
+		bool ok = true;
+		for (size_t i = 1; i < n && ok; i++) {
+			/* position of word i must be p0 + i (within slop) */
+			int64_t want = (int64_t)p0 + (int64_t)i;
+			while (idx[i] < cnt[i] && (int64_t)s->posbuf[i][idx[i]] < want - p->slop)
+				idx[i]++;
+			ok = idx[i] < cnt[i] && (int64_t)s->posbuf[i][idx[i]] <= want + p->slop;
+		}
+		if (ok) {
+			freq++;
+			if (p0 < title_len)
+				titlef++;
+		}
+	}
+	*in_title = titlef;
+	return freq;
+}
+
+static uint32_t and_next(struct searcher *s, struct it **kids, size_t n, uint32_t target)
+{
+	uint32_t d = target;
+	for (;;) {
+		uint32_t x = it_next(s, kids[0], d);
+		if (x == END)
+			return END;
+		d = x;
+		size_t i = 1;
+		for (; i < n; i++) {
+			uint32_t y = it_next(s, kids[i], d);
+			if (y == END)
+				return END;
+			if (y != d) {
+				d = y;
+				break;
+			}
+		}
+		if (i == n)
+			return d;
+	}
+}
+
+static bool excluded(struct searcher *s, struct it *it, uint32_t doc)
+{
+	for (size_t i = 0; i < it->nexcl; i++)
+		if (it_next(s, it->excl[i], doc) == doc)
+			return true;
+	return it->preds && !pred_ok(s, it->preds, doc);
+}
+
+static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
+{
+	if (it->started && (it->doc == END || it->doc >= target))
+		return it->doc;
+	it->started = true;
+	switch (it->kind) {
+	case IT_EMPTY:
+		return it->doc = END;
+	case IT_TERM:
+		return term_next(s, it, target);
+	case IT_ALL: {
+		for (uint32_t d = target; d < it->ndocs; d++)
+			if (!excluded(s, it, d))
+				return it->doc = d;
+		return it->doc = END;
+	}
+	case IT_PHRASE: {
+		for (;;) {
+			uint32_t d = and_next(s, it->kids, it->nkids, target);
+			if (d == END)
+				return it->doc = END;
+			struct seg_docinfo di;
+			seg_docinfo(s->seg, d, &di);
+			uint32_t in_title;
+			uint32_t f = phrase_count(s, it, di.title_len, &in_title);
+			bool ok = f > 0 && (it->field == QFIELD_ANY ||
+					    (it->field == QFIELD_TITLE && in_title > 0) ||
+					    (it->field == QFIELD_BODY && f > in_title));
+			if (ok) {
+				it->phrase_freq = f;
+				it->phrase_title = in_title;
+				return it->doc = d;
+			}
+			target = d + 1;
+		}
+	}
+	case IT_AND: {
+		for (;;) {
+			uint32_t d = and_next(s, it->kids, it->nkids, target);
+			if (d == END)
+				return it->doc = END;
+			if (!excluded(s, it, d)) {
+				if (it->ndocs == 1) /* optional scorers ride along */
+					it_next(s, it->kids[it->nkids], d);
+				return it->doc = d;
+			}
+			target = d + 1;
+		}
+	}
+	case IT_OR: {
+		for (;;) {
+			uint32_t m = END;
+			for (size_t i = 0; i < it->nkids; i++) {
+				uint32_t x = it_next(s, it->kids[i], target);
+				if (x < m)
+					m = x;
+			}
+			if (m == END)
+				return it->doc = END;
+			if (!excluded(s, it, m))
+				return it->doc = m;
+			target = m + 1;
+		}
+	}
+	}
+	return END;
+}
+
+static float bm25(float idf, float tf, float dl, float avgdl)
+{
+	if (tf <= 0)
+		return 0;
+	return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
+}
+
+static float it_score(struct searcher *s, struct it *it, uint32_t doc, float dl)
+{
+	if (!it->scoring || !it->started || it->doc != doc)
+		return 0;
+	switch (it->kind) {
+	case IT_TERM: {
+		float tf = it->field == QFIELD_TITLE ? TITLE_W * (float)it->cur.tft
+			   : it->field == QFIELD_BODY ? (float)it->cur.tfb
+						      : TITLE_W * (float)it->cur.tft + (float)it->cur.tfb;
+		return it->boost * bm25(it->idf, tf, dl, s->avgdl);
+	}
+	case IT_PHRASE: {
+		float tf = TITLE_W * (float)it->phrase_title + (float)(it->phrase_freq - it->phrase_title);
+		return it->boost * bm25(it->idf, tf, dl, s->avgdl);
+	}
+	case IT_AND: {
+		float sum = 0;
+		for (size_t i = 0; i < it->nkids; i++)
+			sum += it_score(s, it->kids[i], doc, dl);
+		if (it->ndocs == 1)
+			sum += it_score(s, it->kids[it->nkids], doc, dl);
+		return it->boost * sum;
+	}
+	case IT_OR: {
+		float sum = 0;
+		for (size_t i = 0; i < it->nkids; i++)
+			sum += it_score(s, it->kids[i], doc, dl);
+		return it->boost * sum;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ runs --- */
+
+struct run {
+	const struct search_opts *o;
+	struct pred *global;     /* --from/--to/--source */
+	bool rank;
+	void (*fn)(void *ctx, uint32_t doc);
+	void *ctx;
+};
+
+static void visit(struct searcher *s, struct run *r, uint32_t gdoc, float score)
+{
+	uint32_t g = r->o->copies ? gdoc : s->rep[gdoc];
+	if (s->stamp[g] != s->qno) {
+		s->stamp[g] = s->qno;
+		s->best[g] = score;
+		s->bestdoc[g] = gdoc;
+		s->touched[s->ntouched++] = g;
+		if (r->fn)
+			r->fn(r->ctx, gdoc);
+	} else if (score > s->best[g]) {
+		s->best[g] = score;
+		s->bestdoc[g] = gdoc;
+	}
+}
+
+static int run_query(struct searcher *s, const char *q, size_t qlen, struct run *r, char *err,
+		     size_t errcap)
+{
+	struct qtree *t;
+	struct qparse_error pe;
+	int rc = qparse(q, qlen, &t, &pe);
+	if (rc) {
+		snprintf(err, errcap, "%s", pe.msg);
+		return rc;
+	}
+	s->qno++;
+	if (s->qno == 0) { /* stamps wrapped: clear them */
+		memset(s->stamp, 0, (s->a->ndocs + 1) * sizeof *s->stamp);
+		s->qno = 1;
+	}
+	s->ntouched = 0;
+	s->nqterms = 0;
+	s->rc = 0;
+	for (uint32_t si = 0; si < s->a->nsegs && !s->rc; si++) {
+		s->seg = s->a->segs[si];
+		s->segbase = s->a->base[si];
+		struct compiled c = compile(s, t->root);
+		struct it *it = c.it;
+		struct pred *gp = new_pred(s, P_AND);
+		gp->kids = xcalloc(4, sizeof *gp->kids);
+		if (c.pred)
+			gp->kids[gp->nkids++] = c.pred;
+		if (r->o->from != NL_NODAY || r->o->to != NL_NODAY) {
+			struct pred *d = new_pred(s, P_DATE);
+			d->from = r->o->from == NL_NODAY ? INT32_MIN : r->o->from;
+			d->to = r->o->to == NL_NODAY ? INT32_MAX : r->o->to;
+			gp->kids[gp->nkids++] = d;
+		}
+		if (r->o->source) {
+			struct pred *p = new_pred(s, P_SOURCE);
+			host_matches_any(s->seg, nl_str_make(r->o->source, strlen(r->o->source)),
+					 &p->srcok);
+			gp->kids[gp->nkids++] = p;
+		}
+		if (!it) {
+			it = new_it(s, IT_ALL);
+			it->ndocs = s->seg->ndocs;
+		}
+		uint32_t d = 0;
+		while ((d = it_next(s, it, d)) != END && !s->rc) {
+			if (gp->nkids == 0 || pred_ok(s, gp, d)) {
+				float score = 0;
+				if (r->rank) {
+					struct seg_docinfo di;
+					seg_docinfo(s->seg, d, &di);
+					float dl = TITLE_W * (float)di.title_len + (float)di.body_len;
+					score = it_score(s, it, d, dl);
+				}
+				visit(s, r, s->segbase + d, score);
+			}
+			d++;
+			if (d == END)
+				break;
+		}
+		free_its(s);
+	}
+	qparse_free(t);
+	if (s->rc) {
+		snprintf(err, errcap, "corrupt segment: a posting list is damaged (run newsline check)");
+		return s->rc;
+	}
+	return NL_OK;
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+	const struct search_hit *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct search_opts *o,
+		 struct search_result *res, char *err, size_t errcap)
+{
+	struct run r = { o, NULL, true, NULL, NULL };
+	int rc = run_query(s, q, qlen, &r, err, errcap);
+	res->total = 0;
+	res->nhits = 0;
+	if (rc)
+		return rc;
+	res->total = s->ntouched;
+	size_t want = o->k + o->offset;
+	/* top (offset + k) of the touched groups by best score: a bounded heap */
+	struct search_hit *h = xmalloc((want + 1) * sizeof *h);
+	size_t n = 0;
+	for (size_t i = 0; i < s->ntouched && want; i++) {
+		uint32_t g = s->touched[i];
+		struct search_hit x = { s->bestdoc[g], s->best[g], g, o->copies ? 1 : s->gsize[g] };
+		if (n < want) {
+			/* sift up in a min-heap on (score, then larger doc first out) */
+			size_t j = n++;
+			h[j] = x;
+			while (j && cmp_hit(&h[(j - 1) / 2], &h[j]) < 0) {
+				struct search_hit t = h[j];
+				h[j] = h[(j - 1) / 2];
+				h[(j - 1) / 2] = t;
+				j = (j - 1) / 2;
+			}
+		} else if (cmp_hit(&x, &h[0]) < 0) {
+			h[0] = x;
+			size_t j = 0;
+			for (;;) {
+				size_t l = 2 * j + 1, rr = l + 1, m = j;
+				if (l < n && cmp_hit(&h[l], &h[m]) > 0) m = l;
+				if (rr < n && cmp_hit(&h[rr], &h[m]) > 0) m = rr;
+				if (m == j)
+					break;
+				struct search_hit t = h[j];
+				h[j] = h[m];
+				h[m] = t;
+				j = m;
+			}
+		}
+	}
+	qsort(h, n, sizeof *h, cmp_hit);
+	size_t from = NL_MIN(o->offset, n);
+	res->hits = xgrow(res->hits, &res->cap, n - from + 1, sizeof *res->hits);
+	memcpy(res->hits, h + from, (n - from) * sizeof *h);
+	res->nhits = n - from;
+	free(h);
+	return NL_OK;
+}
+
+int searcher_match(struct searcher *s, const char *q, size_t qlen, const struct search_opts *o,
+		   void (*fn)(void *ctx, uint32_t doc), void *ctx, char *err, size_t errcap)
+{
+	struct run r = { o, NULL, false, fn, ctx };
+	return run_query(s, q, qlen, &r, err, errcap);
+}
+
+/* --------------------------------------------------------------- snippets --- */
+
+struct snipctx {
+	struct searcher *s;
+	float weight;
+	uint32_t first;
+	struct { uint32_t start, end; } marks[64];
+	size_t nmarks;
+	uint64_t seen;
+};
+
+static int snip_token(void *ctx, const char *term, size_t len, uint32_t start, uint32_t end)
+{
+	struct snipctx *c = ctx;
+	for (size_t i = 0; i < c->s->nqterms; i++) {
+		const struct qterm *q = &c->s->qterms[i];
+		if (q->len == len && !memcmp(q->term, term, len)) {
+			if (i < 64 && !(c->seen & (1ull << i))) {
+				c->seen |= 1ull << i;
+				c->weight += q->idf;
+			}
+			if (c->nmarks < 64) {
+				c->marks[c->nmarks].start = start;
+				c->marks[c->nmarks].end = end;
+				c->nmarks++;
+			}
+			if (c->first == UINT32_MAX)
+				c->first = start;
+			break;
+		}
+	}
+	return 0;
+}
+
+int searcher_snippet(struct searcher *s, uint32_t doc, size_t max_bytes, const char *open,
+		     const char *close, struct buf *out)
+{
+	struct doc d;
+	memset(&d, 0, sizeof d);
+	int rc = archive_doc(s->a, doc, &d);
+	if (rc) {
+		doc_release(&d);
+		return rc;
+	}
+	uint32_t best = 0;
+	float bw = -1;
+	for (uint32_t i = 0; i < d.nsent; i++) {
+		struct snipctx c;
+		memset(&c, 0, sizeof c);
+		c.s = s;
+		c.first = UINT32_MAX;
+		const char *t = d.para[d.sent[i].para].p + d.sent[i].start;
+		tokenize(s->tk, t, d.sent[i].len, snip_token, &c);
+		if (c.weight > bw) {
+			bw = c.weight;
+			best = i;
+		}
+	}
+	if (d.nsent == 0) {
+		doc_release(&d);
+		return NL_OK;
+	}
+	struct snipctx c;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	c.first = UINT32_MAX;
+	const char *t = d.para[d.sent[best].para].p + d.sent[best].start;
+	uint32_t len = d.sent[best].len;
+	tokenize(s->tk, t, len, snip_token, &c);
+	/* a window of max_bytes around the first match, cut at spaces */
+	uint32_t from = 0, to = len;
+	if (len > max_bytes) {
+		uint32_t f = c.first == UINT32_MAX ? 0 : c.first;
+		from = f > max_bytes / 3 ? f - (uint32_t)(max_bytes / 3) : 0;
+		while (from > 0 && from < len && t[from - 1] != ' ')
+			from++;
+		to = NL_MIN(len, from + (uint32_t)max_bytes);
+		while (to < len && to > from && t[to] != ' ')
+			to--;
+		if (to <= from)
+			to = NL_MIN(len, from + (uint32_t)max_bytes);
+		while (to < len && ((unsigned char)t[to] & 0xc0) == 0x80)
+			to++;
+	}
+	if (from > 0)
+		buf_puts(out, "...");
+	uint32_t at = from;
+	for (size_t m = 0; m < c.nmarks; m++) {
+		if (c.marks[m].start < at || c.marks[m].end > to)
+			continue;
+		buf_put(out, t + at, c.marks[m].start - at);
+		buf_puts(out, open);
+		buf_put(out, t + c.marks[m].start, c.marks[m].end - c.marks[m].start);
+		buf_puts(out, close);
+		at = c.marks[m].end;
+	}
+	buf_put(out, t + at, to - at);
+	if (to < len)
+		buf_puts(out, "...");
+	doc_release(&d);
+	return NL_OK;
+}
