@@ -21,7 +21,7 @@ for c in $cases; do
 	out=$(cd "$ROOT" && NL=$NL_BIN DB=$tmp/db FIX=$ROOT/tests/fixtures SHARED=$SHARED \
 		TMP=$tmp sh "$d/cmd" 2>&1; echo "[exit $?]")
 	out=$(printf '%s\n' "$out" | sed -E -e 's/in [0-9]+\.[0-9]+ s/in X s/g' \
-		-e 's/"seconds":[0-9.]+/"seconds":X/g' -e "s#$tmp#TMP#g" -e "s#$ROOT/##g")
+		-e 's/"seconds":[0-9.]+/"seconds":X/g' -e 's/"took_us":[0-9]+/"took_us":X/g' -e "s#$tmp#TMP#g" -e "s#$ROOT/##g")
 	if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
 		printf '%s\n' "$out" > "$d/expected"
 	fi
