@@ -327,7 +327,7 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 		if (a->threads > 16)
 			a->threads = 16;
 		const char *mb = getenv("NEWSLINE_MEM_MB");
-		a->mem_budget = (mb && atol(mb) > 0 ? (size_t)atol(mb) : 384) << 20;
+		a->mem_budget = (mb && atol(mb) > 0 ? (size_t)atol(mb) : 256) << 20;
 	}
 	*out = a;
 	return NL_OK;
