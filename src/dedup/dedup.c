@@ -1,0 +1,947 @@
+/*
+ * dedup.c — exact and near-duplicate detection of article bodies.
+ *
+ * What: each body becomes a multiset of word 5-shingles; a 64-bit hash of the
+ * multiset finds exact copies, a 128-value MinHash signature with LSH banding
+ * finds near copies, and every LSH candidate is verified on its full
+ * signature before it is accepted.
+ *
+ * Normalisation (why each step):
+ *   - The headline is not looked at: syndicating outlets rewrite it.
+ *   - A word is a run of bytes between ASCII white space; inside it only ASCII
+ *     letters and digits are kept, lowercased, and every other byte (ASCII
+ *     punctuation, any non-ASCII byte) is dropped, not turned into a break.
+ *     So "Moscow’s", "Moscow's" and "Moscows" are the same word, "U.S." is
+ *     "us", "14,000" is "14000": the forms a punctuation-stripping crawler
+ *     produces are the forms we compare.
+ *   - Shingles never cross a paragraph ('\n'): reordering paragraphs leaves the
+ *     shingle multiset unchanged.
+ *   - Paragraphs that look like boilerplate are skipped: fewer than 6 words
+ *     (bylines, datelines, "Reuter", headings, credits), and lines that start
+ *     like a byline, an editor's note, a "related stories" / "read more"
+ *     block (with the short link lines under it), a copyright or newsletter
+ *     line, or end like "... contributed to this report". The decision is made
+ *     on the normalised words of the paragraph alone, so a paragraph gets the
+ *     same decision in every copy. A body with no paragraph left (a one-line
+ *     live-blog post) is shingled whole and flagged SHORT: short texts only
+ *     match exactly, because a few shared shingles are no evidence.
+ *
+ * Sketch: one-permutation MinHash (Li, Owen & Zhang 2012) — each shingle hash
+ * picks one of 128 bins with its top 7 bits and competes for the bin's
+ * minimum with its low 32 bits — so a shingle costs one hash, not 128. Empty
+ * bins (short bodies) are filled by optimal densification (Shrivastava 2017):
+ * bin i copies the first non-empty bin of the sequence hash(i, 1), hash(i, 2)...,
+ * which keeps the estimator locality-sensitive. Each minimum is stored as its
+ * low 16 bits (b-bit MinHash, Li & König 2010): two different minima agree
+ * by chance with probability 2^-16, a negligible bias, and the sketch halves.
+ *
+ * Lookup: the first 64 values form 32 bands of 2 rows. A copy keeping half of
+ * the text has Jaccard >= ~0.45, and P(share a band) = 1 - (1 - J^2)^32 =
+ * 0.9994 at J = 0.45; unrelated articles (J < 0.05) collide in a band with
+ * probability < 0.08 and are dropped by verification. The band tables are one
+ * chained hash table: head[] holds entry+1, next[] one link per (document,
+ * band), the entry number itself says which document and band it is, and the
+ * band values are re-read from the stored signature — 4 bytes per band per
+ * document plus the heads.
+ *
+ * Verification: from the full signatures, J = matching values / 128, and the
+ * containment of the smaller document in the larger, C = J (a + b) /
+ * ((1 + J) min(a, b)) with a, b the shingle counts (exact for sets when J is).
+ * A copy is J >= MIN_JACCARD and C >= MIN_CONTAINMENT. The values were
+ * measured with bench/dupgen.c, see docs/DEDUP.md: copies that keep half of
+ * the text sit at C ~ 1, J >= 0.4; different reports of the same event on the
+ * same day sit at C < 0.2.
+ *
+ * Representatives: a new document joins the group of the stored document it
+ * matches best (highest C, then J, then earliest); the group's representative
+ * is its first-stored document. Groups are stars around the representative,
+ * but matching is against every stored member, so a copy of a copy is found.
+ */
+#include "dedup/dedup.h"
+#include "util/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+/* ------------------------------------------------------------------------- */
+/* Parameters                                                                */
+
+#define SHINGLE_W 5          /* words per shingle */
+#define MIN_LINE_WORDS 2     /* shorter lines are skipped (a line of fewer than
+			      * SHINGLE_W words is one shingle of all its words) */
+#define BIN_BITS 7           /* 2^7 = DEDUP_K bins */
+#define BANDS 32
+#define ROWS 2
+#define MIN_JACCARD 0.30f
+#define MIN_CONTAINMENT 0.70f
+#define MIN_NEAR_SHINGLES 8  /* fewer shingles: only exact copies match */
+#define MERGE_CONTAINMENT 0.9f /* a copy this complete of two groups joins them */
+#define LINK_LINES 6         /* lines under a "related stories" heading skipped */
+#define LINK_MAX_WORDS 15    /* ...if they are no longer than this */
+#define EDGE_LINES 3         /* first and last lines whose keys a sketch keeps */
+#define NEDGE (4 * EDGE_LINES) /* ...a key and a prefix or suffix key each */
+#define KEY_WORDS 8          /* words of a line's prefix and suffix keys */
+#define BOILER_GROUPS 3      /* a key seen in this many groups is boilerplate */
+
+#define SKETCH_VERSION 1
+#define FLAG_EMPTY 1u
+#define FLAG_SHORT 2u
+#define OFF_MINS 16
+#define OFF_EDGES (OFF_MINS + 2 * DEDUP_K)
+#define OFF_CHECK (OFF_EDGES + 4 * NEDGE)
+
+_Static_assert(DEDUP_K == 1 << BIN_BITS, "bins");
+_Static_assert(BANDS * ROWS <= DEDUP_K, "bands");
+_Static_assert((BANDS & (BANDS - 1)) == 0, "BANDS is a power of two");
+_Static_assert(OFF_CHECK + 4 == DEDUP_SKETCH_BYTES, "layout");
+
+static inline uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Words                                                                     */
+
+#define WORD_TEXT 16 /* normalised prefix kept for the boilerplate rules */
+
+struct word {
+	uint64_t h;
+	unsigned char n; /* bytes in t (a prefix of the word) */
+	char t[WORD_TEXT];
+};
+
+struct wordscan {
+	const char *p, *end;
+};
+
+static inline bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Next word of the paragraph into *w; false at the end. Words are runs of
+ * non-space bytes with at least one ASCII letter or digit; only those are kept. */
+static bool word_next(struct wordscan *s, struct word *w)
+{
+	const unsigned char *p = (const unsigned char *)s->p;
+	const unsigned char *end = (const unsigned char *)s->end;
+	for (;;) {
+		while (p < end && is_space(*p))
+			p++;
+		if (p == end) {
+			s->p = (const char *)p;
+			return false;
+		}
+		uint64_t h = 0xcbf29ce484222325ULL;
+		size_t n = 0;
+		for (; p < end && !is_space(*p); p++) {
+			unsigned c = *p;
+			if (c - 'A' < 26u)
+				c |= 0x20;
+			else if (c - 'a' >= 26u && c - '0' >= 10u)
+				continue;
+			h = (h ^ c) * 0x100000001b3ULL;
+			if (n < WORD_TEXT)
+				w->t[n] = (char)c;
+			n++;
+		}
+		if (n) {
+			s->p = (const char *)p;
+			w->h = h;
+			w->n = (unsigned char)NL_MIN(n, (size_t)WORD_TEXT);
+			return true;
+		}
+	}
+}
+
+static bool word_is(const struct word *w, const char *lit)
+{
+	size_t n = strlen(lit);
+	return w->n == n && memcmp(w->t, lit, n) == 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Boilerplate                                                               */
+
+/* What the first pass learns of a paragraph. */
+struct para {
+	size_t nwords;
+	uint32_t key;        /* hash of the normalised words, never 0 */
+	uint32_t pkey, skey; /* the same of the first and of the last KEY_WORDS words */
+	struct word first[4];
+	struct word last[4]; /* ring: last[(nwords - 1 - i) % 4] is i-th from the end */
+};
+
+static inline uint32_t words_key(uint64_t h)
+{
+	return (uint32_t)(fmix64(h) | 1);
+}
+
+static void para_scan(const char *p, const char *end, struct para *pa)
+{
+	struct wordscan s = { p, end };
+	struct word w;
+	uint64_t h = 0, ring[KEY_WORDS];
+	pa->nwords = 0;
+	while (word_next(&s, &w)) {
+		h = (h + w.h) * 0x9e3779b97f4a7c15ULL;
+		ring[pa->nwords % KEY_WORDS] = w.h;
+		if (pa->nwords < 4)
+			pa->first[pa->nwords] = w;
+		pa->last[pa->nwords % 4] = w;
+		pa->nwords++;
+		if (pa->nwords == KEY_WORDS)
+			pa->pkey = words_key(h);
+	}
+	pa->key = words_key(h);
+	if (pa->nwords <= KEY_WORDS) {
+		pa->pkey = pa->skey = pa->key;
+		return;
+	}
+	h = 0;
+	for (size_t i = 0; i < KEY_WORDS; i++)
+		h = (h + ring[(pa->nwords + i) % KEY_WORDS]) * 0x9e3779b97f4a7c15ULL;
+	pa->skey = words_key(h);
+}
+
+static bool first_is(const struct para *pa, size_t i, const char *lit)
+{
+	return i < pa->nwords && i < 4 && word_is(&pa->first[i], lit);
+}
+
+/* i-th word from the end (0 = last) */
+static bool last_is(const struct para *pa, size_t i, const char *lit)
+{
+	return i < pa->nwords && i < 4 && word_is(&pa->last[(pa->nwords - 1 - i) % 4], lit);
+}
+
+enum para_kind { PARA_TEXT, PARA_SKIP, PARA_LINKS };
+
+static enum para_kind para_classify(const struct para *pa)
+{
+	size_t n = pa->nwords;
+	if (n < MIN_LINE_WORDS)
+		return PARA_SKIP;
+	/* link blocks: "Related stories", "Read more: ...", "See also" */
+	if (n <= LINK_MAX_WORDS && (first_is(pa, 0, "related") || (first_is(pa, 0, "read") &&
+	    (first_is(pa, 1, "more") || first_is(pa, 1, "also"))) ||
+	    (first_is(pa, 0, "see") && first_is(pa, 1, "also")) ||
+	    (first_is(pa, 0, "more") && (first_is(pa, 1, "on") || first_is(pa, 1, "from")))))
+		return PARA_LINKS;
+	if (n <= 12 && (first_is(pa, 0, "by") || first_is(pa, 0, "photo") ||
+	    first_is(pa, 0, "photograph") || first_is(pa, 0, "image") || first_is(pa, 0, "video")))
+		return PARA_SKIP;
+	if ((first_is(pa, 0, "editors") || first_is(pa, 0, "editor") || first_is(pa, 0, "eds")) &&
+	    first_is(pa, 1, "note"))
+		return PARA_SKIP;
+	if (first_is(pa, 0, "note") && first_is(pa, 1, "to") && first_is(pa, 2, "editors"))
+		return PARA_SKIP;
+	if (first_is(pa, 0, "copyright") || first_is(pa, 0, "c") ||
+	    (last_is(pa, 0, "reserved") && last_is(pa, 1, "rights")))
+		return PARA_SKIP;
+	if ((first_is(pa, 0, "reporting") || first_is(pa, 0, "writing") ||
+	     first_is(pa, 0, "editing") || first_is(pa, 0, "compiled")) && first_is(pa, 1, "by"))
+		return PARA_SKIP;
+	if (first_is(pa, 0, "additional") && first_is(pa, 1, "reporting"))
+		return PARA_SKIP;
+	if (last_is(pa, 0, "report") && last_is(pa, 1, "this") && last_is(pa, 2, "to") &&
+	    last_is(pa, 3, "contributed"))
+		return PARA_SKIP;
+	if (n <= 40 && ((first_is(pa, 0, "sign") && first_is(pa, 1, "up")) ||
+	    first_is(pa, 0, "subscribe") || (first_is(pa, 0, "follow") && first_is(pa, 1, "us")) ||
+	    (first_is(pa, 0, "click") && first_is(pa, 1, "here")) ||
+	    first_is(pa, 0, "advertisement")))
+		return PARA_SKIP;
+	if ((first_is(pa, 0, "this") && (first_is(pa, 1, "story") || first_is(pa, 1, "article")) &&
+	     (first_is(pa, 2, "has") || first_is(pa, 2, "was") || first_is(pa, 2, "originally"))))
+		return PARA_SKIP;
+	return PARA_TEXT;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Sketching                                                                 */
+
+struct sketcher {
+	uint32_t mins[DEDUP_K];
+	bool filled[DEDUP_K];
+	uint64_t count;           /* shingles in the signature */
+	uint64_t xcount;          /* shingles of the lines the rules let through */
+	const struct dedup *det;  /* learned boilerplate, or NULL */
+	uint32_t head[EDGE_LINES][2]; /* first lines: key, prefix key */
+	uint32_t tail[EDGE_LINES][2]; /* ring of the last lines: key, suffix key */
+	size_t nlines;            /* lines that passed the rules */
+};
+
+static bool boiler_has(const struct dedup *d, uint32_t key);
+
+static bool line_is_boiler(const struct dedup *d, const struct para *pa)
+{
+	return boiler_has(d, pa->key) || boiler_has(d, pa->pkey) || boiler_has(d, pa->skey);
+}
+
+/* Remember the first and the last lines, to learn boilerplate from. */
+static void sk_edge(struct sketcher *k, const struct para *pa)
+{
+	if (k->nlines < EDGE_LINES) {
+		k->head[k->nlines][0] = pa->key;
+		k->head[k->nlines][1] = pa->pkey;
+	}
+	k->tail[k->nlines % EDGE_LINES][0] = pa->key;
+	k->tail[k->nlines % EDGE_LINES][1] = pa->skey;
+	k->nlines++;
+}
+
+/* Count a shingle; with minhash, put it in the signature. */
+static inline void sk_shingle(struct sketcher *k, uint64_t s, bool minhash)
+{
+	k->xcount++;
+	if (!minhash)
+		return;
+	unsigned bin = (unsigned)(s >> (64 - BIN_BITS));
+	uint32_t v = (uint32_t)s;
+	if (!k->filled[bin] || v < k->mins[bin]) {
+		k->mins[bin] = v;
+		k->filled[bin] = true;
+	}
+	k->count++;
+}
+
+static const uint64_t pos_mul[SHINGLE_W] = {
+	0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
+	0x85ebca77c2b2ae63ULL, 0x27d4eb2f165667c5ULL,
+};
+
+/* Shingle the words of one paragraph; a paragraph shorter than SHINGLE_W
+ * words becomes one shingle of all its words. */
+static void sk_para(struct sketcher *k, const char *p, const char *end, size_t nwords,
+		    bool minhash)
+{
+	struct wordscan s = { p, end };
+	struct word w;
+	uint64_t ring[SHINGLE_W];
+	size_t i = 0;
+	while (word_next(&s, &w)) {
+		ring[i % SHINGLE_W] = w.h;
+		i++;
+		if (i >= SHINGLE_W) {
+			uint64_t h = 0;
+			for (size_t j = 0; j < SHINGLE_W; j++)
+				h += ring[(i + j) % SHINGLE_W] * pos_mul[j];
+			sk_shingle(k, fmix64(h), minhash);
+		}
+	}
+	if (i > 0 && i < SHINGLE_W) {
+		uint64_t h = nwords;
+		for (size_t j = 0; j < i; j++)
+			h += ring[j] * pos_mul[j];
+		sk_shingle(k, fmix64(h ^ 0x5851f42d4c957f2dULL), minhash);
+	}
+}
+
+/* Whether a line ends like a sentence (a link line is a headline: it does
+ * not; with the punctuation stripped, nothing does). */
+static bool ends_sentence(const char *p, const char *e)
+{
+	while (e > p && (is_space((unsigned char)e[-1]) || e[-1] == '"' || e[-1] == '\'' ||
+			 e[-1] == ')' || (unsigned char)e[-1] >= 0x80))
+		e--;
+	return e > p && (e[-1] == '.' || e[-1] == '?' || e[-1] == '!');
+}
+
+/* Shingle every paragraph that passes the boilerplate rules (whole = false),
+ * or every paragraph with a word (whole = true). */
+static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole)
+{
+	const char *p = body, *end = body + len;
+	unsigned links = 0; /* link lines still to skip */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *pe = nl ? nl : end;
+		struct para pa;
+		para_scan(p, pe, &pa);
+		if (whole) {
+			if (pa.nwords)
+				sk_para(k, p, pe, pa.nwords, true);
+		} else {
+			enum para_kind kind = para_classify(&pa);
+			if (kind == PARA_LINKS) {
+				links = LINK_LINES;
+			} else if (links && pa.nwords && pa.nwords <= LINK_MAX_WORDS &&
+				   !ends_sentence(p, pe)) {
+				links--; /* a link line under a "related" heading */
+			} else {
+				if (pa.nwords)
+					links = 0;
+				if (kind == PARA_TEXT) {
+					sk_edge(k, &pa);
+					sk_para(k, p, pe, pa.nwords,
+						!k->det || !line_is_boiler(k->det, &pa));
+				}
+			}
+		}
+		p = pe + 1;
+	}
+}
+
+/* The exact key: a hash of the body's ASCII letters and digits, lowercased,
+ * with everything else (spaces, line breaks, punctuation, non-ASCII) dropped.
+ * Two bodies that differ only in wrapping, spacing or punctuation are exact
+ * copies. */
+static uint64_t exact_key(const char *body, size_t len)
+{
+	XXH3_state_t st;
+	char tmp[512];
+	size_t n = 0;
+	XXH3_64bits_reset(&st);
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = (unsigned char)body[i];
+		if (c - 'A' < 26u)
+			c |= 0x20;
+		else if (c - 'a' >= 26u && c - '0' >= 10u)
+			continue;
+		tmp[n++] = (char)c;
+		if (n == sizeof tmp) {
+			XXH3_64bits_update(&st, tmp, n);
+			n = 0;
+		}
+	}
+	XXH3_64bits_update(&st, tmp, n);
+	return XXH3_64bits_digest(&st);
+}
+
+int dedup_sketch(const struct dedup *d, const char *body, size_t len,
+		 unsigned char out[DEDUP_SKETCH_BYTES])
+{
+	struct sketcher k;
+	unsigned flags = 0;
+	if (len > DEDUP_MAX_BODY)
+		len = DEDUP_MAX_BODY;
+	memset(&k, 0, sizeof k);
+	k.det = d;
+	sk_body(&k, body, len, false);
+	if (!k.count) {
+		/* nothing but boilerplate: the lines the rules let through,
+		 * learned boilerplate or not; failing that, every line */
+		flags |= FLAG_SHORT;
+		bool rules = k.xcount > 0;
+		memset(&k, 0, sizeof k);
+		sk_body(&k, body, len, !rules);
+	}
+	if (!k.count)
+		flags = FLAG_EMPTY;
+
+	memset(out, 0, DEDUP_SKETCH_BYTES);
+	out[0] = 'D';
+	out[1] = 'S';
+	out[2] = SKETCH_VERSION;
+	out[3] = (unsigned char)flags;
+	wr_u32le(out + 4, (uint32_t)NL_MIN(k.count, (uint64_t)UINT32_MAX));
+	if (k.count) {
+		wr_u64le(out + 8, exact_key(body, len));
+		/* optimal densification: an empty bin copies the first filled bin
+		 * of its own pseudo-random probe sequence */
+		for (unsigned i = 0; i < DEDUP_K; i++) {
+			uint32_t v = k.mins[i];
+			for (uint64_t a = 1; !k.filled[i]; a++) {
+				unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
+				if (k.filled[j]) {
+					v = k.mins[j];
+					break;
+				}
+			}
+			out[OFF_MINS + 2 * i] = (unsigned char)v;
+			out[OFF_MINS + 2 * i + 1] = (unsigned char)(v >> 8);
+		}
+	}
+	/* the edge keys (the ring need not be rotated: the set is what counts) */
+	size_t nl = NL_MIN(k.nlines, (size_t)EDGE_LINES);
+	for (size_t i = 0; i < nl; i++) {
+		wr_u32le(out + OFF_EDGES + 8 * i, k.head[i][0]);
+		wr_u32le(out + OFF_EDGES + 8 * i + 4, k.head[i][1]);
+		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i), k.tail[i][0]);
+		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i) + 4, k.tail[i][1]);
+	}
+	wr_u32le(out + OFF_CHECK, (uint32_t)XXH3_64bits(out, OFF_CHECK));
+	return k.count ? NL_OK : NL_EEMPTY;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reading sketches                                                          */
+
+struct sk {
+	unsigned flags;
+	uint32_t count;
+	uint64_t exact;
+	uint16_t sig[DEDUP_K];
+	uint32_t edge[NEDGE]; /* 0 = unused */
+};
+
+static int sk_parse(const unsigned char *b, size_t n, struct sk *s)
+{
+	if (n != DEDUP_SKETCH_BYTES || b[0] != 'D' || b[1] != 'S')
+		return NL_ECORRUPT;
+	if (b[2] != SKETCH_VERSION)
+		return NL_EVERSION;
+	if (rd_u32le(b + OFF_CHECK) != (uint32_t)XXH3_64bits(b, OFF_CHECK))
+		return NL_ECORRUPT;
+	s->flags = b[3];
+	if (s->flags & ~(FLAG_EMPTY | FLAG_SHORT))
+		return NL_ECORRUPT;
+	s->count = rd_u32le(b + 4);
+	s->exact = rd_u64le(b + 8);
+	if ((s->count == 0) != ((s->flags & FLAG_EMPTY) != 0))
+		return NL_ECORRUPT;
+	for (unsigned i = 0; i < DEDUP_K; i++)
+		s->sig[i] = (uint16_t)(b[OFF_MINS + 2 * i] | b[OFF_MINS + 2 * i + 1] << 8);
+	for (unsigned i = 0; i < NEDGE; i++)
+		s->edge[i] = rd_u32le(b + OFF_EDGES + 4 * i);
+	return NL_OK;
+}
+
+/* Similarity of two signatures with shingle counts ca, cb; returns whether the
+ * rule calls them copies. */
+static bool sim(const uint16_t *a, uint32_t ca, unsigned fa, const uint16_t *b, uint32_t cb,
+		unsigned fb, float *jac, float *con)
+{
+	unsigned m = 0;
+	for (unsigned i = 0; i < DEDUP_K; i++)
+		m += a[i] == b[i];
+	float j = (float)m / DEDUP_K;
+	float lo = (float)NL_MIN(ca, cb), hi = (float)NL_MAX(ca, cb);
+	float c = lo > 0 ? j * (lo + hi) / ((1.0f + j) * lo) : 0;
+	if (c > 1)
+		c = 1;
+	*jac = j;
+	*con = c;
+	if ((fa | fb) & (FLAG_SHORT | FLAG_EMPTY))
+		return false;
+	return lo >= MIN_NEAR_SHINGLES && j >= MIN_JACCARD && c >= MIN_CONTAINMENT;
+}
+
+int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m)
+{
+	struct sk sa, sb;
+	int rc = sk_parse(a, DEDUP_SKETCH_BYTES, &sa);
+	if (rc == NL_OK)
+		rc = sk_parse(b, DEDUP_SKETCH_BYTES, &sb);
+	if (rc)
+		return rc;
+	float j, c;
+	bool near = sim(sa.sig, sa.count, sa.flags, sb.sig, sb.count, sb.flags, &j, &c);
+	bool exact = !(sa.flags & FLAG_EMPTY) && sa.exact == sb.exact;
+	if (m) {
+		m->rep = m->doc = 0;
+		m->exact = exact;
+		m->jaccard = j;
+		m->containment = c;
+	}
+	return exact || near;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The detector                                                              */
+
+struct dedup {
+	size_t added;
+	/* stored documents, by slot */
+	size_t n, cap;
+	uint32_t *id, *count, *stamp;
+	uint32_t *up;   /* union-find over slots: up[s] == s for a representative */
+	uint8_t *flags;
+	uint16_t *sig;  /* n * DEDUP_K */
+	uint32_t gen;   /* stamp of the current lookup */
+	/* exact table: open addressing on the exact key; val = slot + 1 */
+	uint64_t *ekey;
+	uint32_t *eval;
+	size_t emask, en;
+	/* band table: head[bucket] = entry + 1, next[entry] = entry + 1, where
+	 * entry = slot * BANDS + band */
+	uint32_t *head, *next;
+	size_t hmask;
+	/* groups the current lookup matched (representative slots), and the ids
+	 * of the representatives the last load folded into another group */
+	uint32_t *roots, *merged;
+	size_t nroots, rcap, nmerged, mcap;
+	/* learned boilerplate: edge shingle key -> groups seen, and the set of
+	 * keys seen in BOILER_GROUPS groups or more (both open addressing) */
+	struct edgeent *et;
+	size_t emask2, en2;
+	uint32_t *bset;
+	size_t bmask, bn;
+};
+
+struct edgeent {
+	uint32_t key;   /* 0 = empty */
+	uint32_t last;  /* id of the last group the key was seen in */
+	uint32_t groups;
+};
+
+static bool boiler_has(const struct dedup *d, uint32_t key)
+{
+	if (!d->bn)
+		return false;
+	for (size_t i = key & d->bmask; d->bset[i]; i = (i + 1) & d->bmask)
+		if (d->bset[i] == key)
+			return true;
+	return false;
+}
+
+static void boiler_put(struct dedup *d, uint32_t key)
+{
+	if ((d->bn + 1) * 2 > d->bmask + 1) {
+		uint32_t *old = d->bset;
+		size_t om = d->bmask;
+		d->bmask = om * 2 + 1;
+		d->bset = xcalloc(d->bmask + 1, sizeof *d->bset);
+		for (size_t i = 0; i <= om; i++) {
+			if (!old[i])
+				continue;
+			size_t j = old[i] & d->bmask;
+			while (d->bset[j])
+				j = (j + 1) & d->bmask;
+			d->bset[j] = old[i];
+		}
+		free(old);
+	}
+	size_t i = key & d->bmask;
+	while (d->bset[i])
+		i = (i + 1) & d->bmask;
+	d->bset[i] = key;
+	d->bn++;
+}
+
+static void edge_seen(struct dedup *d, uint32_t key, uint32_t group)
+{
+	if ((d->en2 + 1) * 2 > d->emask2 + 1) {
+		struct edgeent *old = d->et;
+		size_t om = d->emask2;
+		d->emask2 = om * 2 + 1;
+		d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
+		for (size_t i = 0; i <= om; i++) {
+			if (!old[i].key)
+				continue;
+			size_t j = old[i].key & d->emask2;
+			while (d->et[j].key)
+				j = (j + 1) & d->emask2;
+			d->et[j] = old[i];
+		}
+		free(old);
+	}
+	size_t i = key & d->emask2;
+	while (d->et[i].key && d->et[i].key != key)
+		i = (i + 1) & d->emask2;
+	struct edgeent *e = &d->et[i];
+	if (!e->key) {
+		e->key = key;
+		e->last = group;
+		e->groups = 1;
+		d->en2++;
+	} else if (e->last != group) {
+		e->last = group;
+		if (++e->groups == BOILER_GROUPS)
+			boiler_put(d, key);
+	}
+}
+
+struct dedup *dedup_new(void)
+{
+	struct dedup *d = xcalloc(1, sizeof *d);
+	d->emask = 1023;
+	d->ekey = xcalloc(d->emask + 1, sizeof *d->ekey);
+	d->eval = xcalloc(d->emask + 1, sizeof *d->eval);
+	d->hmask = 4095;
+	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
+	d->emask2 = 4095;
+	d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
+	d->bmask = 255;
+	d->bset = xcalloc(d->bmask + 1, sizeof *d->bset);
+	return d;
+}
+
+void dedup_free(struct dedup *d)
+{
+	if (!d)
+		return;
+	free(d->id);
+	free(d->count);
+	free(d->stamp);
+	free(d->up);
+	free(d->flags);
+	free(d->sig);
+	free(d->ekey);
+	free(d->eval);
+	free(d->head);
+	free(d->next);
+	free(d->roots);
+	free(d->merged);
+	free(d->et);
+	free(d->bset);
+	free(d);
+}
+
+size_t dedup_count(const struct dedup *d)
+{
+	return d->added;
+}
+
+size_t dedup_memory(const struct dedup *d)
+{
+	return sizeof *d + d->cap * (4 * sizeof(uint32_t) + 1 + DEDUP_K * sizeof(uint16_t) +
+				     BANDS * sizeof(uint32_t)) +
+	       (d->emask + 1) * (sizeof(uint64_t) + sizeof(uint32_t)) +
+	       (d->hmask + 1) * sizeof(uint32_t) + (d->rcap + d->mcap) * sizeof(uint32_t) +
+	       (d->emask2 + 1) * sizeof(struct edgeent) + (d->bmask + 1) * sizeof(uint32_t);
+}
+
+static size_t group_of(struct dedup *d, size_t slot)
+{
+	size_t r = slot;
+	while (d->up[r] != r)
+		r = d->up[r];
+	while (d->up[slot] != r) {
+		size_t nx = d->up[slot];
+		d->up[slot] = (uint32_t)r;
+		slot = nx;
+	}
+	return r;
+}
+
+static inline uint64_t band_key(const uint16_t *sig, unsigned band)
+{
+	uint64_t k = band;
+	for (unsigned r = 0; r < ROWS; r++)
+		k = k << 16 | sig[band * ROWS + r];
+	return fmix64(k);
+}
+
+static void band_link(struct dedup *d, size_t slot)
+{
+	const uint16_t *sig = d->sig + slot * DEDUP_K;
+	for (unsigned b = 0; b < BANDS; b++) {
+		size_t e = slot * BANDS + b;
+		size_t h = band_key(sig, b) & d->hmask;
+		d->next[e] = d->head[h];
+		d->head[h] = (uint32_t)(e + 1);
+	}
+}
+
+static void band_grow(struct dedup *d)
+{
+	d->hmask = d->hmask * 2 + 1;
+	free(d->head);
+	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
+	for (size_t s = 0; s < d->n; s++)
+		if (!(d->flags[s] & FLAG_SHORT))
+			band_link(d, s);
+}
+
+static size_t exact_find(const struct dedup *d, const struct sk *s)
+{
+	for (size_t i = s->exact & d->emask; d->eval[i]; i = (i + 1) & d->emask) {
+		size_t slot = d->eval[i] - 1;
+		if (d->ekey[i] == s->exact)
+			return slot + 1;
+	}
+	return 0;
+}
+
+static void exact_put(struct dedup *d, uint64_t key, size_t slot)
+{
+	if ((d->en + 1) * 2 > d->emask + 1) {
+		size_t om = d->emask;
+		uint64_t *ok = d->ekey;
+		uint32_t *ov = d->eval;
+		d->emask = om * 2 + 1;
+		d->ekey = xcalloc(d->emask + 1, sizeof *d->ekey);
+		d->eval = xcalloc(d->emask + 1, sizeof *d->eval);
+		d->en = 0;
+		for (size_t i = 0; i <= om; i++)
+			if (ov[i])
+				exact_put(d, ok[i], ov[i] - 1);
+		free(ok);
+		free(ov);
+	}
+	size_t i = key & d->emask;
+	while (d->eval[i])
+		i = (i + 1) & d->emask;
+	d->ekey[i] = key;
+	d->eval[i] = (uint32_t)(slot + 1);
+	d->en++;
+}
+
+static void add_root(struct dedup *d, size_t root)
+{
+	for (size_t i = 0; i < d->nroots; i++)
+		if (d->roots[i] == root)
+			return;
+	d->roots = xgrow(d->roots, &d->rcap, d->nroots + 1, sizeof *d->roots);
+	d->roots[d->nroots++] = (uint32_t)root;
+}
+
+/* Best stored match for s, as slot + 1 (0: none); d->roots gets its group and
+ * the groups that s joins (see below). */
+static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
+{
+	d->nroots = 0;
+	size_t slot = exact_find(d, s);
+	if (slot) {
+		m->exact = true;
+		m->jaccard = m->containment = 1;
+		add_root(d, group_of(d, slot - 1));
+		return slot;
+	}
+	if (s->flags & FLAG_SHORT)
+		return 0;
+	if (++d->gen == 0) {
+		memset(d->stamp, 0, d->n * sizeof *d->stamp);
+		d->gen = 1;
+	}
+	size_t best = 0;
+	float bj = 0, bc = 0;
+	for (unsigned b = 0; b < BANDS; b++) {
+		const uint16_t *q = s->sig + b * ROWS;
+		for (uint32_t e = d->head[band_key(s->sig, b) & d->hmask]; e; e = d->next[e - 1]) {
+			size_t cs = (e - 1) / BANDS;
+			if ((e - 1) % BANDS != b || d->stamp[cs] == d->gen)
+				continue;
+			const uint16_t *cg = d->sig + cs * DEDUP_K;
+			if (memcmp(cg + b * ROWS, q, ROWS * sizeof *q))
+				continue;
+			d->stamp[cs] = d->gen;
+			float j, c;
+			if (!sim(s->sig, s->count, s->flags, cg, d->count[cs], d->flags[cs], &j, &c))
+				continue;
+			/* a document that holds most of a stored one of at most its
+			 * size joins that one's group to its own */
+			if (c >= MERGE_CONTAINMENT && s->count >= d->count[cs])
+				add_root(d, group_of(d, cs));
+			if (!best || c > bc || (c == bc && (j > bj || (j == bj && cs + 1 < best)))) {
+				best = cs + 1;
+				bj = j;
+				bc = c;
+			}
+		}
+	}
+	if (best) {
+		m->exact = false;
+		m->jaccard = bj;
+		m->containment = bc;
+		add_root(d, group_of(d, best - 1));
+	}
+	return best;
+}
+
+/* The oldest of the matched groups. */
+static size_t oldest_root(const struct dedup *d)
+{
+	size_t r = d->roots[0];
+	for (size_t i = 1; i < d->nroots; i++)
+		r = NL_MIN(r, (size_t)d->roots[i]);
+	return r;
+}
+
+int dedup_check(struct dedup *d, const unsigned char *blob, size_t n, struct dedup_match *m)
+{
+	struct sk s;
+	struct dedup_match tmp;
+	int rc = sk_parse(blob, n, &s);
+	if (rc)
+		return rc;
+	if (!m)
+		m = &tmp;
+	if (s.flags & FLAG_EMPTY)
+		return 0;
+	size_t slot = lookup(d, &s, m);
+	if (!slot)
+		return 0;
+	m->doc = d->id[slot - 1];
+	m->rep = d->id[oldest_root(d)];
+	return 1;
+}
+
+int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, size_t n)
+{
+	struct sk s;
+	struct dedup_match m;
+	int rc = sk_parse(blob, n, &s);
+	if (rc)
+		return rc;
+	d->added++;
+	d->nmerged = 0;
+	if (s.flags & FLAG_EMPTY)
+		return doc_id;
+	size_t hit = lookup(d, &s, &m);
+	size_t root = hit ? oldest_root(d) : d->n;
+	/* a document that matches several groups joins them into the oldest */
+	for (size_t i = 0; hit && i < d->nroots; i++) {
+		if (d->roots[i] == root)
+			continue;
+		d->up[d->roots[i]] = (uint32_t)root;
+		d->merged = xgrow(d->merged, &d->mcap, d->nmerged + 1, sizeof *d->merged);
+		d->merged[d->nmerged++] = d->id[d->roots[i]];
+	}
+	/* count the document's edge shingles in its group (the group's id: its
+	 * representative's doc id, or the document itself when new) */
+	uint32_t gid = hit ? d->id[root] : doc_id;
+	for (size_t i = 0; i < NEDGE; i++)
+		if (s.edge[i])
+			edge_seen(d, s.edge[i], gid);
+	if (hit && m.exact)
+		return d->id[root];
+
+	if (d->n == d->cap) {
+		size_t c = d->cap;
+		d->id = xgrow(d->id, &c, d->n + 1, sizeof *d->id);
+		c = d->cap;
+		d->up = xgrow(d->up, &c, d->n + 1, sizeof *d->up);
+		c = d->cap;
+		d->count = xgrow(d->count, &c, d->n + 1, sizeof *d->count);
+		c = d->cap;
+		d->stamp = xgrow(d->stamp, &c, d->n + 1, sizeof *d->stamp);
+		c = d->cap;
+		d->flags = xgrow(d->flags, &c, d->n + 1, sizeof *d->flags);
+		c = d->cap;
+		d->sig = xgrow(d->sig, &c, d->n + 1, DEDUP_K * sizeof *d->sig);
+		c = d->cap;
+		d->next = xgrow(d->next, &c, d->n + 1, BANDS * sizeof *d->next);
+		d->cap = c;
+	}
+	size_t slot = d->n++;
+	d->id[slot] = doc_id;
+	d->up[slot] = (uint32_t)root;
+	d->count[slot] = s.count;
+	d->stamp[slot] = 0;
+	d->flags[slot] = (uint8_t)s.flags;
+	memcpy(d->sig + slot * DEDUP_K, s.sig, sizeof s.sig);
+	exact_put(d, s.exact, slot);
+	if (!(s.flags & FLAG_SHORT)) {
+		if (d->n * BANDS > d->hmask + 1)
+			band_grow(d);
+		else
+			band_link(d, slot);
+	}
+	return d->id[root];
+}
+
+const uint32_t *dedup_merged(const struct dedup *d, size_t *n)
+{
+	*n = d->nmerged;
+	return d->merged;
+}
+
+uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const char *body,
+		   size_t len)
+{
+	unsigned char blob[DEDUP_SKETCH_BYTES];
+	(void)title;
+	dedup_sketch(d, body, len, blob);
+	return (uint32_t)dedup_load(d, doc_id, blob, sizeof blob);
+}

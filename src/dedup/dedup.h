@@ -1,0 +1,139 @@
+/*
+ * dedup.h — find syndicated copies: exact and near-duplicate article bodies.
+ *
+ * A detector holds one fixed-size sketch per stored document and answers, for
+ * each new document, "which earlier document is this a copy of?". Matching
+ * looks at the body only (the headline is ignored by design: syndicated copies
+ * change it), and does not depend on paragraph order, punctuation, case,
+ * non-ASCII characters or boilerplate lines (bylines, "related stories",
+ * editor's notes, copyright lines, short lines). See docs/DEDUP.md for the
+ * method, the measured thresholds and where the line between "copy" and
+ * "different article on the same story" is drawn.
+ *
+ * Typical use by the archive:
+ *
+ *   add:   rep = dedup_add(d, id, title, body, len);    (rep == id: new story)
+ *          ...or, to keep the sketch on disk:
+ *          dedup_sketch(d, body, len, blob); rep = dedup_load(d, id, blob, sizeof blob);
+ *   open:  for each stored document, in the order they were added:
+ *          dedup_load(d, id, blob, sizeof blob);
+ *
+ * Replaying dedup_load() over the stored sketches in the original order
+ * rebuilds exactly the detector (and the representatives) that dedup_add()
+ * built, without reading any text.
+ *
+ * A detector is not thread-safe: one thread uses it at a time (dedup_sketch()
+ * only reads it, and with d == NULL is a pure function).
+ */
+#ifndef NL_DEDUP_H
+#define NL_DEDUP_H
+
+#include "util/common.h"
+
+/* MinHash values per sketch. */
+#define DEDUP_K 128
+
+/*
+ * Sketch blob layout (all integers little-endian), DEDUP_SKETCH_BYTES = 324:
+ *
+ *   off  size  field
+ *     0     2  magic "DS"
+ *     2     1  version (1)
+ *     3     1  flags: bit 0 EMPTY (the body has no words: never matches),
+ *                     bit 1 SHORT (no line passed the boilerplate filter, so
+ *                           every line was shingled; such documents only
+ *                           match exactly), other bits zero
+ *     4     4  u32 number of shingles in the signature (a multiset size;
+ *              saturates)
+ *     8     8  u64 exact key: XXH3-64 of the body's ASCII letters and digits,
+ *              lowercased, all else dropped (0 when EMPTY)
+ *    16   256  DEDUP_K u16 MinHash values (one-permutation hashing with
+ *              optimal densification, low 16 bits of each bin's minimum)
+ *   272    48  12 u32 edge keys (0 = none): bits 16..47 (low bit forced
+ *              to 1) of the hashes of the first 4 and the last 8 shingles of
+ *              the body, from which the detector learns boilerplate
+ *   320     4  u32 check: low 32 bits of XXH3-64 of bytes 0..319
+ */
+#define DEDUP_SKETCH_BYTES (16 + 2 * DEDUP_K + 48 + 4)
+
+/* Bodies longer than this are sketched on their first DEDUP_MAX_BODY bytes. */
+#define DEDUP_MAX_BODY (4u << 20)
+
+struct dedup;
+
+/* What dedup_check() found. jaccard and containment are MinHash estimates
+ * (containment = share of the smaller document found in the larger). */
+struct dedup_match {
+	uint32_t rep;       /* representative of the matched document's group */
+	uint32_t doc;       /* the stored document that matched best */
+	bool exact;         /* same letters and digits (see the exact key) */
+	float jaccard;
+	float containment;
+};
+
+/* New empty detector; free with dedup_free(). Never returns NULL. */
+struct dedup *dedup_new(void);
+void dedup_free(struct dedup *d);
+
+/*
+ * Sketch a body: paragraphs separated by '\n' (a body without newlines is one
+ * paragraph). Writes DEDUP_SKETCH_BYTES bytes to out. d, if not NULL, is the
+ * detector the sketch is meant for: lines holding shingles it has learned to
+ * be boilerplate (seen at the start or end of bodies in several different
+ * groups) are left out. The sketch depends on d's
+ * state, so sketch a document just before loading it (dedup_add does both);
+ * d is only read. Returns NL_OK, or NL_EEMPTY if the body has no words (the
+ * blob is still written, flagged EMPTY, and may be stored and loaded like any
+ * other).
+ */
+int dedup_sketch(const struct dedup *d, const char *body, size_t len,
+		 unsigned char out[DEDUP_SKETCH_BYTES]);
+
+/*
+ * Look a sketch up without storing it. Returns 1 and fills *m (if m is not
+ * NULL) when the sketch is a copy of a stored document, 0 when it is new,
+ * NL_ECORRUPT when the blob is not a valid sketch (bad size, magic or check),
+ * NL_EVERSION when it is a sketch of another version.
+ */
+int dedup_check(struct dedup *d, const unsigned char *blob, size_t n, struct dedup_match *m);
+
+/*
+ * Check a sketch, then store it under doc_id. Returns the id of the
+ * representative of the document's group: the first-stored document of the
+ * group it copies, or doc_id itself when it is new (or empty). Returns
+ * NL_ECORRUPT / NL_EVERSION as dedup_check() does, storing nothing.
+ * Exact copies are not stored (their sketch is the original's); near copies
+ * are, so that later copies can match them.
+ */
+int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, size_t n);
+
+/*
+ * The groups that the last dedup_load() / dedup_add() folded into the group it
+ * returned, by the ids of their former representatives: a document that
+ * matches several groups (a full copy arriving after two partial ones) joins
+ * them. *n is set to their number (usually 0); the array stays valid until
+ * the next call that adds a document.
+ */
+const uint32_t *dedup_merged(const struct dedup *d, size_t *n);
+
+/*
+ * dedup_sketch() then dedup_load(): returns the representative's id, or doc_id
+ * when the document is new. title may be NULL: it is not used for matching.
+ * Adding the same doc_id twice treats the second as a copy of the first.
+ */
+uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const char *body,
+		   size_t len);
+
+/*
+ * Similarity of two valid sketches (no stored state): the MinHash estimates of
+ * Jaccard similarity and of containment of the smaller in the larger. Returns
+ * 1 if the detector's rule calls them copies, 0 if not, NL_ECORRUPT /
+ * NL_EVERSION for a bad blob. doc and rep in *m are set to 0.
+ */
+int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m);
+
+/* Documents added (stored or not), and bytes of memory the detector holds. */
+size_t dedup_count(const struct dedup *d);
+size_t dedup_memory(const struct dedup *d);
+
+#endif
