@@ -1622,12 +1622,13 @@ static bool year_ago_quarter(struct dates_tagger *t, struct res *r, double n)
 static bool topic_quarter(struct dates_tagger *t, int *y, int *q)
 {
 	struct dates_ctx *c = t->ctx;
+	int now = t->dy * 4 + (t->dm - 1) / 3; /* index of the publication quarter */
 	if (c && c->last_gran == GRAN_QUARTER && sscanf(c->last_value, "%4d-Q%1d", y, q) == 2 &&
-	    (!have_dct(t) || *y >= t->dy - 1))
+	    (!have_dct(t) || (*y * 4 + *q - 1 <= now && *y * 4 + *q - 1 >= now - 4)))
 		return true;
 	if (!have_dct(t))
 		return false;
-	int qq = t->dy * 4 + (t->dm - 1) / 3 - 1;
+	int qq = now - 1;
 	*y = qq / 4;
 	*q = qq % 4 + 1;
 	return true;
@@ -1649,6 +1650,7 @@ static size_t year_ago_period(struct dates_tagger *t, size_t j, struct res *r)
 {
 	int y, q, qq;
 	bool pl;
+	r->flags |= DATES_F_ANAPHOR;
 	size_t e = quarter_core(t, j, &qq);
 	if (e) {
 		int by = t->dy;
@@ -2068,17 +2070,14 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 			}
 		}
 	}
-	if (u == U_QUARTER && (mod == K_LATEST || mod == K_CURRENT || mod == K_THIS) && mod != K_THIS) {
-		/* "the latest quarter": the last one reported, i.e. the one before
-		 * the current one unless the text already named one */
-		if (t->ctx && t->ctx->last_gran == GRAN_QUARTER && t->ctx->last_value[0]) {
-			snprintf(r->value, sizeof r->value, "%s", t->ctx->last_value);
-			r->gran = GRAN_QUARTER;
-			r->flags |= DATES_F_RESOLVED | DATES_F_ANAPHOR;
-			return j + 1;
-		}
-		if (mod == K_LATEST)
-			sign = -1;
+	if (u == U_QUARTER && mod == K_LATEST) {
+		/* "the latest quarter": the one the text reports on */
+		int y, q;
+		if (!topic_quarter(t, &y, &q))
+			return 0;
+		v_quarter(r, y, q);
+		r->flags |= DATES_F_ANAPHOR;
+		return j + 1;
 	}
 	shift_units(t, r, t->dct, u, 1, 1 * sign);
 	if (sign == 0)
@@ -2387,10 +2386,12 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 			}
 			if (cls(t, j + 1) == K_PERIOD || (unit_of(t, j + 1, &(bool){ 0 }) == U_QUARTER &&
 			    !(TK(j + 1)->kf & KF_PLURAL))) {
-				if (topic_quarter(t, &y, &tq))
+				if (topic_quarter(t, &y, &tq)) {
 					v_quarter(r, TK(j)->num, tq);
-				else
+					r->flags |= DATES_F_ANAPHOR;
+				} else {
 					v_year(r, TK(j)->num);
+				}
 				return j + 2;
 			}
 		}
