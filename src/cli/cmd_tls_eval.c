@@ -14,10 +14,12 @@
  *             reference date (inclusive);
  *   L, K      the number of reference dates, and the mean number of
  *             sentences per reference date rounded half to even;
- *   keywords  the topic's keywords.json, matched case-insensitively; a
- *             keyword that occurs in no input sentence is ignored (T17's
- *             keywords are folder names such as "bpoil", which no article
- *             contains: taken literally they would empty every timeline);
+ *   keywords  the topic's keywords.json, matched case-insensitively (the
+ *             published code lower-cases the sentence, not the keyword); a
+ *             keyword found in fewer than one in ten input articles is
+ *             ignored: T17's keywords are folder names ("bpoil",
+ *             "EgyptianProtest", "MJ") that articles do not contain, and
+ *             taken literally they would empty those timelines;
  *   ranker    the DATEWISE linear date ranker trained without this topic
  *             (leave-one-topic-out: the published per-fold coefficients,
  *             datewise_date_ranker_coefs.tsv), or --ranker mentions;

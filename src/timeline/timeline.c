@@ -35,9 +35,10 @@
  * the knee threshold is read from the unsorted similarity list at the index
  * of the knee in the sorted one; ties keep collection order.
  *
- * The NEWSLINE method changes, each measured on Timeline17
- * (docs/TIMELINE.md): syndicated copies are counted once; every day
- * mention of a sentence counts, not only the first.
+ * The NEWSLINE method changes what measured better on Timeline17
+ * (docs/TIMELINE.md): syndicated copies are counted once. (Counting every
+ * day mention of a sentence, not only the first, measured worse and is
+ * off: NEWSLINE_TL_FLAGS=a turns it on for experiments, c copies.)
  *
  * Why by hand: the vectors are small sparse arrays over a vocabulary built
  * per call, and the whole job is a few passes over the sentences; a linear
@@ -58,7 +59,8 @@
 #define CLIP_SENTS 5     /* sentences 0..5 of an article join the publication pools */
 #define PUB_END 2        /* ... of the publication day and the day before */
 #define MAX_SIM 0.9999   /* near-copy threshold of the summariser */
-#define COPY_SHARE 0.8   /* share of a document's sentences seen before that makes it a copy */
+#define COPY_SHARE 0.8
+#define KW_MIN_DOCS 10   /* keywords_if_present: in at least 1 of 10 documents */   /* share of a document's sentences seen before that makes it a copy */
 
 /* ========================================================================== */
 /* stop words                                                                 */
@@ -485,10 +487,8 @@ struct flags {
 static struct flags method_flags(enum timeline_method m)
 {
 	struct flags f = { false, false };
-	if (m == TIMELINE_NEWSLINE) {
+	if (m == TIMELINE_NEWSLINE)
 		f.copies = true;
-		f.all_mentions = true;
-	}
 	/* NEWSLINE_TL_FLAGS=c,a overrides the switches, for experiments */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
 	if (e && m == TIMELINE_NEWSLINE) {
@@ -962,13 +962,22 @@ static void kw_setup(struct kwfilter *kf, const struct timeline_opts *o, const s
 		for (size_t j = 0; j < n; j++)
 			k[j] = (char)tolower((unsigned char)k[j]);
 		if (o->keywords_if_present) {
+			/* documents (used ones) with the keyword in a sentence */
 			struct kwfilter one = { &k, &n, 1, NULL, 0 };
-			bool found = false;
-			for (size_t s = 0; s < c->nsents && !found; s++)
-				if (sent_used(c, &c->sents[s], f))
-					found = kw_match(&one, sent_text(c, &c->sents[s]));
+			size_t with = 0, used = 0;
+			for (size_t d = 0; d < c->ndocs; d++) {
+				const struct tdoc *td = &c->docs[d];
+				if (f.copies && td->copy)
+					continue;
+				used++;
+				for (uint32_t j = 0; j < td->ns; j++)
+					if (kw_match(&one, sent_text(c, &c->sents[td->s0 + j]))) {
+						with++;
+						break;
+					}
+			}
 			free(one.low);
-			if (!found) {
+			if (!with || with * KW_MIN_DOCS < used) {
 				free(k);
 				continue;
 			}

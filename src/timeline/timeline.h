@@ -54,8 +54,9 @@ struct timeline_opts {
 	const char *const *keywords; /* a summary sentence must contain one of them
 	                              * (ASCII case-insensitive substring); NULL = none */
 	size_t nkeywords;
-	/* Ignore keywords that occur in no sentence of the input (the
-	 * Timeline17 topic names "bpoil", "EgyptianProtest" occur nowhere);
+	/* Ignore keywords found in fewer than one in ten of the input
+	 * documents (the Timeline17 keywords "bpoil", "EgyptianProtest", "MJ"
+	 * are folder names that articles do not contain, or once by chance);
 	 * without any left, no keyword filter. */
 	bool keywords_if_present;
 	/* Linear date ranker (TIMELINE_RANKER_COEFS numbers, copied) or NULL for
