@@ -220,7 +220,8 @@ static const struct kwdef kwdefs[] = {
 	{ "every", K_EVERY, 0, S }, { "each", K_EACH, 0, S }, { "per", K_PER, 0, 0 },
 	{ "other", K_OTHER, 0, 0 }, { "few", K_FEW, 0, S }, { "several", K_SEVERAL, 0, S },
 	{ "many", K_MANY, 0, S }, { "couple", K_COUPLE, 0, 0 }, { "half", K_HALF, 0, S },
-	{ "and", K_AND, 0, 0 }, { "or", K_OR, 0, 0 }, { "so", K_SO, 0, 0 },
+	{ "and", K_AND, 0, 0 }, { "but", K_AND, 0, 0 }, { "while", K_AND, 0, 0 },
+	{ "whereas", K_AND, 0, 0 }, { "or", K_OR, 0, 0 }, { "so", K_SO, 0, 0 },
 	{ "period", K_PERIOD, 0, 0 }, { "comparable", K_COMPARABLE, 0, 0 },
 	{ "corresponding", K_COMPARABLE, 0, 0 }, { "week", K_UNIT, U_WEEK, S }, { "now", K_NOW, 0, S }, { "hence", K_HENCE, 0, 0 },
 	{ "today", K_TODAY, 0, S }, { "yesterday", K_YESTERDAY, 0, S | KF_PAST },
@@ -798,8 +799,8 @@ static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 			}
 			break;
 		}
-		if (sent_break(t, i))
-			break;
+		if (sent_break(t, i) || (cls(t, i) == K_AND && best != T_NONE))
+			break; /* "will travel on Wednesday and met": another clause */
 	}
 	return best;
 }

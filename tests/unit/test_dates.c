@@ -147,6 +147,13 @@ Test(dates, weekdays)
 	EXPECT("It rained the past Sunday.", "2022-01-18", "the past Sunday", DATE_DATE, "2022-01-16");
 	EXPECT("He is going to sign it Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
 	EXPECT("They'll decide Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
+	/* the cue of the clause, not of the next one */
+	EXPECT("He will fly to Kyiv on Wednesday and met Burns last week.", "2022-01-18", "Wednesday", DATE_DATE, "2022-01-19");
+	/* a reporting verb right next to the day decides; farther away it does not */
+	EXPECT("The White House said Friday that officials had concluded", "2022-01-18", "Friday", DATE_DATE, "2022-01-14");
+	EXPECT("The ministry said the envoy will arrive in Geneva on Friday.", "2022-01-18", "Friday", DATE_DATE, "2022-01-21");
+	/* a deadline looks ahead */
+	EXPECT("They said it must be done by Friday.", "2022-01-18", "Friday", DATE_DATE, "2022-01-21");
 }
 
 /* ---- relative days and parts of day ----------------------------------------------- */
