@@ -8,7 +8,9 @@
  *   RUN    either a TREC run, "qid Q0 docid rank score tag", or newsline's
  *          `search --batch` output, one JSON object per line:
  *          {"qid": ..., "hits": [{"id": ..., "score": ...}, ...]}
- *          (qid and id may be strings or numbers).
+ *          (qid and id may be strings or numbers). When a hit also has
+ *          "input_id" (the record's id in the input file, beside newsline's
+ *          own document number in "id"), that is the document's id.
  *   -q     also print the scores of each query.
  *
  * Prints one line: "map 0.4321 p10 0.3210 ndcg10 0.5432 queries 225".
@@ -162,7 +164,8 @@ int main(int argc, char **argv)
 			size_t n = json_array_size(hits);
 			for (size_t i = 0; i < n; i++) {
 				json_t *h = json_array_get(hits, i);
-				char *doc = json_scalar(json_object_get(h, "id"));
+				json_t *iid = json_object_get(h, "input_id");
+				char *doc = json_scalar(iid ? iid : json_object_get(h, "id"));
 				json_t *sc = json_object_get(h, "score");
 				if (!doc)
 					nl_die("irscore: %s:%zu: hit without an id", argv[ai + 1], lineno);
