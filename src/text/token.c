@@ -398,8 +398,13 @@ static size_t stem_term(struct tokenizer *t, size_t n)
 	struct stem_slot *slot = NULL;
 	uint64_t k[STEM_KEY / 8];
 	if (n <= STEM_KEY) {
-		memset(t->term + n, 0, STEM_KEY);
+		/* the word as 3 zero-padded words; bytes past n may be garbage */
 		memcpy(k, t->term, sizeof k);
+		for (size_t j = 0; j < STEM_KEY / 8; j++) {
+			size_t valid = n > 8 * j ? n - 8 * j : 0;
+			if (valid < 8)
+				k[j] &= valid ? ~0ull >> (64 - 8 * valid) : 0;
+		}
 		uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^
 			     (k[2] * 0x165667B19E3779F9ull) ^ n;
 		h ^= h >> 32;
@@ -431,8 +436,17 @@ static size_t stem_term(struct tokenizer *t, size_t n)
 	return m;
 }
 
+/* Lowercase 8 bytes of ASCII at once: add 0x20 to each byte in 'A'..'Z'.
+ * Bytes >= 0x80 can only carry into higher bytes, which the caller ignores. */
+static inline uint64_t lower8(uint64_t x)
+{
+	uint64_t ge_a = x + 0x3F3F3F3F3F3F3F3Full; /* high bit: byte >= 'A' */
+	uint64_t gt_z = x + 0x2525252525252525ull; /* high bit: byte > 'Z' */
+	return x | (((ge_a & ~gt_z) & 0x8080808080808080ull) >> 2);
+}
+
 /* Build the term of w into t->term; returns its length (may be 0). */
-static size_t make_term(struct tokenizer *t, const char *s, const struct word *w)
+static size_t make_term(struct tokenizer *t, const char *s, size_t len, const struct word *w)
 {
 	const unsigned char *p = (const unsigned char *)s + w->start;
 	const unsigned char *e = (const unsigned char *)s + w->tend;
@@ -448,8 +462,17 @@ static size_t make_term(struct tokenizer *t, const char *s, const struct word *w
 	if (w->flags & F_WIDE) {
 		n = fold_word(t, (const char *)p, (size_t)(e - p));
 	} else if (!(w->flags & F_SEP)) {
+		/* the hot path: 8 bytes at a time while the text lasts, stored
+		 * as whole words so stem_term's word loads forward from them */
 		n = NL_MIN((size_t)(e - p), (size_t)TOKEN_MAX_BYTES);
-		for (size_t i = 0; i < n; i++)
+		size_t i = 0;
+		for (; i < n && w->start + i + 8 <= len; i += 8) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			x = lower8(x);
+			memcpy(out + i, &x, 8);
+		}
+		for (; i < n; i++)
 			out[i] = (char)t->lower[p[i]];
 	} else {
 		/* only ASCII word characters, ' ',' and the bytes of U+2019 */
@@ -485,7 +508,7 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		i = w.end;
 		if (skip_word(text, len, &w))
 			continue;
-		size_t n = make_term(t, text, &w);
+		size_t n = make_term(t, text, len, &w);
 		if (n == 0)
 			continue;
 		int rc = fn(ctx, t->term, n, (uint32_t)w.start, (uint32_t)w.end);

@@ -564,3 +564,14 @@ Test(sentence, states_and_compounds)
 			 "The Japan-U.S. Trade pact and <J.P. Morgan> rose.");
 	cr_assert_str_eq(sentences("Some U.S. Officials complained."), "Some U.S. Officials complained.");
 }
+
+Test(token, ascii_lowercasing_word_at_a_time)
+{
+	/* long words in the middle of the text (8 bytes at a time) and at its end */
+	cr_assert_str_eq(terms(false, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 x"),
+			 "abcdefghijklmnopqrstuvwxyz0123456789 x");
+	cr_assert_str_eq(terms(false, "x AbCdEfGhIjKlMnOpQrStUvWxYz"), "x abcdefghijklmnopqrstuvwxyz");
+	cr_assert_str_eq(terms(false, "Zz@Aa[Bb`Cc{Dd"), "zz aa bb cc dd");
+	cr_assert_str_eq(terms(true, "INTERNATIONALIZATION Internationalization"),
+			 "internation internation");
+}
