@@ -227,7 +227,7 @@ static const struct kwdef kwdefs[] = {
 	{ "today", K_TODAY, 0, S }, { "yesterday", K_YESTERDAY, 0, S | KF_PAST },
 	{ "tomorrow", K_TOMORROW, 0, S | KF_FUT }, { "tonight", K_TONIGHT, 0, S },
 	{ "currently", K_REF, 1, S }, { "recently", K_REF, 0, S }, { "lately", K_REF, 0, S },
-	{ "previously", K_REF, 0, S }, { "formerly", K_REF, 0, S }, { "nowadays", K_REF, 1, S },
+	{ "nowadays", K_REF, 1, S },
 	{ "future", K_FUTURE, 0, S }, { "present", K_REF, 1, 0 },
 	{ "end", K_END, 0, 0 }, { "beginning", K_BEGINNING, 0, 0 }, { "middle", K_MIDDLE, 0, 0 },
 	{ "start", K_START, 0, 0 },
@@ -1274,7 +1274,9 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 	 * and, for May and March, a preceding preposition or modifier */
 	if (k->cls == K_MONABBR && !(is_punct(t, i + 1, '.') && glued(t, i + 1)))
 		return 0;
-	if (!ctx_ok && ambiguous)
+	if (ambiguous && (!ctx_ok || (i > 0 && cls(t, i - 1) == K_THE)))
+		return 0; /* "the march", "to march" */
+	if (ambiguous && !(k->flags & TF_CAP) && i > 0 && (cls(t, i - 1) == K_TO))
 		return 0;
 	if (!ctx_ok && !(k->flags & TF_CAP))
 		return 0;
@@ -1765,6 +1767,8 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (unit == U_WEEKEND)
 		return 0;
+	if (TK(e)->kind == TK_WORD && TK(e)->e - TK(e)->s == 3 && !strncasecmp(t->text + TK(e)->s, "old", 3))
+		return 0; /* "37 years old" */
 	if (hyph && is_punct(t, e, '-') && glued(t, e) && TK(e + 1)->kind == TK_WORD &&
 	    TK(e + 1)->e - TK(e + 1)->s == 3 && !strncasecmp(t->text + TK(e + 1)->s, "old", 3))
 		return 0; /* "five-year-old": a person's age, not a time */
@@ -1971,6 +1975,11 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 		return m_wday(t, j, r, mod, i) ? (m_wday(t, j, r, mod, i)) : 0;
 	if (c == K_MONTH || (c == K_MONABBR && (TK(j)->flags & TF_CAP))) {
 		int m = TK(j)->num;
+		if ((m == 3 || m == 5) && c == K_MONTH && !(TK(j)->flags & TF_CAP) && (TK(i)->flags & TF_CAP))
+			return 0; /* "This march", lower-case march after a capital */
+		if ((m == 3 || m == 5) && c == K_MONTH && !(TK(j)->flags & TF_CAP) &&
+		    TK(j + 1)->kind == TK_WORD && cls(t, j + 1) == K_NONE)
+			return 0; /* "this march ended" */
 		size_t e = c == K_MONABBR ? skip_dot(t, j) - (is_punct(t, j + 1, '.') ? 1 : 0) : j + 1;
 		if (!have_dct(t)) {
 			v_month(r, -1, m);
@@ -2471,9 +2480,21 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 			int32_t anchor = t->ctx && t->ctx->last_day != NL_NODAY ? t->ctx->last_day : t->dct;
 			if (anchor == NL_NODAY)
 				return 0;
+			bool before = cls(t, j + 1) == K_BEFORE;
+			if (before && cls(t, j + 2) == K_YESTERDAY && have_dct(t)) {
+				v_day(r, t->dct - 2); /* "the day before yesterday" */
+				return j + 3;
+			}
+			if (!before && cls(t, j + 2) == K_TOMORROW && have_dct(t)) {
+				v_day(r, t->dct + 2);
+				return j + 3;
+			}
+			/* "the day before authorities issued...": relative to an event */
+			if (TK(j + 2)->kind == TK_WORD || TK(j + 2)->kind == TK_NUM)
+				return 0;
 			if (t->ctx && t->ctx->last_day != NL_NODAY)
 				r->flags |= DATES_F_ANAPHOR;
-			v_day(r, anchor + (cls(t, j + 1) == K_BEFORE ? -1 : 1));
+			v_day(r, anchor + (before ? -1 : 1));
 			return j + 2;
 		}
 		/* "the nine months", "the two years": durations */
@@ -2553,7 +2574,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		}
 		return 0;
 	case K_SEASON:
-		return m_season(t, i, r, prep);
+		return m_season(t, i, r, prep && !(i > 0 && cls(t, i - 1) == K_TO));
 	case K_THAT:
 		/* "that day", "that same day": the day last mentioned */
 		{
