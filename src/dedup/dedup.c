@@ -172,8 +172,11 @@ static bool word_is(const struct word *w, const char *lit)
 /* Boilerplate                                                               */
 
 /* What the first pass learns of a paragraph. */
+#define PARA_WORDS 512 /* word hashes para_scan keeps for sk_para */
+
 struct para {
 	size_t nwords;
+	uint64_t words[PARA_WORDS]; /* hashes of the first PARA_WORDS words */
 	uint32_t key;        /* hash of the normalised words, never 0 */
 	uint32_t pkey, skey; /* the same of the first and of the last KEY_WORDS words */
 	struct word first[4];
@@ -194,6 +197,8 @@ static void para_scan(const char *p, const char *end, struct para *pa)
 	while (word_next(&s, &w)) {
 		h = (h + w.h) * 0x9e3779b97f4a7c15ULL;
 		ring[pa->nwords % KEY_WORDS] = w.h;
+		if (pa->nwords < PARA_WORDS)
+			pa->words[pa->nwords] = w.h;
 		if (pa->nwords < 4)
 			pa->first[pa->nwords] = w;
 		pa->last[pa->nwords % 4] = w;
@@ -321,15 +326,16 @@ static const uint64_t pos_mul[SHINGLE_W] = {
 
 /* Shingle the words of one paragraph; a paragraph shorter than SHINGLE_W
  * words becomes one shingle of all its words. */
-static void sk_para(struct sketcher *k, const char *p, const char *end, size_t nwords,
+static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa,
 		    bool minhash)
 {
 	struct wordscan s = { p, end };
 	struct word w;
 	uint64_t ring[SHINGLE_W];
 	size_t i = 0;
-	while (word_next(&s, &w)) {
-		ring[i % SHINGLE_W] = w.h;
+	bool kept = pa->nwords <= PARA_WORDS; /* para_scan kept the word hashes */
+	while (kept ? i < pa->nwords : word_next(&s, &w)) {
+		ring[i % SHINGLE_W] = kept ? pa->words[i] : w.h;
 		i++;
 		if (i >= SHINGLE_W) {
 			uint64_t h = 0;
@@ -339,7 +345,7 @@ static void sk_para(struct sketcher *k, const char *p, const char *end, size_t n
 		}
 	}
 	if (i > 0 && i < SHINGLE_W) {
-		uint64_t h = nwords;
+		uint64_t h = i;
 		for (size_t j = 0; j < i; j++)
 			h += ring[j] * pos_mul[j];
 		sk_shingle(k, fmix64(h ^ 0x5851f42d4c957f2dULL), minhash);
@@ -369,7 +375,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 		para_scan(p, pe, &pa);
 		if (whole) {
 			if (pa.nwords)
-				sk_para(k, p, pe, pa.nwords, true);
+				sk_para(k, p, pe, &pa, true);
 		} else {
 			enum para_kind kind = para_classify(&pa);
 			if (kind == PARA_LINKS) {
@@ -382,7 +388,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 					links = 0;
 				if (kind == PARA_TEXT) {
 					sk_edge(k, &pa);
-					sk_para(k, p, pe, pa.nwords,
+					sk_para(k, p, pe, &pa,
 						!k->det || !line_is_boiler(k->det, &pa));
 				}
 			}
@@ -579,10 +585,11 @@ struct dedup {
 };
 
 struct edgeent {
-	uint32_t key;   /* 0 = empty */
+	uint32_t kg;    /* key with its low 2 bits replaced by the groups seen,
+			 * 1..BOILER_GROUPS; 0 = empty */
 	uint32_t last;  /* id of the last group the key was seen in */
-	uint32_t groups;
 };
+_Static_assert(BOILER_GROUPS <= 3, "groups fit in 2 bits");
 
 static bool boiler_has(const struct dedup *d, uint32_t key)
 {
@@ -620,33 +627,33 @@ static void boiler_put(struct dedup *d, uint32_t key)
 
 static void edge_seen(struct dedup *d, uint32_t key, uint32_t group)
 {
-	if ((d->en2 + 1) * 2 > d->emask2 + 1) {
+	if ((d->en2 + 1) * 4 > (d->emask2 + 1) * 3) {
 		struct edgeent *old = d->et;
 		size_t om = d->emask2;
 		d->emask2 = om * 2 + 1;
 		d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
 		for (size_t i = 0; i <= om; i++) {
-			if (!old[i].key)
+			if (!old[i].kg)
 				continue;
-			size_t j = old[i].key & d->emask2;
-			while (d->et[j].key)
+			size_t j = (old[i].kg >> 2) & d->emask2;
+			while (d->et[j].kg)
 				j = (j + 1) & d->emask2;
 			d->et[j] = old[i];
 		}
 		free(old);
 	}
-	size_t i = key & d->emask2;
-	while (d->et[i].key && d->et[i].key != key)
+	size_t i = (key >> 2) & d->emask2;
+	while (d->et[i].kg && (d->et[i].kg ^ key) >> 2)
 		i = (i + 1) & d->emask2;
 	struct edgeent *e = &d->et[i];
-	if (!e->key) {
-		e->key = key;
+	if (!e->kg) {
+		e->kg = (key & ~3u) | 1;
 		e->last = group;
-		e->groups = 1;
 		d->en2++;
-	} else if (e->last != group) {
+	} else if (e->last != group && (e->kg & 3) < BOILER_GROUPS) {
 		e->last = group;
-		if (++e->groups == BOILER_GROUPS)
+		e->kg++;
+		if ((e->kg & 3) == BOILER_GROUPS)
 			boiler_put(d, key);
 	}
 }
@@ -923,7 +930,7 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	memcpy(d->sig + slot * DEDUP_K, s.sig, sizeof s.sig);
 	exact_put(d, s.exact, slot);
 	if (!(s.flags & FLAG_SHORT)) {
-		if (d->n * BANDS > d->hmask + 1)
+		if (d->n * BANDS > 2 * (d->hmask + 1))
 			band_grow(d);
 		else
 			band_link(d, slot);
