@@ -970,6 +970,7 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 
 	/* copy recall, with breakdowns */
 	size_t ncopy = 0, found = 0, miss_by_t[T_NBITS] = { 0 }, n_by_t[T_NBITS] = { 0 };
+	size_t ncorp[2] = { 0 }, fcorp[2] = { 0 }; /* T17, Reuters */
 	size_t nbin[6] = { 0 }, fbin[6] = { 0 }; /* keep 0.5-0.6 ... 0.9-1.0, 1.0 */
 	float *cj = xmalloc(ds.n * sizeof *cj), *cc = xmalloc(ds.n * sizeof *cc);
 	size_t shown = 0;
@@ -981,6 +982,8 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 		struct doc *o = &ds.d[srcdoc[d->src]];
 		bool ok = d->rep == o->rep;
 		found += ok;
+		ncorp[d->src >= nt17]++;
+		fcorp[d->src >= nt17] += ok;
 		struct dedup_match m;
 		dedup_compare(d->sk, o->sk, &m);
 		cj[ncopy - 1] = m.jaccard;
@@ -1011,6 +1014,9 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 	}
 	printf("copy recall (copy grouped with its source): %zu / %zu = %.4f\n", found, ncopy,
 	       (double)found / (double)ncopy);
+	printf("  T17 copies %.4f (%zu), Reuters copies %.4f (%zu)\n",
+	       (double)fcorp[0] / (double)ncorp[0], ncorp[0], (double)fcorp[1] / (double)ncorp[1],
+	       ncorp[1]);
 	printf("  by kept share:");
 	const char *bn[6] = { "0.5-0.6", "0.6-0.7", "0.7-0.8", "0.8-0.9", "0.9-1", "1.0" };
 	for (int b = 0; b < 6; b++)
@@ -1077,8 +1083,9 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 	printf("pairwise, corpus near copies counted as one story: precision %.5f  recall %.5f\n",
 	       tp / pred, tp / truth);
 
-	/* hard negatives: T17 pairs on the same topic and day */
-	size_t nneg = 0, merged = 0, merged_real = 0;
+	/* hard negatives: T17 pairs on the same topic and day; a pair whose
+	 * exact shingle containment is >= 0.5 is the corpus's own near copy */
+	size_t nneg = 0, nreal = 0, merged = 0, merged_real = 0;
 	float *nj = NULL, *nc = NULL;
 	size_t ncap = 0, ncap2 = 0;
 	shown = 0;
@@ -1086,6 +1093,11 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 	for (size_t i = 0; i < nt17; i++)
 		if (is_src[i])
 			t17docs[nt++] = srcdoc[i];
+	struct rset { uint64_t *v; size_t n; } *rs = xcalloc(nt, sizeof *rs);
+	for (size_t x = 0; x < nt; x++) {
+		const struct art *aa = &all.a[ds.d[t17docs[x]].src];
+		rs[x].v = ref_shingles(aa->text, aa->len, &rs[x].n);
+	}
 	for (size_t x = 0; x < nt; x++) {
 		struct doc *a = &ds.d[t17docs[x]];
 		const struct art *aa = &all.a[a->src];
@@ -1095,32 +1107,71 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 			if (strcmp(aa->date, ab->date) || strcmp(aa->topic, ab->topic))
 				continue;
 			nneg++;
+			size_t i = 0, j = 0, c = 0;
+			while (i < rs[x].n && j < rs[y].n) {
+				if (rs[x].v[i] < rs[y].v[j])
+					i++;
+				else if (rs[x].v[i] > rs[y].v[j])
+					j++;
+				else
+					c++, i++, j++;
+			}
+			size_t lo = NL_MIN(rs[x].n, rs[y].n);
+			double rc = lo ? (double)c / (double)lo : 0;
+			bool same = a->rep == b->rep;
+			merged += same;
+			if (rc >= 0.5)
+				continue;
+			nreal++;
 			struct dedup_match m;
 			dedup_compare(a->sk, b->sk, &m);
-			nj = xgrow(nj, &ncap, nneg, sizeof *nj);
-			nc = xgrow(nc, &ncap2, nneg, sizeof *nc);
-			nj[nneg - 1] = m.jaccard;
-			nc[nneg - 1] = m.containment;
-			if (a->rep == b->rep) {
-				merged++;
-				double rc = ref_containment(aa, ab);
-				if (rc < 0.5) {
-					merged_real++;
-					if (shown++ < (size_t)show)
-						printf("  merged hard negative (ref containment %.2f, J %.2f C %.2f): %s + %s\n",
-						       rc, m.jaccard, m.containment, aa->id, ab->id);
-				}
+			nj = xgrow(nj, &ncap, nreal, sizeof *nj);
+			nc = xgrow(nc, &ncap2, nreal, sizeof *nc);
+			nj[nreal - 1] = m.jaccard;
+			nc[nreal - 1] = m.containment;
+			if (same) {
+				merged_real++;
+				if (shown++ < (size_t)show)
+					printf("  merged hard negative (ref containment %.2f, J %.2f C %.2f): %s + %s\n",
+					       rc, m.jaccard, m.containment, aa->id, ab->id);
 			}
 		}
 	}
-	printf("hard negatives (distinct T17 articles, same topic and day): %zu pairs, %zu merged "
-	       "(%zu of them the corpus's own near copies, containment >= 0.5; %zu real errors)\n",
-	       nneg, merged, merged - merged_real, merged_real);
-	printf("similarity to the source (MinHash estimates):\n");
-	print_dist("copies >= 50%: Jaccard", cj, ncopy);
-	print_dist("copies >= 50%: containment", cc, ncopy);
-	print_dist("hard negatives: Jaccard", nj, nneg);
-	print_dist("hard negatives: containment", nc, nneg);
+	for (size_t x = 0; x < nt; x++)
+		free(rs[x].v);
+	free(rs);
+	printf("hard negatives (distinct T17 articles, same topic and day, all outlets): %zu pairs; "
+	       "%zu are the corpus's own near copies (exact containment >= 0.5), %zu are different "
+	       "articles\n  merged: %zu pairs, of which different articles: %zu\n",
+	       nneg, nneg - nreal, nreal, merged, merged_real);
+
+	/* the thresholds: share of copies passing against their source, and
+	 * different-article pairs passing, for a grid of (Jaccard, containment) */
+	printf("threshold grid (MinHash estimates, before the size and SHORT rules): "
+	       "copies passing / different-article pairs passing\n");
+	static const float gj[] = { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f };
+	static const float gc[] = { 0.5f, 0.6f, 0.7f, 0.8f, 0.9f };
+	printf("  %-9s", "J\\C");
+	for (size_t c = 0; c < NL_ARRAY_LEN(gc); c++)
+		printf("  %-16.1f", (double)gc[c]);
+	printf("\n");
+	for (size_t r = 0; r < NL_ARRAY_LEN(gj); r++) {
+		printf("  >= %-6.1f", (double)gj[r]);
+		for (size_t c = 0; c < NL_ARRAY_LEN(gc); c++) {
+			size_t pp = 0, np = 0;
+			for (size_t i = 0; i < ncopy; i++)
+				pp += cj[i] >= gj[r] && cc[i] >= gc[c];
+			for (size_t i = 0; i < nreal; i++)
+				np += nj[i] >= gj[r] && nc[i] >= gc[c];
+			printf("  %.4f / %-6zu", (double)pp / (double)ncopy, np);
+		}
+		printf("\n");
+	}
+	printf("similarity (MinHash estimates):\n");
+	print_dist("copies >= 50% vs source: Jaccard", cj, ncopy);
+	print_dist("copies >= 50% vs source: contain.", cc, ncopy);
+	print_dist("different articles: Jaccard", nj, nreal);
+	print_dist("different articles: containment", nc, nreal);
 
 	/* where the line falls: excerpts of every share, compared with the source */
 	printf("detection against the source by kept share (dedup_compare, 1 copy per T17 source):\n ");
