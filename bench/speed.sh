@@ -263,6 +263,10 @@ for form in or and phrase; do
 done
 echo "goal: median <= 0.50 x fts5 and x lucene (OR, AND); p99 <= 1.00 x; index size <= 1.00 x fts5"
 for form in or and phrase; do
+	if [ -s "$T/nl.$form.json" ] && command -v jq >/dev/null; then
+		h=$(jq -s 'map(.hits | length) | add' "$T/nl.$form.json" 2>/dev/null) &&
+			echo "  newsline $form: $h hits returned"
+	fi
 	for e in fts5 lucene; do
 		[ -f "$T/$e.$form.out" ] || continue
 		h=$(kv hits "$T/$e.$form.out")
