@@ -257,6 +257,7 @@ int cmd_tls_eval(int argc, char **argv)
 	struct sums all;
 	memset(&all, 0, sizeof all);
 	double t_ingest = 0, t_build = 0, t_score = 0;
+	size_t nlinear = 0; /* tasks whose dates the linear ranker ranked */
 	int status = 0;
 	bool *done = xcalloc(ds.ntopics + 1, sizeof *done);
 	for (size_t g = 0; g < ds.ntopics && !status; g++) {
@@ -359,6 +360,8 @@ int cmd_tls_eval(int argc, char **argv)
 				o.per_date = K;
 				o.from = ref->tl.dates[0].day;
 				o.to = ref->tl.dates[ref->tl.ndates - 1].day;
+				o.pub_from = o.from;
+				o.pub_to = o.to;
 				o.keywords = kw;
 				o.nkeywords = nkw;
 				o.keywords_if_present = true;
@@ -395,6 +398,7 @@ int cmd_tls_eval(int argc, char **argv)
 					status = 1;
 				} else {
 					sums_add(&all, &ar, &dt);
+					nlinear += have_coef;
 					printf("%-22s %-42s %4zu %2zu %5zu %6.3f %6.3f %6.3f\n", tp->name,
 					       ref->name, L, K, tl.ndocs, ar.rouge_1.f_score,
 					       ar.rouge_2.f_score, dt.f_score);
@@ -426,10 +430,16 @@ int cmd_tls_eval(int argc, char **argv)
 	if (!status) {
 		printf("\n%-34s %6s %6s %6s\n", "average over tasks (P, R, then F)", "AR-1", "AR-2",
 		       "date");
-		printf("%-34s %6.3f %6.3f %6.3f   (%zu tasks, method %s, dates by %s)\n", "newsline",
+		printf("%-34s %6.3f %6.3f %6.3f   (%zu tasks, method %s; dates ranked by ", "newsline",
 		       sums_f(&all, 0), sums_f(&all, 1), sums_f(&all, 2), all.n,
-		       method == TIMELINE_DATEWISE ? "datewise" : "newsline",
-		       linear ? "linear ranker, leave-one-topic-out" : "mention count");
+		       method == TIMELINE_DATEWISE ? "datewise" : "newsline");
+		if (nlinear == all.n)
+			printf("the linear ranker, leave-one-topic-out)\n");
+		else if (nlinear == 0)
+			printf("mention count)\n");
+		else
+			printf("the linear ranker, leave-one-topic-out, in %zu tasks, by mention "
+			       "count in %zu)\n", nlinear, all.n - nlinear);
 		printf("%-34s %6.3f %6.3f %6.3f   (published)\n", "DATEWISE (ACL 2020)", 0.120, 0.035,
 		       0.544);
 		printf("%-34s %6.3f %6.3f %6.3f   (published, 72B LLM)\n", "SUnSET", 0.136, 0.044,

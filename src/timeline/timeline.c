@@ -928,11 +928,17 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
 /* the timeline                                                               */
 /* ========================================================================== */
 
+/* mean of the t17 rows of datewise_date_ranker_coefs.tsv */
+const double timeline_default_ranker[TIMELINE_RANKER_COEFS] = {
+	0.065944, 1.181432, -0.528238, 0.164911, 1.725997, -0.014288, -0.354958, 0.0
+};
+
 void timeline_opts_init(struct timeline_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->method = TIMELINE_NEWSLINE;
-	o->from = o->to = NL_NODAY;
+	o->from = o->to = o->pub_from = o->pub_to = NL_NODAY;
+	o->ranker = timeline_default_ranker;
 }
 
 struct pick {
@@ -1004,20 +1010,18 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 	struct coll c;
 	memset(&c, 0, sizeof c);
 	buf_init(&c.text, 0);
-	int rc = load_docs(a, docs, ndocs, o->from, o->to, &c);
+	int rc = load_docs(a, docs, ndocs, o->pub_from, o->pub_to, &c);
 	if (rc) {
 		coll_release(&c);
 		return rc;
 	}
-	int32_t from = o->from, to = o->to;
+	out->from = out->to = NL_NODAY;
 	for (size_t i = 0; i < c.ndocs; i++) {
-		if (o->from == NL_NODAY && (from == NL_NODAY || c.docs[i].pub < from))
-			from = c.docs[i].pub;
-		if (o->to == NL_NODAY && (to == NL_NODAY || c.docs[i].pub > to))
-			to = c.docs[i].pub;
+		if (out->from == NL_NODAY || c.docs[i].pub < out->from)
+			out->from = c.docs[i].pub;
+		if (out->to == NL_NODAY || c.docs[i].pub > out->to)
+			out->to = c.docs[i].pub;
 	}
-	out->from = from;
-	out->to = to;
 	size_t ncopies = f.copies ? mark_copies(&c) : 0;
 	out->ncopies = ncopies;
 	out->ndocs = c.ndocs - ncopies;
@@ -1027,7 +1031,8 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 	struct cand *cand = rank_dates(&c, f, o->ranker, &ncand);
 	size_t keep = 0;
 	for (size_t i = 0; i < ncand; i++)
-		if (from != NL_NODAY && cand[i].day >= from && cand[i].day <= to)
+		if ((o->from == NL_NODAY || cand[i].day >= o->from) &&
+		    (o->to == NL_NODAY || cand[i].day <= o->to))
 			cand[keep++] = cand[i];
 	ncand = keep;
 	out->ncandidates = ncand;

@@ -49,8 +49,9 @@ struct timeline_opts {
 	enum timeline_method method;
 	size_t dates;       /* L: dates in the timeline; 0 = chosen from the data */
 	size_t per_date;    /* K: sentences per date; 0 = chosen from the data */
-	int32_t from, to;   /* span of publication days used and of dates kept;
-	                     * NL_NODAY = the documents' own first / last day */
+	int32_t from, to;   /* dates kept in the timeline; NL_NODAY = no bound */
+	int32_t pub_from, pub_to; /* publication days of the documents used;
+	                           * NL_NODAY = no bound */
 	const char *const *keywords; /* a summary sentence must contain one of them
 	                              * (ASCII case-insensitive substring); NULL = none */
 	size_t nkeywords;
@@ -64,8 +65,12 @@ struct timeline_opts {
 	const double *ranker;
 };
 
-/* method TIMELINE_NEWSLINE, L and K from the data, no span, no keywords,
- * the built-in ranker for the method. */
+/* The linear date ranker used when no other is given: the mean of the nine
+ * per-topic coefficient sets that DATEWISE's authors trained on Timeline17. */
+extern const double timeline_default_ranker[TIMELINE_RANKER_COEFS];
+
+/* method TIMELINE_NEWSLINE, L and K from the data, no bounds, no keywords,
+ * ranker timeline_default_ranker. */
 void timeline_opts_init(struct timeline_opts *o);
 
 /* One summary sentence. text is owned by the timeline. */
@@ -86,7 +91,8 @@ struct timeline {
 	struct timeline_entry *entries; /* ascending by day */
 	size_t nentries;
 	size_t dates, per_date;         /* L and K used */
-	int32_t from, to;               /* span used (NL_NODAY if no dated document) */
+	int32_t from, to;               /* first and last publication day of the
+	                                 * documents used (NL_NODAY if none) */
 	size_t ndocs;                   /* documents used (in span, copies counted once) */
 	size_t ncopies;                 /* documents dropped as syndicated copies */
 	size_t ncandidates;             /* candidate dates in the span */
@@ -100,7 +106,7 @@ struct timeline {
  * Build a timeline from archive documents docs[0..ndocs) (0-based ids; the
  * order is the collection order, which breaks ties: pass them by
  * publication day). Undated documents and documents published outside
- * [o->from, o->to] are ignored. On success fills *out (release with
+ * [o->pub_from, o->pub_to] are ignored. On success fills *out (release with
  * timeline_release; it holds copies of the text, so the archive may be
  * closed) and returns NL_OK; a timeline may have no entries. Errors: what
  * archive_doc returns (NL_ECORRUPT, with the message in a->err) and

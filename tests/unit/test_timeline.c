@@ -81,8 +81,11 @@ static void toy_opts(struct timeline_opts *o, const char *const *kw)
 	o->per_date = 1;
 	o->from = day("2020-03-02");
 	o->to = day("2020-03-09");
+	o->pub_from = o->from;
+	o->pub_to = o->to;
 	o->keywords = kw;
 	o->nkeywords = 1;
+	o->ranker = NULL; /* mention count */
 }
 
 Test(timeline, newstls_toy_datewise)
@@ -131,7 +134,11 @@ Test(timeline, newstls_toy_datewise)
 	rouge_lang_free(lang);
 	timeline_release(&tl);
 
-	/* the supervised ranker of every T17 fold ranks the toy's dates alike */
+	/* the default ranker and that of every T17 fold rank the toy's dates alike */
+	o.ranker = timeline_default_ranker;
+	cr_assert_eq(timeline_build(a, ids, 8, &o, &tl), NL_OK);
+	check_toy(&tl);
+	timeline_release(&tl);
 	char cpath[4096];
 	snprintf(cpath, sizeof cpath, "%s/vectors/tls-metric/datewise_date_ranker_coefs.tsv",
 		 shared_dir());

@@ -1,0 +1,495 @@
+/*
+ * cmd_timeline.c — `newsline timeline QUERY`: the key dates of a story and
+ * what happened on each, in sentences from the archive's articles, with
+ * their sources (timeline.h builds it).
+ *
+ * Which documents: for now a plain conjunctive match, written here until
+ * the search engine (src/query) takes over: a document is in when its title
+ * or body holds every word of QUERY. Each word is normalised as the index
+ * normalises it (tokenizer_term: case folding, stemming), its posting list
+ * is read in every segment, and the lists are intersected. Dates and
+ * sentences then come from the matching documents' stored sentences and
+ * date references; --from/--to bound the dates of the timeline (articles
+ * published at any time may tell of them), --published-from/--published-to
+ * the articles used.
+ *
+ * Output: plain text (default), --json
+ *   {"query", "from", "to", "documents", "entries": [{"date", "sentences":
+ *    [{"text", "id", "title", "url", "source", "published"}]}]}
+ * --md a Markdown timeline with links, --timelinejs the JSON document the
+ * TimelineJS viewer reads ({"title", "events": [{"start_date", "text"}]}).
+ * Exit status 0, 1 when nothing matches or the archive cannot be read, 2 on
+ * usage errors.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "index/archive.h"
+#include "text/token.h"
+#include "timeline/timeline.h"
+#include "util/day.h"
+#include "util/jsonw.h"
+
+enum fmt { FMT_PLAIN, FMT_JSON, FMT_MD, FMT_TLJS };
+
+#define MAX_QUERY_WORDS 32
+
+/* ========================================================================== */
+/* document selection                                                         */
+/* ========================================================================== */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Ids (ascending) of the documents holding term in title or body. */
+static uint32_t *term_docs(struct archive *a, const char *term, size_t len, size_t *n,
+			   bool *corrupt)
+{
+	uint32_t *ids = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (uint32_t s = 0; s < a->nsegs; s++) {
+		struct seg_term t;
+		if (!seg_term_find(a->segs[s], term, len, &t))
+			continue;
+		struct post_cur cur;
+		seg_term_cursor(a->segs[s], &t, &cur);
+		while (post_cur_next(&cur)) {
+			ids = xgrow(ids, &cap, *n + 1, sizeof *ids);
+			ids[(*n)++] = a->base[s] + cur.doc;
+		}
+		*corrupt |= cur.corrupt;
+		post_cur_close(&cur);
+	}
+	return ids;
+}
+
+/* Documents matching every word of query; NULL with *n = 0 when none.
+ * *nterms is the number of words that gave an index term. */
+static uint32_t *match_all(struct archive *a, const char *query, size_t *n, size_t *nterms,
+			   bool *corrupt)
+{
+	struct tokenizer *tk = tokenizer_new(true);
+	uint32_t *acc = NULL;
+	size_t nacc = 0;
+	*nterms = 0;
+	const char *p = query;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		if (p == w)
+			break;
+		char term[TOKEN_MAX_BYTES];
+		size_t tl = tokenizer_term(tk, w, (size_t)(p - w), term, sizeof term);
+		if (!tl || *nterms >= MAX_QUERY_WORDS)
+			continue;
+		size_t nd;
+		uint32_t *d = term_docs(a, term, tl, &nd, corrupt);
+		if ((*nterms)++ == 0) {
+			acc = d;
+			nacc = nd;
+			continue;
+		}
+		size_t i = 0, j = 0, k = 0;
+		while (i < nacc && j < nd) {
+			if (acc[i] == d[j]) {
+				acc[k++] = acc[i];
+				i++;
+				j++;
+			} else if (acc[i] < d[j]) {
+				i++;
+			} else {
+				j++;
+			}
+		}
+		nacc = k;
+		free(d);
+	}
+	tokenizer_free(tk);
+	*n = nacc;
+	return acc;
+}
+
+/* Order documents by publication day, then id (the collection order). */
+static void sort_by_day(struct archive *a, uint32_t *ids, size_t n)
+{
+	uint64_t *k = xmalloc((n + 1) * sizeof *k);
+	for (size_t i = 0; i < n; i++) {
+		struct seg_docinfo di;
+		archive_docinfo(a, ids[i], &di);
+		k[i] = (uint64_t)((int64_t)di.day + ((int64_t)1 << 31)) << 32 | ids[i];
+	}
+	if (n)
+		qsort(k, n, sizeof *k, cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (uint32_t)k[i];
+	free(k);
+}
+
+/* ========================================================================== */
+/* output                                                                     */
+/* ========================================================================== */
+
+/* Append s with &, <, >, " escaped for HTML. */
+static void html_esc(struct buf *b, struct nl_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		switch (s.p[i]) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_putc(b, s.p[i]);
+		}
+	}
+}
+
+/* Markdown: escape the characters that would start markup inside a line. */
+static void md_esc(struct buf *b, struct nl_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		if (strchr("\\`*_[]<>#|", s.p[i]))
+			buf_putc(b, '\\');
+		buf_putc(b, s.p[i]);
+	}
+}
+
+static void put_day(struct buf *b, int32_t d)
+{
+	char s[11] = "undated";
+	if (d != NL_NODAY)
+		day_format(d, s);
+	buf_puts(b, s);
+}
+
+static int render(struct archive *a, const char *query, const struct timeline *tl,
+		  size_t nmatch, enum fmt fmt, struct buf *o)
+{
+	struct doc d;
+	memset(&d, 0, sizeof d);
+	int rc = NL_OK;
+	if (fmt == FMT_JSON) {
+		buf_putc(o, '{');
+		jsonw_key(o, "query");
+		jsonw_str(o, query, strlen(query));
+		buf_putc(o, ',');
+		jsonw_key(o, "from");
+		jsonw_day(o, tl->from);
+		buf_putc(o, ',');
+		jsonw_key(o, "to");
+		jsonw_day(o, tl->to);
+		buf_printf(o, ",\"documents\":%zu,", nmatch);
+		jsonw_key(o, "entries");
+		buf_putc(o, '[');
+	} else if (fmt == FMT_MD) {
+		buf_puts(o, "# Timeline: ");
+		md_esc(o, nl_str_make(query, strlen(query)));
+		buf_printf(o, "\n\n%zu dates from %zu matching articles.\n", tl->nentries, nmatch);
+	} else if (fmt == FMT_TLJS) {
+		buf_puts(o, "{\"title\":{\"text\":{\"headline\":");
+		jsonw_str(o, query, strlen(query));
+		struct buf t;
+		buf_init(&t, 0);
+		buf_printf(&t, "%zu dates from %zu matching articles", tl->nentries, nmatch);
+		buf_puts(o, ",\"text\":");
+		jsonw_str(o, t.p, t.n);
+		buf_release(&t);
+		buf_puts(o, "}},\"events\":[");
+	} else {
+		buf_printf(o, "timeline for \"%s\": %zu dates from %zu matching articles", query,
+			   tl->nentries, nmatch);
+		if (tl->ncopies)
+			buf_printf(o, " (%zu syndicated copies counted once)", tl->ncopies);
+		buf_putc(o, '\n');
+	}
+	struct buf html;
+	buf_init(&html, 0);
+	for (size_t i = 0; i < tl->nentries && rc == NL_OK; i++) {
+		const struct timeline_entry *e = &tl->entries[i];
+		int y, m, dd;
+		day_to_ymd(e->day, &y, &m, &dd);
+		if (fmt == FMT_JSON) {
+			buf_puts(o, i ? ",{" : "{");
+			jsonw_key(o, "date");
+			jsonw_day(o, e->day);
+			buf_putc(o, ',');
+			jsonw_key(o, "sentences");
+			buf_putc(o, '[');
+		} else if (fmt == FMT_MD) {
+			buf_puts(o, "\n## ");
+			put_day(o, e->day);
+			buf_putc(o, '\n');
+		} else if (fmt == FMT_TLJS) {
+			buf_printf(o, "%s{\"start_date\":{\"year\":%d,\"month\":%d,\"day\":%d},"
+				   "\"text\":{", i ? "," : "", y, m, dd);
+			buf_clear(&html);
+		} else {
+			buf_putc(o, '\n');
+			put_day(o, e->day);
+			buf_putc(o, '\n');
+		}
+		for (size_t j = 0; j < e->nsents; j++) {
+			const struct timeline_sent *s = &e->sents[j];
+			rc = archive_doc(a, s->doc, &d);
+			if (rc)
+				break;
+			if (fmt == FMT_JSON) {
+				buf_puts(o, j ? ",{" : "{");
+				jsonw_key(o, "text");
+				jsonw_nstr(o, s->text);
+				buf_printf(o, ",\"id\":%u,", s->doc + 1);
+				jsonw_key(o, "title");
+				jsonw_nstr(o, d.title);
+				buf_putc(o, ',');
+				jsonw_key(o, "url");
+				jsonw_nstr(o, d.url);
+				buf_putc(o, ',');
+				jsonw_key(o, "source");
+				jsonw_nstr(o, d.source);
+				buf_putc(o, ',');
+				jsonw_key(o, "published");
+				jsonw_day(o, d.day);
+				buf_putc(o, '}');
+			} else if (fmt == FMT_MD) {
+				buf_puts(o, "- ");
+				md_esc(o, s->text);
+				buf_puts(o, " — [");
+				md_esc(o, d.title);
+				buf_puts(o, "](<");
+				buf_put(o, d.url.p, d.url.n);
+				buf_puts(o, ">), ");
+				md_esc(o, d.source);
+				buf_puts(o, ", ");
+				put_day(o, d.day);
+				buf_putc(o, '\n');
+			} else if (fmt == FMT_TLJS) {
+				if (j == 0) {
+					buf_puts(o, "\"headline\":");
+					jsonw_nstr(o, d.title);
+				}
+				buf_puts(&html, "<p>");
+				html_esc(&html, s->text);
+				buf_puts(&html, " <small>(<a href=\"");
+				html_esc(&html, d.url);
+				buf_puts(&html, "\">");
+				html_esc(&html, d.source);
+				buf_puts(&html, "</a>, ");
+				put_day(&html, d.day);
+				buf_puts(&html, ")</small></p>");
+			} else {
+				buf_puts(o, "  - ");
+				buf_put(o, s->text.p, s->text.n);
+				buf_printf(o, "\n      [%u] %.*s (%.*s, ", s->doc + 1, (int)d.title.n,
+					   d.title.p, (int)d.source.n, d.source.p);
+				put_day(o, d.day);
+				buf_printf(o, ") %.*s\n", (int)d.url.n, d.url.p);
+			}
+		}
+		if (fmt == FMT_JSON) {
+			buf_puts(o, "]}");
+		} else if (fmt == FMT_TLJS) {
+			if (!e->nsents)
+				buf_puts(o, "\"headline\":\"\"");
+			buf_puts(o, ",\"text\":");
+			jsonw_str(o, html.p, html.n);
+			buf_puts(o, "}}");
+		}
+	}
+	buf_release(&html);
+	if (fmt == FMT_JSON || fmt == FMT_TLJS)
+		buf_puts(o, "]}\n");
+	doc_release(&d);
+	return rc;
+}
+
+/* ========================================================================== */
+/* the command                                                                */
+/* ========================================================================== */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: newsline timeline [--db DIR] [--from DATE] [--to DATE] "
+		   "[--published-from DATE] [--published-to DATE] [--dates L] [--per-date K] "
+		   "[--keywords W,...] [--method newsline|datewise] [--json|--md|--timelinejs] "
+		   "QUERY\n");
+}
+
+static bool parse_count(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v == 0 || v > 1000)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cmd_timeline(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "published-from", required_argument, NULL, 'F' },
+		{ "published-to", required_argument, NULL, 'P' },
+		{ "dates", required_argument, NULL, 'L' },
+		{ "per-date", required_argument, NULL, 'K' },
+		{ "keywords", required_argument, NULL, 'k' },
+		{ "method", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "md", no_argument, NULL, 'm' },
+		{ "timelinejs", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *kwarg = NULL;
+	struct timeline_opts o;
+	timeline_opts_init(&o);
+	enum fmt fmt = FMT_PLAIN;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:f:t:F:P:L:K:k:M:jmTh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f':
+		case 't':
+		case 'F':
+		case 'P': {
+			int32_t day = day_parse(optarg, strlen(optarg));
+			const char *name = c == 'f' ? "from" : c == 't' ? "to" :
+					   c == 'F' ? "published-from" : "published-to";
+			if (day == NL_NODAY) {
+				fprintf(stderr, "newsline: timeline: --%s: '%s' is not a date "
+					"(YYYY-MM-DD)\n", name, optarg);
+				return 2;
+			}
+			*(c == 'f' ? &o.from : c == 't' ? &o.to : c == 'F' ? &o.pub_from : &o.pub_to) = day;
+			break;
+		}
+		case 'L':
+		case 'K':
+			if (!parse_count(optarg, c == 'L' ? &o.dates : &o.per_date)) {
+				fprintf(stderr, "newsline: timeline: --%s: give a number from 1 to 1000\n",
+					c == 'L' ? "dates" : "per-date");
+				return 2;
+			}
+			break;
+		case 'k': kwarg = optarg; break;
+		case 'M':
+			if (!strcmp(optarg, "datewise"))
+				o.method = TIMELINE_DATEWISE;
+			else if (!strcmp(optarg, "newsline"))
+				o.method = TIMELINE_NEWSLINE;
+			else {
+				fprintf(stderr, "newsline: timeline: unknown method '%s' (newsline, "
+					"datewise)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j': fmt = FMT_JSON; break;
+		case 'm': fmt = FMT_MD; break;
+		case 'T': fmt = FMT_TLJS; break;
+		case 'h': usage(stdout); return 0;
+		default: return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "newsline: timeline: no query given\n");
+		usage(stderr);
+		return 2;
+	}
+	if ((o.from != NL_NODAY && o.to != NL_NODAY && o.from > o.to) ||
+	    (o.pub_from != NL_NODAY && o.pub_to != NL_NODAY && o.pub_from > o.pub_to)) {
+		fprintf(stderr, "newsline: timeline: --%sfrom is after --%sto\n",
+			o.from > o.to ? "" : "published-", o.from > o.to ? "" : "published-");
+		return 2;
+	}
+	/* the query: the remaining arguments, joined by spaces */
+	struct buf q;
+	buf_init(&q, 1 << 16);
+	for (int i = optind; i < argc; i++)
+		if (buf_puts(&q, argv[i]) || (i + 1 < argc && buf_putc(&q, ' '))) {
+			fprintf(stderr, "newsline: timeline: query longer than 64 KiB\n");
+			buf_release(&q);
+			return 2;
+		}
+	/* keywords: comma-separated */
+	char *kwcopy = kwarg ? xstrdup(kwarg) : NULL;
+	const char **kw = NULL;
+	size_t nkw = 0, kwcap = 0;
+	for (char *p = kwcopy; p && *p;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = 0;
+		while (*p == ' ')
+			p++;
+		if (*p) {
+			kw = xgrow(kw, &kwcap, nkw + 1, sizeof *kw);
+			kw[nkw++] = p;
+		}
+		p = comma ? comma + 1 : p + strlen(p);
+	}
+	o.keywords = kw;
+	o.nkeywords = nkw;
+
+	db = cli_db_path(db);
+	char err[512];
+	struct archive *a;
+	int rc = archive_open(db, ARCHIVE_READ, &a, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "newsline: %s\n", err);
+		free(kw);
+		free(kwcopy);
+		buf_release(&q);
+		return 1;
+	}
+	size_t nmatch, nterms;
+	bool corrupt = false;
+	uint32_t *ids = match_all(a, q.p, &nmatch, &nterms, &corrupt);
+	int status = 0;
+	if (corrupt) {
+		fprintf(stderr, "newsline: timeline: %s: a posting list is damaged; run "
+			"`newsline check`\n", db);
+		status = 1;
+	} else if (nterms == 0) {
+		fprintf(stderr, "newsline: timeline: the query has no words to search for\n");
+		status = 2;
+	} else if (nmatch == 0) {
+		fprintf(stderr, "newsline: timeline: no document matches \"%s\"\n", q.p);
+		status = 1;
+	}
+	if (!status) {
+		sort_by_day(a, ids, nmatch);
+		struct timeline tl;
+		rc = timeline_build(a, ids, nmatch, &o, &tl);
+		struct buf out;
+		buf_init(&out, 0);
+		if (!rc)
+			rc = render(a, q.p, &tl, nmatch, fmt, &out);
+		if (rc) {
+			fprintf(stderr, "newsline: timeline: %s\n",
+				a->err[0] ? a->err : nl_strerror(rc));
+			status = 1;
+		} else {
+			fwrite(out.p, 1, out.n, stdout);
+		}
+		buf_release(&out);
+		if (!rc)
+			timeline_release(&tl);
+	}
+	free(ids);
+	archive_close(a);
+	free(kw);
+	free(kwcopy);
+	buf_release(&q);
+	return status;
+}
