@@ -1405,8 +1405,18 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
 	}
 	if (!ampm && !minutes)
 		return 0;
-	if (!ampm && (in_num_chain(t, i) || TK(j)->kind == TK_NUM))
-		return 0; /* "3:1 ratio", scores */
+	if (!ampm) {
+		/* a 24-hour time "08:00", not part of a longer chain "1:2:3" or
+		 * "2-08:00", nor followed by another number */
+		if (TK(j)->kind == TK_NUM)
+			return 0;
+		if (glued(t, j) && TK(j)->kind == TK_PUNCT && TK(j)->num != '.' && TK(j)->num != ',' &&
+		    glued(t, j + 1) && TK(j + 1)->kind == TK_NUM)
+			return 0;
+		if (i >= 2 && glued(t, i) && TK(i - 1)->kind == TK_PUNCT && TK(i - 1)->num != '(' &&
+		    glued(t, i - 1) && TK(i - 2)->kind == TK_NUM)
+			return 0;
+	}
 	if (h > 24 || (ampm && a->num > 12 && a->num != 0))
 		return 0;
 	if (cls(t, j) == K_TZ)
@@ -1475,6 +1485,12 @@ static size_t m_time(struct dates_tagger *t, size_t i, struct res *r)
 	size_t e = day_after(t, j, &day);
 	if (!e && cls(t, j) == K_ON)
 		e = day_after(t, j + 1, &day);
+	if (!e && i >= 2 && cls(t, i - 1) == K_AT) {
+		/* "tomorrow at 08:00": the day named just before */
+		int32_t d2;
+		if (day_after(t, i - 2, &d2) == i - 1)
+			day = d2;
+	}
 	v_clock(t, r, day, h, mi);
 	return e ? e : j;
 }

@@ -173,6 +173,8 @@ Test(dates, tonight_and_parts_of_day)
 	EXPECT("The blast came last night.", "2022-01-18", "last night", DATE_TIME, "2022-01-17TNI");
 	EXPECT("They talked Monday evening.", "2022-01-18", "Monday evening", DATE_TIME, "2022-01-17TEV");
 	EXPECT("It opens at 10:35 a.m. today", "2022-01-18", "10:35 a.m. today", DATE_TIME, "2022-01-18T10:35");
+	EXPECT("we 'll be back to do it again tomorrow at 08:00 .", "2017-11-20", "08:00", DATE_TIME, "2017-11-21T08:00");
+	EXPECT("the rain will stop this evening .", "2017-11-20", "this evening", DATE_TIME, "2017-11-20TEV");
 	EXPECT("Bids close at 5 p.m. EST, Nov. 6.", "1989-10-30", "5 p.m. EST, Nov. 6", DATE_TIME, "1989-11-06T17:00");
 }
 
