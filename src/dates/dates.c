@@ -562,6 +562,8 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 /* Token helpers                                                             */
 /* ------------------------------------------------------------------------ */
 
+#define RF_GUESSED_YEAR 0x80 /* internal: year chosen, not written */
+
 struct res {
 	uint8_t type, gran, flags;
 	int32_t day;
@@ -1026,6 +1028,7 @@ static void resolve_md(struct dates_tagger *t, struct res *r, int m, int d, size
 		return;
 	}
 	v_day(r, day_from_ymd(y, m, d));
+	r->flags |= RF_GUESSED_YEAR;
 }
 
 static void resolve_month(struct dates_tagger *t, struct res *r, int m, size_t s, size_t e)
@@ -1822,7 +1825,7 @@ static size_t m_wday(struct dates_tagger *t, size_t i, struct res *r, int mod, s
 		return i + 1;
 	}
 	size_t j = i + 1;
-	if (is_punct(t, j, ',') || (TK(j)->kind == TK_WORD && !mod)) {
+	if (is_punct(t, j, ',') || ((TK(j)->kind == TK_WORD || TK(j)->kind == TK_NUM) && !mod)) {
 		size_t jj = is_punct(t, j, ',') ? j + 1 : j;
 		struct res r2 = { 0 };
 		r2.day = NL_NODAY;
@@ -1830,6 +1833,22 @@ static size_t m_wday(struct dates_tagger *t, size_t i, struct res *r, int mod, s
 		if (!e)
 			e = m_dayfirst(t, jj, &r2);
 		if (e && r2.gran == GRAN_DAY) {
+			if ((r2.flags & RF_GUESSED_YEAR) && r2.day != NL_NODAY && day_weekday(r2.day) != k->num) {
+				/* "Saturday, 19 November": the year whose 19 November is
+				 * a Saturday, nearest the one the tense chose */
+				int y, m, d;
+				day_to_ymd(r2.day, &y, &m, &d);
+				for (int dy = 1; dy <= 6; dy++) {
+					if (day_valid(y - dy, m, d) && day_weekday(day_from_ymd(y - dy, m, d)) == k->num) {
+						v_day(&r2, day_from_ymd(y - dy, m, d));
+						break;
+					}
+					if (day_valid(y + dy, m, d) && day_weekday(day_from_ymd(y + dy, m, d)) == k->num) {
+						v_day(&r2, day_from_ymd(y + dy, m, d));
+						break;
+					}
+				}
+			}
 			*r = r2;
 			return e;
 		}
@@ -2781,7 +2800,7 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 		m->end = TK(e - 1)->e;
 		m->type = r.type;
 		m->gran = r.gran;
-		m->flags = r.flags;
+		m->flags = r.flags & (uint8_t)~RF_GUESSED_YEAR;
 		m->day = (r.gran >= GRAN_DAY && (r.flags & DATES_F_RESOLVED)) ? r.day : NL_NODAY;
 		memcpy(m->value, r.value, sizeof m->value);
 		m->value[sizeof m->value - 1] = 0;

@@ -113,6 +113,9 @@ Test(dates, explicit_forms)
 	EXPECT("The deal closed Jan. 18 after talks.", "2022-03-01", "Jan. 18", DATE_DATE, "2022-01-18");
 	EXPECT("on the 18th of January 2022", "2023-05-01", "18th of January 2022", DATE_DATE, "2022-01-18");
 	EXPECT("Monday, Oct. 26, 1998 was the day", "1998-11-01", "Monday, Oct. 26, 1998", DATE_DATE, "1998-10-26");
+	/* the weekday picks the year when the text gives none */
+	EXPECT("the match on saturday , 19 november was won", "2017-11-20", "saturday , 19 november", DATE_DATE, "2016-11-19");
+	EXPECT("They met on Friday 23 October.", "2015-11-02", "Friday 23 October", DATE_DATE, "2015-10-23");
 	const struct date_mention *m = find("Filed 2022-01-18.", "2023-05-01", NULL, "2022-01-18");
 	cr_assert(m);
 	cr_expect_eq(m->day, D("2022-01-18"));
