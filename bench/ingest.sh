@@ -58,7 +58,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/newsline-ingest.XXXXXX")
 if [ "${BENCH_KEEP:-0}" = 1 ]; then
 	echo "work folder kept: $T" >&2
 else
-	trap 'rm -rf "$T"' EXIT INT TERM
+	trap 'rm -rf "$T"' EXIT HUP INT PIPE TERM
 fi
 
 FILES=""
