@@ -1178,7 +1178,7 @@ static size_t opt_year(const struct dates_tagger *t, size_t j, int *y)
 	size_t k = j;
 	if (is_punct(t, k, ','))
 		k++;
-	if (year_tok(t, k) && !in_num_chain(t, k) && cls(t, k + 1) != K_COUNTNOUN) {
+	if (year_tok(t, k) && !in_num_chain(t, k) && cls(t, k + 1) != K_COUNTNOUN && cls(t, k + 1) != K_TZ) {
 		*y = TK(k)->num;
 		return k + 1;
 	}
@@ -1258,11 +1258,11 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 	size_t e2 = j;
 	if (cls(t, j) == K_OF)
 		e2 = j + 1;
-	if (year_tok(t, e2) && !in_num_chain(t, e2) && cls(t, e2 + 1) != K_COUNTNOUN) {
+	if (year_tok(t, e2) && !in_num_chain(t, e2) && cls(t, e2 + 1) != K_COUNTNOUN && cls(t, e2 + 1) != K_TZ) {
 		v_month(r, TK(e2)->num, m);
 		return e2 + 1;
 	}
-	if (is_punct(t, j, ',') && year_tok(t, j + 1) && !in_num_chain(t, j + 1)) {
+	if (is_punct(t, j, ',') && year_tok(t, j + 1) && !in_num_chain(t, j + 1) && cls(t, j + 2) != K_TZ) {
 		v_month(r, TK(j + 1)->num, m);
 		return j + 2;
 	}
@@ -1533,8 +1533,8 @@ static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
 	if (k->num < 1900 && !prep)
 		return false;
 	int c = cls(t, i + 1);
-	if (c == K_COUNTNOUN || is_punct(t, i + 1, '%') || c == K_UNIT)
-		return false;
+	if (c == K_COUNTNOUN || is_punct(t, i + 1, '%') || c == K_UNIT || c == K_TZ)
+		return false; /* "2000 people", "1815 GMT" */
 	/* "1990s" is a decade, handled elsewhere; "2000 to 3000 people" */
 	if (TK(i + 1)->kind == TK_WORD && glued(t, i + 1))
 		return false;

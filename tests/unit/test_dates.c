@@ -353,6 +353,7 @@ Test(dates, negative_counts_scores_phones)
 	NONE("It costs $2014 per unit.", "2022-01-18");
 	NONE("Some 2000 people attended.", "2022-01-18");
 	NONE("The score was 3.5 percent.", "2022-01-18");
+	cr_expect_eq(count("19 JANUARY , 2200 GMT , PORT-AU-PRINCE", "2010-01-20"), 1, "military time is not a year");
 }
 
 Test(dates, negative_misc)
