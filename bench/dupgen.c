@@ -3,7 +3,14 @@
  * measurements of src/dedup against them (issue 6).
  *
  * Usage: dupgen [--seed S] [--shared DIR] [--reuters N] [--copies N]
- *               [--no-scale] [--show N]
+ *               [--limit N] [--show N] [--debug] [--no-scale | --only-scale]
+ *
+ * --reuters N: Reuters sources (default 8000); --copies N: copies per source
+ * (default 2); --limit N: records read from each scale file, the Reuters
+ * sources of the labelled set included (default all); --show N:
+ * examples printed per kind of error (default 5); --debug: also print what
+ * each document matched (a second lookup per document, so throughput is not
+ * comparable).
  *
  * 1. Sources: Timeline17 articles (../shared/data/t17/<topic>_<outlet>/InputDocs/
  *    <date>/<n>.htm.txt, one sentence per line) and N Reuters-21578 stories
@@ -48,6 +55,7 @@
 #include <zstd.h>
 
 static const char *shared = "../shared";
+static size_t limit; /* records read from each scale file, 0 = all */
 static int show = 5;
 static bool debug;
 
@@ -222,7 +230,7 @@ static void jsonl_zst_each(const char *path, void (*fn)(json_t *, void *), void 
 	char *in = xmalloc(insz), *out = xmalloc(outsz);
 	struct buf line;
 	buf_init(&line, 64u << 20);
-	size_t got;
+	size_t got, nrec = 0;
 	while ((got = fread(in, 1, insz, f)) > 0) {
 		ZSTD_inBuffer ib = { in, got, 0 };
 		while (ib.pos < ib.size) {
@@ -238,6 +246,9 @@ static void jsonl_zst_each(const char *path, void (*fn)(json_t *, void *), void 
 				if (!nl)
 					break;
 				json_error_t err;
+				if (limit && nrec >= limit)
+					goto done;
+				nrec++;
 				json_t *j = json_loadb(line.p, line.n, 0, &err);
 				if (!j)
 					nl_die("%s: bad json: %s", path, err.text);
@@ -248,6 +259,7 @@ static void jsonl_zst_each(const char *path, void (*fn)(json_t *, void *), void 
 			}
 		}
 	}
+done:
 	buf_release(&line);
 	free(in);
 	free(out);
@@ -1345,6 +1357,8 @@ int main(int argc, char **argv)
 			nreuters = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--copies") && i + 1 < argc)
 			ncopies = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+			limit = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--show") && i + 1 < argc)
 			show = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--debug"))
@@ -1355,7 +1369,8 @@ int main(int argc, char **argv)
 			synth = false;
 		else {
 			fprintf(stderr, "usage: dupgen [--seed S] [--shared DIR] [--reuters N] "
-					"[--copies N] [--show N] [--no-scale | --only-scale]\n");
+					"[--copies N] [--limit N] [--show N] [--debug] "
+					"[--no-scale | --only-scale]\n");
 			return 2;
 		}
 	}

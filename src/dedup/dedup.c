@@ -77,6 +77,7 @@
 #define MIN_JACCARD 0.30f
 #define MIN_CONTAINMENT 0.70f
 #define MIN_NEAR_SHINGLES 8  /* fewer shingles: only exact copies match */
+#define SHORT_JACCARD 0.9f   /* Jaccard and containment a SHORT body needs */
 #define MERGE_CONTAINMENT 0.9f /* a copy this complete of two groups joins them */
 #define LINK_LINES 6         /* lines under a "related stories" heading skipped */
 #define LINK_MAX_WORDS 15    /* ...if they are no longer than this */
@@ -527,9 +528,13 @@ static bool sim(const uint16_t *a, uint32_t ca, unsigned fa, const uint16_t *b, 
 		c = 1;
 	*jac = j;
 	*con = c;
-	if ((fa | fb) & (FLAG_SHORT | FLAG_EMPTY))
+	if ((fa | fb) & FLAG_EMPTY || lo < MIN_NEAR_SHINGLES)
 		return false;
-	return lo >= MIN_NEAR_SHINGLES && j >= MIN_JACCARD && c >= MIN_CONTAINMENT;
+	/* a body that is all boilerplate (SHORT) is only the same as another
+	 * body with (nearly) the same lines */
+	if ((fa | fb) & FLAG_SHORT)
+		return j >= SHORT_JACCARD && c >= SHORT_JACCARD;
+	return j >= MIN_JACCARD && c >= MIN_CONTAINMENT;
 }
 
 int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m)
@@ -746,8 +751,7 @@ static void band_grow(struct dedup *d)
 	free(d->head);
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	for (size_t s = 0; s < d->n; s++)
-		if (!(d->flags[s] & FLAG_SHORT))
-			band_link(d, s);
+		band_link(d, s);
 }
 
 static size_t exact_find(const struct dedup *d, const struct sk *s)
@@ -805,8 +809,6 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 		add_root(d, group_of(d, slot - 1));
 		return slot;
 	}
-	if (s->flags & FLAG_SHORT)
-		return 0;
 	if (++d->gen == 0) {
 		memset(d->stamp, 0, d->n * sizeof *d->stamp);
 		d->gen = 1;
@@ -929,12 +931,10 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	d->flags[slot] = (uint8_t)s.flags;
 	memcpy(d->sig + slot * DEDUP_K, s.sig, sizeof s.sig);
 	exact_put(d, s.exact, slot);
-	if (!(s.flags & FLAG_SHORT)) {
-		if (d->n * BANDS > 2 * (d->hmask + 1))
-			band_grow(d);
-		else
-			band_link(d, slot);
-	}
+	if (d->n * BANDS > 2 * (d->hmask + 1))
+		band_grow(d);
+	else
+		band_link(d, slot);
 	return d->id[root];
 }
 
