@@ -92,6 +92,7 @@ enum tense { T_NONE = 0, T_FUT = 1, T_PAST = 2 };
 #define KF_FUT 0x04    /* tense cue */
 #define KF_PAST 0x08
 #define KF_WEAK 0x10   /* reporting verb: a tense cue only when there is no other */
+#define KF_ABBR 0x20   /* abbreviation: a '.' after it does not end the sentence */
 
 struct kwdef {
 	const char *w;
@@ -185,7 +186,7 @@ static const struct kwdef kwdefs[] = {
 	{ "victims", K_COUNTNOUN, 0, 0 }, { "percent", K_COUNTNOUN, 0, 0 },
 	{ "pages", K_COUNTNOUN, 0, 0 }, { "words", K_COUNTNOUN, 0, 0 },
 	{ "members", K_COUNTNOUN, 0, 0 }, { "companies", K_COUNTNOUN, 0, 0 },
-	{ "no", K_NUMPRE, 0, 0 }, { "nos", K_NUMPRE, 0, 0 }, { "number", K_NUMPRE, 0, 0 },
+	{ "no", K_NUMPRE, 0, KF_ABBR }, { "nos", K_NUMPRE, 0, 0 }, { "number", K_NUMPRE, 0, 0 },
 	{ "route", K_NUMPRE, 0, 0 }, { "flight", K_NUMPRE, 0, 0 }, { "room", K_NUMPRE, 0, 0 },
 	{ "highway", K_NUMPRE, 0, 0 }, { "interstate", K_NUMPRE, 0, 0 },
 	{ "channel", K_NUMPRE, 0, 0 }, { "fox", K_NUMPRE, 0, 0 }, { "page", K_NUMPRE, 0, 0 },
@@ -278,6 +279,22 @@ static const struct kwdef kwdefs[] = {
 	{ "slid", K_PASTV, 0, KF_PAST }, { "sank", K_PASTV, 0, KF_PAST },
 	{ "sprang", K_PASTV, 0, KF_PAST }, { "woke", K_PASTV, 0, KF_PAST },
 	{ "ago", K_AGO, 0, KF_PAST },
+	/* abbreviations that take a dot */
+	{ "vs", K_PLAIN, 0, KF_ABBR }, { "mr", K_PLAIN, 0, KF_ABBR }, { "mrs", K_PLAIN, 0, KF_ABBR },
+	{ "ms", K_PLAIN, 0, KF_ABBR }, { "dr", K_PLAIN, 0, KF_ABBR }, { "jr", K_PLAIN, 0, KF_ABBR },
+	{ "sr", K_PLAIN, 0, KF_ABBR }, { "gen", K_PLAIN, 0, KF_ABBR }, { "gov", K_PLAIN, 0, KF_ABBR },
+	{ "sen", K_PLAIN, 0, KF_ABBR }, { "rep", K_PLAIN, 0, KF_ABBR }, { "col", K_PLAIN, 0, KF_ABBR },
+	{ "lt", K_PLAIN, 0, KF_ABBR }, { "sgt", K_PLAIN, 0, KF_ABBR }, { "capt", K_PLAIN, 0, KF_ABBR },
+	{ "inc", K_PLAIN, 0, KF_ABBR }, { "corp", K_PLAIN, 0, KF_ABBR }, { "co", K_PLAIN, 0, KF_ABBR },
+	{ "ltd", K_PLAIN, 0, KF_ABBR }, { "prof", K_PLAIN, 0, KF_ABBR }, { "rev", K_PLAIN, 0, KF_ABBR },
+	{ "mt", K_PLAIN, 0, KF_ABBR }, { "ft", K_PLAIN, 0, KF_ABBR }, { "ala", K_PLAIN, 0, KF_ABBR },
+	{ "ariz", K_PLAIN, 0, KF_ABBR }, { "calif", K_PLAIN, 0, KF_ABBR }, { "conn", K_PLAIN, 0, KF_ABBR },
+	{ "fla", K_PLAIN, 0, KF_ABBR }, { "ga", K_PLAIN, 0, KF_ABBR }, { "ill", K_PLAIN, 0, KF_ABBR },
+	{ "mass", K_PLAIN, 0, KF_ABBR }, { "mich", K_PLAIN, 0, KF_ABBR }, { "minn", K_PLAIN, 0, KF_ABBR },
+	{ "mo", K_PLAIN, 0, KF_ABBR }, { "pa", K_PLAIN, 0, KF_ABBR }, { "tenn", K_PLAIN, 0, KF_ABBR },
+	{ "tex", K_PLAIN, 0, KF_ABBR }, { "va", K_PLAIN, 0, KF_ABBR }, { "wash", K_PLAIN, 0, KF_ABBR },
+	{ "wis", K_PLAIN, 0, KF_ABBR }, { "md", K_PLAIN, 0, KF_ABBR }, { "ky", K_PLAIN, 0, KF_ABBR },
+	{ "okla", K_PLAIN, 0, KF_ABBR }, { "ore", K_PLAIN, 0, KF_ABBR }, { "nev", K_PLAIN, 0, KF_ABBR },
 	/* not past tense despite the -ed ending */
 	{ "hundred", K_HUNDRED, 100, 0 }, { "indeed", K_PLAIN, 0, 0 }, { "need", K_PLAIN, 0, 0 },
 	{ "speed", K_PLAIN, 0, 0 }, { "proceed", K_PLAIN, 0, 0 }, { "exceed", K_PLAIN, 0, 0 },
@@ -716,7 +733,8 @@ static bool sent_break(const struct dates_tagger *t, size_t i)
 	if (k->num == '.' && (TK(i + 1)->flags & TF_SPACE)) {
 		/* not after an initial ("U.S.") or a month abbreviation */
 		if (i > 0 && TK(i - 1)->kind == TK_WORD &&
-		    (TK(i - 1)->e - TK(i - 1)->s == 1 || TK(i - 1)->cls == K_MONABBR))
+		    (TK(i - 1)->e - TK(i - 1)->s == 1 || TK(i - 1)->cls == K_MONABBR ||
+		     (TK(i - 1)->kf & KF_ABBR)))
 			return false;
 		return true;
 	}
@@ -772,8 +790,11 @@ static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 	unsigned best_score = ~0u;
 	unsigned d = 0;
 	/* a deadline: "by August", "through January", "until Friday" */
-	if (s > 0 && (cls(t, s - 1) == K_BY || cls(t, s - 1) == K_THROUGH || cls(t, s - 1) == K_UNTIL))
+	if (s > 0 && (cls(t, s - 1) == K_BY || cls(t, s - 1) == K_UNTIL))
 		return T_FUT;
+	/* "has been on patrol since March" */
+	if (s > 0 && cls(t, s - 1) == K_SINCE)
+		return T_PAST;
 	for (size_t i = s; i > 0 && d < 30; i--, d++) {
 		if (sent_break(t, i - 1))
 			break;
@@ -2020,7 +2041,26 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 			v_month(r, -1, m);
 			return e;
 		}
-		int y = t->dy;
+		int y = t->dy, d = 0;
+		size_t de = c == K_MONABBR ? skip_dot(t, j) : j + 1;
+		size_t e2 = day_of_month(t, de, &d);
+		if (e2 && !(TK(de)->kind == TK_NUM && cls(t, e2) == K_COUNTNOUN)) {
+			/* "last Oct. 23": the most recent Oct. 23 before the DCT */
+			int32_t cand = day_valid(t->dy, m, d) ? day_from_ymd(t->dy, m, d) : NL_NODAY;
+			if (cand == NL_NODAY)
+				return 0;
+			if ((mod == K_LAST || mod == K_PAST || mod == K_PREVIOUS) && cand >= t->dct)
+				y = t->dy - 1;
+			else if ((mod == K_NEXT || mod == K_COMING) && cand <= t->dct)
+				y = t->dy + 1;
+			else if (mod != K_THIS && mod != K_LAST && mod != K_PAST && mod != K_PREVIOUS &&
+				 mod != K_NEXT && mod != K_COMING)
+				return 0;
+			if (!day_valid(y, m, d))
+				return 0;
+			v_day(r, day_from_ymd(y, m, d));
+			return e2;
+		}
 		if (mod == K_LAST || mod == K_PAST || mod == K_PREVIOUS)
 			y = m < t->dm ? t->dy : t->dy - 1;
 		else if (mod == K_NEXT || mod == K_COMING)

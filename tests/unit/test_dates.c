@@ -254,6 +254,10 @@ Test(dates, months_and_years_alone)
 	EXPECT("It happened in January 2020.", "2022-01-18", "January 2020", DATE_DATE, "2020-01");
 	EXPECT("It happened last March.", "2022-06-18", "last March", DATE_DATE, "2022-03");
 	EXPECT("It happened last March.", "2022-02-18", "last March", DATE_DATE, "2021-03");
+	EXPECT("He was shot last Oct. 23 at home.", "1999-04-19", "last Oct. 23", DATE_DATE, "1998-10-23");
+	EXPECT("The carrier has been on patrol since March.", "1990-08-13", "March", DATE_DATE, "1990-03");
+	/* "vs." does not end the sentence, so "killed" is the cue */
+	EXPECT("In January, a week after Roe vs. Wade, a bombing killed a guard.", "1998-10-25", "January", DATE_DATE, "1998-01");
 }
 
 Test(dates, decades_centuries)
