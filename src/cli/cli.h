@@ -25,6 +25,8 @@ int cmd_dups(int argc, char **argv);
 int cmd_dates(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_tls_eval(int argc, char **argv);
 
 /* Parse YYYY-MM-DD (or YYYYMMDD) into a day number; -1 if not a date. */
 int cli_parse_day(const char *s, int32_t *out);

@@ -13,6 +13,8 @@ static const struct cli_cmd commands[] = {
 	{ "add", cmd_add, "add [--db DIR] [--format F] [--strict] [--json] PATH...", "add articles to the archive" },
 	{ "search", cmd_search, "search [--db DIR] [--from D] [--to D] [--source HOST] [-n N] [--offset K] [--copies] [--json] [--batch FILE] QUERY", "ranked search with snippets" },
 	{ "volume", cmd_volume, "volume [--db DIR] [--by day|week|month] [--from D] [--to D] [--source HOST] [--copies] [--json|--csv] QUERY", "coverage of a query over time" },
+	{ "timeline", cmd_timeline, "timeline [--db DIR] [--from D] [--to D] [--dates L] [--per-date K] [--keywords W,...] [--copies] [--json|--md|--timelinejs] QUERY", "key dates of a story and what happened on each" },
+	{ "tls-eval", cmd_tls_eval, "tls-eval DATASET_DIR [--out PRED.jsonl]", "Timeline17-style evaluation (ROUGE align+ m:1, date F1)" },
 	{ "show", cmd_show, "show [--db DIR] [--json] ID|URL", "print an article as stored" },
 	{ "stats", cmd_stats, "stats [--db DIR] [--json]", "summarise the archive" },
 	{ "check", cmd_check, "check [--db DIR]", "verify every archive file" },

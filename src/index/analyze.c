@@ -337,16 +337,7 @@ static long repair(struct buf *out, struct nl_str s, size_t cap)
 			n--;
 		s.n = n;
 	}
-	if (utf8_valid(s.p, s.n)) {
-		buf_put(out, s.p, s.n);
-		/* controls are still replaced by the repair pass; valid text rarely has them */
-		for (size_t i = 0; i < out->n; i++) {
-			unsigned char c = (unsigned char)out->p[i];
-			if (c < 0x20 && c != '\n' && c != '\t')
-				out->p[i] = ' ';
-		}
-		return 0;
-	}
+	/* one pass: invalid sequences -> U+FFFD (counted), controls -> spaces */
 	return utf8_repair(s.p, s.n, out);
 }
 
