@@ -108,13 +108,20 @@ bench: all
 	@bench/run.sh
 
 # The README's main job: build, add a corpus (Timeline17 when ../shared is beside
-# the project, else the bundled example), and show what the archive now holds.
-DEMO_CORPUS ?= $(firstword $(wildcard ../shared/data/t17) tests/fixtures/ok.jsonl)
+# the project, else the bundled example), and print a timeline of one story.
+ifneq ($(wildcard ../shared/data/t17),)
+DEMO_CORPUS ?= ../shared/data/t17
+DEMO_QUERY ?= Mubarak Egypt protest
+else
+DEMO_CORPUS ?= tests/fixtures/ok.jsonl
+DEMO_QUERY ?= storm OR bridge
+endif
 DEMO_DB ?= build/demo.db
 demo: all
 	@rm -rf $(DEMO_DB)
 	build/newsline add --quiet --db $(DEMO_DB) $(DEMO_CORPUS)
 	build/newsline stats --db $(DEMO_DB)
+	build/newsline timeline --db $(DEMO_DB) --dates 12 --per-date 1 '$(DEMO_QUERY)'
 
 clean:
 	rm -rf build
