@@ -1278,9 +1278,9 @@ static void eval_scale(const char *name, bool unwrap)
 	size_t mask = 1;
 	while (mask < v.n * 2)
 		mask <<= 1;
-	struct { uint64_t k; uint32_t first; } *tab = xcalloc(mask, sizeof *tab);
+	struct { uint64_t k; uint32_t first; bool counted; } *tab = xcalloc(mask, sizeof *tab);
 	mask--;
-	size_t refdup = 0, grouped = 0, merged = 0, near_extra = 0;
+	size_t refdup = 0, refgroups = 0, grouped = 0, merged = 0, near_extra = 0;
 	size_t shown = 0, shown_near = 0;
 	for (size_t i = 0; i < v.n; i++) {
 		uint64_t k = ref_key(v.a[i].text, v.a[i].len);
@@ -1300,6 +1300,10 @@ static void eval_scale(const char *name, bool unwrap)
 					snippet(v.a[i].text, v.a[i].len, 300);
 					printf("    B: ");
 					snippet(v.a[tab[h].first].text, v.a[tab[h].first].len, 300);
+				}
+				if (!tab[h].counted) {
+					tab[h].counted = true;
+					refgroups++;
 				}
 			} else {
 				tab[h].k = k;
@@ -1325,8 +1329,9 @@ static void eval_scale(const char *name, bool unwrap)
 		}
 	}
 	free(mt);
-	printf("reference exact duplicates (later copies): %zu, grouped with their first copy: %zu\n",
-	       refdup, grouped);
+	printf("reference exact duplicates: %zu later copies in %zu groups; grouped with their "
+	       "first copy: %zu\n",
+	       refdup, refgroups, grouped);
 	printf("detector: %zu articles joined an earlier group, %zu of them beyond the reference "
 	       "(near copies, or equal letters and digits with different word breaks)\n",
 	       merged, near_extra);
