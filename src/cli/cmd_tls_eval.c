@@ -156,10 +156,123 @@ static void write_pred(FILE *f, const char *topic, const char *name, const struc
 	buf_release(&b);
 }
 
+enum ranker { RANK_PUBLISHED, RANK_TRAINED, RANK_MENTIONS };
+
+/* A topic: its folders' articles in one temporary archive. */
+struct group {
+	const char *name;             /* first folder's name */
+	char dir[4096];
+	struct archive *a;
+	uint32_t *ids;                /* every document, by publication day */
+	const char **kw;              /* keywords of its folders, once each */
+	size_t nkw;
+	bool have_coef;
+	double coef[TIMELINE_RANKER_COEFS];
+	char fold[64];
+};
+
+/* One reference timeline. */
+struct task {
+	size_t group;
+	const struct t17_topic *tp;
+	const struct t17_timeline *ref;
+	size_t L, K;
+	struct timeline_cand *cand;   /* candidate dates (trained ranker) */
+	size_t ncand;
+	double *label;                /* 1 for a reference date */
+};
+
+/* Add the articles of every folder of topic g (marking them done) to a
+ * new temporary archive, as `newsline add` does, and open it for reading.
+ * Returns 0, or 1 after printing why. */
+static int group_open(struct group *gr, const struct t17_dataset *ds, size_t g, bool *done,
+		      const char *tmproot)
+{
+	snprintf(gr->dir, sizeof gr->dir, "%s/newsline-tls-XXXXXX", tmproot);
+	if (!mkdtemp(gr->dir)) {
+		fprintf(stderr, "newsline: tls-eval: %s: %s\n", gr->dir, strerror(errno));
+		gr->dir[0] = 0;
+		return 1;
+	}
+	char db[4200];
+	snprintf(db, sizeof db, "%s/db", gr->dir);
+	char aerr[512];
+	struct archive *a;
+	int rc = archive_open(db, ARCHIVE_WRITE, &a, aerr, sizeof aerr);
+	if (rc) {
+		fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
+		return 1;
+	}
+	struct ingest ig;
+	ingest_init(&ig, archive_add, a);
+	ig.quiet = true;
+	size_t kwcap = 0;
+	for (size_t t = g; t < ds->ntopics && rc == 0; t++) {
+		if (!same_topic(gr->name, ds->topics[t].name))
+			continue;
+		done[t] = true;
+		rc = ingest_path(&ig, ds->topics[t].dir);
+		for (size_t k = 0; k < ds->topics[t].nkeywords; k++) {
+			bool dup = false;
+			for (size_t q = 0; q < gr->nkw && !dup; q++)
+				dup = !strcasecmp(gr->kw[q], ds->topics[t].keywords[k]);
+			if (dup)
+				continue;
+			gr->kw = xgrow(gr->kw, &kwcap, gr->nkw + 1, sizeof *gr->kw);
+			gr->kw[gr->nkw++] = ds->topics[t].keywords[k];
+		}
+	}
+	if (rc == 0)
+		rc = archive_commit(a);
+	if (rc) {
+		fprintf(stderr, "newsline: tls-eval: %s: %s\n", gr->name,
+			a->err[0] ? a->err : nl_strerror(rc));
+		archive_close(a);
+		return 1;
+	}
+	archive_close(a);
+	rc = archive_open(db, ARCHIVE_READ, &gr->a, aerr, sizeof aerr);
+	if (rc) {
+		fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
+		gr->a = NULL;
+		return 1;
+	}
+	gr->ids = docs_by_day(gr->a);
+	return 0;
+}
+
+static void group_close(struct group *gr)
+{
+	if (gr->a)
+		archive_close(gr->a);
+	free(gr->ids);
+	free(gr->kw);
+	if (gr->dir[0])
+		nftw(gr->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The protocol's inputs for a task (the ranker is set by the caller). */
+static void task_opts(const struct task *tk, const struct group *gr, enum timeline_method m,
+		      struct timeline_opts *o)
+{
+	timeline_opts_init(o);
+	o->method = m;
+	o->dates = tk->L;
+	o->per_date = tk->K;
+	o->from = tk->ref->tl.dates[0].day;
+	o->to = tk->ref->tl.dates[tk->ref->tl.ndates - 1].day;
+	o->pub_from = o->from;
+	o->pub_to = o->to;
+	o->keywords = gr->kw;
+	o->nkeywords = gr->nkw;
+	o->keywords_if_present = true;
+	o->ranker = NULL;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: newsline tls-eval [--out PRED.jsonl] [--method newsline|datewise] "
-		   "[--ranker linear|mentions] [--coefs FILE] [--quiet] DATASET_DIR\n");
+		   "[--ranker published|trained|mentions] [--coefs FILE] [--quiet] DATASET_DIR\n");
 }
 
 int cmd_tls_eval(int argc, char **argv)
@@ -175,7 +288,12 @@ int cmd_tls_eval(int argc, char **argv)
 	};
 	const char *outpath = NULL, *coefpath = NULL;
 	enum timeline_method method = TIMELINE_NEWSLINE;
-	bool linear = true, quiet = false;
+	enum ranker ranker = RANK_PUBLISHED;
+	bool ranker_set = false, quiet = false;
+	double ridge = 0.1;
+	const char *re = getenv("NEWSLINE_TL_RIDGE");
+	if (re && *re)
+		ridge = strtod(re, NULL);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:m:r:c:qh", opts, NULL)) != -1) {
@@ -193,15 +311,18 @@ int cmd_tls_eval(int argc, char **argv)
 			}
 			break;
 		case 'r':
-			if (!strcmp(optarg, "linear"))
-				linear = true;
+			if (!strcmp(optarg, "published"))
+				ranker = RANK_PUBLISHED;
+			else if (!strcmp(optarg, "trained"))
+				ranker = RANK_TRAINED;
 			else if (!strcmp(optarg, "mentions"))
-				linear = false;
+				ranker = RANK_MENTIONS;
 			else {
-				fprintf(stderr, "newsline: tls-eval: unknown ranker '%s' (linear, mentions)\n",
-					optarg);
+				fprintf(stderr, "newsline: tls-eval: unknown ranker '%s' (published, "
+					"trained, mentions)\n", optarg);
 				return 2;
 			}
+			ranker_set = true;
 			break;
 		case 'c': coefpath = optarg; break;
 		case 'q': quiet = true; break;
@@ -215,6 +336,8 @@ int cmd_tls_eval(int argc, char **argv)
 		return 2;
 	}
 	const char *dsdir = argv[optind];
+	if (!ranker_set)
+		ranker = method == TIMELINE_DATEWISE ? RANK_PUBLISHED : RANK_TRAINED;
 	char defcoef[4096];
 	if (!coefpath) {
 		snprintf(defcoef, sizeof defcoef, "%s/datewise_date_ranker_coefs.tsv", rouge_data_dir());
@@ -252,194 +375,184 @@ int cmd_tls_eval(int argc, char **argv)
 	if (!tmproot || !*tmproot)
 		tmproot = "/tmp";
 
-	printf("%-22s %-42s %4s %2s %5s %6s %6s %6s\n", "topic", "timeline", "L", "K", "docs",
-	       "AR-1", "AR-2", "date");
-	struct sums all;
-	memset(&all, 0, sizeof all);
+	/* pass 1: one archive per topic; every task's candidate dates */
+	struct group *gs = xcalloc(ds.ntopics + 1, sizeof *gs);
+	size_t ngs = 0;
+	struct task *ts = NULL;
+	size_t nts = 0, tscap = 0;
 	double t_ingest = 0, t_build = 0, t_score = 0;
-	size_t nlinear = 0; /* tasks whose dates the linear ranker ranked */
 	int status = 0;
 	bool *done = xcalloc(ds.ntopics + 1, sizeof *done);
 	for (size_t g = 0; g < ds.ntopics && !status; g++) {
 		if (done[g])
 			continue;
-		const char *gname = ds.topics[g].name;
-		/* the topic's folders, its archive */
-		char dir[4096];
-		snprintf(dir, sizeof dir, "%s/newsline-tls-XXXXXX", tmproot);
-		if (!mkdtemp(dir)) {
-			fprintf(stderr, "newsline: tls-eval: %s: %s\n", dir, strerror(errno));
-			status = 1;
-			break;
-		}
-		char db[4200];
-		snprintf(db, sizeof db, "%s/db", dir);
-		char aerr[512];
-		struct archive *a;
+		struct group *gr = &gs[ngs++];
+		gr->name = ds.topics[g].name;
 		double t1 = now();
-		rc = archive_open(db, ARCHIVE_WRITE, &a, aerr, sizeof aerr);
-		if (rc) {
-			fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
-			status = 1;
-			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-			break;
-		}
-		struct ingest ig;
-		ingest_init(&ig, archive_add, a);
-		ig.quiet = true;
-		const char **kw = NULL;
-		size_t nkw = 0, kwcap = 0;
-		for (size_t t = g; t < ds.ntopics && rc == 0; t++) {
-			if (!same_topic(gname, ds.topics[t].name))
-				continue;
-			done[t] = true;
-			rc = ingest_path(&ig, ds.topics[t].dir);
-			for (size_t k = 0; k < ds.topics[t].nkeywords; k++) {
-				bool dup = false;
-				for (size_t q = 0; q < nkw && !dup; q++)
-					dup = !strcasecmp(kw[q], ds.topics[t].keywords[k]);
-				if (dup)
-					continue;
-				kw = xgrow(kw, &kwcap, nkw + 1, sizeof *kw);
-				kw[nkw++] = ds.topics[t].keywords[k];
-			}
-		}
-		if (rc == 0)
-			rc = archive_commit(a);
-		if (rc) {
-			fprintf(stderr, "newsline: tls-eval: %s: %s\n", gname,
-				a->err[0] ? a->err : nl_strerror(rc));
-			archive_close(a);
-			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-			free(kw);
-			status = 1;
-			break;
-		}
-		archive_close(a);
-		rc = archive_open(db, ARCHIVE_READ, &a, aerr, sizeof aerr);
-		if (rc) {
-			fprintf(stderr, "newsline: tls-eval: %s\n", aerr);
-			nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-			free(kw);
-			status = 1;
-			break;
-		}
+		status = group_open(gr, &ds, g, done, tmproot);
 		t_ingest += now() - t1;
-		uint32_t *ids = docs_by_day(a);
-
-		/* the date ranker trained without this topic */
-		double coef[TIMELINE_RANKER_COEFS];
-		char fold[64] = "";
-		bool have_coef = false;
-		if (linear) {
-			int lrc = timeline_ranker_load(coefpath, "t17", gname, coef, fold, sizeof fold);
+		if (status)
+			break;
+		if (ranker == RANK_PUBLISHED) {
+			int lrc = timeline_ranker_load(coefpath, "t17", gr->name, gr->coef, gr->fold,
+						       sizeof gr->fold);
 			if (lrc == NL_OK)
-				have_coef = true;
+				gr->have_coef = true;
 			else
 				nl_warn("tls-eval: %s: no date ranker fold for topic %.*s (%s); "
 					"ranking dates by mention count", coefpath,
-					(int)topic_key_len(gname), gname, nl_strerror(lrc));
+					(int)topic_key_len(gr->name), gr->name, nl_strerror(lrc));
 		}
-
 		for (size_t t = g; t < ds.ntopics && !status; t++) {
-			if (!same_topic(gname, ds.topics[t].name))
+			if (!same_topic(gr->name, ds.topics[t].name))
 				continue;
 			const struct t17_topic *tp = &ds.topics[t];
-			for (size_t i = 0; i < tp->ntimelines; i++) {
+			for (size_t i = 0; i < tp->ntimelines && !status; i++) {
 				const struct t17_timeline *ref = &tp->timelines[i];
 				if (!ref->tl.ndates) {
 					nl_warn("tls-eval: %s: no dated entries; task skipped", ref->path);
 					continue;
 				}
-				size_t L, K;
-				t17_timeline_task_size(ref, &L, &K);
+				ts = xgrow(ts, &tscap, nts + 1, sizeof *ts);
+				struct task *tk = &ts[nts++];
+				memset(tk, 0, sizeof *tk);
+				tk->group = ngs - 1;
+				tk->tp = tp;
+				tk->ref = ref;
+				t17_timeline_task_size(ref, &tk->L, &tk->K);
+				if (ranker != RANK_TRAINED)
+					continue;
 				struct timeline_opts o;
-				timeline_opts_init(&o);
-				o.method = method;
-				o.dates = L;
-				o.per_date = K;
-				o.from = ref->tl.dates[0].day;
-				o.to = ref->tl.dates[ref->tl.ndates - 1].day;
-				o.pub_from = o.from;
-				o.pub_to = o.to;
-				o.keywords = kw;
-				o.nkeywords = nkw;
-				o.keywords_if_present = true;
-				o.ranker = have_coef ? coef : NULL;
-				struct timeline tl;
+				task_opts(tk, gr, method, &o);
 				double t2 = now();
-				rc = timeline_build(a, ids, a->ndocs, &o, &tl);
+				rc = timeline_candidates(gr->a, gr->ids, gr->a->ndocs, &o, &tk->cand,
+							     &tk->ncand);
 				t_build += now() - t2;
 				if (rc) {
 					fprintf(stderr, "newsline: tls-eval: %s: %s\n", ref->path,
-						a->err[0] ? a->err : nl_strerror(rc));
+						gr->a->err[0] ? gr->a->err : nl_strerror(rc));
 					status = 1;
 					break;
 				}
-				t2 = now();
-				struct tls_date *pd = xcalloc(tl.nentries + 1, sizeof *pd);
-				struct nl_str *ps = xcalloc(tl.nentries * tl.per_date + 1, sizeof *ps);
-				size_t np = 0;
-				for (size_t e = 0; e < tl.nentries; e++) {
-					pd[e].day = tl.entries[e].day;
-					pd[e].sents = ps + np;
-					pd[e].nsents = tl.entries[e].nsents;
-					for (size_t j = 0; j < tl.entries[e].nsents; j++)
-						ps[np++] = tl.entries[e].sents[j].text;
-				}
-				struct tls_timeline pred = { pd, tl.nentries };
-				struct tls_rouge_prf ar;
-				rc = tls_eval(lang, &pred, &ref->tl, 1, TLS_ALIGN_PLUS_M1, &ar);
-				struct tls_prf dt = tls_date_prf(&pred, &ref->tl, 1);
-				t_score += now() - t2;
-				if (rc) {
-					fprintf(stderr, "newsline: tls-eval: %s: %s\n", ref->path,
-						nl_strerror(rc));
-					status = 1;
-				} else {
-					sums_add(&all, &ar, &dt);
-					nlinear += have_coef;
-					printf("%-22s %-42s %4zu %2zu %5zu %6.3f %6.3f %6.3f\n", tp->name,
-					       ref->name, L, K, tl.ndocs, ar.rouge_1.f_score,
-					       ar.rouge_2.f_score, dt.f_score);
-					if (!quiet && (tl.nkeywords_used < nkw || tl.ncopies))
-						printf("%-22s   (%zu of %zu keywords found; %zu copies "
-						       "counted once; date ranker %s)\n", "",
-						       tl.nkeywords_used, nkw, tl.ncopies,
-						       have_coef ? fold : "mentions");
-					if (out)
-						write_pred(out, tp->name, ref->name, &tl);
-				}
-				free(pd);
-				free(ps);
-				timeline_release(&tl);
-				if (status)
-					break;
+				tk->label = xcalloc(tk->ncand + 1, sizeof *tk->label);
+				for (size_t q = 0; q < tk->ncand; q++)
+					for (size_t r = 0; r < ref->tl.ndates; r++)
+						if (ref->tl.dates[r].day == tk->cand[q].day)
+							tk->label[q] = 1;
 			}
 		}
-		free(ids);
-		free(kw);
-		archive_close(a);
-		nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 	}
 	free(done);
+
+	/* pass 2: train (leave the topic out), build, score */
+	struct sums all;
+	memset(&all, 0, sizeof all);
+	size_t nlinear = 0; /* tasks whose dates a linear ranker ranked */
+	const struct timeline_cand **sets = xcalloc(nts + 1, sizeof *sets);
+	size_t *nsets = xcalloc(nts + 1, sizeof *nsets);
+	const double **labels = xcalloc(nts + 1, sizeof *labels);
+	if (!status)
+		printf("%-22s %-42s %4s %2s %5s %6s %6s %6s\n", "topic", "timeline", "L", "K",
+		       "docs", "AR-1", "AR-2", "date");
+	for (size_t t = 0; t < nts && !status; t++) {
+		struct task *tk = &ts[t];
+		struct group *gr = &gs[tk->group];
+		double coef[TIMELINE_RANKER_COEFS];
+		const double *use = NULL;
+		if (ranker == RANK_TRAINED) {
+			size_t ng = 0;
+			for (size_t q = 0; q < nts; q++) {
+				if (ts[q].group == tk->group)
+					continue;
+				sets[ng] = ts[q].cand;
+				nsets[ng] = ts[q].ncand;
+				labels[ng] = ts[q].label;
+				ng++;
+			}
+			if (ng) {
+				timeline_ranker_fit(sets, nsets, labels, ng, ridge, coef);
+				use = coef;
+			}
+		} else if (gr->have_coef) {
+			use = gr->coef;
+		}
+		struct timeline_opts o;
+		task_opts(tk, gr, method, &o);
+		o.ranker = use;
+		struct timeline tl;
+		double t2 = now();
+		rc = timeline_build(gr->a, gr->ids, gr->a->ndocs, &o, &tl);
+		t_build += now() - t2;
+		if (rc) {
+			fprintf(stderr, "newsline: tls-eval: %s: %s\n", tk->ref->path,
+				gr->a->err[0] ? gr->a->err : nl_strerror(rc));
+			status = 1;
+			break;
+		}
+		t2 = now();
+		struct tls_date *pd = xcalloc(tl.nentries + 1, sizeof *pd);
+		struct nl_str *ps = xcalloc(tl.nentries * tl.per_date + 1, sizeof *ps);
+		size_t np = 0;
+		for (size_t e = 0; e < tl.nentries; e++) {
+			pd[e].day = tl.entries[e].day;
+			pd[e].sents = ps + np;
+			pd[e].nsents = tl.entries[e].nsents;
+			for (size_t j = 0; j < tl.entries[e].nsents; j++)
+				ps[np++] = tl.entries[e].sents[j].text;
+		}
+		struct tls_timeline pred = { pd, tl.nentries };
+		struct tls_rouge_prf ar;
+		rc = tls_eval(lang, &pred, &tk->ref->tl, 1, TLS_ALIGN_PLUS_M1, &ar);
+		struct tls_prf dt = tls_date_prf(&pred, &tk->ref->tl, 1);
+		t_score += now() - t2;
+		if (rc) {
+			fprintf(stderr, "newsline: tls-eval: %s: %s\n", tk->ref->path, nl_strerror(rc));
+			status = 1;
+		} else {
+			sums_add(&all, &ar, &dt);
+			nlinear += use != NULL;
+			printf("%-22s %-42s %4zu %2zu %5zu %6.3f %6.3f %6.3f\n", tk->tp->name,
+			       tk->ref->name, tk->L, tk->K, tl.ndocs, ar.rouge_1.f_score,
+			       ar.rouge_2.f_score, dt.f_score);
+			if (!quiet && (tl.nkeywords_used < gr->nkw || tl.ncopies))
+				printf("%-22s   (%zu of %zu keywords found; %zu copies counted once)\n",
+				       "", tl.nkeywords_used, gr->nkw, tl.ncopies);
+			if (out)
+				write_pred(out, tk->tp->name, tk->ref->name, &tl);
+		}
+		free(pd);
+		free(ps);
+		timeline_release(&tl);
+	}
+	free(sets);
+	free(nsets);
+	free(labels);
+	for (size_t t = 0; t < nts; t++) {
+		free(ts[t].cand);
+		free(ts[t].label);
+	}
+	free(ts);
+	for (size_t g = 0; g < ngs; g++)
+		group_close(&gs[g]);
+	free(gs);
 	if (out && fclose(out) != 0) {
 		fprintf(stderr, "newsline: tls-eval: %s: %s\n", outpath, strerror(errno));
 		status = 1;
 	}
 	if (!status) {
+		static const char *const rname[] = {
+			[RANK_PUBLISHED] = "the published DATEWISE ranker of the held-out topic",
+			[RANK_TRAINED] = "a linear ranker trained leave-one-topic-out",
+			[RANK_MENTIONS] = "mention count",
+		};
 		printf("\n%-34s %6s %6s %6s\n", "average over tasks (P, R, then F)", "AR-1", "AR-2",
 		       "date");
-		printf("%-34s %6.3f %6.3f %6.3f   (%zu tasks, method %s; dates ranked by ", "newsline",
+		printf("%-34s %6.3f %6.3f %6.3f   (%zu tasks, method %s; dates ranked by %s", "newsline",
 		       sums_f(&all, 0), sums_f(&all, 1), sums_f(&all, 2), all.n,
-		       method == TIMELINE_DATEWISE ? "datewise" : "newsline");
-		if (nlinear == all.n)
-			printf("the linear ranker, leave-one-topic-out)\n");
-		else if (nlinear == 0)
-			printf("mention count)\n");
-		else
-			printf("the linear ranker, leave-one-topic-out, in %zu tasks, by mention "
-			       "count in %zu)\n", nlinear, all.n - nlinear);
+		       method == TIMELINE_DATEWISE ? "datewise" : "newsline", rname[ranker]);
+		if (ranker != RANK_MENTIONS && nlinear < all.n)
+			printf(", by mention count in %zu", all.n - nlinear);
+		printf(")\n");
 		printf("%-34s %6.3f %6.3f %6.3f   (published)\n", "DATEWISE (ACL 2020)", 0.120, 0.035,
 		       0.544);
 		printf("%-34s %6.3f %6.3f %6.3f   (published, 72B LLM)\n", "SUnSET", 0.136, 0.044,

@@ -60,6 +60,7 @@
 #define PUB_END 2        /* ... of the publication day and the day before */
 #define MAX_SIM 0.9999   /* near-copy threshold of the summariser */
 #define COPY_SHARE 0.8
+#define LEAD_SENTS 3     /* an article's lead, for the date ranker's lead feature */
 #define KW_MIN_DOCS 10   /* keywords_if_present: in at least 1 of 10 documents */   /* share of a document's sentences seen before that makes it a copy */
 
 /* ========================================================================== */
@@ -482,11 +483,12 @@ static void build_vectors(struct coll *c, bool skip_copies)
 struct flags {
 	bool copies;        /* drop syndicated copies */
 	bool all_mentions;  /* every day mention of a sentence counts */
+	int spread;         /* first pass skips dates this close to a chosen one */
 };
 
 static struct flags method_flags(enum timeline_method m)
 {
-	struct flags f = { false, false };
+	struct flags f = { false, false, 0 };
 	if (m == TIMELINE_NEWSLINE)
 		f.copies = true;
 	/* NEWSLINE_TL_FLAGS=c,a overrides the switches, for experiments */
@@ -494,6 +496,8 @@ static struct flags method_flags(enum timeline_method m)
 	if (e && m == TIMELINE_NEWSLINE) {
 		f.copies = strchr(e, 'c') != NULL;
 		f.all_mentions = strchr(e, 'a') != NULL;
+		const char *sp = strchr(e, 's');
+		f.spread = sp ? (sp[1] >= '1' && sp[1] <= '9' ? sp[1] - '0' : 1) : 0;
 	}
 	return f;
 }
@@ -519,13 +523,19 @@ static bool sent_used(const struct coll *c, const struct tsent *s, struct flags 
 /* date ranking                                                               */
 /* ========================================================================== */
 
+/* The published ranker's seven features (docs_published is always 0 in the
+ * published code, and its coefficient 0; here it is filled), then two of
+ * ours, which the published coefficients leave at weight 0. */
 enum { F_SENTS, F_SENTS_BEFORE, F_SENTS_AFTER, F_DOCS, F_DOCS_BEFORE, F_DOCS_AFTER, F_DOCS_PUB,
+       F_PUB_NEXT,   /* documents published the day after */
+       F_DOCS_SQRT,  /* sqrt(docs_total): diminishing returns of repetition */
+       F_LEAD,       /* documents mentioning it in their first LEAD_SENTS sentences */
        NFEAT };
 
 struct cand {
 	int32_t day;
 	uint32_t first;     /* order of first appearance */
-	double f[NFEAT];
+	double f[NFEAT];    /* raw, then column-normalised */
 	double score;
 };
 
@@ -561,24 +571,25 @@ static int cmp_score(const void *a, const void *b)
 	return x->day < y->day ? -1 : x->day > y->day;
 }
 
-/* Candidate dates of the collection, ranked. Returns the array (*n). */
-static struct cand *rank_dates(const struct coll *c, struct flags f, const double *coef, size_t *n)
+/* Candidate dates of the collection with their features, each column
+ * L2-normalised over all candidates; in order of first appearance. */
+static struct cand *collect_dates(const struct coll *c, struct flags f, size_t *n)
 {
 	struct cand *cv = NULL;
 	size_t ncv = 0, cvcap = 0;
 	struct daymap m;
 	m.cap = 64;
-	while (m.cap < 2 * (c->nsents + 1))
+	while (m.cap < 2 * (c->nsents + c->ndm + 1))
 		m.cap *= 2;
 	m.key = xcalloc(m.cap, sizeof *m.key);
 	m.val = xcalloc(m.cap, sizeof *m.val);
-	int32_t *docdays = NULL;
-	size_t ndd = 0, ddcap = 0;
+	int32_t *docdays = NULL, *leaddays = NULL;
+	size_t ndd = 0, ddcap = 0, nld = 0, ldcap = 0;
 	for (size_t i = 0; i < c->ndocs; i++) {
 		const struct tdoc *d = &c->docs[i];
 		if (f.copies && d->copy)
 			continue;
-		ndd = 0;
+		ndd = nld = 0;
 		for (uint32_t j = 0; j < d->ns; j++) {
 			const struct tsent *s = &c->sents[d->s0 + j];
 			size_t nd;
@@ -602,6 +613,17 @@ static struct cand *rank_dates(const struct coll *c, struct flags f, const doubl
 				bool dup = false;
 				for (size_t q = 0; q < ndd && !dup; q++)
 					dup = docdays[q] == days[k];
+				if (s->idx < LEAD_SENTS) {
+					bool lead = false;
+					for (size_t q = 0; q < nld && !lead; q++)
+						lead = leaddays[q] == days[k];
+					if (!lead) {
+						leaddays = xgrow(leaddays, &ldcap, nld + 1,
+								 sizeof *leaddays);
+						leaddays[nld++] = days[k];
+						cd->f[F_LEAD]++;
+					}
+				}
 				if (!dup) {
 					docdays = xgrow(docdays, &ddcap, ndd + 1, sizeof *docdays);
 					docdays[ndd++] = days[k];
@@ -615,29 +637,54 @@ static struct cand *rank_dates(const struct coll *c, struct flags f, const doubl
 		}
 	}
 	free(docdays);
+	free(leaddays);
+	for (size_t i = 0; i < c->ndocs; i++) {
+		const struct tdoc *d = &c->docs[i];
+		if (f.copies && d->copy)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			bool found;
+			uint32_t *slot = daymap_slot(&m, d->pub - k, &found);
+			if (found)
+				cv[*slot - 1].f[k ? F_PUB_NEXT : F_DOCS_PUB]++;
+			else
+				*slot = 0;
+		}
+	}
 	free(m.key);
 	free(m.val);
-	if (!coef) {
-		if (ncv)
-			qsort(cv, ncv, sizeof *cv, cmp_count);
-	} else {
-		double norm[NFEAT] = { 0 };
-		for (size_t i = 0; i < ncv; i++)
-			for (int k = 0; k < NFEAT; k++)
-				norm[k] += cv[i].f[k] * cv[i].f[k];
+	double norm[NFEAT] = { 0 };
+	for (size_t i = 0; i < ncv; i++) {
+		cv[i].f[F_DOCS_SQRT] = sqrt(cv[i].f[F_DOCS]);
 		for (int k = 0; k < NFEAT; k++)
-			norm[k] = sqrt(norm[k]);
-		for (size_t i = 0; i < ncv; i++) {
-			double sc = coef[0];
-			for (int k = 0; k < NFEAT; k++)
-				sc += coef[1 + k] * (norm[k] > 0 ? cv[i].f[k] / norm[k] : 0);
-			cv[i].score = sc;
-		}
-		if (ncv)
-			qsort(cv, ncv, sizeof *cv, cmp_score);
+			norm[k] += cv[i].f[k] * cv[i].f[k];
 	}
+	for (int k = 0; k < NFEAT; k++)
+		norm[k] = sqrt(norm[k]);
+	for (size_t i = 0; i < ncv; i++)
+		for (int k = 0; k < NFEAT; k++)
+			cv[i].f[k] = norm[k] > 0 ? cv[i].f[k] / norm[k] : 0;
 	*n = ncv;
 	return cv;
+}
+
+/* Rank candidates: by mention count (ties: first seen first) when coef is
+ * NULL, else by the linear score (ties: earlier day first). */
+static void rank_dates(struct cand *cv, size_t ncv, const double *coef)
+{
+	if (!ncv)
+		return;
+	if (!coef) {
+		qsort(cv, ncv, sizeof *cv, cmp_count);
+		return;
+	}
+	for (size_t i = 0; i < ncv; i++) {
+		double sc = coef[0];
+		for (int k = 0; k < NFEAT; k++)
+			sc += coef[1 + k] * cv[i].f[k];
+		cv[i].score = sc;
+	}
+	qsort(cv, ncv, sizeof *cv, cmp_score);
 }
 
 /* ========================================================================== */
@@ -930,7 +977,7 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
 
 /* mean of the t17 rows of datewise_date_ranker_coefs.tsv */
 const double timeline_default_ranker[TIMELINE_RANKER_COEFS] = {
-	0.065944, 1.181432, -0.528238, 0.164911, 1.725997, -0.014288, -0.354958, 0.0
+	0.065944, 1.181432, -0.528238, 0.164911, 1.725997, -0.014288, -0.354958, 0.0, 0.0, 0.0, 0.0
 };
 
 void timeline_opts_init(struct timeline_opts *o)
@@ -1028,7 +1075,8 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 	build_vectors(&c, f.copies);
 
 	size_t ncand;
-	struct cand *cand = rank_dates(&c, f, o->ranker, &ncand);
+	struct cand *cand = collect_dates(&c, f, &ncand);
+	rank_dates(cand, ncand, o->ranker);
 	size_t keep = 0;
 	for (size_t i = 0; i < ncand; i++)
 		if ((o->from == NL_NODAY || cand[i].day >= o->from) &&
@@ -1087,8 +1135,20 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 	size_t mcap = 0, pcap = 0, poolcap = 0, chcap = 0, nchosen = 0;
 	struct pick *picks = xcalloc(L + 1, sizeof *picks);
 	size_t npicks = 0;
+	bool *tried = xcalloc(ncand + 1, sizeof *tried);
+	for (int pass = 0; pass < (f.spread ? 2 : 1); pass++)
 	for (size_t r = 0; r < ncand && npicks < L; r++) {
 		int32_t d = cand[r].day;
+		if (tried[r])
+			continue;
+		if (f.spread && pass == 0) {
+			bool near = false;
+			for (size_t q = 0; q < npicks && !near; q++)
+				near = abs(picks[q].day - d) <= f.spread;
+			if (near)
+				continue;
+		}
+		tried[r] = true;
 		size_t lo, hi, nm = 0, np = 0;
 		pair_range(mp, nmp, d, &lo, &hi);
 		ment = xgrow(ment, &mcap, hi - lo + 1, sizeof *ment);
@@ -1108,6 +1168,7 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		npicks++;
 		nchosen += got;
 	}
+	free(tried);
 	free(ment);
 	free(pub);
 	free(pool);
@@ -1201,7 +1262,9 @@ int timeline_ranker_load(const char *path, const char *dataset, const char *topi
 		if (!fl || !prefix_ieq(topic, fold, fl))
 			continue;
 		char *p = tab2 + 1;
-		for (int i = 0; i < TIMELINE_RANKER_COEFS; i++) {
+		for (int i = 0; i < TIMELINE_RANKER_COEFS; i++)
+			coef[i] = 0;
+		for (int i = 0; i < TIMELINE_PUBLISHED_COEFS; i++) {
 			char *end;
 			coef[i] = strtod(p, &end);
 			if (end == p) {
@@ -1220,4 +1283,91 @@ int timeline_ranker_load(const char *path, const char *dataset, const char *topi
 		rc = NL_EIO;
 	fclose(fp);
 	return rc;
+}
+
+/* ========================================================================== */
+/* training the date ranker                                                   */
+/* ========================================================================== */
+
+int timeline_candidates(struct archive *a, const uint32_t *docs, size_t ndocs,
+			const struct timeline_opts *o, struct timeline_cand **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct flags f = method_flags(o->method);
+	struct coll c;
+	memset(&c, 0, sizeof c);
+	buf_init(&c.text, 0);
+	int rc = load_docs(a, docs, ndocs, o->pub_from, o->pub_to, &c);
+	if (rc) {
+		coll_release(&c);
+		return rc;
+	}
+	if (f.copies)
+		mark_copies(&c);
+	size_t ncand;
+	struct cand *cand = collect_dates(&c, f, &ncand);
+	struct timeline_cand *tc = xcalloc(ncand + 1, sizeof *tc);
+	size_t k = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		if ((o->from != NL_NODAY && cand[i].day < o->from) ||
+		    (o->to != NL_NODAY && cand[i].day > o->to))
+			continue;
+		tc[k].day = cand[i].day;
+		memcpy(tc[k].f, cand[i].f, sizeof tc[k].f);
+		k++;
+	}
+	free(cand);
+	coll_release(&c);
+	*out = tc;
+	*n = k;
+	return NL_OK;
+}
+
+void timeline_ranker_fit(const struct timeline_cand *const *sets, const size_t *nsets,
+			 const double *const *labels, size_t ngroups, double ridge,
+			 double coef[TIMELINE_RANKER_COEFS])
+{
+	enum { D = TIMELINE_RANKER_COEFS };
+	double A[D][D + 1];
+	memset(A, 0, sizeof A);
+	for (size_t g = 0; g < ngroups; g++)
+		for (size_t i = 0; i < nsets[g]; i++) {
+			double x[D];
+			x[0] = 1;
+			for (int k = 1; k < D; k++)
+				x[k] = sets[g][i].f[k - 1];
+			for (int r = 0; r < D; r++) {
+				for (int q = 0; q < D; q++)
+					A[r][q] += x[r] * x[q];
+				A[r][D] += x[r] * labels[g][i];
+			}
+		}
+	for (int r = 1; r < D; r++)
+		A[r][r] += ridge;
+	A[0][0] += 1e-9;
+	/* Gaussian elimination with partial pivoting */
+	for (int col = 0; col < D; col++) {
+		int piv = col;
+		for (int r = col + 1; r < D; r++)
+			if (fabs(A[r][col]) > fabs(A[piv][col]))
+				piv = r;
+		if (piv != col)
+			for (int q = 0; q <= D; q++) {
+				double t = A[col][q];
+				A[col][q] = A[piv][q];
+				A[piv][q] = t;
+			}
+		if (fabs(A[col][col]) < 1e-300)
+			continue;
+		for (int r = 0; r < D; r++) {
+			if (r == col)
+				continue;
+			double m = A[r][col] / A[col][col];
+			for (int q = col; q <= D; q++)
+				A[r][q] -= m * A[col][q];
+		}
+	}
+	for (int r = 0; r < D; r++)
+		coef[r] = fabs(A[r][r]) < 1e-300 ? 0 : A[r][D] / A[r][r];
 }

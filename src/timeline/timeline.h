@@ -41,9 +41,14 @@ enum timeline_method {
 };
 
 /* Coefficients of the linear date ranker: score = c[0] + sum c[1+i] * f_i
- * over the column-wise L2-normalised features sents_total, sents_before,
- * sents_after, docs_total, docs_before, docs_after, docs_published. */
-#define TIMELINE_RANKER_COEFS 8
+ * over the features of a candidate date, each L2-normalised over all the
+ * candidates of the collection: sentences mentioning it (in total, in
+ * articles published later, earlier), articles mentioning it (the same
+ * three), articles published on it — the seven of DATEWISE — then articles
+ * published the day after, the square root of articles mentioning it, and
+ * articles mentioning it in their first three sentences. */
+#define TIMELINE_RANKER_COEFS 11
+#define TIMELINE_PUBLISHED_COEFS 8 /* DATEWISE's: intercept and seven features */
 
 struct timeline_opts {
 	enum timeline_method method;
@@ -116,10 +121,30 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		   const struct timeline_opts *o, struct timeline *out);
 void timeline_release(struct timeline *t);
 
+/* A candidate date with its normalised ranker features. */
+struct timeline_cand {
+	int32_t day;
+	double f[TIMELINE_RANKER_COEFS - 1];
+};
+
+/* The candidate dates that timeline_build would rank for these inputs (in
+ * [o->from, o->to]), in order of first mention, for training a ranker.
+ * *out is a new array of *n (free() it). Errors as timeline_build. */
+int timeline_candidates(struct archive *a, const uint32_t *docs, size_t ndocs,
+			const struct timeline_opts *o, struct timeline_cand **out, size_t *n);
+
+/* Fit ranker coefficients by ridge-regularised least squares (the
+ * intercept is not penalised) on ngroups candidate sets, sets[g][0..nsets[g])
+ * with target labels[g][i] (1 = a reference date, 0 = not). */
+void timeline_ranker_fit(const struct timeline_cand *const *sets, const size_t *nsets,
+			 const double *const *labels, size_t ngroups, double ridge,
+			 double coef[TIMELINE_RANKER_COEFS]);
+
 /*
  * Read the coefficients of the date ranker for one held-out topic from a
  * datewise_date_ranker_coefs.tsv file (columns dataset, held_out_topic,
- * intercept, then the seven coefficients). topic matches when it equals the
+ * intercept, then the seven coefficients; the ranker's further coefficients
+ * are set to 0). topic matches when it equals the
  * file's held_out_topic or starts with it, ASCII case-insensitively
  * ("EgyptianProtest" -> egypt, "bpoil_bbc" -> bpoil). Errors: NL_ENOTFOUND /
  * NL_EIO for the file, NL_ENOTFOUND when no row matches, NL_EINVAL for a
