@@ -10,7 +10,7 @@ WARN    = -Wall -Wextra -Wconversion -Wno-sign-conversion -Wshadow -Wstrict-prot
           -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
 ALLCFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Isrc $(CFLAGS)
-LIBS    = -lutf8proc -lstemmer -lzstd -lz -lxxhash -ljansson -lm -lpthread
+LIBS    = -lutf8proc -lstemmer -lzstd -lz -lxxhash -ljansson -lyajl -lm -lpthread
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIBSRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | sort))

@@ -3,7 +3,7 @@
 # Idempotent; runs apt-get only if something is absent. Usage: scripts/deps.sh [bench]
 set -e
 PKGS="gcc make pkg-config clang libclang-rt-14-dev libcriterion-dev libutf8proc-dev \
-libstemmer-dev libzstd-dev libxxhash-dev libjansson-dev zlib1g-dev"
+libstemmer-dev libzstd-dev libxxhash-dev libjansson-dev libyajl-dev zlib1g-dev"
 if [ "$1" = bench ]; then
 	PKGS="$PKGS sqlite3 libsqlite3-dev liblucene8-java default-jdk-headless python3 zstd"
 fi

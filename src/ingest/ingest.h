@@ -74,9 +74,10 @@ struct ingest;
 
 /* Scratch space for parsing JSONL records (one per thread). */
 struct jsonl_scratch {
-	void *obj;              /* the parsed object holding the strings (json_t) */
-	struct buf fixed;
-	char idbuf[32];
+	struct buf fixed;       /* the line after UTF-8 repair */
+	struct buf vals;        /* the wanted fields' values, unescaped */
+	size_t off[20], len[20];
+	bool set[20], num[20];
 };
 void jsonl_scratch_init(struct jsonl_scratch *js);
 void jsonl_scratch_release(struct jsonl_scratch *js);

@@ -12,7 +12,7 @@
  *   source  source | domain | source_domain, else the URL's host
  *   id      id (string or integer)
  * The first non-empty field of each list wins. Lines with invalid UTF-8 are
- * repaired before parsing (jansson rejects them otherwise) and counted.
+ * repaired before parsing (the parser rejects them otherwise) and counted.
  */
 #include "ingest/readers.h"
 #include "ingest/stream.h"
@@ -20,70 +20,187 @@
 #include "util/buf.h"
 #include "util/day.h"
 
-#include <jansson.h>
+#include <yajl/yajl_parse.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-static struct nl_str field(json_t *o, const char *const *names)
+/*
+ * Parsing is event-driven (yajl): only the wanted top-level fields are kept,
+ * nothing else is built, which makes a record several times cheaper than
+ * building a document tree. The slots below list every field name we read.
+ */
+enum slot {
+	S_TITLE, S_HEADLINE, S_URL, S_LINK, S_TEXT, S_MAINTEXT, S_BODY, S_CONTENT, S_SOURCE,
+	S_DOMAIN, S_SOURCE_DOMAIN, S_ID, S_DATE, S_DATE_PUBLISH, S_PUBLISHED, S_DATETIME, S_TIME,
+	S_DATE_PUBLISHED, S_PUBDATE, S_NSLOTS
+};
+static const char *const slot_names[S_NSLOTS] = {
+	"title", "headline", "url", "link", "text", "maintext", "body", "content", "source",
+	"domain", "source_domain", "id", "date", "date_publish", "published", "datetime", "time",
+	"date_published", "pubdate",
+};
+
+struct jparse {
+	struct jsonl_scratch *js;
+	int depth;
+	int key;            /* slot of the current top-level key, -1 if unwanted */
+	bool object;        /* the top level is an object */
+	bool started;
+};
+
+static int j_key(void *ctx, const unsigned char *k, size_t n)
 {
-	for (; *names; names++) {
-		json_t *v = json_object_get(o, *names);
-		if (v && json_is_string(v) && json_string_length(v) > 0)
-			return nl_str_make(json_string_value(v), json_string_length(v));
+	struct jparse *p = ctx;
+	p->key = -1;
+	if (p->depth != 1)
+		return 1;
+	for (int i = 0; i < S_NSLOTS; i++)
+		if (strlen(slot_names[i]) == n && !memcmp(slot_names[i], k, n)) {
+			p->key = i;
+			break;
+		}
+	return 1;
+}
+
+static void j_value(struct jparse *p, const char *v, size_t n, bool number)
+{
+	if (p->depth == 1 && p->key >= 0 && !p->js->set[p->key]) {
+		p->js->off[p->key] = p->js->vals.n;
+		p->js->len[p->key] = n;
+		p->js->num[p->key] = number;
+		p->js->set[p->key] = true;
+		buf_put(&p->js->vals, v, n);
+	}
+	p->key = -1;
+}
+
+static int j_string(void *ctx, const unsigned char *v, size_t n)
+{
+	j_value(ctx, (const char *)v, n, false);
+	return 1;
+}
+
+static int j_number(void *ctx, const char *v, size_t n)
+{
+	j_value(ctx, v, n, true);
+	return 1;
+}
+
+static int j_null(void *ctx)
+{
+	((struct jparse *)ctx)->key = -1;
+	return 1;
+}
+
+static int j_bool(void *ctx, int b)
+{
+	(void)b;
+	((struct jparse *)ctx)->key = -1;
+	return 1;
+}
+
+static int j_start(void *ctx, bool is_map)
+{
+	struct jparse *p = ctx;
+	if (!p->started) {
+		p->started = true;
+		p->object = is_map;
+		if (!is_map)
+			return 0; /* not an object: stop */
+	}
+	p->depth++;
+	p->key = -1;
+	return p->depth < 1000;
+}
+
+static int j_start_map(void *ctx) { return j_start(ctx, true); }
+static int j_start_array(void *ctx) { return j_start(ctx, false); }
+
+static int j_end(void *ctx)
+{
+	struct jparse *p = ctx;
+	p->depth--;
+	p->key = -1;
+	return 1;
+}
+
+static const yajl_callbacks jcb = {
+	j_null, j_bool, NULL, NULL, j_number, j_string, j_start_map, j_key, j_end,
+	j_start_array, j_end,
+};
+
+static struct nl_str slot_str(const struct jsonl_scratch *js, int slot)
+{
+	if (!js->set[slot] || js->num[slot])
+		return nl_str_make("", 0);
+	return nl_str_make(js->vals.p + js->off[slot], js->len[slot]);
+}
+
+/* First non-empty string among the slots. */
+static struct nl_str pick(const struct jsonl_scratch *js, const int *slots, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct nl_str v = slot_str(js, slots[i]);
+		if (v.n)
+			return v;
 	}
 	return nl_str_make("", 0);
 }
 
-static int32_t date_field(json_t *o, bool *given, char *shown, size_t shown_cap)
+static int32_t date_field(const struct jsonl_scratch *js, bool *given, char *shown, size_t cap)
 {
-	static const char *const names[] = { "date", "date_publish", "published", "datetime",
-					     "time", "date_published", "pubdate", NULL };
+	static const int slots[] = { S_DATE, S_DATE_PUBLISH, S_PUBLISHED, S_DATETIME, S_TIME,
+				     S_DATE_PUBLISHED, S_PUBDATE };
 	*given = false;
-	for (const char *const *n = names; *n; n++) {
-		json_t *v = json_object_get(o, *n);
-		if (!v || json_is_null(v))
+	for (size_t i = 0; i < NL_ARRAY_LEN(slots); i++) {
+		int sl = slots[i];
+		if (!js->set[sl] || js->len[sl] == 0)
 			continue;
-		if (json_is_string(v) && json_string_length(v) > 0) {
-			*given = true;
-			snprintf(shown, shown_cap, "%.40s", json_string_value(v));
-			int32_t d = ingest_parse_date(json_string_value(v), json_string_length(v));
+		const char *v = js->vals.p + js->off[sl];
+		size_t n = js->len[sl];
+		*given = true;
+		snprintf(shown, cap, "%.*s", (int)NL_MIN(n, (size_t)40), v);
+		if (!js->num[sl]) {
+			int32_t d = ingest_parse_date(v, n);
 			if (d != NL_NODAY)
 				return d;
 			continue; /* maybe a later field parses */
 		}
-		if (json_is_integer(v)) {
-			*given = true;
-			json_int_t t = json_integer_value(v);
-			snprintf(shown, shown_cap, "%lld", (long long)t);
-			if (t > 100000000000LL)
-				t /= 1000; /* milliseconds */
-			if (t >= 0 && t < 253402300800LL)
-				return (int32_t)(t / 86400);
-			if (t >= 10000101 && t <= 99991231) {
-				int y = (int)(t / 10000), m = (int)(t / 100 % 100), d = (int)(t % 100);
-				if (day_valid(y, m, d))
-					return day_from_ymd(y, m, d);
-			}
+		/* a number: seconds or milliseconds since 1970, or YYYYMMDD */
+		char tmp[32];
+		if (n >= sizeof tmp)
+			continue;
+		memcpy(tmp, v, n);
+		tmp[n] = 0;
+		char *e;
+		long long t = strtoll(tmp, &e, 10);
+		if (*e)
+			continue; /* fractions or exponents: not a date we read */
+		if (t >= 10000101 && t <= 99991231) {
+			int y = (int)(t / 10000), m = (int)(t / 100 % 100), d = (int)(t % 100);
+			if (day_valid(y, m, d))
+				return day_from_ymd(y, m, d);
 		}
+		if (t > 100000000000LL)
+			t /= 1000; /* milliseconds */
+		if (t >= 0 && t < 253402300800LL)
+			return (int32_t)(t / 86400);
 	}
 	return NL_NODAY;
 }
 
 int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 {
-	static const char *const title_f[] = { "title", "headline", NULL };
-	static const char *const url_f[] = { "url", "link", NULL };
-	static const char *const body_f[] = { "text", "maintext", "body", "content", NULL };
-	static const char *const source_f[] = { "source", "domain", "source_domain", NULL };
+	static const int title_s[] = { S_TITLE, S_HEADLINE };
+	static const int url_s[] = { S_URL, S_LINK };
+	static const int body_s[] = { S_TEXT, S_MAINTEXT, S_BODY, S_CONTENT };
+	static const int source_s[] = { S_SOURCE, S_DOMAIN, S_SOURCE_DOMAIN };
 
 	const char *line = r->json.p;
 	size_t len = r->json.n;
 	uint64_t ln = r->line;
 	const char *path = r->file;
-	if (js->obj) {
-		json_decref(js->obj);
-		js->obj = NULL;
-	}
 	bool repaired = false;
 	if (!utf8_valid(line, len)) {
 		buf_clear(&js->fixed);
@@ -92,37 +209,56 @@ int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 		len = js->fixed.n;
 		repaired = true;
 	}
-	json_error_t je;
-	json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
-	if (!o || !json_is_object(o)) {
-		if (o)
+	buf_clear(&js->vals);
+	memset(js->set, 0, sizeof js->set);
+	struct jparse p = { js, 0, -1, false, false };
+	yajl_handle h = yajl_alloc(&jcb, NULL, &p);
+	yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
+	size_t col = yajl_get_bytes_consumed(h) + 1;
+	if (st == yajl_status_ok) {
+		st = yajl_complete_parse(h);
+		col = len + 1;
+	}
+	if (st != yajl_status_ok || !p.object) {
+		if (p.started && !p.object) {
 			ingest_report(ig, SKIP_BADJSON, path, ln, "not a JSON object; skipped");
-		else
-			ingest_report(ig, SKIP_BADJSON, path, ln,
-				      "invalid JSON at column %d: %s; skipped", je.column, je.text);
-		json_decref(o);
+		} else {
+			unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
+			char m[160];
+			snprintf(m, sizeof m, "%s", (const char *)msg);
+			yajl_free_error(h, msg);
+			const char *mp = m;
+			if (!strncmp(mp, "parse error: ", 13))
+				mp += 13;
+			if (!strncmp(mp, "lexical error: ", 15))
+				mp += 15;
+			size_t ml = strlen(mp);
+			while (ml && (mp[ml - 1] == '\n' || mp[ml - 1] == ' ' || mp[ml - 1] == '.'))
+				ml--;
+			if (col > len)
+				ingest_report(ig, SKIP_BADJSON, path, ln,
+					      "invalid JSON: the line ends inside a value; skipped");
+			else
+				ingest_report(ig, SKIP_BADJSON, path, ln,
+					      "invalid JSON at column %zu: %.*s; skipped", col, (int)ml, mp);
+		}
+		yajl_free(h);
 		return NL_EINVAL;
 	}
-	js->obj = o;
+	yajl_free(h);
 	if (repaired)
 		ingest_report(ig, WARN_BADUTF8, path, ln, "invalid UTF-8 repaired");
 	r->json = nl_str_make(NULL, 0);
 	r->body_lines = false;
-	r->title = field(o, title_f);
-	r->url = field(o, url_f);
-	r->body = field(o, body_f);
-	r->source = field(o, source_f);
-	r->id = nl_str_make("", 0);
-	json_t *idv = json_object_get(o, "id");
-	if (idv && json_is_string(idv))
-		r->id = nl_str_make(json_string_value(idv), json_string_length(idv));
-	else if (idv && json_is_integer(idv)) {
-		snprintf(js->idbuf, sizeof js->idbuf, "%lld", (long long)json_integer_value(idv));
-		r->id = nl_str_make(js->idbuf, strlen(js->idbuf));
-	}
+	r->title = pick(js, title_s, 2);
+	r->url = pick(js, url_s, 2);
+	r->body = pick(js, body_s, 4);
+	r->source = pick(js, source_s, 3);
+	r->id = js->set[S_ID] ? nl_str_make(js->vals.p + js->off[S_ID], js->len[S_ID])
+			      : nl_str_make("", 0);
 	bool given;
 	char shown[48] = "";
-	r->day = date_field(o, &given, shown, sizeof shown);
+	r->day = date_field(js, &given, shown, sizeof shown);
 	if (r->day == NL_NODAY && given)
 		ingest_report(ig, WARN_BADDATE, path, ln,
 			      "impossible date '%s'; article kept undated", shown);
@@ -135,14 +271,13 @@ void jsonl_scratch_init(struct jsonl_scratch *js)
 {
 	memset(js, 0, sizeof *js);
 	buf_init(&js->fixed, 0);
+	buf_init(&js->vals, 0);
 }
 
 void jsonl_scratch_release(struct jsonl_scratch *js)
 {
-	if (js->obj)
-		json_decref(js->obj);
-	js->obj = NULL;
 	buf_release(&js->fixed);
+	buf_release(&js->vals);
 }
 
 /* The reader only cuts lines; parsing happens in jsonl_record(), on the
