@@ -929,8 +929,8 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	for (size_t i = 0; i < NEDGE; i++)
 		if (s.edge[i])
 			edge_seen(d, s.edge[i], gid);
-	if (hit && m.exact)
-		return d->id[root];
+	if ((hit && m.exact) || d->n >= DEDUP_MAX_STORED)
+		return hit ? d->id[root] : doc_id;
 
 	if (d->n == d->cap) {
 		size_t c = d->cap;

@@ -59,6 +59,11 @@
  */
 #define DEDUP_SKETCH_BYTES (16 + 2 * DEDUP_K + 48 + 4)
 
+/* A detector stores at most this many documents (the band links are 32-bit);
+ * later ones are still checked, and returned as new when they match nothing,
+ * but not stored. */
+#define DEDUP_MAX_STORED (1u << 26)
+
 /* Bodies longer than this are sketched on their first DEDUP_MAX_BODY bytes. */
 #define DEDUP_MAX_BODY (4u << 20)
 
