@@ -308,3 +308,48 @@ Test(dedup, learned_boilerplate_is_left_out)
 	}
 	dedup_free(d);
 }
+
+/* Long articles from one site teach the detector its footer; after that, two
+ * short stories that share little but the footer are not copies (without the
+ * learning they would be). */
+Test(dedup, learned_footer_does_not_join_short_stories)
+{
+	const char *footer = "An ultra-low latency infrastructure for electronic trading and data "
+			     "distribution A connected approach to governance, risk and compliance "
+			     "Our next generation legal research platform";
+	const char *longs[] = {
+		"The central bank left its main interest rate unchanged on Thursday, saying "
+		"inflation had eased faster than expected over the winter months.\nEconomists "
+		"had been divided ahead of the meeting, with some predicting a cut of a quarter "
+		"point.\nThe bank's governor told reporters that the board would watch wage "
+		"growth closely before deciding its next move.",
+		"Heavy fighting broke out near the northern border overnight, officials said, "
+		"forcing thousands of families to leave their villages.\nAid agencies warned "
+		"that food and medicine were running short in the camps set up last month.\n"
+		"The defence ministry said two soldiers had been wounded in the clashes.",
+		"Shares of the carmaker jumped eight percent after it reported record quarterly "
+		"deliveries and raised its forecast for the year.\nAnalysts said demand in Asia "
+		"had surprised them, although margins remained under pressure.\nThe company "
+		"plans to open two new plants in the coming eighteen months.",
+	};
+	const char *shorts[] = {
+		"The mayor resigned on Friday.",
+		"The striker signed a contract.",
+	};
+	struct dedup *d = dedup_new();
+	for (uint32_t i = 0; i < 3; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, "%s %s", longs[i], footer);
+		cr_assert_eq(dedup_add(d, i, NULL, text, strlen(text)), i);
+	}
+	char a[1024], b[1024];
+	snprintf(a, sizeof a, "%s %s", shorts[0], footer);
+	snprintf(b, sizeof b, "%s %s", shorts[1], footer);
+	unsigned char sa[DEDUP_SKETCH_BYTES], sb[DEDUP_SKETCH_BYTES];
+	dedup_sketch(NULL, a, strlen(a), sa);
+	dedup_sketch(NULL, b, strlen(b), sb);
+	cr_assert_eq(dedup_compare(sa, sb, NULL), 1, "without learning the footer joins them");
+	cr_assert_eq(dedup_add(d, 10, NULL, a, strlen(a)), 10u);
+	cr_assert_eq(dedup_add(d, 11, NULL, b, strlen(b)), 11u, "the learned footer joined them");
+	dedup_free(d);
+}
