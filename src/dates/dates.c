@@ -333,7 +333,7 @@ struct tok {          /* 16 bytes */
 
 #define KW_SLOTS 1024 /* power of two, > 2 * NL_ARRAY_LEN(kwdefs) */
 #define KW_MAXLEN 15
-#define TOK_PAD 8     /* sentinel tokens after the last one */
+#define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely */
 
 struct kwslot {
 	uint32_t hash;             /* full FNV-1a hash of the word */
@@ -604,6 +604,15 @@ static inline bool glued(const struct dates_tagger *t, size_t i)
 static inline bool is_num(const struct dates_tagger *t, size_t i)
 {
 	return t->tok[i].kind == TK_NUM && !(t->tok[i].flags & TF_GROUPED);
+}
+
+/* Is token i the word w (ASCII, compared without case)? Never reads past
+ * the token. */
+static bool word_is(const struct dates_tagger *t, size_t i, const char *w)
+{
+	const struct tok *k = &t->tok[i];
+	size_t n = strlen(w);
+	return k->kind == TK_WORD && k->e - k->s == n && !strncasecmp(t->text + k->s, w, n);
 }
 
 /* A '.' right after token i (glued), as in "Jan." or "a.m."; returns the index
@@ -1421,9 +1430,8 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
 		if (h == 12)
 			h = 0;
 		ampm = true;
-	} else if (c == K_OCLOCK && is_punct(t, j + 1, '\'') && TK(j + 2)->kind == TK_WORD &&
-		   glued(t, j + 1) && glued(t, j + 2) &&
-		   !strncmp(t->text + TK(j + 2)->s, "clock", 5)) {
+	} else if (c == K_OCLOCK && is_punct(t, j + 1, '\'') && word_is(t, j + 2, "clock") &&
+		   glued(t, j + 1) && glued(t, j + 2)) {
 		j += 3;
 		ampm = true;
 	}
@@ -1807,10 +1815,9 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (unit == U_WEEKEND)
 		return 0;
-	if (TK(e)->kind == TK_WORD && TK(e)->e - TK(e)->s == 3 && !strncasecmp(t->text + TK(e)->s, "old", 3))
+	if (word_is(t, e, "old"))
 		return 0; /* "37 years old" */
-	if (hyph && is_punct(t, e, '-') && glued(t, e) && TK(e + 1)->kind == TK_WORD &&
-	    TK(e + 1)->e - TK(e + 1)->s == 3 && !strncasecmp(t->text + TK(e + 1)->s, "old", 3))
+	if (hyph && is_punct(t, e, '-') && glued(t, e) && word_is(t, e + 1, "old"))
 		return 0; /* "five-year-old": a person's age, not a time */
 	if (unit == U_QUARTER && (hyph || cls(t, e) == K_OF) && plural)
 		return 0; /* "three-quarters of": a fraction */
@@ -2203,8 +2210,7 @@ static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod
 		h = k->num;
 		switch (h) {
 		case H_XMAS:
-			if (TK(j)->kind == TK_WORD && TK(j)->e - TK(j)->s == 3 &&
-			    !strncasecmp(t->text + TK(j)->s, "eve", 3)) {
+			if (word_is(t, j, "eve")) {
 				h = H_XMASEVE;
 				j++;
 			} else if (unit_of(t, j, &pl) == U_DAY) {
@@ -2220,8 +2226,7 @@ static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod
 				j += 2;
 			if (unit_of(t, j, &pl) == U_DAY) {
 				j++;
-			} else if (TK(j)->kind == TK_WORD && TK(j)->e - TK(j)->s == 3 &&
-				   !strncasecmp(t->text + TK(j)->s, "eve", 3)) {
+			} else if (word_is(t, j, "eve")) {
 				h = H_NEWYEARSEVE;
 				j++;
 			} else {
@@ -2766,7 +2771,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 	case K_UNIT:
 		/* "decades-long", "day-long" */
 		if (is_punct(t, i + 1, '-') && glued(t, i + 1) && glued(t, i + 2) && TK(i + 2)->kind == TK_WORD &&
-		    TK(i + 2)->e - TK(i + 2)->s == 4 && !strncasecmp(t->text + TK(i + 2)->s, "long", 4) &&
+		    word_is(t, i + 2, "long") &&
 		    k->num >= U_HOUR) {
 			v_dur(r, (k->kf & KF_PLURAL) ? -1 : 1, k->num);
 			return i + 3;
