@@ -150,6 +150,8 @@ struct lines {
 static void lines_split(struct lines *ls, const char *t, size_t n)
 {
 	ls->n = 0;
+	if (!n)
+		t = "";
 	const char *p = t, *end = t + n;
 	while (p <= end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -215,6 +217,11 @@ static char *reuters_paras(const char *t, size_t n, size_t *outlen)
 		}
 		buf_release(&b);
 		b = o;
+	}
+	if (!b.n) {
+		buf_release(&b);
+		*outlen = 0;
+		return xstrdup("");
 	}
 	return buf_detach(&b, outlen);
 }
@@ -379,6 +386,10 @@ static void read_t17(struct arts *v)
 				}
 				free(ls.l);
 				buf_release(&b);
+				if (!o.n) { /* an empty file */
+					buf_release(&o);
+					continue;
+				}
 				struct art a = { 0 };
 				snprintf(fp, sizeof fp, "t17/%s/%s/%s", topics[i], dates[j], files[k]);
 				a.id = xstrdup(fp);
