@@ -1777,6 +1777,8 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (TK(q)->kind == TK_NUM && !plural && n != 1 && !hyph)
 		return 0; /* "5 second" is an ordinal, not a unit */
+	if ((cls(t, q) == K_A || cls(t, q) == K_AN) && n == 1 && plural)
+		return 0; /* "a decades-long feud" */
 	if (cls(t, j) == K_ORDW && !(n >= 0 && TK(q)->kind == TK_NUM) && cls(t, q) != K_A &&
 	    cls(t, q) != K_AN && cls(t, q) != K_NUMW)
 		return 0;
@@ -1805,12 +1807,17 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		r->type = DATE_DATE;
 		return end;
 	}
-	if (cls(t, q) == K_A || cls(t, q) == K_AN) {
-		/* "a year" on its own: "$5 a year" is a rate, "a day" often not
-		 * temporal at all; keep only "a year" after for/in/over and friends */
-		if (q == i && !(i > 0 && (cls(t, i - 1) == K_FOR || cls(t, i - 1) == K_IN ||
-		    cls(t, i - 1) == K_WITHIN || cls(t, i - 1) == K_OVER || cls(t, i - 1) == K_AFTER ||
-		    cls(t, i - 1) == K_DURING || cls(t, i - 1) == K_THAN)) && !hyph)
+	if ((cls(t, q) == K_A || cls(t, q) == K_AN) && q == i && !hyph) {
+		/* "a week" on its own is a duration, but "$5 a year", "358,000 a
+		 * month", "10% a year" are rates, and "a year", "a day" are too
+		 * often idiom: those only after for/in/over and friends */
+		bool prep = i > 0 && (cls(t, i - 1) == K_FOR || cls(t, i - 1) == K_IN ||
+			cls(t, i - 1) == K_WITHIN || cls(t, i - 1) == K_OVER || cls(t, i - 1) == K_AFTER ||
+			cls(t, i - 1) == K_DURING || cls(t, i - 1) == K_THAN);
+		if (i > 0 && (TK(i - 1)->kind == TK_NUM || cls(t, i - 1) == K_COUNTNOUN ||
+		    is_punct(t, i - 1, '%') || cls(t, i - 1) == K_NUMW))
+			return 0;
+		if (!prep && (unit == U_YEAR || unit == U_DAY))
 			return 0;
 	}
 	if (unit == U_WEEKEND)
