@@ -73,9 +73,8 @@ enum kcls {
 	K_SEVERAL, K_MANY, K_SOME, K_COUPLE, K_HALF, K_AND, K_NOW, K_HENCE,
 	K_TODAY, K_YESTERDAY, K_TOMORROW, K_TONIGHT, K_REF, K_FUTURE, K_END,
 	K_BEGINNING, K_MIDDLE, K_START, K_AM, K_PM, K_M, K_OCLOCK, K_S, K_TH,
-	K_YEAR_AGO, /* "year-ago", "year-earlier" heads: handled through K_UNIT */
 	K_WILL, K_LL, K_GOING, K_IS, K_PLANS, K_EXPECTED, K_SAID, K_WAS,
-	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED, K_CENTURYW, K_QNAME,
+	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED,
 	K_WEEKDAYS, K_OR, K_SO, K_PERIOD, K_COMPARABLE,
 	K_PLAIN,    /* a known word with no role (listed to keep it from being a cue) */
 };
@@ -244,7 +243,8 @@ static const struct kwdef kwdefs[] = {
 	{ "expected", K_EXPECTED, 0, 0 }, { "expects", K_EXPECTED, 0, 0 },
 	{ "scheduled", K_EXPECTED, 0, 0 }, { "due", K_EXPECTED, 0, 0 }, { "set", K_EXPECTED, 0, 0 },
 	{ "said", K_SAID, 0, KF_PAST | KF_WEAK }, { "told", K_SAID, 0, KF_PAST | KF_WEAK },
-	{ "announced", K_SAID, 0, KF_PAST }, { "reported", K_SAID, 0, KF_PAST }, { "was", K_WAS, 0, KF_PAST }, { "were", K_WAS, 0, KF_PAST },
+	{ "announced", K_SAID, 0, KF_PAST }, { "reported", K_SAID, 0, KF_PAST },
+	{ "was", K_WAS, 0, KF_PAST }, { "were", K_WAS, 0, KF_PAST },
 	{ "had", K_HAD, 0, KF_PAST }, { "did", K_DID, 0, KF_PAST },
 { "spoke", K_PASTV, 0, KF_PAST },
 	{ "met", K_PASTV, 0, KF_PAST }, { "went", K_PASTV, 0, KF_PAST },
@@ -600,10 +600,6 @@ static inline bool is_punct(const struct dates_tagger *t, size_t i, int c)
 static inline bool glued(const struct dates_tagger *t, size_t i)
 {
 	return !(t->tok[i].flags & TF_SPACE);
-}
-static inline bool is_num(const struct dates_tagger *t, size_t i)
-{
-	return t->tok[i].kind == TK_NUM && !(t->tok[i].flags & TF_GROUPED);
 }
 
 /* Is token i the word w (ASCII, compared without case)? Never reads past
