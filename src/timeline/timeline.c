@@ -36,9 +36,17 @@
  * of the knee in the sorted one; ties keep collection order.
  *
  * The NEWSLINE method changes what measured better on Timeline17
- * (docs/TIMELINE.md): syndicated copies are counted once. (Counting every
- * day mention of a sentence, not only the first, measured worse and is
- * off: NEWSLINE_TL_FLAGS=a turns it on for experiments, c copies.)
+ * (docs/TIMELINE.md has the figures): syndicated copies are counted once,
+ * in the date statistics, the TF-IDF model and the sentence pools; and
+ * candidate sentences have 8 to 50 words (drops fragments, photo captions,
+ * comment stamps, and T17's headline-glued-to-lead lines). Its date ranker
+ * adds three features to DATEWISE's seven (publications on the day and the
+ * day after, lead mentions, sqrt of mentioning articles) and is trained by
+ * least squares (timeline_ranker_fit; tls-eval trains it leave-one-topic-
+ * out). Tried and measured worse, off by default (NEWSLINE_TL_FLAGS turns
+ * them on): counting every day mention of a sentence, not only the first;
+ * spreading dates apart; the mention pool alone; skipping sentences like
+ * those chosen for other dates.
  *
  * Why by hand: the vectors are small sparse arrays over a vocabulary built
  * per call, and the whole job is a few passes over the sentences; a linear
@@ -60,6 +68,8 @@
 #define PUB_END 2        /* ... of the publication day and the day before */
 #define MAX_SIM 0.9999   /* near-copy threshold of the summariser */
 #define COPY_SHARE 0.8
+#define MIN_WORDS 8      /* NEWSLINE: candidate sentences have 8 to 50 words */
+#define MAX_WORDS 50
 #define LEAD_SENTS 3     /* an article's lead, for the date ranker's lead feature */
 #define KW_MIN_DOCS 10   /* keywords_if_present: in at least 1 of 10 documents */   /* share of a document's sentences seen before that makes it a copy */
 
@@ -484,18 +494,52 @@ struct flags {
 	bool copies;        /* drop syndicated copies */
 	bool all_mentions;  /* every day mention of a sentence counts */
 	int spread;         /* first pass skips dates this close to a chosen one */
+	bool ment_only;     /* no publication pool when a date has mentions */
+	size_t minwords;    /* candidate sentences need this many words */
+	double prev_sim;    /* > 0: skip sentences this similar to other dates' */
+	size_t maxwords;    /* candidate sentences may have at most this many (0: any) */
 };
+
+static size_t nwords(struct nl_str t)
+{
+	size_t n = 0;
+	bool in = false;
+	for (size_t i = 0; i < t.n; i++) {
+		bool sp = t.p[i] == ' ' || t.p[i] == '\t' || t.p[i] == '\n';
+		n += !sp && !in;
+		in = !sp;
+	}
+	return n;
+}
+
+static bool words_ok(struct flags f, struct nl_str t)
+{
+	size_t n = nwords(t);
+	return n >= f.minwords && (!f.maxwords || n <= f.maxwords);
+}
 
 static struct flags method_flags(enum timeline_method m)
 {
-	struct flags f = { false, false, 0 };
-	if (m == TIMELINE_NEWSLINE)
+	struct flags f = { false, false, 0, false, 0, 0, 0 };
+	if (m == TIMELINE_NEWSLINE) {
 		f.copies = true;
-	/* NEWSLINE_TL_FLAGS=c,a overrides the switches, for experiments */
+		f.minwords = MIN_WORDS;
+		f.maxwords = MAX_WORDS;
+	}
+	/* NEWSLINE_TL_FLAGS overrides the switches, for experiments: c copies,
+	 * a all mentions, s[N] spread, m mention pool only, wN / xN fewest /
+	 * most words, gS other dates' sentences at cosine S are redundant */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
 	if (e && m == TIMELINE_NEWSLINE) {
 		f.copies = strchr(e, 'c') != NULL;
 		f.all_mentions = strchr(e, 'a') != NULL;
+		f.ment_only = strchr(e, 'm') != NULL;
+		const char *x = strchr(e, 'x');
+		f.maxwords = x ? strtoul(x + 1, NULL, 10) : 0;
+		const char *g = strchr(e, 'g');
+		f.prev_sim = g ? strtod(g + 1, NULL) : 0;
+		const char *w = strchr(e, 'w');
+		f.minwords = w ? strtoul(w + 1, NULL, 10) : 0;
 		const char *sp = strchr(e, 's');
 		f.spread = sp ? (sp[1] >= '1' && sp[1] <= '9' ? sp[1] - '0' : 1) : 0;
 	}
@@ -904,7 +948,8 @@ static int cmp_scored(const void *a, const void *b)
 
 /* CentroidOpt over sentences S[0..n): chosen sentence indices into *sel. */
 static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *S, size_t n,
-			size_t k, struct kwfilter *kf, uint32_t *sel)
+			size_t k, struct kwfilter *kf, const uint32_t *prev, size_t nprev,
+			double prev_sim, uint32_t *sel)
 {
 	if (n == 0 || k == 0)
 		return 0;
@@ -952,6 +997,8 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
 			bool redundant = false;
 			for (size_t q = 0; q < nsel && !redundant; q++)
 				redundant = sparse_dot(c, s, &c->sents[sel[q]]) > MAX_SIM;
+			for (size_t q = 0; q < nprev && !redundant; q++)
+				redundant = sparse_dot(c, s, &c->sents[prev[q]]) > prev_sim;
 			if (redundant)
 				continue;
 			sel[nsel++] = S[i];
@@ -1158,10 +1205,25 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		pub = xgrow(pub, &pcap, hi - lo + 1, sizeof *pub);
 		for (size_t i = lo; i < hi; i++)
 			pub[np++] = pp[i].sent;
+		if (f.ment_only && nm)
+			np = 0;
+		if (f.minwords || f.maxwords) {
+			size_t k = 0;
+			for (size_t i = 0; i < nm; i++)
+				if (words_ok(f, sent_text(&c, &c.sents[ment[i]])))
+					ment[k++] = ment[i];
+			nm = k;
+			k = 0;
+			for (size_t i = 0; i < np; i++)
+				if (words_ok(f, sent_text(&c, &c.sents[pub[i]])))
+					pub[k++] = pub[i];
+			np = k;
+		}
 		size_t npool;
 		select_pool(&c, &dn, ment, nm, pub, np, &pool, &npool, &poolcap);
 		chosen = xgrow(chosen, &chcap, nchosen + K + 1, sizeof *chosen);
-		size_t got = summarize(&c, &dn, pool, npool, K, &kf, chosen + nchosen);
+		size_t got = summarize(&c, &dn, pool, npool, K, &kf, chosen,
+				       f.prev_sim > 0 ? nchosen : 0, f.prev_sim, chosen + nchosen);
 		if (!got)
 			continue;
 		picks[npicks] = (struct pick){ d, (uint32_t)npicks, nchosen, got };
