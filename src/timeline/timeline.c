@@ -212,6 +212,7 @@ struct tsent {
 	uint32_t idx;          /* sentence index in the document */
 	uint32_t off, len;     /* text in col.text */
 	int32_t first_day;     /* day of the first DATE/TIME mention, if day level */
+	bool first_explicit;   /* ... written with a number ("April 20", not "Tuesday") */
 	uint32_t dm_off, ndm;  /* all distinct day mentions, in col.dm */
 	uint32_t v_off, v_len; /* TF-IDF vector entries in col.vt / col.vw */
 	bool copy;             /* the same text appeared earlier */
@@ -290,6 +291,7 @@ static int load_docs(struct archive *a, const uint32_t *ids, size_t nids, int32_
 			s->len = ds->len;
 			buf_put(&c->text, d.para[ds->para].p + ds->start, ds->len);
 			s->first_day = NL_NODAY;
+			s->first_explicit = false;
 			s->dm_off = (uint32_t)c->ndm;
 			s->ndm = 0;
 			s->v_off = s->v_len = 0;
@@ -301,8 +303,14 @@ static int load_docs(struct archive *a, const uint32_t *ids, size_t nids, int32_
 				const struct doc_mention *dm = &d.ment[m];
 				if (dm->type != 0 && dm->type != 1)  /* DATE, TIME */
 					continue;
-				if (first)
+				if (first) {
 					s->first_day = dm->day;
+					s->first_explicit = false;
+					const char *mt = d.para[ds->para].p + ds->start + dm->start;
+					for (uint32_t q = 0; q < dm->len && q < ds->len; q++)
+						if (mt[q] >= '0' && mt[q] <= '9')
+							s->first_explicit = true;
+				}
 				first = false;
 				if (dm->day == NL_NODAY)
 					continue;
@@ -574,6 +582,7 @@ enum { F_SENTS, F_SENTS_BEFORE, F_SENTS_AFTER, F_DOCS, F_DOCS_BEFORE, F_DOCS_AFT
        F_PUB_NEXT,   /* documents published the day after */
        F_DOCS_SQRT,  /* sqrt(docs_total): diminishing returns of repetition */
        F_LEAD,       /* documents mentioning it in their first LEAD_SENTS sentences */
+       F_EXPLICIT,   /* sentences of later articles naming it with a number */
        NFEAT };
 
 struct cand {
@@ -650,6 +659,8 @@ static struct cand *collect_dates(const struct coll *c, struct flags f, size_t *
 				}
 				struct cand *cd = &cv[*slot - 1];
 				cd->f[F_SENTS]++;
+				if (days[k] < d->pub && s->first_day == days[k] && s->first_explicit)
+					cd->f[F_EXPLICIT]++;
 				if (days[k] < d->pub)
 					cd->f[F_SENTS_BEFORE]++;
 				else if (days[k] > d->pub)
@@ -1024,7 +1035,8 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
 
 /* mean of the t17 rows of datewise_date_ranker_coefs.tsv */
 const double timeline_default_ranker[TIMELINE_RANKER_COEFS] = {
-	0.065944, 1.181432, -0.528238, 0.164911, 1.725997, -0.014288, -0.354958, 0.0, 0.0, 0.0, 0.0
+	0.065944, 1.181432, -0.528238, 0.164911, 1.725997, -0.014288, -0.354958, 0.0, 0.0, 0.0, 0.0,
+	0.0
 };
 
 void timeline_opts_init(struct timeline_opts *o)

@@ -45,9 +45,10 @@ enum timeline_method {
  * candidates of the collection: sentences mentioning it (in total, in
  * articles published later, earlier), articles mentioning it (the same
  * three), articles published on it — the seven of DATEWISE — then articles
- * published the day after, the square root of articles mentioning it, and
- * articles mentioning it in their first three sentences. */
-#define TIMELINE_RANKER_COEFS 11
+ * published the day after, the square root of articles mentioning it,
+ * articles mentioning it in their first three sentences, and sentences of
+ * later articles that name it with a number ("April 20", not "Tuesday"). */
+#define TIMELINE_RANKER_COEFS 12
 #define TIMELINE_PUBLISHED_COEFS 8 /* DATEWISE's: intercept and seven features */
 
 struct timeline_opts {
