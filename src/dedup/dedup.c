@@ -117,7 +117,8 @@
 #define FLAG_SHORT 2u
 #define OFF_MINS 16
 #define OFF_EDGES (OFF_MINS + 2 * DEDUP_K)
-#define OFF_CHECK (OFF_EDGES + 4 * NEDGE)
+#define OFF_LEARNED (OFF_EDGES + 4 * NEDGE)
+#define OFF_CHECK (OFF_LEARNED + 4)
 
 _Static_assert(DEDUP_K == 1 << BIN_BITS, "bins");
 _Static_assert(BANDS * ROWS <= DEDUP_K, "bands");
@@ -477,6 +478,8 @@ int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 	out[2] = SKETCH_VERSION;
 	out[3] = (unsigned char)flags;
 	wr_u32le(out + 4, (uint32_t)NL_MIN(k.count, (uint64_t)UINT32_MAX));
+	if (!(flags & FLAG_SHORT))
+		wr_u32le(out + OFF_LEARNED, (uint32_t)NL_MIN(k.xcount - k.count, (uint64_t)UINT32_MAX));
 	if (k.count) {
 		wr_u64le(out + 8, exact_key(body, len));
 		/* optimal densification: an empty bin copies the first filled bin
@@ -512,6 +515,7 @@ int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 struct sk {
 	unsigned flags;
 	uint32_t count;
+	uint32_t learned; /* shingles left out as learned boilerplate */
 	uint64_t exact;
 	uint16_t sig[DEDUP_K];
 	uint32_t edge[NEDGE]; /* 0 = unused */
@@ -529,6 +533,7 @@ static int sk_parse(const unsigned char *b, size_t n, struct sk *s)
 	if (s->flags & ~(FLAG_EMPTY | FLAG_SHORT))
 		return NL_ECORRUPT;
 	s->count = rd_u32le(b + 4);
+	s->learned = rd_u32le(b + OFF_LEARNED);
 	s->exact = rd_u64le(b + 8);
 	if ((s->count == 0) != ((s->flags & FLAG_EMPTY) != 0))
 		return NL_ECORRUPT;
@@ -539,28 +544,35 @@ static int sk_parse(const unsigned char *b, size_t n, struct sk *s)
 	return NL_OK;
 }
 
-/* Similarity of two signatures with shingle counts ca, cb; returns whether the
- * rule calls them copies. */
-static bool sim(const uint16_t *a, uint32_t ca, unsigned fa, const uint16_t *b, uint32_t cb,
-		unsigned fb, float *jac, float *con)
+/* Similarity of two sketches; returns whether the rule calls them copies.
+ * The Jaccard the rule uses discounts, from each side, the shingles the other
+ * side left out as learned boilerplate (ra, rb): a copy sketched after a line
+ * was learned lacks that line, its source sketched before still has it. */
+static bool sim(const struct sk *x, const uint16_t *ysig, uint32_t ycount, unsigned yflags,
+		uint32_t ylearned, float *jac, float *con)
 {
 	unsigned m = 0;
 	for (unsigned i = 0; i < DEDUP_K; i++)
-		m += a[i] == b[i];
+		m += x->sig[i] == ysig[i];
 	float j = (float)m / DEDUP_K;
-	float lo = (float)NL_MIN(ca, cb), hi = (float)NL_MAX(ca, cb);
-	float c = lo > 0 ? j * (lo + hi) / ((1.0f + j) * lo) : 0;
+	float a = (float)x->count, b = (float)ycount;
+	float lo = NL_MIN(a, b);
+	float inter = j * (a + b) / (1.0f + j);
+	float c = lo > 0 ? inter / lo : 0;
 	if (c > 1)
 		c = 1;
 	*jac = j;
 	*con = c;
-	if ((fa | fb) & FLAG_EMPTY || lo < MIN_NEAR_SHINGLES)
+	unsigned f = x->flags | yflags;
+	if (f & FLAG_EMPTY || lo < MIN_NEAR_SHINGLES)
 		return false;
 	/* a body that is all boilerplate (SHORT) is only the same as another
 	 * body with (nearly) the same lines */
-	if ((fa | fb) & FLAG_SHORT)
+	if (f & FLAG_SHORT)
 		return j >= SHORT_JACCARD && c >= SHORT_JACCARD;
-	return j >= MIN_JACCARD && c >= MIN_CONTAINMENT;
+	float aa = NL_MAX(inter, a - (float)ylearned), bb = NL_MAX(inter, b - (float)x->learned);
+	float ja = aa + bb - inter > 0 ? inter / (aa + bb - inter) : 0;
+	return NL_MAX(j, ja) >= MIN_JACCARD && c >= MIN_CONTAINMENT;
 }
 
 int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m)
@@ -572,7 +584,7 @@ int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_m
 	if (rc)
 		return rc;
 	float j, c;
-	bool near = sim(sa.sig, sa.count, sa.flags, sb.sig, sb.count, sb.flags, &j, &c);
+	bool near = sim(&sa, sb.sig, sb.count, sb.flags, sb.learned, &j, &c);
 	bool exact = !(sa.flags & FLAG_EMPTY) && sa.exact == sb.exact;
 	if (m) {
 		m->rep = m->doc = 0;
@@ -852,7 +864,7 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 				continue;
 			d->stamp[cs] = d->gen;
 			float j, c;
-			if (!sim(s->sig, s->count, s->flags, cg, d->count[cs], d->flags[cs], &j, &c))
+			if (!sim(s, cg, d->count[cs], d->flags[cs], 0, &j, &c))
 				continue;
 			/* a document that holds most of a stored one of at most its
 			 * size joins that one's group to its own */

@@ -37,7 +37,7 @@
 #define DEDUP_K 128
 
 /*
- * Sketch blob layout (all integers little-endian), DEDUP_SKETCH_BYTES = 324:
+ * Sketch blob layout (all integers little-endian), DEDUP_SKETCH_BYTES = 328:
  *
  *   off  size  field
  *     0     2  magic "DS"
@@ -55,9 +55,10 @@
  *   272    48  12 u32 edge keys (0 = none): bits 16..47 (low bit forced
  *              to 1) of the hashes of the first 4 and the last 8 shingles of
  *              the body, from which the detector learns boilerplate
- *   320     4  u32 check: low 32 bits of XXH3-64 of bytes 0..319
+ *   320     4  u32 shingles left out of the signature as learned boilerplate
+ *   324     4  u32 check: low 32 bits of XXH3-64 of bytes 0..323
  */
-#define DEDUP_SKETCH_BYTES (16 + 2 * DEDUP_K + 48 + 4)
+#define DEDUP_SKETCH_BYTES (16 + 2 * DEDUP_K + 48 + 4 + 4)
 
 /* A detector stores at most this many documents (the band links are 32-bit);
  * later ones are still checked, and returned as new when they match nothing,
