@@ -2,7 +2,8 @@
 # Golden CLI tests: each tests/golden/<case>/ has `cmd` (a shell script run with
 # $NL = the newsline binary, $DB = a fresh archive path, $FIX = tests/fixtures,
 # $SHARED = ../shared) and `expected` (its stdout and stderr, then "[exit N]").
-# Timings ("in 0.12 s", "seconds") are masked before comparing.
+# Timings ("in 0.12 s", "seconds", "took_us") and archive sizes in bytes (which
+# depend on the length of the checkout's path) are masked before comparing.
 # Usage: tests/golden.sh BINARY [CASE...]   Set GOLDEN_UPDATE=1 to rewrite expected files.
 set -u
 NL_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -18,10 +19,11 @@ for c in $cases; do
 		skip=$((skip + 1)); continue
 	fi
 	tmp=$(mktemp -d)
-	out=$(cd "$ROOT" && NL=$NL_BIN DB=$tmp/db FIX=$ROOT/tests/fixtures SHARED=$SHARED \
+	out=$(cd "$ROOT" && NL=$NL_BIN DB=$tmp/db FIX=tests/fixtures SHARED=$SHARED \
 		TMP=$tmp sh "$d/cmd" 2>&1; echo "[exit $?]")
 	out=$(printf '%s\n' "$out" | sed -E -e 's/in [0-9]+\.[0-9]+ s/in X s/g' \
-		-e 's/"seconds":[0-9.]+/"seconds":X/g' -e 's/"took_us":[0-9]+/"took_us":X/g' -e "s#$tmp#TMP#g" -e "s#$ROOT/##g")
+		-e 's/"seconds":[0-9.]+/"seconds":X/g' -e 's/"took_us":[0-9]+/"took_us":X/g' \
+		-e 's/"bytes":[0-9]+/"bytes":X/g' -e 's/\(([0-9]+) bytes\)/(X bytes)/g' -e "s#$tmp#TMP#g" -e "s#$ROOT/##g")
 	if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
 		printf '%s\n' "$out" > "$d/expected"
 	fi
