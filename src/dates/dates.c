@@ -972,12 +972,33 @@ static void v_add_pod(struct res *r, int pod)
 static void v_dur(struct res *r, double n, int unit)
 {
 	char num[16];
+	if (n >= 0 && n < 1e6 && n - (double)(long)n == 0.5 &&
+	    (unit == U_YEAR || unit == U_HOUR || unit == U_MIN || unit == U_DAY)) {
+		/* halves the TimeML way: P2Y6M, PT5H30M, PT1M30S, P1DT12H */
+		long w = (long)n;
+		const char *f = unit == U_YEAR ? "P%ldY6M" : unit == U_HOUR ? "PT%ldH30M" :
+				unit == U_MIN ? "PT%ldM30S" : "P%ldDT12H";
+		if (w == 0)
+			f = unit == U_YEAR ? "P6M" : unit == U_HOUR ? "PT30M" : unit == U_MIN ? "PT30S" : "PT12H";
+		snprintf(r->value, sizeof r->value, f, w);
+		r->type = DATE_DURATION;
+		r->gran = GRAN_NONE;
+		return;
+	}
 	if (n < 0)
 		snprintf(num, sizeof num, "X");
 	else if (n == (double)(long)n)
 		snprintf(num, sizeof num, "%ld", (long)n % 100000000L);
 	else
-		snprintf(num, sizeof num, "%.1f", n < 1e8 ? n : 1e8);
+	{
+		/* "24.69 seconds": up to two decimals, no trailing zeros */
+		snprintf(num, sizeof num, "%.2f", n < 1e8 ? n : 1e8);
+		size_t l = strlen(num);
+		while (l > 0 && num[l - 1] == '0')
+			num[--l] = 0;
+		if (l > 0 && num[l - 1] == '.')
+			num[--l] = 0;
+	}
 	const char *u = "D", *pre = "P";
 	switch (unit) {
 	case U_SEC: pre = "PT"; u = "S"; break;
@@ -1782,8 +1803,15 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 	if (cls(t, j) == K_ORDW && (cls(t, q) == K_A || cls(t, q) == K_AN))
 		return 0; /* "a second time" */
 	size_t e = j + 1;
-	/* "year-ago", "year-earlier" adjectives are dates (handled by caller) */
-	/* "a week or two" */
+	/* "an hour and a half" */
+	if (cls(t, e) == K_AND && (cls(t, e + 1) == K_A) && cls(t, e + 2) == K_HALF && n >= 0) {
+		n += 0.5;
+		e += 3;
+	}
+	/* "a week or so ago" */
+	if (cls(t, e) == K_OR && cls(t, e + 1) == K_SO && (cls(t, e + 2) == K_AGO || cls(t, e + 2) == K_EARLIER ||
+	    cls(t, e + 2) == K_LATER))
+		e += 2;
 	int c = cls(t, e);
 	if (c == K_AGO || (c == K_EARLIER && !hyph) || (c == K_LATER && !hyph) ||
 	    (c == K_FROM && cls(t, e + 1) == K_NOW) || c == K_HENCE) {
@@ -1791,10 +1819,14 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		int32_t anchor = t->dct;
 		size_t end = c == K_FROM ? e + 2 : e + 1;
 		if (c == K_EARLIER || c == K_LATER) {
+			/* from the last date named, if it names a month or a day;
+			 * "a year earlier" after "in 1989" compares with the DCT */
 			bool ana;
-			anchor = ctx_anchor(t, unit, &ana);
-			if (ana)
+			int32_t a = ctx_anchor(t, unit, &ana);
+			if (ana && t->ctx->last_gran >= GRAN_MONTH) {
+				anchor = a;
 				r->flags |= DATES_F_ANAPHOR;
+			}
 		}
 		if (unit == U_YEAR && sign < 0 && year_ago_quarter(t, r, n)) {
 			r->flags |= DATES_F_ANAPHOR;

@@ -301,7 +301,10 @@ Test(dates, durations)
 	EXPECT("a five-year plan", "2022-01-18", "five-year", DATE_DURATION, "P5Y");
 	EXPECT("prices over the past two months", "2022-01-18", "the past two months", DATE_DURATION, "P2M");
 	EXPECT("talks lasted 16 hours", "2022-01-18", "16 hours", DATE_DURATION, "PT16H");
-	EXPECT("It took 2 1/2 years to build", "2022-01-18", "2 1/2 years", DATE_DURATION, "P2.5Y");
+	EXPECT("It took 2 1/2 years to build", "2022-01-18", "2 1/2 years", DATE_DURATION, "P2Y6M");
+	EXPECT("He ran it in 24.69 seconds", "2022-01-18", "24.69 seconds", DATE_DURATION, "PT24.69S");
+	EXPECT("It took a minute and a half", "2022-01-18", "a minute and a half", DATE_DURATION, "PT1M30S");
+	EXPECT("It left a week or so ago.", "2022-01-18", "a week or so ago", DATE_DATE, "2022-W02");
 	EXPECT("the first nine months", "2022-01-18", "the first nine months", DATE_DURATION, "P9M");
 	EXPECT("He waited half an hour.", "2022-01-18", "half an hour", DATE_DURATION, "PT30M");
 	EXPECT("They waited for years.", "2022-01-18", "years", DATE_DURATION, "PXY");
