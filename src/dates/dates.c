@@ -1577,6 +1577,11 @@ static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
 		return false;
 	if (i > 0 && cls(t, i - 1) == K_NUMPRE)
 		return false;
+	/* "Orion 1980", "Windows 2000": a name with a number, unless the
+	 * capital only starts the sentence */
+	if (i > 1 && TK(i - 1)->kind == TK_WORD && (TK(i - 1)->flags & TF_CAP) && cls(t, i - 1) == K_NONE &&
+	    !sent_break(t, i - 2) && !(TK(i - 1)->flags & TF_NL) && !is_punct(t, i - 2, '"'))
+		return false;
 	if (k->num < 1900 && !prep)
 		return false;
 	int c = cls(t, i + 1);

@@ -357,6 +357,7 @@ Test(dates, negative_counts_scores_phones)
 	NONE("Call 555-1234 or (212) 555-2014 for help", "2022-01-18");
 	NONE("Call 202-555-2014 for details.", "2022-01-18");
 	NONE("He told Fox 5 about it.", "2022-01-18");
+	NONE("a joint venture called Orion 1980, making parts", "2022-01-18");
 	NONE("It costs $2014 per unit.", "2022-01-18");
 	NONE("Some 2000 people attended.", "2022-01-18");
 	NONE("The score was 3.5 percent.", "2022-01-18");
