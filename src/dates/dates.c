@@ -1582,8 +1582,8 @@ static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
 	if (i > 1 && TK(i - 1)->kind == TK_WORD && (TK(i - 1)->flags & TF_CAP) && cls(t, i - 1) == K_NONE &&
 	    !sent_break(t, i - 2) && !(TK(i - 1)->flags & TF_NL) && !is_punct(t, i - 2, '"'))
 		return false;
-	if (k->num < 1900 && !prep)
-		return false;
+	if ((k->num < 1900 && !prep) || k->num > 2100)
+		return false; /* "2130 UN teams": a clock time, not a year */
 	int c = cls(t, i + 1);
 	if (c == K_COUNTNOUN || is_punct(t, i + 1, '%') || c == K_UNIT || c == K_TZ)
 		return false; /* "2000 people", "1815 GMT" */
