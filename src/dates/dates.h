@@ -16,11 +16,15 @@
  * tagger per thread (and one ctx per document) is all that is needed. The
  * module has no mutable globals.
  *
- * Memory: the tagger keeps two arrays (tokens of the current text and the
- * mentions found) that grow to the largest text seen and are reused; tagging
- * does not allocate once they are large enough. Text is capped at
- * DATES_MAX_TEXT bytes per call (longer text: only the first DATES_MAX_TEXT
- * bytes are tagged — split paragraphs into sentences first).
+ * Memory: the tagger keeps two arrays (tokens of the current text, 16 bytes
+ * per input byte reserved, and the mentions found) that grow to the largest
+ * text seen and are reused; tagging does not allocate once they are large
+ * enough. Text is capped at DATES_MAX_TEXT bytes per call (longer text: only
+ * the first DATES_MAX_TEXT bytes are tagged — split paragraphs into
+ * sentences first, as the indexer does).
+ *
+ * Errors: none. Any bytes are accepted (invalid UTF-8 and NUL are
+ * separators); out of memory aborts (util/common.h).
  *
  * Values follow TimeML (TIMEX3 value attribute):
  *   DATE      2022-01-19  2022-01  2022  2022-W02  2022-Q1  2022-SU  199 (the
@@ -28,7 +32,8 @@
  *             PAST_REF PRESENT_REF FUTURE_REF; X for what the text leaves open
  *             (XXXX-01-18 when there is no publication day to take a year from)
  *   TIME      2022-01-18TEV (part of day)  2022-01-18T09:30  2022-01-18TNI
- *   DURATION  P8Y P3M P2W P5D PT4H PT30M P1DE P1CE P1Q, PXY when vague
+ *   DURATION  P8Y P3M P2W P5D PT4H PT30M P2Y6M P10Y (a decade) P3Q, PXY when
+ *             vague ("for years")
  *   SET       P1D (daily), P1W, XXXX-WXX-1 (every Monday)
  */
 #ifndef NL_DATES_H
@@ -65,9 +70,11 @@ enum date_gran {
 };
 
 /* Mention flags */
-#define DATES_F_RESOLVED 0x01  /* value is fully anchored (no X), from DCT or text */
-#define DATES_F_ANAPHOR  0x02  /* resolved against ctx->last_day ("two days later") */
-#define DATES_F_TENSE    0x04  /* year or day chosen by the tense of the sentence */
+#define DATES_F_RESOLVED 0x01  /* DATE/TIME value anchored on the calendar (no X,
+                                * not a REF), from the text or the DCT */
+#define DATES_F_ANAPHOR  0x02  /* resolved against the context ("two days later",
+                                * "the quarter"), not the DCT */
+#define DATES_F_TENSE    0x04  /* year or day chosen by a tense cue of the sentence */
 
 struct date_mention {
 	uint32_t start, end;          /* byte span [start, end) in the text */
