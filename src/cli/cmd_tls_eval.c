@@ -524,6 +524,20 @@ int cmd_tls_eval(int argc, char **argv)
 		free(ps);
 		timeline_release(&tl);
 	}
+	if (!status && ranker == RANK_TRAINED && !quiet && nts) {
+		/* the ranker fitted on every task (what `newsline timeline` ships) */
+		for (size_t q = 0; q < nts; q++) {
+			sets[q] = ts[q].cand;
+			nsets[q] = ts[q].ncand;
+			labels[q] = ts[q].label;
+		}
+		double coef[TIMELINE_RANKER_COEFS];
+		timeline_ranker_fit(sets, nsets, labels, nts, ridge, coef);
+		printf("date ranker fitted on all %zu tasks:", nts);
+		for (int k = 0; k < TIMELINE_RANKER_COEFS; k++)
+			printf(" %.6f", coef[k]);
+		printf("\n");
+	}
 	free(sets);
 	free(nsets);
 	free(labels);
