@@ -157,6 +157,8 @@ static const struct kwdef kwdefs[] = {
 	{ "evening", K_POD, POD_EV, S }, { "night", K_POD, POD_NI, S },
 	{ "noon", K_POD, POD_NOON, S }, { "midday", K_POD, POD_NOON, S },
 	{ "midnight", K_POD, POD_MIDNIGHT, S }, { "overnight", K_POD, POD_NI, 0 },
+	{ "mornings", K_POD, POD_MO, KF_PLURAL }, { "afternoons", K_POD, POD_AF, KF_PLURAL },
+	{ "evenings", K_POD, POD_EV, KF_PLURAL }, { "nights", K_POD, POD_NI, KF_PLURAL },
 	{ "daily", K_SETADV, U_DAY, S }, { "weekly", K_SETADV, U_WEEK, S },
 	{ "monthly", K_SETADV, U_MONTH, S }, { "annually", K_SETADV, U_YEAR, S },
 	{ "yearly", K_SETADV, U_YEAR, S }, { "quarterly", K_SETADV, U_QUARTER, S },
@@ -1888,10 +1890,23 @@ static size_t m_wday(struct dates_tagger *t, size_t i, struct res *r, int mod, s
 	if (k->cls != K_WDAY)
 		return 0;
 	if (k->kf & KF_PLURAL) {
+		/* "Mondays", "on Tuesday nights": every such day */
 		snprintf(r->value, sizeof r->value, "XXXX-WXX-%d", k->num + 1);
 		r->type = DATE_SET;
 		r->gran = GRAN_NONE;
+		if (cls(t, i + 1) == K_POD && (TK(i + 1)->kf & KF_PLURAL)) {
+			size_t n = strlen(r->value);
+			snprintf(r->value + n, sizeof r->value - n, "T%s", pod_code[TK(i + 1)->num & 7]);
+			return i + 2;
+		}
 		return i + 1;
+	}
+	if (cls(t, i + 1) == K_POD && (TK(i + 1)->kf & KF_PLURAL)) {
+		/* "Tuesday nights" */
+		snprintf(r->value, sizeof r->value, "XXXX-WXX-%dT%s", k->num + 1, pod_code[TK(i + 1)->num & 7]);
+		r->type = DATE_SET;
+		r->gran = GRAN_NONE;
+		return i + 2;
 	}
 	size_t j = i + 1;
 	if (is_punct(t, j, ',') || ((TK(j)->kind == TK_WORD || TK(j)->kind == TK_NUM) && !mod)) {

@@ -317,6 +317,8 @@ Test(dates, sets)
 {
 	EXPECT("The club meets every Monday.", "2022-01-18", "every Monday", DATE_SET, "XXXX-WXX-1");
 	EXPECT("He runs every day.", "2022-01-18", "every day", DATE_SET, "P1D");
+	EXPECT("Flights leave on Tuesday nights.", "2022-01-18", "Tuesday nights", DATE_SET, "XXXX-WXX-2TNI");
+	EXPECT("The shop shuts on Sundays.", "2022-01-18", "Sundays", DATE_SET, "XXXX-WXX-7");
 	EXPECT("The paper is published daily.", "2022-01-18", "daily", DATE_SET, "P1D");
 	EXPECT("It is audited annually.", "2022-01-18", "annually", DATE_SET, "P1Y");
 }
