@@ -68,6 +68,10 @@
  * Verification: from the full signatures, J = matching values / 128, and the
  * containment of the smaller document in the larger, C = J (a + b) /
  * ((1 + J) min(a, b)) with a, b the shingle counts (exact for sets when J is).
+ * The Jaccard the rule uses is the larger of J and J recomputed without the
+ * shingles the newer sketch left out as learned boilerplate (the sketch says
+ * how many): a copy sketched after one of its template lines was learned
+ * lacks the line that its source, sketched before, still has.
  * A copy is J >= 0.30 and C >= 0.70, and the smaller has >= 8 shingles. The
  * values were measured with bench/dupgen.c (docs/DEDUP.md): copies keeping
  * at least half of the text have C >= 0.80 at the 1st percentile; different

@@ -43,18 +43,20 @@
  *     0     2  magic "DS"
  *     2     1  version (1)
  *     3     1  flags: bit 0 EMPTY (the body has no words: never matches),
- *                     bit 1 SHORT (no line passed the boilerplate filter, so
- *                           every line was shingled; such documents only
- *                           match exactly), other bits zero
+ *                     bit 1 SHORT (nothing but boilerplate: the signature is
+ *                           of every line the rules let through, or of every
+ *                           line; such a body matches only a near-identical
+ *                           one), other bits zero
  *     4     4  u32 number of shingles in the signature (a multiset size;
  *              saturates)
  *     8     8  u64 exact key: XXH3-64 of the body's ASCII letters and digits,
  *              lowercased, all else dropped (0 when EMPTY)
  *    16   256  DEDUP_K u16 MinHash values (one-permutation hashing with
  *              optimal densification, low 16 bits of each bin's minimum)
- *   272    48  12 u32 edge keys (0 = none): bits 16..47 (low bit forced
- *              to 1) of the hashes of the first 4 and the last 8 shingles of
- *              the body, from which the detector learns boilerplate
+ *   272    48  12 u32 line keys (0 = none), from which the detector learns
+ *              boilerplate: for each of the first 3 lines that passed the
+ *              rules, a hash of its words and of its first 8 words; then the
+ *              same for the last 3 lines, with their last 8 words
  *   320     4  u32 shingles left out of the signature as learned boilerplate
  *   324     4  u32 check: low 32 bits of XXH3-64 of bytes 0..323
  */
