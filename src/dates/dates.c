@@ -76,6 +76,7 @@ enum kcls {
 	K_WILL, K_LL, K_GOING, K_IS, K_PLANS, K_EXPECTED, K_SAID, K_WAS,
 	K_HAD, K_DID, K_NINETEEN, K_THOUSAND, K_HUNDRED,
 	K_WEEKDAYS, K_OR, K_SO, K_PERIOD, K_COMPARABLE,
+	K_BE,
 	K_PLAIN,    /* a known word with no role (listed to keep it from being a cue) */
 };
 
@@ -222,6 +223,7 @@ static const struct kwdef kwdefs[] = {
 	{ "every", K_EVERY, 0, S }, { "each", K_EACH, 0, S }, { "per", K_PER, 0, 0 },
 	{ "other", K_OTHER, 0, 0 }, { "few", K_FEW, 0, S }, { "several", K_SEVERAL, 0, S },
 	{ "many", K_MANY, 0, S }, { "couple", K_COUPLE, 0, 0 }, { "half", K_HALF, 0, S },
+	{ "be", K_BE, 0, 0 }, { "been", K_BE, 0, 0 }, { "being", K_BE, 0, 0 },
 	{ "and", K_AND, 0, 0 }, { "but", K_AND, 0, 0 }, { "while", K_AND, 0, 0 },
 	{ "whereas", K_AND, 0, 0 }, { "or", K_OR, 0, 0 }, { "so", K_SO, 0, 0 },
 	{ "period", K_PERIOD, 0, 0 }, { "comparable", K_COMPARABLE, 0, 0 },
@@ -779,11 +781,12 @@ static int cue_at(const struct dates_tagger *t, size_t i)
 	}
 	if (k->kf & KF_FUT)
 		return T_FUT;
-	if (k->kf & KF_PAST)
-		return T_PAST;
-	if ((k->flags & TF_ED) && cls(t, i + 1) != K_TO)
-		return T_PAST;
-	return T_NONE;
+	bool past = (k->kf & KF_PAST) || ((k->flags & TF_ED) && cls(t, i + 1) != K_TO);
+	/* a participle after be/been ("will be held") takes its tense from
+	 * the auxiliary before it */
+	if (past && i > 0 && cls(t, i - 1) == K_BE && k->cls != K_WAS)
+		return T_NONE;
+	return past ? T_PAST : T_NONE;
 }
 
 /* Tense of the sentence around tokens [s, e): the nearest cue, looking
@@ -1473,6 +1476,8 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
 		return 0;
 	if (cls(t, j) == K_TZ)
 		j++;
+	else if (word_is(t, j, "local") && unit_of(t, j + 1, &(bool){ 0 }) == 0 && word_is(t, j + 1, "time"))
+		j += 2;
 	*hh = h;
 	*mm = mi;
 	return j;
@@ -1483,6 +1488,19 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
 static size_t day_after(struct dates_tagger *t, size_t j, int32_t *day)
 {
 	size_t k = is_punct(t, j, ',') ? j + 1 : j;
+	if (TK(k)->kind == TK_NUM) {
+		/* "10am on 12/03/2021" */
+		struct res r = { 0 };
+		r.day = NL_NODAY;
+		size_t e = m_numeric(t, k, &r);
+		if (!e)
+			e = m_dayfirst(t, k, &r);
+		if (e && r.gran == GRAN_DAY && r.day != NL_NODAY) {
+			*day = r.day;
+			return e;
+		}
+		return 0;
+	}
 	if (cls(t, k) == K_MONTH || cls(t, k) == K_MONABBR) {
 		/* "5 p.m. EST, Nov. 6" */
 		struct res r = { 0 };
@@ -1647,10 +1665,13 @@ static void shift_units(struct dates_tagger *t, struct res *r, int32_t anchor, i
 	day_to_ymd(anchor, &y, &m, &d);
 	switch (unit) {
 	case U_SEC: case U_MIN: case U_HOUR:
-		v_ref(r, sign < 0 ? "PAST_REF" : "FUTURE_REF");
-		if (unit == U_HOUR && n < 24) {
+		/* "48 hours ago": the day, counted in whole days */
+		if (unit == U_HOUR && n <= 240)
+			v_day(r, anchor + sign * (int32_t)((long)n / 24));
+		else if (unit == U_MIN && n <= 60 * 24)
 			v_day(r, anchor);
-		}
+		else
+			v_ref(r, sign < 0 ? "PAST_REF" : "FUTURE_REF");
 		return;
 	case U_DAY: v_day(r, anchor + (int32_t)k); return;
 	case U_WEEK: v_week(r, anchor + (int32_t)(7 * k), false); return;
@@ -2732,6 +2753,17 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		if (cls(t, j) == K_OTHER)
 			j++;
 		bool pl;
+		if (k->cls == K_EVERY && j == i + 1) {
+			/* "every two years", "every 15 minutes" */
+			double n;
+			size_t q = quantity(t, j, &n);
+			int u2;
+			if (q && n > 1 && cls(t, j) != K_A && cls(t, j) != K_AN && (u2 = unit_of(t, q, &pl)) && pl) {
+				v_dur(r, n, u2);
+				r->type = DATE_SET;
+				return q + 1;
+			}
+		}
 		int u = unit_of(t, j, &pl);
 		if (u && !pl) {
 			v_dur(r, j > i + 1 ? 2 : 1, u);

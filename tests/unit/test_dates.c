@@ -150,6 +150,8 @@ Test(dates, weekdays)
 	EXPECT("It rained the past Sunday.", "2022-01-18", "the past Sunday", DATE_DATE, "2022-01-16");
 	EXPECT("He is going to sign it Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
 	EXPECT("They'll decide Thursday.", "2022-01-18", "Thursday", DATE_DATE, "2022-01-20");
+	/* "will be held": the participle takes the auxiliary's tense */
+	EXPECT("The election will be held on May 5.", "2022-01-18", "May 5", DATE_DATE, "2022-05-05");
 	/* the cue of the clause, not of the next one */
 	EXPECT("He will fly to Kyiv on Wednesday and met Burns last week.", "2022-01-18", "Wednesday", DATE_DATE, "2022-01-19");
 	/* a reporting verb right next to the day decides; farther away it does not */
@@ -178,6 +180,8 @@ Test(dates, tonight_and_parts_of_day)
 	EXPECT("It opens at 10:35 a.m. today", "2022-01-18", "10:35 a.m. today", DATE_TIME, "2022-01-18T10:35");
 	EXPECT("we 'll be back to do it again tomorrow at 08:00 .", "2017-11-20", "08:00", DATE_TIME, "2017-11-21T08:00");
 	EXPECT("the rain will stop this evening .", "2017-11-20", "this evening", DATE_TIME, "2017-11-20TEV");
+	EXPECT("It hit at 3 p.m. local time on Sunday.", "2022-01-18", "3 p.m. local time on Sunday", DATE_TIME, "2022-01-16T15:00");
+	EXPECT("Meet at 10am on 12/03/2021.", "2022-01-18", "10am on 12/03/2021", DATE_TIME, "2021-12-03T10:00");
 	EXPECT("Bids close at 5 p.m. EST, Nov. 6.", "1989-10-30", "5 p.m. EST, Nov. 6", DATE_TIME, "1989-11-06T17:00");
 }
 
@@ -187,6 +191,7 @@ Test(dates, units_ago_later)
 	EXPECT("It began two weeks ago.", "2022-01-18", "two weeks ago", DATE_DATE, "2022-W01");
 	EXPECT("It began 5 months ago.", "2022-01-18", "5 months ago", DATE_DATE, "2021-08");
 	EXPECT("It began a year ago.", "2022-01-18", "a year ago", DATE_DATE, "2021");
+	EXPECT("It was signed 48 hours ago.", "2022-01-18", "48 hours ago", DATE_DATE, "2022-01-16");
 	EXPECT("It will end two years from now.", "2022-01-18", "two years from now", DATE_DATE, "2024");
 	/* anaphoric: against the last day mentioned */
 	struct dates_ctx ctx;
@@ -317,6 +322,7 @@ Test(dates, sets)
 {
 	EXPECT("The club meets every Monday.", "2022-01-18", "every Monday", DATE_SET, "XXXX-WXX-1");
 	EXPECT("He runs every day.", "2022-01-18", "every day", DATE_SET, "P1D");
+	EXPECT("The summit, held every two years, opens", "2022-01-18", "every two years", DATE_SET, "P2Y");
 	EXPECT("Flights leave on Tuesday nights.", "2022-01-18", "Tuesday nights", DATE_SET, "XXXX-WXX-2TNI");
 	EXPECT("The shop shuts on Sundays.", "2022-01-18", "Sundays", DATE_SET, "XXXX-WXX-7");
 	EXPECT("The paper is published daily.", "2022-01-18", "daily", DATE_SET, "P1D");
