@@ -92,7 +92,7 @@ golden: build/newsline
 	@tests/golden.sh build/newsline
 
 asan: deps build/asan/newsline $(ASANTEST)
-	@for t in $(ASANTEST); do ASAN_OPTIONS=detect_leaks=1 $$t --jobs 2 || exit 1; done
+	@for t in $(ASANTEST); do ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $$t --jobs 2 || exit 1; done
 	@tests/golden.sh build/asan/newsline
 
 test: all
