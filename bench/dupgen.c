@@ -684,18 +684,30 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorted distinct word-5-shingle hashes of every line, words = [a-z0-9]+. */
-static uint64_t *ref_shingles(const char *t, size_t n, size_t *cnt)
+/* How shingle_set() cuts words. */
+enum shingling {
+	SH_REF,   /* words = [a-z0-9]+ runs, shingles within a line: the reference
+		   * for "the corpus has this story twice" */
+	SH_RAW,   /* whole text; words = whitespace-separated tokens, lowercased,
+		   * punctuation and all other bytes kept (Broder's resemblance as
+		   * usually implemented) */
+	SH_ALNUM, /* whole text; words as in src/dedup (letters and digits of a
+		   * whitespace-separated token) */
+};
+
+/* Sorted distinct word-5-shingle hashes of t. */
+static uint64_t *shingle_set(const char *t, size_t n, enum shingling how, size_t *cnt)
 {
 	uint64_t *v = NULL, w[5];
 	size_t cap = 0, k = 0, nw = 0;
-	*cnt = 0;
 	char word[64];
 	size_t wl = 0;
 	for (size_t i = 0; i <= n; i++) {
 		unsigned char c = i < n ? (unsigned char)t[i] : '\n';
-		if (c < 128 && isalnum(c)) {
-			if (wl < sizeof word)
+		bool alnum = c < 128 && isalnum(c);
+		bool brk = how == SH_REF ? !alnum : isspace(c) != 0;
+		if (!brk) {
+			if ((how == SH_RAW || alnum) && wl < sizeof word)
 				word[wl++] = (char)tolower(c);
 			continue;
 		}
@@ -710,7 +722,7 @@ static uint64_t *ref_shingles(const char *t, size_t n, size_t *cnt)
 				v[k++] = h;
 			}
 		}
-		if (c == '\n')
+		if (c == '\n' && how == SH_REF)
 			nw = 0;
 	}
 	qsort(v, k, sizeof *v, cmp_u64);
@@ -722,76 +734,9 @@ static uint64_t *ref_shingles(const char *t, size_t n, size_t *cnt)
 	return v;
 }
 
-/* Containment of the smaller shingle set in the larger. */
-static double ref_containment(const struct art *a, const struct art *b)
+/* Elements two sorted sets share. */
+static size_t set_common(const uint64_t *p, size_t x, const uint64_t *q, size_t y)
 {
-	size_t na, nb;
-	uint64_t *x = ref_shingles(a->text, a->len, &na), *y = ref_shingles(b->text, b->len, &nb);
-	size_t i = 0, j = 0, c = 0;
-	while (i < na && j < nb) {
-		if (x[i] < y[j])
-			i++;
-		else if (x[i] > y[j])
-			j++;
-		else {
-			c++;
-			i++;
-			j++;
-		}
-	}
-	free(x);
-	free(y);
-	size_t lo = NL_MIN(na, nb);
-	return lo ? (double)c / (double)lo : 0;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Baselines: the textbook near-duplicate test, on exact shingle sets        */
-
-/* Sorted distinct word-5-shingle hashes of the whole text (shingles cross
- * line breaks). raw: words are whitespace-separated tokens, lowercased,
- * punctuation and all other bytes kept (Broder's resemblance as usually
- * implemented); otherwise words are as in src/dedup (letters and digits). */
-static uint64_t *text_shingles(const char *t, size_t n, bool raw, size_t *cnt)
-{
-	uint64_t *v = NULL, w[5];
-	size_t cap = 0, k = 0, nw = 0;
-	char word[64];
-	size_t wl = 0;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)t[i] : ' ';
-		if (!isspace(c)) {
-			if (raw || (c < 128 && isalnum(c)))
-				if (wl < sizeof word)
-					word[wl++] = (char)tolower(c);
-			continue;
-		}
-		if (!wl)
-			continue;
-		w[nw++ % 5] = nl_hash64(word, wl);
-		wl = 0;
-		if (nw >= 5) {
-			uint64_t h = 0;
-			for (size_t j = 0; j < 5; j++)
-				h = h * 31 + w[(nw + j) % 5];
-			v = xgrow(v, &cap, k + 1, sizeof *v);
-			v[k++] = h;
-		}
-	}
-	qsort(v, k, sizeof *v, cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < k; i++)
-		if (!u || v[u - 1] != v[i])
-			v[u++] = v[i];
-	*cnt = u;
-	return v;
-}
-
-/* Exact Jaccard of two texts' shingle sets. */
-static double text_jaccard(const char *a, size_t na, const char *b, size_t nb, bool raw)
-{
-	size_t x, y;
-	uint64_t *p = text_shingles(a, na, raw, &x), *q = text_shingles(b, nb, raw, &y);
 	size_t i = 0, j = 0, c = 0;
 	while (i < x && j < y) {
 		if (p[i] < q[j])
@@ -801,6 +746,28 @@ static double text_jaccard(const char *a, size_t na, const char *b, size_t nb, b
 		else
 			c++, i++, j++;
 	}
+	return c;
+}
+
+/* Containment of the smaller reference shingle set in the larger. */
+static double ref_containment(const struct art *a, const struct art *b)
+{
+	size_t na, nb;
+	uint64_t *x = shingle_set(a->text, a->len, SH_REF, &na);
+	uint64_t *y = shingle_set(b->text, b->len, SH_REF, &nb);
+	size_t c = set_common(x, na, y, nb), lo = NL_MIN(na, nb);
+	free(x);
+	free(y);
+	return lo ? (double)c / (double)lo : 0;
+}
+
+/* Exact Jaccard of two texts' whole-text shingle sets (the baselines). */
+static double text_jaccard(const char *a, size_t na, const char *b, size_t nb,
+			   enum shingling how)
+{
+	size_t x, y;
+	uint64_t *p = shingle_set(a, na, how, &x), *q = shingle_set(b, nb, how, &y);
+	size_t c = set_common(p, x, q, y);
 	free(p);
 	free(q);
 	return x + y - c ? (double)c / (double)(x + y - c) : 0;
@@ -1180,7 +1147,7 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 	struct rset { uint64_t *v; size_t n; } *rs = xcalloc(nt, sizeof *rs);
 	for (size_t x = 0; x < nt; x++) {
 		const struct art *aa = &all.a[ds.d[t17docs[x]].src];
-		rs[x].v = ref_shingles(aa->text, aa->len, &rs[x].n);
+		rs[x].v = shingle_set(aa->text, aa->len, SH_REF, &rs[x].n);
 	}
 	for (size_t x = 0; x < nt; x++) {
 		struct doc *a = &ds.d[t17docs[x]];
@@ -1191,15 +1158,7 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 			if (strcmp(aa->date, ab->date) || strcmp(aa->topic, ab->topic))
 				continue;
 			nneg++;
-			size_t i = 0, j = 0, c = 0;
-			while (i < rs[x].n && j < rs[y].n) {
-				if (rs[x].v[i] < rs[y].v[j])
-					i++;
-				else if (rs[x].v[i] > rs[y].v[j])
-					j++;
-				else
-					c++, i++, j++;
-			}
+			size_t c = set_common(rs[x].v, rs[x].n, rs[y].v, rs[y].n);
 			size_t lo = NL_MIN(rs[x].n, rs[y].n);
 			double rc = lo ? (double)c / (double)lo : 0;
 			bool same = a->rep == b->rep;
@@ -1262,7 +1221,8 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 			const struct art *o = &all.a[d->src];
 			braw += d->len == o->len && !memcmp(d->text, o->text, d->len);
 			for (int raw = 0; raw < 2; raw++)
-				bp[raw] += text_jaccard(d->text, d->len, o->text, o->len, raw) >= 0.5;
+				bp[raw] += text_jaccard(d->text, d->len, o->text, o->len,
+							raw ? SH_RAW : SH_ALNUM) >= 0.5;
 		}
 		for (size_t x = 0; x < nt; x++) {
 			const struct art *aa = &all.a[ds.d[t17docs[x]].src];
@@ -1272,8 +1232,8 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 					continue;
 				nb++;
 				for (int raw = 0; raw < 2; raw++)
-					bneg[raw] += text_jaccard(aa->text, aa->len, ab->text, ab->len, raw) >=
-						   0.5;
+					bneg[raw] += text_jaccard(aa->text, aa->len, ab->text, ab->len,
+								  raw ? SH_RAW : SH_ALNUM) >= 0.5;
 			}
 		}
 		double ours = (double)found / (double)ncopy;
