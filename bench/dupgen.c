@@ -135,6 +135,15 @@ struct arts {
 	size_t n, cap;
 };
 
+static void art_free(struct art *a)
+{
+	free(a->id);
+	free(a->title);
+	free(a->date);
+	free(a->topic);
+	free(a->text);
+}
+
 static void arts_push(struct arts *v, struct art a)
 {
 	v->a = xgrow(v->a, &v->cap, v->n + 1, sizeof *v->a);
@@ -919,11 +928,7 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 			arts_push(&all, reut.a[i]);
 			taken++;
 		} else {
-			free(reut.a[i].id);
-			free(reut.a[i].title);
-			free(reut.a[i].date);
-			free(reut.a[i].topic);
-			free(reut.a[i].text);
+			art_free(&reut.a[i]);
 		}
 	}
 	free(reut.a);
@@ -1296,13 +1301,8 @@ static void eval_synthetic(size_t nreuters, size_t ncopies)
 			free(ds.d[i].title);
 		}
 	free(ds.d);
-	for (size_t i = 0; i < all.n; i++) {
-		free(all.a[i].id);
-		free(all.a[i].title);
-		free(all.a[i].date);
-		free(all.a[i].topic);
-		free(all.a[i].text);
-	}
+	for (size_t i = 0; i < all.n; i++)
+		art_free(&all.a[i]);
 	free(is_src);
 	free(all.a);
 }
@@ -1410,13 +1410,8 @@ static void eval_scale(const char *name, bool unwrap)
 	free(tab);
 	free(rep);
 	dedup_free(det);
-	for (size_t i = 0; i < v.n; i++) {
-		free(v.a[i].id);
-		free(v.a[i].title);
-		free(v.a[i].date);
-		free(v.a[i].topic);
-		free(v.a[i].text);
-	}
+	for (size_t i = 0; i < v.n; i++)
+		art_free(&v.a[i]);
 	free(v.a);
 }
 
