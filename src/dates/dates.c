@@ -2423,6 +2423,14 @@ static size_t m_point(struct dates_tagger *t, size_t i, struct res *r)
 			return e;
 		if ((e = m_quarter(t, i + 1, r, 0)))
 			return e;
+		/* "the end of the year": the current one */
+		bool pl;
+		int u = unit_of(t, i + 1, &pl);
+		if (u && !pl && have_dct(t) && (u == U_YEAR || u == U_MONTH || u == U_WEEK || u == U_QUARTER ||
+		    u == U_DECADE || u == U_CENTURY)) {
+			shift_units(t, r, t->dct, u, 0, 1);
+			return i + 2;
+		}
 	}
 	if ((e = m_quarter(t, i, r, 0)))
 		return e;

@@ -249,6 +249,7 @@ Test(dates, last_this_next_units)
 	EXPECT("It opens next summer.", "2022-01-18", "next summer", DATE_DATE, "2022-SU");
 	EXPECT("It was built last decade.", "2022-01-18", "last decade", DATE_DATE, "201");
 	EXPECT("Sales rose earlier this year.", "2022-05-18", "earlier this year", DATE_DATE, "2022");
+	EXPECT("It will cut jobs by the end of the year.", "2022-05-18", "the end of the year", DATE_DATE, "2022");
 }
 
 Test(dates, months_and_years_alone)
