@@ -18,6 +18,9 @@
  *    [{"text", "id", "title", "url", "source", "published"}]}]}
  * --md a Markdown timeline with links, --timelinejs the JSON document the
  * TimelineJS viewer reads ({"title", "events": [{"start_date", "text"}]}).
+ * --copies counts syndicated copies (articles most of whose sentences an
+ * earlier article already has) like any other article; by default they
+ * count once.
  * Exit status 0, 1 when nothing matches or the archive cannot be read, 2 on
  * usage errors.
  */
@@ -319,8 +322,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: newsline timeline [--db DIR] [--from DATE] [--to DATE] "
 		   "[--published-from DATE] [--published-to DATE] [--dates L] [--per-date K] "
-		   "[--keywords W,...] [--method newsline|datewise] [--json|--md|--timelinejs] "
-		   "QUERY\n");
+		   "[--keywords W,...] [--method newsline|datewise] [--copies] "
+		   "[--json|--md|--timelinejs] QUERY\n");
 }
 
 static bool parse_count(const char *s, size_t *out)
@@ -345,6 +348,7 @@ int cmd_timeline(int argc, char **argv)
 		{ "per-date", required_argument, NULL, 'K' },
 		{ "keywords", required_argument, NULL, 'k' },
 		{ "method", required_argument, NULL, 'M' },
+		{ "copies", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "md", no_argument, NULL, 'm' },
 		{ "timelinejs", no_argument, NULL, 'T' },
@@ -357,7 +361,7 @@ int cmd_timeline(int argc, char **argv)
 	enum fmt fmt = FMT_PLAIN;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:t:F:P:L:K:k:M:jmTh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:f:t:F:P:L:K:k:M:cjmTh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'f':
@@ -395,6 +399,7 @@ int cmd_timeline(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'c': o.keep_copies = true; break;
 		case 'j': fmt = FMT_JSON; break;
 		case 'm': fmt = FMT_MD; break;
 		case 'T': fmt = FMT_TLJS; break;

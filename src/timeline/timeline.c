@@ -526,11 +526,12 @@ static bool words_ok(struct flags f, struct nl_str t)
 	return n >= f.minwords && (!f.maxwords || n <= f.maxwords);
 }
 
-static struct flags method_flags(enum timeline_method m)
+static struct flags method_flags(const struct timeline_opts *o)
 {
+	enum timeline_method m = o->method;
 	struct flags f = { false, false, 0, false, 0, 0, 0 };
 	if (m == TIMELINE_NEWSLINE) {
-		f.copies = true;
+		f.copies = !o->keep_copies;
 		f.minwords = MIN_WORDS;
 		f.maxwords = MAX_WORDS;
 	}
@@ -1114,7 +1115,7 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		   const struct timeline_opts *o, struct timeline *out)
 {
 	memset(out, 0, sizeof *out);
-	struct flags f = method_flags(o->method);
+	struct flags f = method_flags(o);
 	struct coll c;
 	memset(&c, 0, sizeof c);
 	buf_init(&c.text, 0);
@@ -1370,7 +1371,7 @@ int timeline_candidates(struct archive *a, const uint32_t *docs, size_t ndocs,
 {
 	*out = NULL;
 	*n = 0;
-	struct flags f = method_flags(o->method);
+	struct flags f = method_flags(o);
 	struct coll c;
 	memset(&c, 0, sizeof c);
 	buf_init(&c.text, 0);

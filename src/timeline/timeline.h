@@ -69,6 +69,8 @@ struct timeline_opts {
 	/* Linear date ranker (TIMELINE_RANKER_COEFS numbers, copied) or NULL for
 	 * the unsupervised mention-count ranker. */
 	const double *ranker;
+	/* TIMELINE_NEWSLINE: count syndicated copies like other articles. */
+	bool keep_copies;
 };
 
 /* The linear date ranker used when no other is given: fitted on all of
