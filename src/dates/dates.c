@@ -29,11 +29,14 @@
  *     later", "the following day") use the last day mentioned, kept in the
  *     caller's struct dates_ctx.
  *
- * Tense: the nearest cue before the expression in its sentence wins (else
- * the nearest after it): future cues are will, 'll, shall, going to, is/are
- * to, plans/expects/scheduled to, next, tomorrow; past cues are said, was,
- * were, had, did, lower-case words ending in -ed, a list of irregular past
- * forms, ago, yesterday, last.
+ * Tense: the nearest cue in the expression's clause wins, looking both ways
+ * (see tense_of): future cues are will, 'll, shall, going to, is/are to,
+ * plans/expects/scheduled to, payable, effective, next/upcoming, tomorrow,
+ * and by/until right before the expression; past cues are was, were, had,
+ * did, lower-case words ending in -ed (not after be/been), a list of
+ * irregular past forms, ago, yesterday, last, and since right before it.
+ * Reporting verbs (said, told) count only when next to the expression or
+ * when nothing else does.
  */
 #include "dates/dates.h"
 
@@ -1354,8 +1357,9 @@ static size_t m_dayfirst(struct dates_tagger *t, size_t i, struct res *r)
 	size_t e;
 	if (!month_at(t, j, &m, &e))
 		return 0;
-	if (TK(j)->cls == K_MONTH && (m == 5 || m == 3) && !(TK(j)->flags & TF_CAP))
-		return 0;
+	if (TK(j)->cls == K_MONTH && (m == 5 || m == 3) && !(TK(j)->flags & TF_CAP) &&
+	    TK(e)->kind == TK_WORD && cls(t, e) == K_NONE)
+		return 0; /* "the 5 may go": a modal; "on 5 may ." is a date */
 	if (TK(j)->cls == K_MONABBR && !(TK(j)->flags & TF_CAP))
 		return 0;
 	size_t e2 = opt_year(t, e, &y);
@@ -1483,6 +1487,8 @@ static size_t m_clock(struct dates_tagger *t, size_t i, int *hh, int *mm)
 	return j;
 }
 
+static size_t m_wday(struct dates_tagger *t, size_t i, struct res *r, int mod, size_t ms);
+
 /* The day a clock time or part of day attaches to, right after it
  * ("9 a.m. Tuesday", "noon yesterday"). Returns end or 0. */
 static size_t day_after(struct dates_tagger *t, size_t j, int32_t *day)
@@ -1521,10 +1527,14 @@ static size_t day_after(struct dates_tagger *t, size_t j, int32_t *day)
 	case K_WDAY: {
 		if (TK(j)->kf & KF_PLURAL)
 			return 0;
+		/* "saturday 21 november" as well as "Saturday" */
 		struct res r = { 0 };
-		resolve_wday(t, &r, TK(j)->num, 0, j, j + 1);
+		r.day = NL_NODAY;
+		size_t e = m_wday(t, j, &r, 0, j);
+		if (!e || r.day == NL_NODAY || r.gran != GRAN_DAY)
+			return 0;
 		*day = r.day;
-		return j + 1;
+		return e;
 	}
 	default:
 		return 0;

@@ -404,6 +404,11 @@ Test(dates, lowercase_text)
 	/* the live-blog corpus is lower-cased */
 	EXPECT("the minister said on monday that", "2014-07-09", "monday", DATE_DATE, "2014-07-07");
 	EXPECT("talks in january were", "2014-07-09", "january", DATE_DATE, "2014-01");
+	EXPECT("the vote is on 5 may .", "2018-04-20", "5 may", DATE_DATE, "2018-05-05");
+	EXPECT("it happened on monday 17 march 2014 , police said .", "2017-11-20", "monday 17 march 2014", DATE_DATE, "2014-03-17");
+	EXPECT("the match kicks off at 3pm on saturday 25 november .", "2017-11-20", "3pm on saturday 25 november", DATE_TIME, "2017-11-25T15:00");
+	NONE("you may want to check back later .", "2017-11-20");
+	NONE("the minister will march with protesters .", "2017-11-20");
 }
 
 Test(dates, empty_and_binary)
