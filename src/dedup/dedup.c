@@ -84,8 +84,11 @@
  * no larger than itself also folds that document's group into its own (the
  * full story arriving after two partial copies that share nothing); the
  * oldest group survives and dedup_merged() names the others. Matching is
- * against every stored member, so a copy of a copy is found. Exact copies are
- * not stored: their sketch would repeat the original's.
+ * against every stored member, so a copy of a copy is found. Exact copies and
+ * copies with J >= 0.9 to a stored member are not stored: their sketch would
+ * nearly repeat that member's, and a story copied a thousand times would make
+ * every lookup verify a thousand candidates. Verification stops after 256
+ * candidates in any case.
  */
 #include "dedup/dedup.h"
 #include "util/buf.h"
@@ -109,6 +112,8 @@
 #define MIN_NEAR_SHINGLES 8  /* fewer shingles: only exact copies match */
 #define SHORT_JACCARD 0.9f   /* Jaccard and containment a SHORT body needs */
 #define MERGE_CONTAINMENT 0.9f /* a copy this complete of two groups joins them */
+#define STORE_JACCARD 0.9f   /* a copy this similar to a stored one is not stored */
+#define MAX_VERIFY 256       /* candidates verified per lookup at most */
 #define LINK_LINES 6         /* lines under a "related stories" heading skipped */
 #define LINK_MAX_WORDS 15    /* ...if they are no longer than this */
 #define EDGE_LINES 3         /* first and last lines whose keys a sketch keeps */
@@ -855,7 +860,7 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 		memset(d->stamp, 0, d->n * sizeof *d->stamp);
 		d->gen = 1;
 	}
-	size_t best = 0;
+	size_t best = 0, verified = 0;
 	float bj = 0, bc = 0;
 	for (unsigned b = 0; b < BANDS; b++) {
 		const uint16_t *q = s->sig + b * ROWS;
@@ -867,6 +872,8 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 			if (memcmp(cg + b * ROWS, q, ROWS * sizeof *q))
 				continue;
 			d->stamp[cs] = d->gen;
+			if (++verified > MAX_VERIFY)
+				goto done;
 			float j, c;
 			if (!sim(s, cg, d->count[cs], d->flags[cs], 0, &j, &c))
 				continue;
@@ -881,6 +888,7 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 			}
 		}
 	}
+done:
 	if (best) {
 		m->exact = false;
 		m->jaccard = bj;
@@ -945,7 +953,8 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	for (size_t i = 0; i < NEDGE; i++)
 		if (s.edge[i])
 			edge_seen(d, s.edge[i], gid);
-	if ((hit && m.exact) || d->n >= DEDUP_MAX_STORED)
+	/* an exact or nearly identical copy adds nothing to match against */
+	if ((hit && (m.exact || m.jaccard >= STORE_JACCARD)) || d->n >= DEDUP_MAX_STORED)
 		return hit ? d->id[root] : doc_id;
 
 	if (d->n == d->cap) {

@@ -113,8 +113,9 @@ int dedup_check(struct dedup *d, const unsigned char *blob, size_t n, struct ded
  * representative of the document's group: the first-stored document of the
  * group it copies, or doc_id itself when it is new (or empty). Returns
  * NL_ECORRUPT / NL_EVERSION as dedup_check() does, storing nothing.
- * Exact copies are not stored (their sketch is the original's); near copies
- * are, so that later copies can match them.
+ * Exact copies and near-identical copies (J >= 0.9) are not stored (their
+ * sketch repeats a stored one); other near copies are, so that later copies
+ * can match them.
  */
 int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, size_t n);
 
