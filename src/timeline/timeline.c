@@ -68,6 +68,7 @@
 #define PUB_END 2        /* ... of the publication day and the day before */
 #define MAX_SIM 0.9999   /* near-copy threshold of the summariser */
 #define COPY_SHARE 0.8
+enum { COPY_SENTENCES = 1, COPY_GROUPS = 2 }; /* what makes an article a copy */
 #define MIN_WORDS 8      /* NEWSLINE: candidate sentences have 8 to 50 words */
 #define MAX_WORDS 50
 #define LEAD_SENTS 3     /* an article's lead, for the date ranker's lead feature */
@@ -333,15 +334,33 @@ static int load_docs(struct archive *a, const uint32_t *ids, size_t nids, int32_
 
 /* Mark syndicated copies: a document most of whose sentences (COPY_SHARE)
  * appeared in earlier documents; and every repeated sentence. */
-static size_t mark_copies(struct coll *c)
+static size_t mark_copies(struct archive *a, struct coll *c, int mode)
 {
 	size_t cap = 1024;
-	while (cap < 2 * c->nsents + 2)
+	while (cap < 2 * (c->nsents + c->ndocs) + 2)
 		cap *= 2;
 	uint64_t *set = xcalloc(cap, sizeof *set);
+	const uint32_t *rep = NULL, *gsize = NULL;
+	if (mode & COPY_GROUPS)
+		archive_groups(a, &rep, &gsize);
 	size_t ncopies = 0;
 	for (size_t i = 0; i < c->ndocs; i++) {
 		struct tdoc *d = &c->docs[i];
+		if (rep && gsize[rep[d->id]] > 1) {
+			/* the story group's first member in the collection counts */
+			uint64_t h = nl_hash64_seed(&rep[d->id], sizeof rep[d->id], 0x9e37) | 1;
+			size_t k = (size_t)h & (cap - 1);
+			while (set[k] && set[k] != h)
+				k = (k + 1) & (cap - 1);
+			if (set[k]) {
+				d->copy = true;
+				ncopies++;
+				continue;
+			}
+			set[k] = h;
+		}
+		if (!(mode & COPY_SENTENCES))
+			continue;
 		size_t seen = 0;
 		for (uint32_t j = 0; j < d->ns; j++) {
 			struct tsent *s = &c->sents[d->s0 + j];
@@ -499,7 +518,7 @@ static void build_vectors(struct coll *c, bool skip_copies)
 /* ========================================================================== */
 
 struct flags {
-	bool copies;        /* drop syndicated copies */
+	int copies;         /* drop syndicated copies: COPY_* bits */
 	bool all_mentions;  /* every day mention of a sentence counts */
 	int spread;         /* first pass skips dates this close to a chosen one */
 	bool ment_only;     /* no publication pool when a date has mentions */
@@ -529,9 +548,9 @@ static bool words_ok(struct flags f, struct nl_str t)
 static struct flags method_flags(const struct timeline_opts *o)
 {
 	enum timeline_method m = o->method;
-	struct flags f = { false, false, 0, false, 0, 0, 0 };
+	struct flags f = { 0, false, 0, false, 0, 0, 0 };
 	if (m == TIMELINE_NEWSLINE) {
-		f.copies = !o->keep_copies;
+		f.copies = o->keep_copies ? 0 : COPY_SENTENCES;
 		f.minwords = MIN_WORDS;
 		f.maxwords = MAX_WORDS;
 	}
@@ -540,7 +559,7 @@ static struct flags method_flags(const struct timeline_opts *o)
 	 * most words, gS other dates' sentences at cosine S are redundant */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
 	if (e && m == TIMELINE_NEWSLINE) {
-		f.copies = strchr(e, 'c') != NULL;
+		f.copies = (strchr(e, 'c') ? COPY_SENTENCES : 0) | (strchr(e, 'G') ? COPY_GROUPS : 0);
 		f.all_mentions = strchr(e, 'a') != NULL;
 		f.ment_only = strchr(e, 'm') != NULL;
 		const char *x = strchr(e, 'x');
@@ -1131,7 +1150,7 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		if (out->to == NL_NODAY || c.docs[i].pub > out->to)
 			out->to = c.docs[i].pub;
 	}
-	size_t ncopies = f.copies ? mark_copies(&c) : 0;
+	size_t ncopies = f.copies ? mark_copies(a, &c, f.copies) : 0;
 	out->ncopies = ncopies;
 	out->ndocs = c.ndocs - ncopies;
 	build_vectors(&c, f.copies);
@@ -1381,7 +1400,7 @@ int timeline_candidates(struct archive *a, const uint32_t *docs, size_t ndocs,
 		return rc;
 	}
 	if (f.copies)
-		mark_copies(&c);
+		mark_copies(a, &c, f.copies);
 	size_t ncand;
 	struct cand *cand = collect_dates(&c, f, &ncand);
 	struct timeline_cand *tc = xcalloc(ncand + 1, sizeof *tc);
