@@ -1266,12 +1266,13 @@ static size_t day_of_month(const struct dates_tagger *t, size_t i, int *d)
 	return 0;
 }
 
+/* A month name at i ("January", or "Jan"/"Jan." with its dot): stores the
+ * month and the token after the name. */
 static bool month_at(const struct dates_tagger *t, size_t i, int *m, size_t *end)
 {
 	const struct tok *k = TK(i);
 	if (k->cls == K_MONTH) {
 		*m = k->num;
-		*end = skip_dot(t, i) - (is_punct(t, i + 1, '.') && glued(t, i + 1) ? 1 : 0);
 		*end = i + 1;
 		return true;
 	}
