@@ -89,13 +89,12 @@ void dedup_free(struct dedup *d);
 /*
  * Sketch a body: paragraphs separated by '\n' (a body without newlines is one
  * paragraph). Writes DEDUP_SKETCH_BYTES bytes to out. d, if not NULL, is the
- * detector the sketch is meant for: lines holding shingles it has learned to
- * be boilerplate (seen at the start or end of bodies in several different
- * groups) are left out. The sketch depends on d's
- * state, so sketch a document just before loading it (dedup_add does both);
- * d is only read. Returns NL_OK, or NL_EEMPTY if the body has no words (the
- * blob is still written, flagged EMPTY, and may be stored and loaded like any
- * other).
+ * detector the sketch is meant for: lines it has learned to be boilerplate (a
+ * line, or its first or last 8 words, seen among the first or last 3 lines of
+ * bodies in 3 different groups) are left out. The sketch depends on d's state,
+ * so sketch a document just before loading it (dedup_add does both); d is
+ * only read. Returns NL_OK, or NL_EEMPTY if the body has no words (the blob is
+ * still written, flagged EMPTY, and may be stored and loaded like any other).
  */
 int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 		 unsigned char out[DEDUP_SKETCH_BYTES]);
@@ -111,7 +110,8 @@ int dedup_check(struct dedup *d, const unsigned char *blob, size_t n, struct ded
 /*
  * Check a sketch, then store it under doc_id. Returns the id of the
  * representative of the document's group: the first-stored document of the
- * group it copies, or doc_id itself when it is new (or empty). Returns
+ * group it copies (of the oldest one, when it joins several: see
+ * dedup_merged), or doc_id itself when it is new (or empty). Returns
  * NL_ECORRUPT / NL_EVERSION as dedup_check() does, storing nothing.
  * Exact copies and near-identical copies (J >= 0.9) are not stored (their
  * sketch repeats a stored one); other near copies are, so that later copies
@@ -139,8 +139,8 @@ uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const ch
 /*
  * Similarity of two valid sketches (no stored state): the MinHash estimates of
  * Jaccard similarity and of containment of the smaller in the larger. Returns
- * 1 if the detector's rule calls them copies, 0 if not, NL_ECORRUPT /
- * NL_EVERSION for a bad blob. doc and rep in *m are set to 0.
+ * 1 if the detector's rule calls them copies (exact, or near), 0 if not,
+ * NL_ECORRUPT / NL_EVERSION for a bad blob. doc and rep in *m are set to 0.
  */
 int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m);
 
