@@ -558,7 +558,7 @@ static struct flags method_flags(const struct timeline_opts *o)
 	 * a all mentions, s[N] spread, m mention pool only, wN / xN fewest /
 	 * most words, gS other dates' sentences at cosine S are redundant */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
-	if (e && m == TIMELINE_NEWSLINE) {
+	if (e && *e && m == TIMELINE_NEWSLINE) {
 		f.copies = (strchr(e, 'c') ? COPY_SENTENCES : 0) | (strchr(e, 'G') ? COPY_GROUPS : 0);
 		f.all_mentions = strchr(e, 'a') != NULL;
 		f.ment_only = strchr(e, 'm') != NULL;
