@@ -1885,6 +1885,8 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		if (i > 0 && (TK(i - 1)->kind == TK_NUM || cls(t, i - 1) == K_COUNTNOUN ||
 		    is_punct(t, i - 1, '%') || cls(t, i - 1) == K_NUMW))
 			return 0;
+		if (i > 1 && TK(i - 1)->kind == TK_WORD && (TK(i - 2)->kind == TK_NUM || cls(t, i - 2) == K_NUMW))
+			return 0; /* "four flights a week": a rate */
 		if (!prep && (unit == U_YEAR || unit == U_DAY))
 			return 0;
 	}
@@ -1894,8 +1896,10 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		return 0; /* "37 years old" */
 	if (hyph && is_punct(t, e, '-') && glued(t, e) && word_is(t, e + 1, "old"))
 		return 0; /* "five-year-old": a person's age, not a time */
-	if (unit == U_QUARTER && (hyph || cls(t, e) == K_OF) && plural)
-		return 0; /* "three-quarters of": a fraction */
+	if (unit == U_QUARTER && ((hyph && plural) || cls(t, e) == K_OF))
+		return 0; /* "three-quarters", "a quarter of": fractions */
+	if (TK(q)->kind == TK_NUM && (TK(j)->flags & TF_CAP) && !(TK(j)->flags & TF_ALLCAP))
+		return 0; /* "60 Minutes": a title */
 	v_dur(r, n, unit);
 	return e;
 }

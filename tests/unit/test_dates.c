@@ -381,6 +381,8 @@ Test(dates, negative_misc)
 	NONE("Stocks fall as oil prices rise.", "2022-01-18");
 	NONE("a five-year-old boy", "2022-01-18");
 	NONE("about three-quarters of the vote", "2022-01-18");
+	NONE("more than a quarter of the market", "2022-01-18");
+	NONE("up from four flights a week", "2022-01-18");
 }
 
 /* ---- contract ---------------------------------------------------------------------- */
