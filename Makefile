@@ -26,6 +26,8 @@ ASANTEST := $(TESTSRC:tests/unit/%.c=build/asan/tests/%)
 FUZZBIN  := $(FUZZSRC:fuzz/%.c=build/fuzz/%)
 
 .PHONY: all deps test unit golden asan fuzz fuzz-smoke bench clean demo
+# keep intermediate objects (the fuzz objects are built by a chained rule)
+.SECONDARY:
 all: deps build/newsline
 
 deps:
