@@ -164,6 +164,14 @@ static inline bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* An ASCII letter or digit, lowercased; 0 for every other byte. */
+static inline unsigned fold_alnum(unsigned c)
+{
+	if (c - 'A' < 26u)
+		return c | 0x20;
+	return c - 'a' < 26u || c - '0' < 10u ? c : 0;
+}
+
 /* Next word of the paragraph into *w; false at the end. Words are runs of
  * non-space bytes with at least one ASCII letter or digit; only those are kept. */
 static bool word_next(struct wordscan *s, struct word *w)
@@ -180,10 +188,8 @@ static bool word_next(struct wordscan *s, struct word *w)
 		uint64_t h = 0xcbf29ce484222325ULL;
 		size_t n = 0;
 		for (; p < end && !is_space(*p); p++) {
-			unsigned c = *p;
-			if (c - 'A' < 26u)
-				c |= 0x20;
-			else if (c - 'a' >= 26u && c - '0' >= 10u)
+			unsigned c = fold_alnum(*p);
+			if (!c)
 				continue;
 			h = (h ^ c) * 0x100000001b3ULL;
 			if (n < WORD_TEXT)
@@ -445,10 +451,8 @@ static uint64_t exact_key(const char *body, size_t len)
 	size_t n = 0;
 	XXH3_64bits_reset(&st);
 	for (size_t i = 0; i < len; i++) {
-		unsigned c = (unsigned char)body[i];
-		if (c - 'A' < 26u)
-			c |= 0x20;
-		else if (c - 'a' >= 26u && c - '0' >= 10u)
+		unsigned c = fold_alnum((unsigned char)body[i]);
+		if (!c)
 			continue;
 		tmp[n++] = (char)c;
 		if (n == sizeof tmp) {
@@ -953,7 +957,10 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	for (size_t i = 0; i < NEDGE; i++)
 		if (s.edge[i])
 			edge_seen(d, s.edge[i], gid);
-	/* an exact or nearly identical copy adds nothing to match against */
+	/* an exact or nearly identical copy adds nothing to match against; the
+	 * latter's exact key leads to the member it resembles */
+	if (hit && !m.exact && m.jaccard >= STORE_JACCARD)
+		exact_put(d, s.exact, hit - 1);
 	if ((hit && (m.exact || m.jaccard >= STORE_JACCARD)) || d->n >= DEDUP_MAX_STORED)
 		return hit ? d->id[root] : doc_id;
 
