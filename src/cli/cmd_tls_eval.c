@@ -20,15 +20,25 @@
  *             ignored: T17's keywords are folder names ("bpoil",
  *             "EgyptianProtest", "MJ") that articles do not contain, and
  *             taken literally they would empty those timelines;
- *   ranker    the DATEWISE linear date ranker trained without this topic
- *             (leave-one-topic-out: the published per-fold coefficients,
- *             datewise_date_ranker_coefs.tsv), or --ranker mentions;
+ *   ranker    always trained without the task's topic (leave one topic
+ *             out): --ranker trained (the default for --method newsline)
+ *             fits timeline.h's linear ranker on the candidate dates of
+ *             the other topics' tasks, labelled by their reference dates;
+ *             --ranker published (the default for --method datewise) takes
+ *             DATEWISE's published coefficients for the held-out topic
+ *             (datewise_date_ranker_coefs.tsv); --ranker mentions needs no
+ *             training;
  *   score     alignment-based ROUGE-1 and ROUGE-2 F (align+ m:1, ROUGE-1.5.5
  *             -m -s counts, tls_metric.h) and date F1 against the one
  *             reference timeline.
  *
  * The averages are over tasks: mean precision and mean recall, then F, as
  * the published evaluation script computes them.
+ *
+ * Two passes: the first builds every topic's archive and, for the trained
+ * ranker, every task's candidate dates with their labels; the second fits
+ * the ranker for each task, builds its timeline and scores it. Archives
+ * live in $TMPDIR (else /tmp) and are removed at the end.
  */
 #include <errno.h>
 #include <ftw.h>

@@ -1057,8 +1057,8 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
  * (the line "date ranker fitted on all 19 tasks"; ridge 0.1). tls-eval never
  * uses it: it fits a ranker per held-out topic. */
 const double timeline_default_ranker[TIMELINE_RANKER_COEFS] = {
-	-0.025337, -0.492129, -0.466479, -0.223844, -1.040004, 1.174722, 0.311902, 0.451771,
-	0.031967, 4.040042, 0.055940, -0.088547
+	-0.025303, -0.518126, -0.420173, -0.195148, -1.025246, 1.160759, 0.299474, 0.457251,
+	0.022888, 4.017357, 0.060962, -0.103912
 };
 
 void timeline_opts_init(struct timeline_opts *o)
