@@ -525,6 +525,7 @@ struct flags {
 	size_t minwords;    /* candidate sentences need this many words */
 	double prev_sim;    /* > 0: skip sentences this similar to other dates' */
 	size_t maxwords;    /* candidate sentences may have at most this many (0: any) */
+	double max_sim;     /* a date's sentences more similar than this are redundant */
 };
 
 static size_t nwords(struct nl_str t)
@@ -548,20 +549,23 @@ static bool words_ok(struct flags f, struct nl_str t)
 static struct flags method_flags(const struct timeline_opts *o)
 {
 	enum timeline_method m = o->method;
-	struct flags f = { 0, false, 0, false, 0, 0, 0 };
+	struct flags f = { 0, false, 0, false, 0, 0, 0, MAX_SIM };
 	if (m == TIMELINE_NEWSLINE) {
 		f.copies = o->keep_copies ? 0 : COPY_SENTENCES;
 		f.minwords = MIN_WORDS;
 		f.maxwords = MAX_WORDS;
 	}
 	/* NEWSLINE_TL_FLAGS overrides the switches, for experiments: c copies,
-	 * a all mentions, s[N] spread, m mention pool only, wN / xN fewest /
-	 * most words, gS other dates' sentences at cosine S are redundant */
+	 * G story groups as copies, a all mentions, s[N] spread, m mention pool
+	 * only, wN / xN fewest / most words, gS other dates' sentences at cosine
+	 * S are redundant, rS a date's own sentences at cosine S are */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
 	if (e && *e && m == TIMELINE_NEWSLINE) {
 		f.copies = (strchr(e, 'c') ? COPY_SENTENCES : 0) | (strchr(e, 'G') ? COPY_GROUPS : 0);
 		f.all_mentions = strchr(e, 'a') != NULL;
 		f.ment_only = strchr(e, 'm') != NULL;
+		const char *r = strchr(e, 'r');
+		f.max_sim = r ? strtod(r + 1, NULL) : MAX_SIM;
 		const char *x = strchr(e, 'x');
 		f.maxwords = x ? strtoul(x + 1, NULL, 10) : 0;
 		const char *g = strchr(e, 'g');
@@ -980,7 +984,7 @@ static int cmp_scored(const void *a, const void *b)
 /* CentroidOpt over sentences S[0..n): chosen sentence indices into *sel. */
 static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *S, size_t n,
 			size_t k, struct kwfilter *kf, const uint32_t *prev, size_t nprev,
-			double prev_sim, uint32_t *sel)
+			double prev_sim, double max_sim, uint32_t *sel)
 {
 	if (n == 0 || k == 0)
 		return 0;
@@ -1027,7 +1031,7 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
 				continue;
 			bool redundant = false;
 			for (size_t q = 0; q < nsel && !redundant; q++)
-				redundant = sparse_dot(c, s, &c->sents[sel[q]]) > MAX_SIM;
+				redundant = sparse_dot(c, s, &c->sents[sel[q]]) > max_sim;
 			for (size_t q = 0; q < nprev && !redundant; q++)
 				redundant = sparse_dot(c, s, &c->sents[prev[q]]) > prev_sim;
 			if (redundant)
@@ -1257,7 +1261,8 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 		select_pool(&c, &dn, ment, nm, pub, np, &pool, &npool, &poolcap);
 		chosen = xgrow(chosen, &chcap, nchosen + K + 1, sizeof *chosen);
 		size_t got = summarize(&c, &dn, pool, npool, K, &kf, chosen,
-				       f.prev_sim > 0 ? nchosen : 0, f.prev_sim, chosen + nchosen);
+				       f.prev_sim > 0 ? nchosen : 0, f.prev_sim, f.max_sim,
+				       chosen + nchosen);
 		if (!got)
 			continue;
 		picks[npicks] = (struct pick){ d, (uint32_t)npicks, nchosen, got };
