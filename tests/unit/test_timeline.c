@@ -244,3 +244,116 @@ Test(timeline, ranker_load_errors)
 	cr_expect_str_eq(name, "egypt");
 	cr_expect(fabs(coef[0] - 0.07018800951864111) < 1e-15);
 }
+
+Test(timeline, ranker_fit_recovers_a_linear_rule)
+{
+	/* labels made by a known linear rule over two features are fitted back */
+	enum { N = 60 };
+	static struct timeline_cand c[2][N];
+	static double y[2][N];
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < N; i++) {
+			c[g][i].day = i;
+			for (int k = 0; k < TIMELINE_RANKER_COEFS - 1; k++)
+				c[g][i].f[k] = (double)((i * (k + 3) + g * 7) % 11) / 11.0 +
+					       (double)k * 0.01 * (double)(i % 5);
+			y[g][i] = 0.5 + 2.0 * c[g][i].f[0] - 1.0 * c[g][i].f[3];
+		}
+	const struct timeline_cand *sets[2] = { c[0], c[1] };
+	size_t n[2] = { N, N };
+	const double *labels[2] = { y[0], y[1] };
+	double coef[TIMELINE_RANKER_COEFS];
+	timeline_ranker_fit(sets, n, labels, 2, 1e-9, coef);
+	/* predictions reproduce the labels */
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < N; i++) {
+			double p = coef[0];
+			for (int k = 0; k < TIMELINE_RANKER_COEFS - 1; k++)
+				p += coef[1 + k] * c[g][i].f[k];
+			cr_expect(fabs(p - y[g][i]) < 1e-6, "task %d cand %d: %f want %f", g, i, p,
+				  y[g][i]);
+		}
+	/* no data: all zero, no crash */
+	timeline_ranker_fit(NULL, NULL, NULL, 0, 0.1, coef);
+	for (int k = 0; k < TIMELINE_RANKER_COEFS; k++)
+		cr_expect(fabs(coef[k]) < 1e-9);
+}
+
+Test(timeline, syndicated_copies_count_once)
+{
+	char dir[64], path[128];
+	strcpy(dir, "/tmp/nl-tlc-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/in.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	const char *body = "The storm reached the coast on Monday , officials said . "
+			   "Thousands of homes lost power across the region overnight . "
+			   "Schools will stay closed until Wednesday , the mayor said .";
+	fprintf(f, "{\"title\":\"Storm\",\"date\":\"2021-05-04\",\"url\":\"https://a.example/1\","
+		   "\"text\":\"%s\"}\n", body);
+	fprintf(f, "{\"title\":\"Storm hits\",\"date\":\"2021-05-04\",\"url\":\"https://b.example/9\","
+		   "\"text\":\"%s\"}\n", body);
+	fprintf(f, "{\"title\":\"Clean-up\",\"date\":\"2021-05-06\",\"url\":\"https://a.example/2\","
+		   "\"text\":\"Crews began clearing fallen trees on Thursday across the coastal towns . "
+		   "Power was restored to most homes by Thursday evening , the utility said .\"}\n");
+	fclose(f);
+	char adir[64];
+	struct archive *a = make_archive(path, adir);
+	cr_assert_eq(a->ndocs, 3);
+	uint32_t ids[3] = { 0, 1, 2 };
+	struct timeline_opts o;
+	timeline_opts_init(&o);
+	struct timeline tl;
+	cr_assert_eq(timeline_build(a, ids, 3, &o, &tl), NL_OK);
+	cr_expect_eq(tl.ncopies, 1);
+	cr_expect_eq(tl.ndocs, 2);
+	cr_expect_gt(tl.nentries, 0);
+	for (size_t i = 0; i < tl.nentries; i++)
+		for (size_t j = 0; j < tl.entries[i].nsents; j++)
+			cr_expect_neq(tl.entries[i].sents[j].doc, 1, "the copy is never quoted");
+	timeline_release(&tl);
+	o.keep_copies = true;
+	cr_assert_eq(timeline_build(a, ids, 3, &o, &tl), NL_OK);
+	cr_expect_eq(tl.ncopies, 0);
+	cr_expect_eq(tl.ndocs, 3);
+	timeline_release(&tl);
+	/* DATEWISE counts every article */
+	o.keep_copies = false;
+	o.method = TIMELINE_DATEWISE;
+	cr_assert_eq(timeline_build(a, ids, 3, &o, &tl), NL_OK);
+	cr_expect_eq(tl.ncopies, 0);
+	timeline_release(&tl);
+	drop_archive(a, adir);
+	remove(path);
+	rmdir(dir);
+}
+
+Test(timeline, keyword_in_few_documents_is_ignored_when_optional)
+{
+	char path[4096], dir[64];
+	toy_path(path, sizeof path, "articles.preprocessed.jsonl.gz");
+	struct archive *a = make_archive(path, dir);
+	uint32_t ids[8];
+	for (uint32_t i = 0; i < 8; i++)
+		ids[i] = i;
+	/* "inquiry" is in 2 of 8 articles (>= 1 in 10): kept, and it filters */
+	static const char *const kw[] = { "inquiry", "tsunami" };
+	struct timeline_opts o;
+	timeline_opts_init(&o);
+	o.method = TIMELINE_DATEWISE;
+	o.keywords = kw;
+	o.nkeywords = 2;
+	o.keywords_if_present = true;
+	struct timeline tl;
+	cr_assert_eq(timeline_build(a, ids, 8, &o, &tl), NL_OK);
+	cr_expect_eq(tl.nkeywords_used, 1);
+	cr_expect_gt(tl.nentries, 0);
+	for (size_t i = 0; i < tl.nentries; i++)
+		for (size_t j = 0; j < tl.entries[i].nsents; j++) {
+			struct nl_str t = tl.entries[i].sents[j].text;
+			cr_expect(memmem(t.p, t.n, "nquiry", 6) != NULL, "'%.*s'", (int)t.n, t.p);
+		}
+	timeline_release(&tl);
+	drop_archive(a, dir);
+}
