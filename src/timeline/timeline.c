@@ -39,7 +39,9 @@
  * (docs/TIMELINE.md has the figures): syndicated copies are counted once,
  * in the date statistics, the TF-IDF model and the sentence pools; and
  * candidate sentences have 8 to 50 words (drops fragments, photo captions,
- * comment stamps, and T17's headline-glued-to-lead lines). Its date ranker
+ * comment stamps, and T17's headline-glued-to-lead lines); sentences with a
+ * '|' (comment stamps "March 9, 2011 at 3:11 pm | Reply", page furniture)
+ * are neither candidates nor counted as date mentions. Its date ranker
  * adds three features to DATEWISE's seven (publications on the day and the
  * day after, lead mentions, sqrt of mentioning articles) and is trained by
  * least squares (timeline_ranker_fit; tls-eval trains it leave-one-topic-
@@ -526,6 +528,8 @@ struct flags {
 	double prev_sim;    /* > 0: skip sentences this similar to other dates' */
 	size_t maxwords;    /* candidate sentences may have at most this many (0: any) */
 	double max_sim;     /* a date's sentences more similar than this are redundant */
+	bool no_pipes;      /* drop sentences with '|' (comment and page furniture) */
+	bool pipes_uncounted; /* ... and do not count their date mentions */
 };
 
 static size_t nwords(struct nl_str t)
@@ -543,20 +547,24 @@ static size_t nwords(struct nl_str t)
 static bool words_ok(struct flags f, struct nl_str t)
 {
 	size_t n = nwords(t);
+	if (f.no_pipes && memchr(t.p, '|', t.n))
+		return false;
 	return n >= f.minwords && (!f.maxwords || n <= f.maxwords);
 }
 
 static struct flags method_flags(const struct timeline_opts *o)
 {
 	enum timeline_method m = o->method;
-	struct flags f = { 0, false, 0, false, 0, 0, 0, MAX_SIM };
+	struct flags f = { 0, false, 0, false, 0, 0, 0, MAX_SIM, false, false };
 	if (m == TIMELINE_NEWSLINE) {
 		f.copies = o->keep_copies ? 0 : COPY_SENTENCES;
 		f.minwords = MIN_WORDS;
 		f.maxwords = MAX_WORDS;
+		f.no_pipes = f.pipes_uncounted = true;
 	}
 	/* NEWSLINE_TL_FLAGS overrides the switches, for experiments: c copies,
-	 * G story groups as copies, a all mentions, s[N] spread, m mention pool
+	 * G story groups as copies, p no '|' sentences, P nor their mentions,
+	 * a all mentions, s[N] spread, m mention pool
 	 * only, wN / xN fewest / most words, gS other dates' sentences at cosine
 	 * S are redundant, rS a date's own sentences at cosine S are */
 	const char *e = getenv("NEWSLINE_TL_FLAGS");
@@ -564,6 +572,8 @@ static struct flags method_flags(const struct timeline_opts *o)
 		f.copies = (strchr(e, 'c') ? COPY_SENTENCES : 0) | (strchr(e, 'G') ? COPY_GROUPS : 0);
 		f.all_mentions = strchr(e, 'a') != NULL;
 		f.ment_only = strchr(e, 'm') != NULL;
+		f.no_pipes = strchr(e, 'p') != NULL;
+		f.pipes_uncounted = strchr(e, 'P') != NULL;
 		const char *r = strchr(e, 'r');
 		f.max_sim = r ? strtod(r + 1, NULL) : MAX_SIM;
 		const char *x = strchr(e, 'x');
@@ -671,6 +681,8 @@ static struct cand *collect_dates(const struct coll *c, struct flags f, size_t *
 			const struct tsent *s = &c->sents[d->s0 + j];
 			size_t nd;
 			const int32_t *days = sent_days(c, s, f, &nd);
+			if (f.pipes_uncounted && memchr(c->text.p + s->off, '|', s->len))
+				nd = 0;
 			for (size_t k = 0; k < nd; k++) {
 				bool found;
 				uint32_t *slot = daymap_slot(&m, days[k], &found);
@@ -1061,8 +1073,8 @@ static size_t summarize(const struct coll *c, struct dense *dn, const uint32_t *
  * (the line "date ranker fitted on all 19 tasks"; ridge 0.1). tls-eval never
  * uses it: it fits a ranker per held-out topic. */
 const double timeline_default_ranker[TIMELINE_RANKER_COEFS] = {
-	-0.025303, -0.518126, -0.420173, -0.195148, -1.025246, 1.160759, 0.299474, 0.457251,
-	0.022888, 4.017357, 0.060962, -0.103912
+	-0.029929, -0.400648, -0.449883, -0.112591, -0.711581, 0.730324, 0.147365, 0.224225,
+	0.023745, 4.189734, 0.205510, -0.083631
 };
 
 void timeline_opts_init(struct timeline_opts *o)
@@ -1245,7 +1257,7 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 			pub[np++] = pp[i].sent;
 		if (f.ment_only && nm)
 			np = 0;
-		if (f.minwords || f.maxwords) {
+		if (f.minwords || f.maxwords || f.no_pipes) {
 			size_t k = 0;
 			for (size_t i = 0; i < nm; i++)
 				if (words_ok(f, sent_text(&c, &c.sents[ment[i]])))
