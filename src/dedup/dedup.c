@@ -292,7 +292,7 @@ static enum para_kind para_classify(const struct para *pa)
 		return PARA_SKIP;
 	if (first_is(pa, 0, "note") && first_is(pa, 1, "to") && first_is(pa, 2, "editors"))
 		return PARA_SKIP;
-	if (first_is(pa, 0, "copyright") || first_is(pa, 0, "c") ||
+	if (first_is(pa, 0, "copyright") || (n <= 12 && first_is(pa, 0, "c")) ||
 	    (last_is(pa, 0, "reserved") && last_is(pa, 1, "rights")))
 		return PARA_SKIP;
 	if ((first_is(pa, 0, "reporting") || first_is(pa, 0, "writing") ||
