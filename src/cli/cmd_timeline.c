@@ -18,6 +18,8 @@
  *    [{"text", "id", "title", "url", "source", "published"}]}]}
  * --md a Markdown timeline with links, --timelinejs the JSON document the
  * TimelineJS viewer reads ({"title", "events": [{"start_date", "text"}]}).
+ * The human formats undo Treebank tokenisation ("-LRB- 30 years -RRB- ," ->
+ * "(30 years),") found in research corpora such as Timeline17.
  * --copies counts syndicated copies (articles most of whose sentences an
  * earlier article already has) like any other article; by default they
  * count once.
@@ -142,6 +144,63 @@ static void sort_by_day(struct archive *a, uint32_t *ids, size_t n)
 /* output                                                                     */
 /* ========================================================================== */
 
+/* Treebank-tokenised text (Timeline17 and other research corpora: "Mubarak
+ * 's rule -LRB- 30 years -RRB- , he said .") made readable for the human
+ * formats: brackets and quotes restored, no space before punctuation and
+ * clitics. Text without a tell-tale (" .", " ,", " 's ", "``", "-LRB-") is
+ * left alone, and JSON keeps the sentence as stored. Appends to out. */
+static void detok(struct buf *out, struct nl_str s)
+{
+	if (!memmem(s.p, s.n, " .", 2) && !memmem(s.p, s.n, " ,", 2) &&
+	    !memmem(s.p, s.n, " 's ", 4) && !memmem(s.p, s.n, "``", 2) &&
+	    !memmem(s.p, s.n, "-LRB-", 5)) {
+		buf_put(out, s.p, s.n);
+		return;
+	}
+	static const struct { const char *tok, *text; bool glue_left, glue_right; } map[] = {
+		{ "-LRB-", "(", false, true }, { "-RRB-", ")", true, false },
+		{ "-LSB-", "[", false, true }, { "-RSB-", "]", true, false },
+		{ "-LCB-", "{", false, true }, { "-RCB-", "}", true, false },
+		{ "``", "\"", false, true },   { "''", "\"", true, false },
+		{ ",", ",", true, false },      { ".", ".", true, false },
+		{ ";", ";", true, false },      { ":", ":", true, false },
+		{ "?", "?", true, false },      { "!", "!", true, false },
+		{ "%", "%", true, false },      { "'s", "'s", true, false },
+		{ "n't", "n't", true, false },  { "'re", "'re", true, false },
+		{ "'ll", "'ll", true, false },  { "'ve", "'ve", true, false },
+		{ "'m", "'m", true, false },    { "'d", "'d", true, false },
+		{ "$", "$", false, true },
+	};
+	bool glue = true; /* no space before the next token */
+	size_t i = 0;
+	while (i < s.n) {
+		while (i < s.n && s.p[i] == ' ')
+			i++;
+		size_t j = i;
+		while (j < s.n && s.p[j] != ' ')
+			j++;
+		if (j == i)
+			break;
+		const char *t = s.p + i;
+		size_t n = j - i, k;
+		for (k = 0; k < NL_ARRAY_LEN(map); k++)
+			if (strlen(map[k].tok) == n && !memcmp(map[k].tok, t, n))
+				break;
+		if (k < NL_ARRAY_LEN(map)) {
+			if (!glue && !map[k].glue_left)
+				buf_putc(out, ' ');
+			buf_puts(out, map[k].text);
+			glue = map[k].glue_right;
+		} else {
+			if (!glue)
+				buf_putc(out, ' ');
+			buf_put(out, t, n);
+			glue = false;
+		}
+		i = j;
+	}
+}
+
 /* Append s with &, <, >, " escaped for HTML. */
 static void html_esc(struct buf *b, struct nl_str s)
 {
@@ -164,6 +223,11 @@ static void md_esc(struct buf *b, struct nl_str s)
 			buf_putc(b, '\\');
 		buf_putc(b, s.p[i]);
 	}
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
 }
 
 static void put_day(struct buf *b, int32_t d)
@@ -196,26 +260,29 @@ static int render(struct archive *a, const char *query, const struct timeline *t
 	} else if (fmt == FMT_MD) {
 		buf_puts(o, "# Timeline: ");
 		md_esc(o, nl_str_make(query, strlen(query)));
-		buf_printf(o, "\n\n%zu dates from %zu matching articles.\n", tl->nentries, nmatch);
+		buf_printf(o, "\n\n%zu date%s from %zu matching article%s.\n", tl->nentries,
+			   plural(tl->nentries), nmatch, plural(nmatch));
 	} else if (fmt == FMT_TLJS) {
 		buf_puts(o, "{\"title\":{\"text\":{\"headline\":");
 		jsonw_str(o, query, strlen(query));
 		struct buf t;
 		buf_init(&t, 0);
-		buf_printf(&t, "%zu dates from %zu matching articles", tl->nentries, nmatch);
+		buf_printf(&t, "%zu date%s from %zu matching article%s", tl->nentries,
+			   plural(tl->nentries), nmatch, plural(nmatch));
 		buf_puts(o, ",\"text\":");
 		jsonw_str(o, t.p, t.n);
 		buf_release(&t);
 		buf_puts(o, "}},\"events\":[");
 	} else {
-		buf_printf(o, "timeline for \"%s\": %zu dates from %zu matching articles", query,
-			   tl->nentries, nmatch);
+		buf_printf(o, "timeline for \"%s\": %zu date%s from %zu matching article%s", query,
+			   tl->nentries, plural(tl->nentries), nmatch, plural(nmatch));
 		if (tl->ncopies)
 			buf_printf(o, " (%zu syndicated copies counted once)", tl->ncopies);
 		buf_putc(o, '\n');
 	}
-	struct buf html;
+	struct buf html, tmp;
 	buf_init(&html, 0);
+	buf_init(&tmp, 0);
 	for (size_t i = 0; i < tl->nentries && rc == NL_OK; i++) {
 		const struct timeline_entry *e = &tl->entries[i];
 		int y, m, dd;
@@ -264,9 +331,13 @@ static int render(struct archive *a, const char *query, const struct timeline *t
 				buf_putc(o, '}');
 			} else if (fmt == FMT_MD) {
 				buf_puts(o, "- ");
-				md_esc(o, s->text);
+				buf_clear(&tmp);
+				detok(&tmp, s->text);
+				md_esc(o, nl_str_make(tmp.p, tmp.n));
 				buf_puts(o, " — [");
-				md_esc(o, d.title);
+				buf_clear(&tmp);
+				detok(&tmp, d.title);
+				md_esc(o, nl_str_make(tmp.p, tmp.n));
 				buf_puts(o, "](<");
 				buf_put(o, d.url.p, d.url.n);
 				buf_puts(o, ">), ");
@@ -280,7 +351,9 @@ static int render(struct archive *a, const char *query, const struct timeline *t
 					jsonw_nstr(o, d.title);
 				}
 				buf_puts(&html, "<p>");
-				html_esc(&html, s->text);
+				buf_clear(&tmp);
+				detok(&tmp, s->text);
+				html_esc(&html, nl_str_make(tmp.p, tmp.n));
 				buf_puts(&html, " <small>(<a href=\"");
 				html_esc(&html, d.url);
 				buf_puts(&html, "\">");
@@ -290,9 +363,10 @@ static int render(struct archive *a, const char *query, const struct timeline *t
 				buf_puts(&html, ")</small></p>");
 			} else {
 				buf_puts(o, "  - ");
-				buf_put(o, s->text.p, s->text.n);
-				buf_printf(o, "\n      [%u] %.*s (%.*s, ", s->doc + 1, (int)d.title.n,
-					   d.title.p, (int)d.source.n, d.source.p);
+				detok(o, s->text);
+				buf_printf(o, "\n      [%u] ", s->doc + 1);
+				detok(o, d.title);
+				buf_printf(o, " (%.*s, ", (int)d.source.n, d.source.p);
 				put_day(o, d.day);
 				buf_printf(o, ") %.*s\n", (int)d.url.n, d.url.p);
 			}
@@ -308,6 +382,7 @@ static int render(struct archive *a, const char *query, const struct timeline *t
 		}
 	}
 	buf_release(&html);
+	buf_release(&tmp);
 	if (fmt == FMT_JSON || fmt == FMT_TLJS)
 		buf_puts(o, "]}\n");
 	doc_release(&d);
