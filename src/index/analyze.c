@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "dates/dates.h"
-#include "dedup/dedup.h"
 #include "ingest/readers.h"
 #include "text/sentence.h"
 #include "text/token.h"
@@ -32,8 +31,6 @@ struct analyzer {
 	struct dates_tagger *dt;
 	size_t mentcap;
 	struct buf values;          /* mention values of the current document */
-	struct buf joined;          /* paragraphs joined by newlines, for the sketch */
-	unsigned char sketch[DEDUP_SKETCH_BYTES];
 	struct jsonl_scratch js;
 	struct buf title, url, source, extid, body, pbuf, rec, terms, misc;
 	struct nl_str *para;
@@ -69,7 +66,6 @@ struct analyzer *analyzer_new(void)
 	a->tk = tokenizer_new(true);
 	a->dt = dates_new();
 	buf_init(&a->values, 0);
-	buf_init(&a->joined, 0);
 	jsonl_scratch_init(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
 			     &a->pbuf, &a->rec, &a->terms, &a->misc };
@@ -87,7 +83,6 @@ void analyzer_free(struct analyzer *a)
 	tokenizer_free(a->tk);
 	dates_free(a->dt);
 	buf_release(&a->values);
-	buf_release(&a->joined);
 	free(a->d.ment);
 	jsonl_scratch_release(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
@@ -520,16 +515,7 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	buf_clear(&a->rec);
 	doc_encode(&a->rec, d);
 
-	/* near-duplicate sketch of the body (paragraph order, punctuation and case
-	 * do not matter to it; see dedup.h). Sketched without the detector's learned
-	 * boilerplate so analysis threads never touch shared state. */
-	buf_clear(&a->joined);
-	for (size_t i = 0; i < a->npara; i++) {
-		buf_put(&a->joined, a->para[i].p, a->para[i].n);
-		buf_putc(&a->joined, '\n');
-	}
-	dedup_sketch(NULL, a->joined.p, a->joined.n, a->sketch);
-	out->sketch = a->sketch;
+	out->sketch = NULL; /* sketched by the archive writer, which owns the detector */
 
 	out->key = key;
 	out->day = r->day;

@@ -353,6 +353,8 @@ void archive_close(struct archive *a)
 	free(a->wpath);
 	pipeline_free(a->pipe);
 	dedup_free(a->dd);
+	buf_release(&a->body);
+	free(a->sketch);
 	free(a->rep);
 	free(a->gsize);
 	doc_release(&a->scratch);
@@ -410,7 +412,23 @@ static int archive_consume(void *arg, const struct seg_wdoc *w)
 	}
 	uint32_t id = a->ndocs + seg_writer_ndocs(a->w);
 	struct seg_wdoc wd = *w;
-	int64_t rep = dedup_load(a->dd, id, w->sketch, DEDUP_SKETCH_BYTES);
+	/* Sketch here, not on the analysis threads: the sketch leaves out lines the
+	 * detector has learned to be boilerplate, so it must see the detector's
+	 * state as of this document (dedup.h). */
+	if (doc_decode(&a->scratch, w->record) != NL_OK) {
+		snprintf(a->err, sizeof a->err, "internal error: an analysed record does not decode");
+		return NL_ECORRUPT;
+	}
+	buf_clear(&a->body);
+	for (uint32_t i = 0; i < a->scratch.npara; i++) {
+		buf_put(&a->body, a->scratch.para[i].p, a->scratch.para[i].n);
+		buf_putc(&a->body, '\n');
+	}
+	if (!a->sketch)
+		a->sketch = xmalloc(DEDUP_SKETCH_BYTES);
+	dedup_sketch(a->dd, a->body.p ? a->body.p : "", a->body.n, a->sketch);
+	wd.sketch = a->sketch;
+	int64_t rep = dedup_load(a->dd, id, a->sketch, DEDUP_SKETCH_BYTES);
 	wd.rep = rep >= 0 ? (uint32_t)rep : id;
 	if (wd.rep != id)
 		a->copies++;

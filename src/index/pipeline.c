@@ -11,7 +11,6 @@
  *   u32 term lengths[terms], tft[terms], tfb[terms], positions[total]
  */
 #include "index/pipeline.h"
-#include "dedup/dedup.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -113,7 +112,6 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	put_u32(out, (uint32_t)w->day);
 	put_u32(out, (uint32_t)tbytes);
 	buf_put(out, &w->key, 8);
-	buf_put(out, w->sketch, DEDUP_SKETCH_BYTES);
 	buf_put(out, w->record.p, w->record.n);
 	buf_put(out, w->source.p, w->source.n);
 	for (uint32_t i = 0; i < w->nterms; i++)
@@ -135,9 +133,9 @@ static void unpack(struct pipeline *p, const struct buf *in, size_t *off, struct
 	uint32_t h[8];
 	memcpy(h, b, sizeof h);
 	memcpy(&w->key, b + 32, 8);
-	w->sketch = (const unsigned char *)b + 40;
+	w->sketch = NULL;
 	w->rep = 0;
-	const char *q = b + 40 + DEDUP_SKETCH_BYTES;
+	const char *q = b + 40;
 	w->record = nl_str_make(q, h[0]);
 	q += h[0];
 	w->source = nl_str_make(q, h[1]);
