@@ -1,6 +1,7 @@
 /*
  * cmd_dups.c — `newsline dups`: the largest story groups (syndicated copies
- * of one article), with their outlets, URLs and dates.
+ * of one article), with their outlets, URLs and dates; each group's
+ * representative (earliest, most complete copy) is listed first.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -85,9 +86,12 @@ int cmd_dups(int argc, char **argv)
 	uint32_t *nmem = xcalloc(shown + 1, sizeof *nmem);
 	for (size_t k = 0; k < shown; k++)
 		mem[k] = xmalloc(g[k].size * sizeof **mem);
+	/* the representative first, then the other copies in id order */
+	for (size_t k = 0; k < shown; k++)
+		mem[k][nmem[k]++] = g[k].rep;
 	for (uint32_t i = 0; i < a->ndocs && shown; i++) {
 		for (size_t k = 0; k < shown; k++)
-			if (rep[i] == g[k].rep) {
+			if (rep[i] == g[k].rep && i != g[k].rep) {
 				mem[k][nmem[k]++] = i;
 				break;
 			}

@@ -633,12 +633,36 @@ void archive_groups(struct archive *a, const uint32_t **rep, const uint32_t **si
 					p[NL_MAX(x, y)] = NL_MIN(x, y);
 			}
 		}
-		uint32_t *sz = xcalloc(n + 1, sizeof *sz);
+		/* The representative of a group is its earliest-published copy, and
+		 * among those the most complete (most body tokens), then the first
+		 * added. Undated copies come after dated ones. */
+		uint32_t *best = xmalloc((n + 1) * sizeof *best);
+		for (uint32_t i = 0; i < n; i++)
+			best[i] = UINT32_MAX;
 		for (uint32_t i = 0; i < n; i++) {
-			p[i] = uf_find(p, i);
-			sz[p[i]]++;
+			uint32_t r = uf_find(p, i);
+			if (best[r] == UINT32_MAX) {
+				best[r] = i;
+				continue;
+			}
+			struct seg_docinfo x, y;
+			archive_docinfo(a, i, &x);
+			archive_docinfo(a, best[r], &y);
+			bool xd = x.day != NL_NODAY, yd = y.day != NL_NODAY;
+			bool better = (xd && !yd) || (xd == yd && xd && x.day < y.day) ||
+				      ((xd == yd) && (!xd || x.day == y.day) && x.body_len > y.body_len);
+			if (better)
+				best[r] = i;
 		}
-		a->rep = p;
+		uint32_t *sz = xcalloc(n + 1, sizeof *sz);
+		uint32_t *reps = xmalloc((n + 1) * sizeof *reps);
+		for (uint32_t i = 0; i < n; i++) {
+			reps[i] = best[uf_find(p, i)];
+			sz[reps[i]]++;
+		}
+		free(best);
+		free(p);
+		a->rep = reps;
 		a->gsize = sz;
 	}
 	*rep = a->rep;

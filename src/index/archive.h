@@ -84,9 +84,11 @@ struct nl_str archive_source(const struct archive *a, uint32_t id);
 /* Find a document by URL (linear scan of the records; for `show URL`). */
 int archive_find_url(struct archive *a, struct nl_str url, uint32_t *id);
 /* Story groups (syndicated copies): rep[id] is the representative of id's
- * group (the earliest document in it; rep[id] == id for a story's first
- * copy); size[rep] the number of documents in the group. Computed on first
- * use from the per-segment group tables and merge records; owned by a. */
+ * group — its earliest-published copy, the most complete (most body tokens)
+ * among equally early ones; rep[id] == id for the representative itself and
+ * for an article with no copies; size[rep] the number of documents in the
+ * group. Computed on first use from the per-segment group tables and merge
+ * records; owned by a. */
 void archive_groups(struct archive *a, const uint32_t **rep, const uint32_t **size);
 /* Verify every file. Prints nothing; returns NL_OK or the first error in err. */
 int archive_check(struct archive *a, char *err, size_t errcap);
