@@ -3,11 +3,10 @@
  * what happened on each, in sentences from the archive's articles, with
  * their sources (timeline.h builds it).
  *
- * Which documents: for now a plain conjunctive match, written here until
- * the search engine (src/query) takes over: a document is in when its title
- * or body holds every word of QUERY. Each word is normalised as the index
- * normalises it (tokenizer_term: case folding, stemming), its posting list
- * is read in every segment, and the lists are intersected. Dates and
+ * Which documents: the search engine (src/query/search.h) finds them. Plain
+ * words must all appear (a timeline follows one story); a query written in
+ * the query language (quotes, AND/OR/NOT, +/-, title:, source:, date:, *) is
+ * taken as written (see match_query). Dates and
  * sentences then come from the matching documents' stored sentences and
  * date references; --from/--to bound the dates of the timeline (articles
  * published at any time may tell of them), --published-from/--published-to
@@ -32,6 +31,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "query/search.h"
 #include "index/archive.h"
 #include "text/token.h"
 #include "timeline/timeline.h"
@@ -40,7 +40,6 @@
 
 enum fmt { FMT_PLAIN, FMT_JSON, FMT_MD, FMT_TLJS };
 
-#define MAX_QUERY_WORDS 32
 
 /* ========================================================================== */
 /* document selection                                                         */
@@ -52,79 +51,82 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Ids (ascending) of the documents holding term in title or body. */
-static uint32_t *term_docs(struct archive *a, const char *term, size_t len, size_t *n,
-			   bool *corrupt)
+struct idlist {
+	uint32_t *ids;
+	size_t n, cap;
+};
+
+static void on_match(void *ctx, uint32_t doc)
 {
-	uint32_t *ids = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (uint32_t s = 0; s < a->nsegs; s++) {
-		struct seg_term t;
-		if (!seg_term_find(a->segs[s], term, len, &t))
-			continue;
-		struct post_cur cur;
-		seg_term_cursor(a->segs[s], &t, &cur);
-		while (post_cur_next(&cur)) {
-			ids = xgrow(ids, &cap, *n + 1, sizeof *ids);
-			ids[(*n)++] = a->base[s] + cur.doc;
-		}
-		*corrupt |= cur.corrupt;
-		post_cur_close(&cur);
-	}
-	return ids;
+	struct idlist *l = ctx;
+	l->ids = xgrow(l->ids, &l->cap, l->n + 1, sizeof *l->ids);
+	l->ids[l->n++] = doc;
 }
 
-/* Documents matching every word of query; NULL with *n = 0 when none.
- * *nterms is the number of words that gave an index term. */
-static uint32_t *match_all(struct archive *a, const char *query, size_t *n, size_t *nterms,
-			   bool *corrupt)
+/* Is the query plain words (no quotes, operators, fields, groups, prefixes)? */
+static bool plain_words(const char *q)
 {
-	struct tokenizer *tk = tokenizer_new(true);
-	uint32_t *acc = NULL;
-	size_t nacc = 0;
-	*nterms = 0;
-	const char *p = query;
+	if (strpbrk(q, "\"():+-*^~[]{}\\!&|"))
+		return false;
+	const char *p = q;
 	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
+		while (*p == ' ' || *p == '\t')
 			p++;
 		const char *w = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+		while (*p && *p != ' ' && *p != '\t')
 			p++;
-		if (p == w)
-			break;
-		char term[TOKEN_MAX_BYTES];
-		size_t tl = tokenizer_term(tk, w, (size_t)(p - w), term, sizeof term);
-		if (!tl || *nterms >= MAX_QUERY_WORDS)
-			continue;
-		size_t nd;
-		uint32_t *d = term_docs(a, term, tl, &nd, corrupt);
-		if ((*nterms)++ == 0) {
-			acc = d;
-			nacc = nd;
-			continue;
-		}
-		size_t i = 0, j = 0, k = 0;
-		while (i < nacc && j < nd) {
-			if (acc[i] == d[j]) {
-				acc[k++] = acc[i];
-				i++;
-				j++;
-			} else if (acc[i] < d[j]) {
-				i++;
-			} else {
-				j++;
-			}
-		}
-		nacc = k;
-		free(d);
+		size_t l = (size_t)(p - w);
+		if ((l == 3 && (!strncmp(w, "AND", 3) || !strncmp(w, "NOT", 3))) ||
+		    (l == 2 && !strncmp(w, "OR", 2)))
+			return false;
 	}
-	tokenizer_free(tk);
-	*n = nacc;
-	return acc;
+	return true;
 }
 
-/* Order documents by publication day, then id (the collection order). */
+/* Documents matching query, found by the search engine (search.h). Plain
+ * words must all appear — a timeline follows one story, so "Mubarak Egypt
+ * protest" means articles with all three — while a query written in the
+ * query language (quotes, AND/OR/NOT, +/-, title:, source:, date:, *) is
+ * taken as written. Every copy is returned: the generator counts story
+ * groups itself. Returns NL_OK, a query error (message in err) or
+ * NL_ECORRUPT. */
+static int match_query(struct archive *a, const char *query, uint32_t **ids, size_t *n,
+		       char *err, size_t errcap)
+{
+	struct buf q;
+	buf_init(&q, 0);
+	if (plain_words(query)) {
+		const char *p = query;
+		while (*p) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			const char *w = p;
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			if (p > w) {
+				if (q.n)
+					buf_puts(&q, " AND ");
+				buf_put(&q, w, (size_t)(p - w));
+			}
+		}
+	} else {
+		buf_puts(&q, query);
+	}
+	struct searcher *se = searcher_new(a);
+	struct search_opts so;
+	search_opts_init(&so);
+	so.copies = true;
+	struct idlist l = { NULL, 0, 0 };
+	int rc = q.n ? searcher_match(se, q.p, q.n, &so, on_match, &l, err, errcap) : NL_EEMPTY;
+	if (rc == NL_EEMPTY && !q.n)
+		snprintf(err, errcap, "the query has no words to search for");
+	searcher_free(se);
+	buf_release(&q);
+	*ids = l.ids;
+	*n = l.n;
+	return rc;
+}
+
 static void sort_by_day(struct archive *a, uint32_t *ids, size_t n)
 {
 	uint64_t *k = xmalloc((n + 1) * sizeof *k);
@@ -532,16 +534,16 @@ int cmd_timeline(int argc, char **argv)
 		buf_release(&q);
 		return 1;
 	}
-	size_t nmatch, nterms;
-	bool corrupt = false;
-	uint32_t *ids = match_all(a, q.p, &nmatch, &nterms, &corrupt);
+	size_t nmatch = 0;
+	uint32_t *ids = NULL;
+	char qerr[512];
 	int status = 0;
-	if (corrupt) {
-		fprintf(stderr, "newsline: timeline: %s: a posting list is damaged; run "
-			"`newsline check`\n", db);
+	int mrc = match_query(a, q.p, &ids, &nmatch, qerr, sizeof qerr);
+	if (mrc == NL_ECORRUPT) {
+		fprintf(stderr, "newsline: timeline: %s: %s\n", db, qerr);
 		status = 1;
-	} else if (nterms == 0) {
-		fprintf(stderr, "newsline: timeline: the query has no words to search for\n");
+	} else if (mrc) {
+		fprintf(stderr, "newsline: timeline: %s\n", qerr);
 		status = 2;
 	} else if (nmatch == 0) {
 		fprintf(stderr, "newsline: timeline: no document matches \"%s\"\n", q.p);
