@@ -14,7 +14,9 @@
 # queries.tsv (qid TAB plain lower-case words: every engine runs the same OR
 # of words) and qrels.txt (TREC; CRAN's graded and renumbered, see irconv.c);
 # (2) newsline: `add --db DIR docs.jsonl`, then
-# `search --db DIR -n 1000 --batch queries.tsv` (one JSON line per query,
+# `search --db DIR --copies -n 1000 --batch queries.tsv` (--copies: these
+# collections are not news, and collapsing near-identical documents into one
+# story would hide judged documents the peers return; one JSON line per query,
 # {"qid", "hits": [{"id", "score"}]}); n/a when the binary, `add` or
 # `search --batch` is missing or fails; (3) irfts5: FTS5, porter unicode61,
 # bm25() top 1000; (4) IrLucene: EnglishAnalyzer, BM25Similarity,
@@ -91,7 +93,7 @@ for c in $COLLS; do
 	if [ -x "$NEWSLINE" ]; then
 		t0=$(now)
 		if "$NEWSLINE" add --db "$d/nl.db" "$d/docs.jsonl" >"$d/nl-add.out" 2>&1 &&
-		   "$NEWSLINE" search --db "$d/nl.db" -n 1000 --batch "$d/queries.tsv" \
+		   "$NEWSLINE" search --db "$d/nl.db" --copies -n 1000 --batch "$d/queries.tsv" \
 			>"$d/newsline.run" 2>"$d/nl-search.err"; then
 			N_T=$(since "$t0")
 		else

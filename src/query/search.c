@@ -22,10 +22,19 @@
 #include "util/day.h"
 
 #define END UINT32_MAX
-#define K1 1.2f
-#define B 0.75f
-#define TITLE_W 2.0f
 #define MAX_PREFIX_TERMS 256
+
+/* Ranking parameters: one setting for every collection, chosen on a grid
+ * (k1 1.2-2.1, b 0.55-0.85, title weight 1-4) with bench/ir.sh's four
+ * collections; the neighbourhood of this point is flat, so it is no spike. */
+#define K1 2.1f
+#define B 0.7f
+#define TITLE_W 2.5f
+#define STOPDROP 1
+
+/* Bounds are compared with this relative slack, so float rounding in a sum
+ * never prunes a document whose exact score would make the top k. */
+#define SLACK 1e-4
 
 enum it_kind { IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_ALL, IT_EMPTY };
 
@@ -38,6 +47,7 @@ struct it {
 	float boost;
 	/* TERM */
 	struct post_cur cur;
+	struct post_stats st;   /* the list's maxima in this segment */
 	bool started;
 	enum qfield field;
 	float idf;
@@ -71,7 +81,7 @@ struct qterm {
 
 struct searcher {
 	struct archive *a;
-	struct tokenizer *tk;
+	struct tokenizer *tk, *tkraw;
 	const uint32_t *rep, *gsize;
 	float avgdl;
 	/* per-group scratch, stamped by query number */
@@ -81,6 +91,13 @@ struct searcher {
 	uint32_t *touched;
 	size_t ntouched;
 	uint32_t qno;
+	/* ranked runs: the best `want` groups, worst on top; hpos[group] is its
+	 * heap index + 1 (0 = not in the heap) */
+	struct search_hit *heap;
+	size_t nheap, want, heapcap;
+	uint32_t *hpos;
+	uint64_t total;
+	bool inexact;
 	/* iterators of the current segment (arena-like list for freeing) */
 	struct it **its;
 	size_t nits, itscap;
@@ -102,6 +119,7 @@ struct searcher *searcher_new(struct archive *a)
 	struct searcher *s = xcalloc(1, sizeof *s);
 	s->a = a;
 	s->tk = tokenizer_new(true);
+	s->tkraw = tokenizer_new(false);
 	archive_groups(a, &s->rep, &s->gsize);
 	uint64_t tokens = 0;
 	for (uint32_t i = 0; i < a->nsegs; i++)
@@ -114,6 +132,7 @@ struct searcher *searcher_new(struct archive *a)
 	s->best = xcalloc(n, sizeof *s->best);
 	s->bestdoc = xcalloc(n, sizeof *s->bestdoc);
 	s->touched = xcalloc(n, sizeof *s->touched);
+	s->hpos = xcalloc(n, sizeof *s->hpos);
 	return s;
 }
 
@@ -144,6 +163,9 @@ void searcher_free(struct searcher *s)
 	free(s->its);
 	free(s->preds);
 	tokenizer_free(s->tk);
+	tokenizer_free(s->tkraw);
+	free(s->heap);
+	free(s->hpos);
 	free(s->stamp);
 	free(s->best);
 	free(s->bestdoc);
@@ -238,6 +260,7 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 		return new_it(s, IT_EMPTY);
 	struct it *it = new_it(s, IT_TERM);
 	seg_term_cursor(s->seg, &st, &it->cur);
+	it->st = st.st;
 	it->field = field;
 	it->idf = idf;
 	it->boost = boost;
@@ -303,17 +326,67 @@ static bool host_matches_any(struct segment *seg, struct nl_str host, uint8_t **
 	return any;
 }
 
+/* Lucene's English stop set (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET). */
+static const char *const stopwords[] = {
+	"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+	"it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+	"these", "they", "this", "to", "was", "will", "with",
+};
+
+static bool is_stopword(struct searcher *s, const struct qnode *n)
+{
+	char w[TOKEN_MAX_BYTES + 1];
+	if (n->kind != QNODE_TERM || n->text.n > 8)
+		return false;
+	size_t len = tokenizer_term(s->tkraw, n->text.p, n->text.n, w, sizeof w);
+	for (size_t i = 0; i < sizeof stopwords / sizeof *stopwords; i++)
+		if (strlen(stopwords[i]) == len && !memcmp(stopwords[i], w, len))
+			return true;
+	return false;
+}
+
+static bool scores(const struct qnode *n)
+{
+	if (n->kind == QNODE_BOOL) {
+		for (size_t i = 0; i < n->nclauses; i++)
+			if (n->clauses[i].occur != QOCCUR_MUST_NOT && n->clauses[i].occur != QOCCUR_FILTER &&
+			    scores(n->clauses[i].node))
+				return true;
+		return false;
+	}
+	return n->kind == QNODE_TERM || n->kind == QNODE_PHRASE || n->kind == QNODE_PREFIX;
+}
+
 static struct compiled compile_bool(struct searcher *s, const struct qnode *n)
 {
 	struct compiled out = { NULL, NULL };
 	size_t nc = n->nclauses;
 	struct compiled *cc = xcalloc(nc + 1, sizeof *cc);
 	bool any_it = false;
+	/* stopwords among the SHOULD words go when something else scores */
+	bool *drop = xcalloc(nc + 1, sizeof *drop);
+	size_t nscoring = 0, nstop = 0;
+	for (size_t i = 0; i < nc && STOPDROP; i++) {
+		const struct qclause *cl = &n->clauses[i];
+		if (cl->occur == QOCCUR_MUST_NOT || cl->occur == QOCCUR_FILTER || !scores(cl->node))
+			continue;
+		nscoring++;
+		if (cl->occur == QOCCUR_SHOULD && is_stopword(s, cl->node))
+			drop[i] = true, nstop++;
+	}
+	if (nstop == nscoring)
+		memset(drop, 0, (nc + 1) * sizeof *drop);
 	for (size_t i = 0; i < nc; i++) {
+		if (drop[i]) {
+			cc[i].it = new_it(s, IT_EMPTY);
+			any_it = true;
+			continue;
+		}
 		cc[i] = compile(s, n->clauses[i].node);
 		if (cc[i].it)
 			any_it = true;
 	}
+	free(drop);
 	if (!any_it) {
 		/* a predicate: AND of MUST/FILTER, OR of SHOULD, NOT of MUST_NOT */
 		struct pred *p = new_pred(s, P_AND);
@@ -423,11 +496,8 @@ static struct compiled compile(struct searcher *s, const struct qnode *n)
 	}
 	case QNODE_PREFIX: {
 		char pre[TOKEN_MAX_BYTES + 1];
-		size_t pn = tokenizer_term(s->tk, n->text.p, n->text.n, pre, sizeof pre);
 		/* the stem of a prefix is not a prefix of its words: use the folded form */
-		struct tokenizer *raw = tokenizer_new(false);
-		pn = tokenizer_term(raw, n->text.p, n->text.n, pre, sizeof pre);
-		tokenizer_free(raw);
+		size_t pn = tokenizer_term(s->tkraw, n->text.p, n->text.n, pre, sizeof pre);
 		struct it *o = new_it(s, IT_OR);
 		o->scoring = true;
 		o->boost = n->boost;
@@ -524,6 +594,10 @@ static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 		}
 		if (!ok || it->cur.done)
 			return it->doc = END;
+		if (it->cur.doc >= s->seg->ndocs) { /* damaged list: never trust a doc number */
+			s->rc = NL_ECORRUPT;
+			return it->doc = END;
+		}
 		if (field_ok(it))
 			return it->doc = it->cur.doc;
 		target = it->cur.doc + 1;
@@ -699,30 +773,302 @@ static float it_score(struct searcher *s, struct it *it, uint32_t doc, float dl)
 	}
 }
 
+/* ---------------------------------------------------------------- bounds --- */
+
+/* BM25 of a term over a set of postings whose tf maxima and shortest
+ * document are given: bm25 grows with tf and shrinks with length. */
+static double ub_tf(struct searcher *s, const struct it *it, enum qfield field, float idf,
+		    uint32_t max_tft, uint32_t max_tfb, uint32_t min_len)
+{
+	float tf = field == QFIELD_TITLE ? TITLE_W * (float)max_tft
+		   : field == QFIELD_BODY ? (float)max_tfb
+					  : TITLE_W * (float)max_tft + (float)max_tfb;
+	float dl = NL_MIN(1.0f, TITLE_W) * (float)min_len;
+	return (double)it->boost * (double)bm25(idf, tf, dl, s->avgdl);
+}
+
+/*
+ * Upper bound of it's score on the documents of the block (of each posting
+ * list below it) that holds the first document >= d, narrowing *upto to the
+ * last document those blocks cover; with d = 0 and *upto ignored, on any
+ * document of the segment when list is set. INFINITY when it cannot tell.
+ */
+static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *upto, bool list)
+{
+	if (!it->scoring || it->boost < 0)
+		return it->boost < 0 ? INFINITY : 0;
+	switch (it->kind) {
+	case IT_EMPTY:
+	case IT_ALL:
+		return 0;
+	case IT_TERM:
+	case IT_PHRASE: {
+		/* a phrase occurs at most as often as its first word, in title and body */
+		struct it *t = it->kind == IT_TERM ? it : it->kids[0];
+		if (t->cur.done || (t->started && t->doc == END))
+			return 0;
+		struct post_skip sk;
+		enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
+		if (!list && post_cur_block_info(&t->cur, d, &sk)) {
+			if (sk.last_doc < d) /* the list ends before d */
+				return 0;
+			if (sk.last_doc < *upto)
+				*upto = sk.last_doc;
+			return ub_tf(s, it, f, it->idf, sk.max_tft, sk.max_tfb, sk.min_len);
+		}
+		return ub_tf(s, it, f, it->idf, t->st.max_tft, t->st.max_tfb, t->st.min_len);
+	}
+	case IT_AND:
+	case IT_OR: {
+		double sum = 0;
+		size_t n = it->nkids + (it->kind == IT_AND && it->ndocs == 1);
+		for (size_t i = 0; i < n; i++)
+			sum += it_bound(s, it->kids[i], d, upto, list);
+		return (double)it->boost * sum;
+	}
+	}
+	return INFINITY;
+}
+
+static bool below(double bound, double theta)
+{
+	return bound * (1 + SLACK) + 1e-9 < theta;
+}
+
+/* ------------------------------------------------------------------ top k --- */
+
+static bool hit_better(const struct search_hit *a, const struct search_hit *b)
+{
+	return a->score > b->score || (a->score == b->score && a->doc < b->doc);
+}
+
+static void heap_swap(struct searcher *s, size_t i, size_t j)
+{
+	struct search_hit t = s->heap[i];
+	s->heap[i] = s->heap[j];
+	s->heap[j] = t;
+	s->hpos[s->heap[i].group] = (uint32_t)i + 1;
+	s->hpos[s->heap[j].group] = (uint32_t)j + 1;
+}
+
+/* The heap keeps the worst hit on top: a parent is never better than a child. */
+static void heap_up(struct searcher *s, size_t i)
+{
+	while (i && hit_better(&s->heap[(i - 1) / 2], &s->heap[i])) {
+		heap_swap(s, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(struct searcher *s, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < s->nheap && hit_better(&s->heap[m], &s->heap[l]))
+			m = l;
+		if (r < s->nheap && hit_better(&s->heap[m], &s->heap[r]))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(s, i, m);
+		i = m;
+	}
+}
+
+/* Offer document doc of group g with its score. Documents come in increasing
+ * id order, so a group keeps its first best-scoring copy, as an exhaustive
+ * run that remembered every group would. */
+static void offer(struct searcher *s, uint32_t g, uint32_t doc, float score)
+{
+	if (!s->want)
+		return;
+	uint32_t at = s->hpos[g];
+	if (at) {
+		struct search_hit *x = &s->heap[at - 1];
+		if (score > x->score) {
+			x->score = score;
+			x->doc = doc;
+			heap_down(s, at - 1);
+		}
+		return;
+	}
+	struct search_hit h = { doc, score, g, 0 };
+	if (s->nheap < s->want) {
+		s->heap[s->nheap] = h;
+		s->hpos[g] = (uint32_t)++s->nheap;
+		heap_up(s, s->nheap - 1);
+	} else if (hit_better(&h, &s->heap[0])) {
+		s->hpos[s->heap[0].group] = 0;
+		s->heap[0] = h;
+		s->hpos[g] = 1;
+		heap_down(s, 0);
+	}
+}
+
+/* The score a newcomer must beat, once pruning may begin; else -infinity. */
+static double threshold(const struct searcher *s, const struct search_opts *o)
+{
+	if (o->exhaustive || !s->want || s->nheap < s->want || s->total < SEARCH_EXACT_TOTAL)
+		return -INFINITY;
+	return (double)s->heap[0].score;
+}
+
 /* ------------------------------------------------------------------ runs --- */
 
 struct run {
 	const struct search_opts *o;
-	struct pred *global;     /* --from/--to/--source */
 	bool rank;
 	void (*fn)(void *ctx, uint32_t doc);
 	void *ctx;
 };
 
-static void visit(struct searcher *s, struct run *r, uint32_t gdoc, float score)
+static void visit(struct searcher *s, struct run *r, uint32_t gdoc)
 {
 	uint32_t g = r->o->copies ? gdoc : s->rep[gdoc];
 	if (s->stamp[g] != s->qno) {
 		s->stamp[g] = s->qno;
-		s->best[g] = score;
-		s->bestdoc[g] = gdoc;
 		s->touched[s->ntouched++] = g;
 		if (r->fn)
 			r->fn(r->ctx, gdoc);
-	} else if (score > s->best[g]) {
-		s->best[g] = score;
-		s->bestdoc[g] = gdoc;
 	}
+}
+
+/* Is d a new group for this query? Counts it. */
+static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gdoc)
+{
+	uint32_t g = r->o->copies ? gdoc : s->rep[gdoc];
+	if (s->stamp[g] != s->qno) {
+		s->stamp[g] = s->qno;
+		s->total++;
+	}
+	return g;
+}
+
+static int cmp_bound(const void *x, const void *y, void *ctx)
+{
+	(void)ctx;
+	const double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+struct scorer {
+	double ub;   /* list-level bound (with the root's boost) */
+	struct it *it;
+};
+
+static int cmp_scorer(const void *x, const void *y)
+{
+	return cmp_bound(&((const struct scorer *)x)->ub, &((const struct scorer *)y)->ub, NULL);
+}
+
+/*
+ * Ranked run over one segment. Candidates come from the root iterator, or,
+ * for a disjunction, MaxScore-style from its "essential" members only: the
+ * members sorted by bound, the longest prefix whose bounds sum below the
+ * threshold is non-essential (a document matching only those cannot make the
+ * top k), and those are advanced only to score a candidate, which is dropped
+ * as soon as its partial score plus the remaining bounds falls below. Before
+ * that, every candidate is tested against the block-max bound of the window
+ * of documents its lists' current blocks share, and whole windows are
+ * skipped. Survivors are scored by it_score(), exactly as exhaustively.
+ */
+static void rank_segment(struct searcher *s, struct run *r, struct it *root, struct pred *gp)
+{
+	const struct search_opts *o = r->o;
+	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
+	bool ms = prune && root->kind == IT_OR && root->nkids > 1;
+	size_t m = ms ? root->nkids : 0, p = 0;
+	struct scorer *sc = NULL;
+	double *pre = NULL; /* pre[i] = sum of sc[0..i).ub */
+	if (ms) {
+		sc = xmalloc(m * sizeof *sc);
+		pre = xmalloc((m + 1) * sizeof *pre);
+		for (size_t i = 0; i < m; i++) {
+			sc[i].it = root->kids[i];
+			sc[i].ub = (double)root->boost * it_bound(s, root->kids[i], 0, NULL, true);
+		}
+		qsort(sc, m, sizeof *sc, cmp_scorer);
+		pre[0] = 0;
+		for (size_t i = 0; i < m; i++)
+			pre[i + 1] = pre[i] + sc[i].ub;
+	}
+	double last = -INFINITY, wtheta = -INFINITY;
+	uint32_t target = 0, win_to = 0;
+	bool win = false, win_low = false;
+	while (!s->rc) {
+		double th = prune ? threshold(s, o) : -INFINITY;
+		if (ms && th != last) {
+			while (p < m && below(pre[p + 1], th))
+				p++;
+			last = th;
+			if (p == m) {
+				s->inexact = true;
+				break;
+			}
+		}
+		uint32_t d = END;
+		if (ms) {
+			for (size_t i = p; i < m; i++) {
+				uint32_t x = it_next(s, sc[i].it, target);
+				if (x < d)
+					d = x;
+			}
+		} else {
+			d = it_next(s, root, target);
+		}
+		if (d == END || s->rc)
+			break;
+		if (th > -INFINITY) {
+			if (!win || d > win_to || th != wtheta) {
+				uint32_t upto = END;
+				double bound = it_bound(s, root, d, &upto, false);
+				win = true;
+				win_to = NL_MAX(upto, d);
+				wtheta = th;
+				win_low = below(bound, th);
+			}
+			if (win_low) {
+				s->inexact = true;
+				if (win_to == END)
+					break;
+				target = win_to + 1;
+				continue;
+			}
+			if (p)
+				s->inexact = true;
+		}
+		target = d + 1;
+		if ((ms && (root->nexcl || root->preds) && excluded(s, root, d)) ||
+		    (gp->nkids && !pred_ok(s, gp, d)))
+			continue;
+		uint32_t g = count_group(s, r, s->segbase + d);
+		struct seg_docinfo di;
+		seg_docinfo(s->seg, d, &di);
+		float dl = TITLE_W * (float)di.title_len + (float)di.body_len;
+		if (p) {
+			float part = 0;
+			for (size_t i = p; i < m; i++)
+				part += it_score(s, sc[i].it, d, dl);
+			bool dead = false;
+			for (size_t i = p; i-- > 0;) {
+				if (below((double)root->boost * part + pre[i + 1], th)) {
+					dead = true;
+					break;
+				}
+				it_next(s, sc[i].it, d);
+				part += it_score(s, sc[i].it, d, dl);
+			}
+			if (dead || below((double)root->boost * part, th))
+				continue;
+		}
+		if (ms) {
+			root->started = true;
+			root->doc = d;
+		}
+		offer(s, g, s->segbase + d, it_score(s, root, d, dl));
+	}
+	free(sc);
+	free(pre);
 }
 
 static int run_query(struct searcher *s, const char *q, size_t qlen, struct run *r, char *err,
@@ -742,6 +1088,9 @@ static int run_query(struct searcher *s, const char *q, size_t qlen, struct run 
 	}
 	s->ntouched = 0;
 	s->nqterms = 0;
+	s->nheap = 0;
+	s->total = 0;
+	s->inexact = false;
 	s->rc = 0;
 	for (uint32_t si = 0; si < s->a->nsegs && !s->rc; si++) {
 		s->seg = s->a->segs[si];
@@ -768,21 +1117,17 @@ static int run_query(struct searcher *s, const char *q, size_t qlen, struct run 
 			it = new_it(s, IT_ALL);
 			it->ndocs = s->seg->ndocs;
 		}
-		uint32_t d = 0;
-		while ((d = it_next(s, it, d)) != END && !s->rc) {
-			if (gp->nkids == 0 || pred_ok(s, gp, d)) {
-				float score = 0;
-				if (r->rank) {
-					struct seg_docinfo di;
-					seg_docinfo(s->seg, d, &di);
-					float dl = TITLE_W * (float)di.title_len + (float)di.body_len;
-					score = it_score(s, it, d, dl);
-				}
-				visit(s, r, s->segbase + d, score);
+		if (r->rank) {
+			rank_segment(s, r, it, gp);
+		} else {
+			uint32_t d = 0;
+			while ((d = it_next(s, it, d)) != END && !s->rc) {
+				if (gp->nkids == 0 || pred_ok(s, gp, d))
+					visit(s, r, s->segbase + d);
+				d++;
+				if (d == END)
+					break;
 			}
-			d++;
-			if (d == END)
-				break;
 		}
 		free_its(s);
 	}
@@ -797,67 +1142,49 @@ static int run_query(struct searcher *s, const char *q, size_t qlen, struct run 
 static int cmp_hit(const void *x, const void *y)
 {
 	const struct search_hit *a = x, *b = y;
-	if (a->score != b->score)
-		return a->score > b->score ? -1 : 1;
-	return a->doc < b->doc ? -1 : a->doc > b->doc;
+	return hit_better(a, b) ? -1 : hit_better(b, a);
 }
 
 int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct search_opts *o,
 		 struct search_result *res, char *err, size_t errcap)
 {
-	struct run r = { o, NULL, true, NULL, NULL };
+	struct run r = { o, true, NULL, NULL };
+	s->want = o->k + o->offset;
+	if (s->want < o->k) /* overflow */
+		s->want = SIZE_MAX / sizeof *s->heap / 2;
+	if (s->want > s->a->ndocs)
+		s->want = s->a->ndocs;
+	s->heap = xgrow(s->heap, &s->heapcap, s->want + 1, sizeof *s->heap);
 	int rc = run_query(s, q, qlen, &r, err, errcap);
+	for (size_t i = 0; i < s->nheap; i++)
+		s->hpos[s->heap[i].group] = 0;
 	res->total = 0;
+	res->total_exact = true;
 	res->nhits = 0;
-	if (rc)
+	if (rc) {
+		s->nheap = 0;
 		return rc;
-	res->total = s->ntouched;
-	size_t want = o->k + o->offset;
-	/* top (offset + k) of the touched groups by best score: a bounded heap */
-	struct search_hit *h = xmalloc((want + 1) * sizeof *h);
-	size_t n = 0;
-	for (size_t i = 0; i < s->ntouched && want; i++) {
-		uint32_t g = s->touched[i];
-		struct search_hit x = { s->bestdoc[g], s->best[g], g, o->copies ? 1 : s->gsize[g] };
-		if (n < want) {
-			/* sift up in a min-heap on (score, then larger doc first out) */
-			size_t j = n++;
-			h[j] = x;
-			while (j && cmp_hit(&h[(j - 1) / 2], &h[j]) < 0) {
-				struct search_hit t = h[j];
-				h[j] = h[(j - 1) / 2];
-				h[(j - 1) / 2] = t;
-				j = (j - 1) / 2;
-			}
-		} else if (cmp_hit(&x, &h[0]) < 0) {
-			h[0] = x;
-			size_t j = 0;
-			for (;;) {
-				size_t l = 2 * j + 1, rr = l + 1, m = j;
-				if (l < n && cmp_hit(&h[l], &h[m]) > 0) m = l;
-				if (rr < n && cmp_hit(&h[rr], &h[m]) > 0) m = rr;
-				if (m == j)
-					break;
-				struct search_hit t = h[j];
-				h[j] = h[m];
-				h[m] = t;
-				j = m;
-			}
-		}
 	}
-	qsort(h, n, sizeof *h, cmp_hit);
+	res->total = s->total;
+	res->total_exact = !s->inexact;
+	size_t n = s->nheap;
+	qsort(s->heap, n, sizeof *s->heap, cmp_hit);
 	size_t from = NL_MIN(o->offset, n);
 	res->hits = xgrow(res->hits, &res->cap, n - from + 1, sizeof *res->hits);
-	memcpy(res->hits, h + from, (n - from) * sizeof *h);
+	for (size_t i = from; i < n; i++) {
+		struct search_hit h = s->heap[i];
+		h.copies = o->copies ? 1 : s->gsize[h.group];
+		res->hits[i - from] = h;
+	}
 	res->nhits = n - from;
-	free(h);
+	s->nheap = 0;
 	return NL_OK;
 }
 
 int searcher_match(struct searcher *s, const char *q, size_t qlen, const struct search_opts *o,
 		   void (*fn)(void *ctx, uint32_t doc), void *ctx, char *err, size_t errcap)
 {
-	struct run r = { o, NULL, false, fn, ctx };
+	struct run r = { o, false, fn, ctx };
 	return run_query(s, q, qlen, &r, err, errcap);
 }
 

@@ -15,6 +15,19 @@
  * once: a group is represented in the results by its best-scoring matching
  * copy, and total counts groups.
  *
+ * Top k with dynamic pruning: a ranked run keeps the best k + offset groups
+ * in a heap as it goes; once SEARCH_EXACT_TOTAL groups have matched, the
+ * heap's worst score is a threshold no newcomer can win at. A disjunction is
+ * then run MaxScore-style (terms whose upper bounds together stay under the
+ * threshold are only probed for documents the other terms bring), and any
+ * query skips whole posting blocks whose block-max bound stays under it. The
+ * hits are exactly those of exhaustive evaluation (same documents, same
+ * scores, same order); only total becomes a lower bound (total_exact false).
+ *
+ * Words of an OR (SHOULD clauses) that are English stopwords ("the", "of",
+ * Lucene's English stop set) are dropped when the same boolean has another
+ * scoring clause; in phrases, AND and alone they are kept.
+ *
  * A searcher is used by one thread at a time; it keeps scratch memory sized
  * to the archive between queries.
  */
@@ -29,7 +42,11 @@ struct search_opts {
 	const char *source;   /* host filter (as source:), NULL = any */
 	size_t k, offset;     /* hits wanted after skipping offset */
 	bool copies;          /* count every copy of a story (no collapsing) */
+	bool exhaustive;      /* score every match (no pruning): total always exact */
 };
+
+/* Matches counted exactly before pruning may begin (Lucene's default too). */
+#define SEARCH_EXACT_TOTAL 1000
 
 void search_opts_init(struct search_opts *o); /* k = 10, everything else open */
 
@@ -41,7 +58,9 @@ struct search_hit {
 };
 
 struct search_result {
-	uint64_t total;       /* matching documents (groups unless copies) */
+	uint64_t total;       /* matching documents (groups unless copies); when
+	                       * total_exact is false a lower bound (>= SEARCH_EXACT_TOTAL) */
+	bool total_exact;     /* false when pruning skipped documents that may match */
 	struct search_hit *hits;
 	size_t nhits;
 	size_t cap;
