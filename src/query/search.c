@@ -40,6 +40,13 @@ enum it_kind { IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_ALL, IT_EMPTY };
 
 struct pred;
 
+/* One decoded block of a posting list's doc data (terms outside phrases never
+ * need positions, so they skip the position bytes altogether). */
+struct blk {
+	uint32_t doc[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK];
+	uint32_t n, i, b;       /* postings in the block, the current one, block number */
+};
+
 struct it {
 	enum it_kind kind;
 	uint32_t doc;           /* current document, END when exhausted */
@@ -48,6 +55,7 @@ struct it {
 	/* TERM */
 	struct post_cur cur;
 	struct post_stats st;   /* the list's maxima in this segment */
+	struct blk *blk;        /* set: walk doc data by blocks, without positions */
 	bool started;
 	enum qfield field;
 	float idf;
@@ -98,6 +106,7 @@ struct searcher {
 	uint32_t *hpos;
 	uint64_t total;
 	bool inexact;
+	float *norm;            /* per document: norm_of() its length; on first ranked run */
 	/* iterators of the current segment (arena-like list for freeing) */
 	struct it **its;
 	size_t nits, itscap;
@@ -142,6 +151,7 @@ static void free_its(struct searcher *s)
 		struct it *it = s->its[i];
 		if (it->kind == IT_TERM)
 			post_cur_close(&it->cur);
+		free(it->blk);
 		free(it->kids);
 		free(it->excl);
 		free(it);
@@ -166,6 +176,7 @@ void searcher_free(struct searcher *s)
 	tokenizer_free(s->tkraw);
 	free(s->heap);
 	free(s->hpos);
+	free(s->norm);
 	free(s->stamp);
 	free(s->best);
 	free(s->bestdoc);
@@ -250,7 +261,7 @@ struct compiled {
 };
 
 static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfield field,
-			  float boost, bool note)
+			  float boost, bool note, bool positions)
 {
 	struct seg_term st;
 	float idf = idf_of(s, term_df(s, t, n));
@@ -261,6 +272,8 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 	struct it *it = new_it(s, IT_TERM);
 	seg_term_cursor(s->seg, &st, &it->cur);
 	it->st = st.st;
+	if (!positions)
+		it->blk = xcalloc(1, sizeof *it->blk);
 	it->field = field;
 	it->idf = idf;
 	it->boost = boost;
@@ -293,7 +306,7 @@ static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield f
 	if (c->n == 0)
 		return new_it(s, IT_EMPTY);
 	if (c->n == 1)
-		return term_it(s, c->terms[0], c->lens[0], field, boost, true);
+		return term_it(s, c->terms[0], c->lens[0], field, boost, true, false);
 	struct it *p = new_it(s, IT_PHRASE);
 	p->kids = xcalloc(c->n, sizeof *p->kids);
 	p->nkids = c->n;
@@ -303,7 +316,7 @@ static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield f
 	p->scoring = true;
 	float idf = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		struct it *t = term_it(s, c->terms[i], c->lens[i], QFIELD_ANY, 1.0f, true);
+		struct it *t = term_it(s, c->terms[i], c->lens[i], QFIELD_ANY, 1.0f, true, true);
 		if (t->kind == IT_EMPTY)
 			return new_it(s, IT_EMPTY);
 		idf += t->idf;
@@ -512,7 +525,7 @@ static struct compiled compile(struct searcher *s, const struct qnode *n)
 				if (o->nkids >= MAX_PREFIX_TERMS)
 					break;
 				o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
-				o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true);
+				o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true, false);
 			} else if (c > 0) {
 				break;
 			}
@@ -584,8 +597,82 @@ static bool field_ok(const struct it *it)
 	       (it->field == QFIELD_BODY && it->cur.tfb > 0);
 }
 
+/* Decode block b of it's doc data (layout: postings.h). */
+static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
+{
+	struct post_cur *c = &it->cur;
+	struct blk *k = it->blk;
+	const unsigned char *p = c->docs, *end = c->docs_end;
+	if (c->skips) {
+		p = c->docs + c->skips[b].doc_off;
+		if (b + 1 < c->nblocks)
+			end = c->docs + c->skips[b + 1].doc_off;
+	}
+	if (p > end || end > c->docs_end)
+		return false;
+	uint64_t prev = b ? c->skips[b - 1].last_doc : UINT64_MAX;
+	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t gap, tfw, tft = 0;
+		if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
+		    ((tfw & 1) && !varint_get(&p, end, &tft)))
+			return false;
+		uint64_t doc = prev == UINT64_MAX ? gap : prev + 1 + gap;
+		if (doc >= s->seg->ndocs || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
+			return false;
+		k->doc[i] = (uint32_t)doc;
+		k->tft[i] = (uint32_t)tft;
+		k->tfb[i] = (uint32_t)(tfw >> 1);
+		prev = doc;
+	}
+	k->n = n;
+	k->i = 0;
+	k->b = b;
+	c->block = b;
+	return n > 0;
+}
+
+static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target)
+{
+	struct post_cur *c = &it->cur;
+	struct blk *k = it->blk;
+	for (;;) {
+		if (c->done) {
+			if (c->corrupt)
+				s->rc = NL_ECORRUPT;
+			return it->doc = END;
+		}
+		if (k->n == 0 || k->doc[k->n - 1] < target) {
+			uint32_t b = k->n ? k->b + 1 : 0;
+			if (c->skips)
+				while (b + 1 < c->nblocks && c->skips[b].last_doc < target)
+					b++;
+			if (b >= c->nblocks) {
+				c->done = true;
+				continue;
+			}
+			if (!blk_load(s, it, b)) {
+				c->done = c->corrupt = true;
+				continue;
+			}
+			if (k->doc[k->n - 1] < target)
+				continue;
+		}
+		while (k->doc[k->i] < target)
+			k->i++;
+		c->doc = k->doc[k->i];
+		c->tft = k->tft[k->i];
+		c->tfb = k->tfb[k->i];
+		if (field_ok(it))
+			return it->doc = c->doc;
+		target = c->doc + 1;
+	}
+}
+
 static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 {
+	if (it->blk)
+		return term_next_blk(s, it, target);
 	for (;;) {
 		bool ok = post_cur_seek(&it->cur, target);
 		if (it->cur.corrupt) {
@@ -732,14 +819,21 @@ static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
 	return END;
 }
 
-static float bm25(float idf, float tf, float dl, float avgdl)
+/* BM25's length part of a document of weighted length dl. */
+static float norm_of(const struct searcher *s, float dl)
+{
+	return K1 * (1 - B + B * dl / s->avgdl);
+}
+
+/* norm: norm_of() the document's length (searcher.norm has every document's) */
+static float bm25(float idf, float tf, float norm)
 {
 	if (tf <= 0)
 		return 0;
-	return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
+	return idf * tf * (K1 + 1) / (tf + norm);
 }
 
-static float it_score(struct searcher *s, struct it *it, uint32_t doc, float dl)
+static float it_score(struct searcher *s, struct it *it, uint32_t doc, float norm)
 {
 	if (!it->scoring || !it->started || it->doc != doc)
 		return 0;
@@ -748,24 +842,24 @@ static float it_score(struct searcher *s, struct it *it, uint32_t doc, float dl)
 		float tf = it->field == QFIELD_TITLE ? TITLE_W * (float)it->cur.tft
 			   : it->field == QFIELD_BODY ? (float)it->cur.tfb
 						      : TITLE_W * (float)it->cur.tft + (float)it->cur.tfb;
-		return it->boost * bm25(it->idf, tf, dl, s->avgdl);
+		return it->boost * bm25(it->idf, tf, norm);
 	}
 	case IT_PHRASE: {
 		float tf = TITLE_W * (float)it->phrase_title + (float)(it->phrase_freq - it->phrase_title);
-		return it->boost * bm25(it->idf, tf, dl, s->avgdl);
+		return it->boost * bm25(it->idf, tf, norm);
 	}
 	case IT_AND: {
 		float sum = 0;
 		for (size_t i = 0; i < it->nkids; i++)
-			sum += it_score(s, it->kids[i], doc, dl);
+			sum += it_score(s, it->kids[i], doc, norm);
 		if (it->ndocs == 1)
-			sum += it_score(s, it->kids[it->nkids], doc, dl);
+			sum += it_score(s, it->kids[it->nkids], doc, norm);
 		return it->boost * sum;
 	}
 	case IT_OR: {
 		float sum = 0;
 		for (size_t i = 0; i < it->nkids; i++)
-			sum += it_score(s, it->kids[i], doc, dl);
+			sum += it_score(s, it->kids[i], doc, norm);
 		return it->boost * sum;
 	}
 	default:
@@ -784,7 +878,7 @@ static double ub_tf(struct searcher *s, const struct it *it, enum qfield field, 
 		   : field == QFIELD_BODY ? (float)max_tfb
 					  : TITLE_W * (float)max_tft + (float)max_tfb;
 	float dl = NL_MIN(1.0f, TITLE_W) * (float)min_len;
-	return (double)it->boost * (double)bm25(idf, tf, dl, s->avgdl);
+	return (double)it->boost * (double)bm25(idf, tf, norm_of(s, dl));
 }
 
 /*
@@ -1042,13 +1136,11 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 		    (gp->nkids && !pred_ok(s, gp, d)))
 			continue;
 		uint32_t g = count_group(s, r, s->segbase + d);
-		struct seg_docinfo di;
-		seg_docinfo(s->seg, d, &di);
-		float dl = TITLE_W * (float)di.title_len + (float)di.body_len;
+		float norm = s->norm[s->segbase + d];
 		if (p) {
 			float part = 0;
 			for (size_t i = p; i < m; i++)
-				part += it_score(s, sc[i].it, d, dl);
+				part += it_score(s, sc[i].it, d, norm);
 			bool dead = false;
 			for (size_t i = p; i-- > 0;) {
 				if (below((double)root->boost * part + pre[i + 1], th)) {
@@ -1056,7 +1148,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 					break;
 				}
 				it_next(s, sc[i].it, d);
-				part += it_score(s, sc[i].it, d, dl);
+				part += it_score(s, sc[i].it, d, norm);
 			}
 			if (dead || below((double)root->boost * part, th))
 				continue;
@@ -1065,7 +1157,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 			root->started = true;
 			root->doc = d;
 		}
-		offer(s, g, s->segbase + d, it_score(s, root, d, dl));
+		offer(s, g, s->segbase + d, it_score(s, root, d, norm));
 	}
 	free(sc);
 	free(pre);
@@ -1149,6 +1241,16 @@ int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct se
 		 struct search_result *res, char *err, size_t errcap)
 {
 	struct run r = { o, true, NULL, NULL };
+	if (!s->norm) {
+		/* a compact copy of every document's length part: candidates read
+		 * 4 bytes instead of a 40-byte document table entry */
+		s->norm = xmalloc((s->a->ndocs + 1) * sizeof *s->norm);
+		for (uint32_t i = 0; i < s->a->ndocs; i++) {
+			struct seg_docinfo di;
+			archive_docinfo(s->a, i, &di);
+			s->norm[i] = norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
+		}
+	}
 	s->want = o->k + o->offset;
 	if (s->want < o->k) /* overflow */
 		s->want = SIZE_MAX / sizeof *s->heap / 2;
