@@ -9,7 +9,27 @@
  * lets posting cursors skip whole 128-posting blocks; disjunctions keep each
  * member positioned and return the least. Predicates (source, date) are not
  * iterated: they are checked on the candidates an iterator produces, and a
- * query made only of predicates walks every document.
+ * query made only of predicates walks every document. *
+ * Ranked runs keep the best k + offset story groups in a heap indexed by
+ * group (hpos), so a group's copies update one entry and the heap's worst
+ * score is the threshold of the top k. Once SEARCH_EXACT_TOTAL groups have
+ * been counted, two kinds of pruning use it (rank_segment): MaxScore for a
+ * disjunction (members sorted by their list-level upper bound; the cheapest
+ * members whose bounds together stay under the threshold only score
+ * candidates brought by the others), and block-max windows for any query
+ * (the sum of the block maxima of every list over the documents their
+ * current blocks share; a window under the threshold is skipped whole).
+ * Bounds are BM25 of the largest tf and the shortest document (postings.h
+ * skip data, seg_term.st), compared with a small relative slack; a candidate
+ * that survives is scored by the same it_score() as without pruning, so the
+ * top k is identical to exhaustive evaluation (tests/unit/test_search.c
+ * checks it on random queries). Why MaxScore and not WAND: its candidate
+ * loop needs no per-document sorting of cursors, and with block-max windows
+ * it prunes as well on the few-term queries news search sees.
+ *
+ * Terms outside phrases never need positions: their iterators decode a
+ * block of doc data at a time (blk_load) and never walk position bytes.
+ * Per-document BM25 length norms are read once per searcher into one array.
  */
 #include "query/search.h"
 
@@ -328,6 +348,33 @@ static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield f
 
 static struct compiled compile(struct searcher *s, const struct qnode *n);
 
+/* Rough number of documents an iterator may visit, to order conjunctions. */
+static uint64_t it_cost(const struct it *it)
+{
+	switch (it->kind) {
+	case IT_EMPTY:
+		return 0;
+	case IT_TERM:
+		return it->cur.df;
+	case IT_PHRASE:
+	case IT_AND: {
+		uint64_t c = UINT64_MAX;
+		for (size_t i = 0; i < it->nkids; i++)
+			c = NL_MIN(c, it_cost(it->kids[i]));
+		return c;
+	}
+	case IT_OR: {
+		uint64_t c = 0;
+		for (size_t i = 0; i < it->nkids; i++)
+			c += it_cost(it->kids[i]);
+		return c;
+	}
+	case IT_ALL:
+		return UINT64_MAX;
+	}
+	return UINT64_MAX;
+}
+
 static bool host_matches_any(struct segment *seg, struct nl_str host, uint8_t **out)
 {
 	uint8_t *ok = xcalloc(seg->nsources + 1, 1);
@@ -455,6 +502,13 @@ static struct compiled compile_bool(struct searcher *s, const struct qnode *n)
 		}
 	}
 	free(cc);
+	/* leapfrog from the rarest required clause */
+	for (size_t i = 1; i < nreq; i++)
+		for (size_t j = i; j > 0 && it_cost(req[j]) < it_cost(req[j - 1]); j--) {
+			struct it *x = req[j];
+			req[j] = req[j - 1];
+			req[j - 1] = x;
+		}
 	struct it *it;
 	if (nreq) {
 		it = new_it(s, IT_AND);
