@@ -25,7 +25,7 @@ TESTBIN  := $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTEST := $(TESTSRC:tests/unit/%.c=build/asan/tests/%)
 FUZZBIN  := $(FUZZSRC:fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps test unit golden asan fuzz fuzz-smoke bench clean demo
+.PHONY: all deps test unit golden asan tsan fuzz fuzz-smoke bench clean demo
 # keep intermediate objects (the fuzz objects are built by a chained rule)
 .SECONDARY:
 all: deps build/newsline
@@ -86,6 +86,26 @@ fuzz-smoke: $(FUZZBIN)
 	    || { tail -40 build/fuzz/$$n.log; echo "fuzz-smoke: $$n failed"; exit 1; }; \
 	  echo "fuzz-smoke: $$n ok"; done
 
+# --- ThreadSanitizer build of the CLI: `add` with several analysis threads -----------
+TSANOBJ := $(LIBSRC:%.c=build/tsan/obj/%.o)
+build/tsan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fsanitize=thread -c $< -o $@
+
+build/tsan/newsline: src/cli/main.c $(TSANOBJ)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fsanitize=thread $^ $(LIBS) -o $@
+
+tsan: build/tsan/newsline
+	@rm -rf build/tsan/db
+	@awk 'BEGIN { srand(7); for (i = 0; i < 3000; i++) { t = ""; for (k = 0; k < 40; k++) t = t " w" int(rand() * 3000); \
+	  printf "{\"id\":\"%d\",\"title\":\"story %d\",\"date\":\"2024-03-%02d\",\"url\":\"https://t.example/%d\",\"text\":\"%s.\\nOn Monday %s.\"}\n", \
+	  i, i, i % 28 + 1, i % 5000, t, t } }' > build/tsan/gen.jsonl
+	@NEWSLINE_THREADS=3 NEWSLINE_MEM_MB=4 TSAN_OPTIONS=halt_on_error=1 build/tsan/newsline add -q --db build/tsan/db \
+	  tests/fixtures/bad.jsonl tests/fixtures/trunc.jsonl.gz build/tsan/gen.jsonl tests/fixtures/ok.jsonl \
+	  >/dev/null 2>build/tsan/log || { cat build/tsan/log; echo "tsan: failed"; exit 1; }
+	@! grep -q "ThreadSanitizer" build/tsan/log || { cat build/tsan/log; echo "tsan: data race"; exit 1; }
+	@echo "tsan: add with 3 analysis threads: no data race"
+
 # --- tests ----------------------------------------------------------------------------
 unit: $(TESTBIN)
 	@for t in $(TESTBIN); do $$t --jobs 2 || exit 1; done
@@ -102,6 +122,7 @@ test: all
 	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory tsan
 	@tests/crash.sh build/newsline 30
 	@echo "make test: all suites passed"
 

@@ -394,27 +394,24 @@ static char *new_seg_path(struct archive *a)
 	return path_join(a->dir, name);
 }
 
-/* Take one analysed document (in input order) from the pipeline. */
-static int archive_consume(void *arg, const struct seg_wdoc *w)
+/*
+ * Ordering stage (pipeline.h), in input order, on its own thread: drop
+ * documents already present, give the rest their archive id, sketch them
+ * with the near-duplicate detector's learned boilerplate (the sketch depends
+ * on the detector's state as of this document, so it cannot be made on the
+ * analysis threads) and find their story group. Appends to out:
+ *   u8 kept; if kept: u32 rep, u32 merged count, u32 merged[], sketch bytes
+ * Only this stage touches the key set and the detector while ingest runs.
+ */
+static int archive_order(void *arg, const struct seg_wdoc *w, struct buf *out)
 {
 	struct archive *a = arg;
-	int rc;
 	if (keys_has(a, w->key)) {
-		a->present++;
+		buf_putc(out, 0);
 		return 0;
 	}
-	if (!a->w) {
-		free(a->wpath);
-		a->wpath = new_seg_path(a);
-		a->w = seg_writer_new(a->wpath, &rc, a->err, sizeof a->err);
-		if (!a->w)
-			return rc;
-	}
-	uint32_t id = a->ndocs + seg_writer_ndocs(a->w);
-	struct seg_wdoc wd = *w;
-	/* Sketch here, not on the analysis threads: the sketch leaves out lines the
-	 * detector has learned to be boilerplate, so it must see the detector's
-	 * state as of this document (dedup.h). */
+	keys_insert(a, w->key);
+	uint32_t id = a->next_id++;
 	if (doc_decode(&a->scratch, w->record) != NL_OK) {
 		snprintf(a->err, sizeof a->err, "internal error: an analysed record does not decode");
 		return NL_ECORRUPT;
@@ -427,21 +424,59 @@ static int archive_consume(void *arg, const struct seg_wdoc *w)
 	if (!a->sketch)
 		a->sketch = xmalloc(DEDUP_SKETCH_BYTES);
 	dedup_sketch(a->dd, a->body.p ? a->body.p : "", a->body.n, a->sketch);
-	wd.sketch = a->sketch;
-	int64_t rep = dedup_load(a->dd, id, a->sketch, DEDUP_SKETCH_BYTES);
-	wd.rep = rep >= 0 ? (uint32_t)rep : id;
-	if (wd.rep != id)
-		a->copies++;
+	int64_t r = dedup_load(a->dd, id, a->sketch, DEDUP_SKETCH_BYTES);
+	uint32_t rep = r >= 0 ? (uint32_t)r : id;
 	size_t nm;
 	const uint32_t *merged = dedup_merged(a->dd, &nm);
-	for (size_t k = 0; k < nm; k++)
-		seg_writer_note_merge(a->w, merged[k], wd.rep);
+	buf_putc(out, 1);
+	buf_put(out, &rep, 4);
+	uint32_t n32 = (uint32_t)nm;
+	buf_put(out, &n32, 4);
+	buf_put(out, merged, nm * 4);
+	buf_put(out, a->sketch, DEDUP_SKETCH_BYTES);
+	return 0;
+}
+
+/* Take one analysed document (in input order) from the pipeline and add it
+ * to the open segment. */
+static int archive_consume(void *arg, const struct seg_wdoc *w, const char **ord)
+{
+	struct archive *a = arg;
+	int rc;
+	const char *o = *ord;
+	if (!*o) {
+		*ord = o + 1;
+		a->present++;
+		return 0;
+	}
+	uint32_t rep, nm;
+	memcpy(&rep, o + 1, 4);
+	memcpy(&nm, o + 5, 4);
+	const char *merged = o + 9;
+	struct seg_wdoc wd = *w;
+	wd.sketch = (const unsigned char *)merged + (size_t)nm * 4;
+	*ord = (const char *)wd.sketch + DEDUP_SKETCH_BYTES;
+	if (!a->w) {
+		free(a->wpath);
+		a->wpath = new_seg_path(a);
+		a->w = seg_writer_new(a->wpath, &rc, a->err, sizeof a->err);
+		if (!a->w)
+			return rc;
+	}
+	uint32_t id = a->ndocs + seg_writer_ndocs(a->w);
+	wd.rep = rep;
+	if (rep != id)
+		a->copies++;
+	for (uint32_t k = 0; k < nm; k++) {
+		uint32_t m;
+		memcpy(&m, merged + (size_t)k * 4, 4);
+		seg_writer_note_merge(a->w, m, rep);
+	}
 	rc = seg_writer_add(a->w, &wd);
 	if (rc) {
 		snprintf(a->err, sizeof a->err, "%s: cannot write segment", a->wpath);
 		return rc;
 	}
-	keys_insert(a, w->key);
 	a->added++;
 	if (seg_writer_memory(a->w) > a->mem_budget)
 		return finish_segment(a);
@@ -451,8 +486,10 @@ static int archive_consume(void *arg, const struct seg_wdoc *w)
 int archive_add(void *arg, struct ingest *ig, const struct rec *r)
 {
 	struct archive *a = arg;
-	if (!a->pipe)
-		a->pipe = pipeline_new(a->threads, ig, archive_consume, a);
+	if (!a->pipe) {
+		a->next_id = a->ndocs + (a->w ? seg_writer_ndocs(a->w) : 0);
+		a->pipe = pipeline_new(a->threads, ig, archive_order, archive_consume, a);
+	}
 	return pipeline_add(a->pipe, r);
 }
 

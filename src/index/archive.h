@@ -50,6 +50,7 @@ struct archive {
 	uint32_t *rep;           /* reader: story group representative per document (lazy) */
 	uint32_t *gsize;         /* reader: group size per representative (lazy) */
 	uint32_t copies;         /* writer: documents added as copies of an earlier story */
+	uint32_t next_id;        /* writer (ordering stage): id of the next new document */
 	struct buf body;         /* writer: scratch for the body being sketched */
 	unsigned char *sketch;   /* writer: DEDUP_SKETCH_BYTES of scratch */
 	unsigned threads;        /* analysis threads: $NEWSLINE_THREADS, else the CPU count */

@@ -34,13 +34,20 @@ struct batch {
 	struct buf packed;
 	struct buf msgs;
 	struct ingest_stats st;
-	bool done;
+	bool done;           /* analysed */
+	bool ordered;        /* passed through the ordering stage */
+	struct buf ord;      /* the ordering stage's bytes */
 	struct batch *next;  /* in submission order */
 	struct batch *qnext; /* in the work queue */
 };
 
 struct pipeline {
 	struct ingest *ig;
+	struct ingest igcfg;               /* ig's settings, copied at creation */
+	pipeline_order_fn order;
+	pthread_t order_thread;
+	struct batch *ord_next;            /* next batch for the ordering stage */
+	int order_rc;
 	pipeline_consume_fn consume;
 	void *ctx;
 	unsigned nworkers;
@@ -53,11 +60,13 @@ struct pipeline {
 	bool stop;
 	struct batch *cur;                 /* filling */
 	struct analyzer *inline_an;
-	/* unpack scratch */
-	const char **termp;
-	const uint32_t **posp;
-	uint8_t *lens8;
-	size_t scratchcap;
+	/* unpack scratch: one for the consuming thread, one for the ordering stage */
+	struct unpack_scratch {
+		const char **termp;
+		const uint32_t **posp;
+		uint8_t *lens8;
+		size_t cap;
+	} us_consume, us_order;
 	int rc;
 };
 
@@ -68,6 +77,7 @@ static struct batch *batch_new(void)
 	buf_reserve(&b->raw, 4096);
 	buf_init(&b->packed, 0);
 	buf_init(&b->msgs, 0);
+	buf_init(&b->ord, 0);
 	return b;
 }
 
@@ -76,6 +86,7 @@ static void batch_free(struct batch *b)
 	buf_release(&b->raw);
 	buf_release(&b->packed);
 	buf_release(&b->msgs);
+	buf_release(&b->ord);
 	free(b->recs);
 	for (size_t i = 0; i < b->nfiles; i++)
 		free(b->files[i]);
@@ -126,7 +137,7 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 }
 
 /* Unpack the document at *off; advances *off. */
-static void unpack(struct pipeline *p, const struct buf *in, size_t *off, struct seg_wdoc *w)
+static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, struct seg_wdoc *w)
 {
 	*off = (*off + 3) & ~(size_t)3;
 	const char *b = in->p + *off;
@@ -153,11 +164,11 @@ static void unpack(struct pipeline *p, const struct buf *in, size_t *off, struct
 	w->tft = lens + w->nterms;
 	w->tfb = lens + 2 * (size_t)w->nterms;
 	const uint32_t *pos = lens + 3 * (size_t)w->nterms;
-	if (p->scratchcap < w->nterms + 1) {
-		p->scratchcap = w->nterms + 1;
-		p->termp = xrealloc(p->termp, p->scratchcap * sizeof *p->termp);
-		p->posp = xrealloc(p->posp, p->scratchcap * sizeof *p->posp);
-		p->lens8 = xrealloc(p->lens8, p->scratchcap);
+	if (p->cap < w->nterms + 1) {
+		p->cap = w->nterms + 1;
+		p->termp = xrealloc(p->termp, p->cap * sizeof *p->termp);
+		p->posp = xrealloc(p->posp, p->cap * sizeof *p->posp);
+		p->lens8 = xrealloc(p->lens8, p->cap);
 	}
 	for (uint32_t i = 0; i < w->nterms; i++) {
 		p->termp[i] = terms;
@@ -174,7 +185,7 @@ static void unpack(struct pipeline *p, const struct buf *in, size_t *off, struct
 
 static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch *b)
 {
-	struct ingest sh = *p->ig;
+	struct ingest sh = p->igcfg; /* a snapshot: the reader keeps changing *p->ig */
 	memset(&sh.st, 0, sizeof sh.st);
 	sh.capture = &b->msgs;
 	/* fix string pointers now that raw will not move */
@@ -197,6 +208,45 @@ static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch 
 		}
 	}
 	b->st = sh.st;
+}
+
+/* Run the ordering stage over an analysed batch. */
+static int order_batch(struct pipeline *p, struct batch *b)
+{
+	size_t off = 0;
+	int rc = 0;
+	for (size_t i = 0; i < b->nrec && rc == 0; i++) {
+		char kept = b->packed.p[off++];
+		if (!kept)
+			continue;
+		struct seg_wdoc w;
+		unpack(&p->us_order, &b->packed, &off, &w);
+		rc = p->order(p->ctx, &w, &b->ord);
+	}
+	return rc;
+}
+
+static void *order_main(void *arg)
+{
+	struct pipeline *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!(p->ord_next && p->ord_next->done) && !p->stop)
+			pthread_cond_wait(&p->done, &p->mu);
+		struct batch *b = p->ord_next;
+		if (!b || !b->done)
+			break; /* stopping */
+		pthread_mutex_unlock(&p->mu);
+		int rc = p->order_rc ? p->order_rc : order_batch(p, b);
+		pthread_mutex_lock(&p->mu);
+		if (rc && !p->order_rc)
+			p->order_rc = rc;
+		b->ordered = true;
+		p->ord_next = b->next;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
 }
 
 static void *worker(void *arg)
@@ -224,11 +274,15 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_consume_fn fn,
-			      void *ctx)
+struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_order_fn order,
+			      pipeline_consume_fn fn, void *ctx)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);
 	p->ig = ig;
+	p->igcfg = *ig;
+	p->igcfg.capture = NULL;
+	memset(&p->igcfg.st, 0, sizeof p->igcfg.st);
+	p->order = order;
 	p->consume = fn;
 	p->ctx = ctx;
 	p->nworkers = workers > 1 ? workers : 0;
@@ -240,6 +294,8 @@ struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_cons
 		for (unsigned i = 0; i < p->nworkers; i++)
 			if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
 				nl_die("cannot start a worker thread");
+		if (pthread_create(&p->order_thread, NULL, order_main, p) != 0)
+			nl_die("cannot start the ordering thread");
 	} else {
 		p->inline_an = analyzer_new();
 	}
@@ -252,19 +308,24 @@ struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_cons
 /* Consume the oldest batch (which must be done). */
 static void consume_head(struct pipeline *p)
 {
+	pthread_mutex_lock(&p->mu);
 	struct batch *b = p->head;
 	p->head = b->next;
 	if (!p->head)
 		p->tail = NULL;
 	p->inflight--;
+	pthread_mutex_unlock(&p->mu);
+	if (!p->rc && p->order_rc)
+		p->rc = p->order_rc;
 	size_t off = 0;
+	const char *ord = b->ord.p;
 	for (size_t i = 0; i < b->nrec && p->rc == 0; i++) {
 		char kept = b->packed.p[off++];
 		if (!kept)
 			continue;
 		struct seg_wdoc w;
-		unpack(p, &b->packed, &off, &w);
-		p->rc = p->consume(p->ctx, &w);
+		unpack(&p->us_consume, &b->packed, &off, &w);
+		p->rc = p->consume(p->ctx, &w, &ord);
 	}
 	struct ingest *ig = p->ig;
 	for (int r = 0; r < INGEST_NREASONS; r++)
@@ -280,15 +341,23 @@ static void submit(struct pipeline *p, bool drain)
 {
 	struct batch *b = p->cur;
 	p->cur = NULL;
+	pthread_mutex_lock(&p->mu);
 	if (p->tail)
 		p->tail->next = b;
 	else
 		p->head = b;
 	p->tail = b;
+	if (!p->ord_next)
+		p->ord_next = b;
 	p->inflight++;
+	pthread_mutex_unlock(&p->mu);
 	if (!p->nworkers) {
 		analyze_batch(p, p->inline_an, b);
 		b->done = true;
+		if (!p->order_rc)
+			p->order_rc = order_batch(p, b);
+		b->ordered = true;
+		p->ord_next = NULL;
 	} else {
 		pthread_mutex_lock(&p->mu);
 		if (p->queue_tail)
@@ -299,15 +368,21 @@ static void submit(struct pipeline *p, bool drain)
 		pthread_cond_signal(&p->work);
 		pthread_mutex_unlock(&p->mu);
 	}
-	unsigned limit = drain ? 0 : (p->nworkers ? 2 * p->nworkers : 0);
+	unsigned limit = drain ? 0 : (p->nworkers ? 2 * p->nworkers + 1 : 0);
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (p->head && !p->head->done && p->inflight > limit)
+		while (p->head && !p->head->ordered && p->inflight > limit)
 			pthread_cond_wait(&p->done, &p->mu);
-		bool ready = p->head && p->head->done;
+		bool ready = p->head && p->head->ordered;
+		struct batch *h = NULL;
+		if (ready) {
+			/* detach the head under the lock: the ordering thread walks next */
+			h = p->head;
+		}
 		pthread_mutex_unlock(&p->mu);
 		if (!ready)
 			break;
+		(void)h;
 		consume_head(p);
 	}
 	if (!drain) {
@@ -368,17 +443,22 @@ void pipeline_free(struct pipeline *p)
 		pthread_mutex_lock(&p->mu);
 		p->stop = true;
 		pthread_cond_broadcast(&p->work);
+		pthread_cond_broadcast(&p->done);
 		pthread_mutex_unlock(&p->mu);
 		for (unsigned i = 0; i < p->nworkers; i++)
 			pthread_join(p->threads[i], NULL);
+		pthread_join(p->order_thread, NULL);
 		free(p->threads);
 	}
 	analyzer_free(p->inline_an);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
-	free(p->termp);
-	free(p->posp);
-	free(p->lens8);
+	struct unpack_scratch *us[2] = { &p->us_consume, &p->us_order };
+	for (int i = 0; i < 2; i++) {
+		free(us[i]->termp);
+		free(us[i]->posp);
+		free(us[i]->lens8);
+	}
 	free(p);
 }
