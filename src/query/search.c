@@ -107,6 +107,15 @@ struct qterm {
 	float idf;
 };
 
+/* What a ranked run reads per candidate, packed so that it costs one cache
+ * line: the BM25 length norm and the story group (NOGROUP when the story has
+ * one copy: such a document is counted without looking up its group). */
+struct dinfo {
+	float norm;
+	uint32_t group;
+};
+#define NOGROUP UINT32_MAX
+
 struct searcher {
 	struct archive *a;
 	struct tokenizer *tk, *tkraw;
@@ -126,7 +135,7 @@ struct searcher {
 	uint32_t *hpos;
 	uint64_t total;
 	bool inexact;
-	float *norm;            /* per document: norm_of() its length; on first ranked run */
+	struct dinfo *dinfo;    /* per document, read on the first ranked run */
 	/* iterators of the current segment (arena-like list for freeing) */
 	struct it **its;
 	size_t nits, itscap;
@@ -196,7 +205,7 @@ void searcher_free(struct searcher *s)
 	tokenizer_free(s->tkraw);
 	free(s->heap);
 	free(s->hpos);
-	free(s->norm);
+	free(s->dinfo);
 	free(s->stamp);
 	free(s->best);
 	free(s->bestdoc);
@@ -1028,8 +1037,8 @@ static void heap_down(struct searcher *s, size_t i)
  * run that remembered every group would. */
 static void offer(struct searcher *s, uint32_t g, uint32_t doc, float score)
 {
-	if (!s->want)
-		return;
+	if (!s->want || (s->nheap == s->want && score <= s->heap[0].score))
+		return; /* worse than the worst kept, and than its own group's entry if any */
 	uint32_t at = s->hpos[g];
 	if (at) {
 		struct search_hit *x = &s->heap[at - 1];
@@ -1081,10 +1090,16 @@ static void visit(struct searcher *s, struct run *r, uint32_t gdoc)
 	}
 }
 
-/* Is d a new group for this query? Counts it. */
+/* Count gdoc's group if it is new for this query; return the group. Every
+ * document is a candidate at most once per query, so only stories with
+ * several copies need the stamps. */
 static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gdoc)
 {
-	uint32_t g = r->o->copies ? gdoc : s->rep[gdoc];
+	uint32_t g = s->dinfo[gdoc].group;
+	if (r->o->copies || g == NOGROUP) {
+		s->total++;
+		return gdoc;
+	}
 	if (s->stamp[g] != s->qno) {
 		s->stamp[g] = s->qno;
 		s->total++;
@@ -1190,7 +1205,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 		    (gp->nkids && !pred_ok(s, gp, d)))
 			continue;
 		uint32_t g = count_group(s, r, s->segbase + d);
-		float norm = s->norm[s->segbase + d];
+		float norm = s->dinfo[s->segbase + d].norm;
 		if (p) {
 			float part = 0;
 			for (size_t i = p; i < m; i++)
@@ -1295,14 +1310,13 @@ int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct se
 		 struct search_result *res, char *err, size_t errcap)
 {
 	struct run r = { o, true, NULL, NULL };
-	if (!s->norm) {
-		/* a compact copy of every document's length part: candidates read
-		 * 4 bytes instead of a 40-byte document table entry */
-		s->norm = xmalloc((s->a->ndocs + 1) * sizeof *s->norm);
+	if (!s->dinfo) {
+		s->dinfo = xmalloc((s->a->ndocs + 1) * sizeof *s->dinfo);
 		for (uint32_t i = 0; i < s->a->ndocs; i++) {
 			struct seg_docinfo di;
 			archive_docinfo(s->a, i, &di);
-			s->norm[i] = norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
+			s->dinfo[i].norm = norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
+			s->dinfo[i].group = s->gsize[s->rep[i]] > 1 ? s->rep[i] : NOGROUP;
 		}
 	}
 	s->want = o->k + o->offset;
