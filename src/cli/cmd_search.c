@@ -66,11 +66,11 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 			jsonw_str(o, qid, strlen(qid));
 			buf_putc(o, ',');
 		}
-		buf_printf(o, "\"total\":%llu,\"took_us\":%.0f,\"hits\":[", (unsigned long long)r->total,
-			   took);
+		buf_printf(o, "\"total\":%llu,\"total_exact\":%s,\"took_us\":%.0f,\"hits\":[",
+			   (unsigned long long)r->total, r->total_exact ? "true" : "false", took);
 	} else {
-		buf_printf(o, "%llu matching %s\n", (unsigned long long)r->total,
-			   r->total == 1 ? "story" : "stories");
+		buf_printf(o, "%llu%s matching %s\n", (unsigned long long)r->total,
+			   r->total_exact ? "" : "+", r->total == 1 && r->total_exact ? "story" : "stories");
 	}
 	for (size_t i = 0; i < r->nhits && !rc; i++) {
 		const struct search_hit *h = &r->hits[i];
