@@ -180,22 +180,31 @@ static bool fail(struct post_cur *c)
 	return false;
 }
 
-/* Skip the positions of the current posting if nobody read them. */
+/* The positions of the current posting were not read: remember to skip them.
+ * Skipping is lazy — the bytes are walked only when a later posting's
+ * positions are wanted in the same block — so conjunctions that jump over
+ * postings, and cursors that never read positions, never touch them. */
 static bool skip_positions(struct post_cur *c)
 {
 	if (!c->have_pos)
 		return true;
 	c->have_pos = false;
-	uint32_t n = c->tft + c->tfb;
+	c->pending += (uint64_t)c->tft + c->tfb;
+	return true;
+}
+
+/* Walk the pending position varints so that pp is at the current posting's. */
+static bool settle_positions(struct post_cur *c)
+{
 	const unsigned char *q = c->pp;
-	for (uint32_t i = 0; i < n; i++) {
-		/* skip one varint */
+	for (uint64_t i = 0; i < c->pending; i++) {
 		while (q < c->pos_end && (*q & 0x80))
 			q++;
 		if (q >= c->pos_end)
 			return fail(c);
 		q++;
 	}
+	c->pending = 0;
 	c->pp = q;
 	return true;
 }
@@ -205,6 +214,7 @@ static void enter_block(struct post_cur *c, uint32_t b)
 	c->block = b;
 	c->p = c->docs + c->skips[b].doc_off;
 	c->pp = c->pos_base + c->skips[b].pos_off;
+	c->pending = 0;
 	c->have_pos = false;
 	c->doc = c->skips[b - 1].last_doc;
 	uint32_t before = b * POST_BLOCK;
@@ -225,6 +235,11 @@ bool post_cur_next(struct post_cur *c)
 		c->block++;
 		uint32_t before = c->block * POST_BLOCK;
 		c->left_in_block = NL_MIN(c->df - before, (uint32_t)POST_BLOCK);
+		if (c->skips) {
+			/* the block's positions start where the skip table says */
+			c->pp = c->pos_base + c->skips[c->block].pos_off;
+			c->pending = 0;
+		}
 	}
 	uint64_t gap, tfw, tft = 0;
 	if (!varint_get(&c->p, c->docs_end, &gap) || !varint_get(&c->p, c->docs_end, &tfw))
@@ -275,7 +290,7 @@ bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *
 
 uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap)
 {
-	if (!c->have_pos)
+	if (!c->have_pos || !settle_positions(c))
 		return 0;
 	uint32_t n = c->tft + c->tfb;
 	*out = xgrow(*out, cap, n ? n : 1, sizeof **out);

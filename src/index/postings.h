@@ -80,6 +80,7 @@ struct post_cur {
 	uint32_t left_in_block;
 	uint32_t doc, tft, tfb;               /* current posting */
 	bool have_pos;                        /* positions of current posting not yet skipped */
+	uint64_t pending;                     /* position varints to skip before pp's posting */
 	bool done, corrupt;
 	uint32_t df;
 	const unsigned char *cur_pos;         /* positions of current posting */
