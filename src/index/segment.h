@@ -55,7 +55,7 @@
  *   sections (date mentions, duplicate sketches) without breaking old files.
  *
  * Opening a segment checks magic, version, trailer and table checksums, and
- * the checksums of every section except DOCSTORE and POSTINGS (large; checked
+ * the checksums of every section except DOCSTORE, POSTINGS and SKETCH (large; checked
  * by seg_verify, i.e. `newsline check`, while their readers are bounds
  * checked). Every failure is NL_ECORRUPT with a message naming the part.
  */
