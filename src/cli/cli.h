@@ -28,6 +28,11 @@ int cmd_volume(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_tls_eval(int argc, char **argv);
 
+struct buf;
+/* Append argv[from..argc) to q joined by single spaces (the query of search,
+ * volume and timeline). Returns 0, or NL_ETOOBIG when q's cap is crossed. */
+int cli_join_args(struct buf *q, int argc, char **argv, int from);
+
 /* Parse YYYY-MM-DD (or YYYYMMDD) into a day number; -1 if not a date. */
 int cli_parse_day(const char *s, int32_t *out);
 

@@ -245,11 +245,7 @@ int cmd_search(int argc, char **argv)
 		/* the query is the remaining arguments joined by spaces */
 		struct buf q;
 		buf_init(&q, 0);
-		for (int i = optind; i < argc; i++) {
-			if (i > optind)
-				buf_putc(&q, ' ');
-			buf_puts(&q, argv[i]);
-		}
+		cli_join_args(&q, argc, argv, optind);
 		double t0 = now_us();
 		int rc = searcher_run(se, q.p, q.n, &so, &r, err, sizeof err);
 		double took = now_us() - t0;

@@ -498,12 +498,11 @@ int cmd_timeline(int argc, char **argv)
 	/* the query: the remaining arguments, joined by spaces */
 	struct buf q;
 	buf_init(&q, 1 << 16);
-	for (int i = optind; i < argc; i++)
-		if (buf_puts(&q, argv[i]) || (i + 1 < argc && buf_putc(&q, ' '))) {
-			fprintf(stderr, "newsline: timeline: query longer than 64 KiB\n");
-			buf_release(&q);
-			return 2;
-		}
+	if (cli_join_args(&q, argc, argv, optind)) {
+		fprintf(stderr, "newsline: timeline: query longer than 64 KiB\n");
+		buf_release(&q);
+		return 2;
+	}
 	/* keywords: comma-separated */
 	char *kwcopy = kwarg ? xstrdup(kwarg) : NULL;
 	const char **kw = NULL;

@@ -132,11 +132,7 @@ int cmd_volume(int argc, char **argv)
 	}
 	struct buf q;
 	buf_init(&q, 0);
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
-			buf_putc(&q, ' ');
-		buf_puts(&q, argv[i]);
-	}
+	cli_join_args(&q, argc, argv, optind);
 	db = cli_db_path(db);
 	char err[512];
 	struct archive *a;
