@@ -145,6 +145,11 @@ struct seg_term_iter {
 };
 void seg_term_iter_init(struct seg_term_iter *it, const struct segment *s);
 bool seg_term_iter_next(struct seg_term_iter *it);
+/* Position the iterator so that the following seg_term_iter_next() calls
+ * return the terms from the dictionary block that may hold the first term
+ * >= key (binary search over the term index; a few terms before key may come
+ * first). Used to walk a prefix's terms without reading the whole dictionary. */
+void seg_term_iter_seek(struct seg_term_iter *it, const char *key, size_t len);
 
 /* Full verification (all checksums, every record decodable, every posting
  * list decodable and consistent). Returns NL_OK or NL_ECORRUPT with err set. */

@@ -289,13 +289,12 @@ static int term_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return c ? c : (an < bn ? -1 : an > bn ? 1 : 0);
 }
 
-bool seg_term_find(const struct segment *s, const char *term, size_t len, struct seg_term *t)
+/* Index of the last dictionary block whose first term is <= term (0 if none);
+ * UINT32_MAX when a block start cannot be decoded. */
+static uint32_t term_block(const struct segment *s, const char *term, size_t len)
 {
-	if (s->nterms == 0 || len > 255)
-		return false;
 	const unsigned char *base = s->sec[SEC_TERMS], *end = base + s->seclen[SEC_TERMS];
 	const unsigned char *idx = s->sec[SEC_TERMIDX] + 8;
-	/* binary search for the last block whose first term <= term */
 	uint32_t lo = 0, hi = s->ntblocks;
 	char buf[256];
 	while (hi - lo > 1) {
@@ -304,13 +303,25 @@ bool seg_term_find(const struct segment *s, const char *term, size_t len, struct
 		size_t bl = 0;
 		struct seg_term tt;
 		if (!dict_entry(&p, end, buf, &bl, &tt))
-			return false;
+			return UINT32_MAX;
 		if (term_cmp(buf, bl, term, len) <= 0)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	const unsigned char *p = base + rd_u64le(idx + (size_t)lo * 8);
+	return lo;
+}
+
+bool seg_term_find(const struct segment *s, const char *term, size_t len, struct seg_term *t)
+{
+	if (s->nterms == 0 || len > 255)
+		return false;
+	uint32_t lo = term_block(s, term, len);
+	if (lo == UINT32_MAX)
+		return false;
+	const unsigned char *base = s->sec[SEC_TERMS], *end = base + s->seclen[SEC_TERMS];
+	const unsigned char *p = base + rd_u64le(s->sec[SEC_TERMIDX] + 8 + (size_t)lo * 8);
+	char buf[256];
 	size_t bl = 0;
 	uint32_t count = NL_MIN((uint32_t)SEG_TERM_BLOCK, s->nterms - lo * SEG_TERM_BLOCK);
 	for (uint32_t i = 0; i < count; i++) {
@@ -343,6 +354,21 @@ void seg_term_iter_init(struct seg_term_iter *it, const struct segment *s)
 	it->s = s;
 	it->p = s->sec[SEC_TERMS];
 	it->end = it->p + s->seclen[SEC_TERMS];
+}
+
+void seg_term_iter_seek(struct seg_term_iter *it, const char *key, size_t len)
+{
+	const struct segment *s = it->s;
+	if (s->nterms == 0 || len > 255)
+		return;
+	uint32_t b = term_block(s, key, len);
+	if (b == UINT32_MAX) {
+		it->corrupt = true;
+		return;
+	}
+	it->p = s->sec[SEC_TERMS] + rd_u64le(s->sec[SEC_TERMIDX] + 8 + (size_t)b * 8);
+	it->index = b * SEG_TERM_BLOCK;
+	it->len = 0;
 }
 
 bool seg_term_iter_next(struct seg_term_iter *it)

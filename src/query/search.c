@@ -580,18 +580,18 @@ static struct compiled compile(struct searcher *s, const struct qnode *n)
 		size_t cap = 0;
 		struct seg_term_iter ti;
 		seg_term_iter_init(&ti, s->seg);
+		seg_term_iter_seek(&ti, pre, pn);
+		/* terms are sorted: those with the prefix are one run */
 		while (pn && seg_term_iter_next(&ti)) {
 			int c = memcmp(ti.term, pre, NL_MIN(ti.len, pn));
-			if (c > 0 || (c == 0 && ti.len >= pn && false))
+			if (c > 0)
 				break;
-			if (ti.len >= pn && c == 0) {
-				if (o->nkids >= MAX_PREFIX_TERMS)
-					break;
-				o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
-				o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true, false);
-			} else if (c > 0) {
+			if (c < 0 || ti.len < pn)
+				continue; /* before the prefix */
+			if (o->nkids >= MAX_PREFIX_TERMS)
 				break;
-			}
+			o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
+			o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true, false);
 		}
 		if (o->nkids == 0)
 			o->kind = IT_EMPTY;
