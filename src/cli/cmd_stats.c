@@ -25,16 +25,7 @@ static uint64_t count_terms(struct archive *a)
 	}
 	uint64_t n = 0;
 	for (;;) {
-		int best = -1;
-		for (uint32_t i = 0; i < a->nsegs; i++) {
-			if (!live[i])
-				continue;
-			if (best < 0) { best = (int)i; continue; }
-			size_t m = NL_MIN(it[i].len, it[best].len);
-			int c = memcmp(it[i].term, it[best].term, m);
-			if (c < 0 || (c == 0 && it[i].len < it[best].len))
-				best = (int)i;
-		}
+		int best = seg_term_iter_min(it, live, a->nsegs);
 		if (best < 0)
 			break;
 		char t[256];

@@ -150,6 +150,10 @@ bool seg_term_iter_next(struct seg_term_iter *it);
  * >= key (binary search over the term index; a few terms before key may come
  * first). Used to walk a prefix's terms without reading the whole dictionary. */
 void seg_term_iter_seek(struct seg_term_iter *it, const char *key, size_t len);
+/* For an n-way walk of several dictionaries in term order: the index of the
+ * iterator (among those with live[i]) holding the smallest current term, or
+ * -1 when none is live. */
+int seg_term_iter_min(const struct seg_term_iter *it, const bool *live, size_t n);
 
 /* Full verification (all checksums, every record decodable, every posting
  * list decodable and consistent). Returns NL_OK or NL_ECORRUPT with err set. */

@@ -371,6 +371,18 @@ void seg_term_iter_seek(struct seg_term_iter *it, const char *key, size_t len)
 	it->len = 0;
 }
 
+int seg_term_iter_min(const struct seg_term_iter *it, const bool *live, size_t n)
+{
+	int best = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!live[i])
+			continue;
+		if (best < 0 || term_cmp(it[i].term, it[i].len, it[best].term, it[best].len) < 0)
+			best = (int)i;
+	}
+	return best;
+}
+
 bool seg_term_iter_next(struct seg_term_iter *it)
 {
 	if (it->corrupt || it->index >= it->s->nterms)

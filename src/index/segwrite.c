@@ -716,19 +716,7 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 	uint64_t post_off = 0;
 	fw_sec_begin(&f, SEC_POSTINGS);
 	for (;;) {
-		int best = -1;
-		for (size_t i = 0; i < n; i++) {
-			if (!live[i])
-				continue;
-			if (best < 0) {
-				best = (int)i;
-				continue;
-			}
-			size_t m = NL_MIN(it[i].len, it[best].len);
-			int c = memcmp(it[i].term, it[best].term, m);
-			if (c < 0 || (c == 0 && it[i].len < it[best].len))
-				best = (int)i;
-		}
+		int best = seg_term_iter_min(it, live, n);
 		if (best < 0)
 			break;
 		char term[256];
