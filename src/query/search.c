@@ -1404,29 +1404,27 @@ int searcher_snippet(struct searcher *s, uint32_t doc, size_t max_bytes, const c
 	}
 	uint32_t best = 0;
 	float bw = -1;
+	struct snipctx c, cur;
+	memset(&c, 0, sizeof c);
 	for (uint32_t i = 0; i < d.nsent; i++) {
-		struct snipctx c;
-		memset(&c, 0, sizeof c);
-		c.s = s;
-		c.first = UINT32_MAX;
-		const char *t = d.para[d.sent[i].para].p + d.sent[i].start;
-		tokenize(s->tk, t, d.sent[i].len, snip_token, &c);
-		if (c.weight > bw) {
-			bw = c.weight;
+		memset(&cur, 0, sizeof cur);
+		cur.s = s;
+		cur.first = UINT32_MAX;
+		const char *st = d.para[d.sent[i].para].p + d.sent[i].start;
+		tokenize(s->tk, st, d.sent[i].len, snip_token, &cur);
+		if (cur.weight > bw) {
+			/* keep the best sentence's marks: no second tokenizing pass */
+			bw = cur.weight;
 			best = i;
+			c = cur;
 		}
 	}
 	if (d.nsent == 0) {
 		doc_release(&d);
 		return NL_OK;
 	}
-	struct snipctx c;
-	memset(&c, 0, sizeof c);
-	c.s = s;
-	c.first = UINT32_MAX;
 	const char *t = d.para[d.sent[best].para].p + d.sent[best].start;
 	uint32_t len = d.sent[best].len;
-	tokenize(s->tk, t, len, snip_token, &c);
 	/* a window of max_bytes around the first match, cut at spaces */
 	uint32_t from = 0, to = len;
 	if (len > max_bytes) {
