@@ -315,25 +315,58 @@ static enum para_kind para_classify(const struct para *pa)
 }
 
 /* ------------------------------------------------------------------------- */
-/* Sketching                                                                 */
+/* Sketching, in two steps                                                   */
+/*
+ * What a sketch holds depends on the detector in one way only: a line that
+ * passed the rules is left out of the signature when one of its keys has been
+ * learned as boilerplate. Everything else (the words, the rules, the
+ * shingles, the edge keys, the exact key, the signature of every line the
+ * rules let through and of every line) depends on the body alone. So
+ * dedup_prepare(), which any thread may run, does all of that and keeps each
+ * rule-passing line's keys and shingle hashes; dedup_sketch_prepared(), on
+ * the detector's thread, checks the keys and recomputes the signature from
+ * the kept shingles only when a line turns out to be learned boilerplate.
+ * dedup_sketch() is the two steps in a row, so there is one sketching code
+ * path and a prepared sketch is byte-identical to a direct one.
+ *
+ * Prepared layout (native byte order, in-process only; never stored):
+ *   struct prep_head
+ *   u64 shingles[xcount]        the rule-passing lines' shingle hashes, line
+ *                               after line
+ *   struct prep_line[ntext]     each rule-passing line: keys, shingle count
+ */
 
 struct sketcher {
 	uint32_t mins[DEDUP_K];
-	bool filled[DEDUP_K];
+	uint64_t filled[DEDUP_K / 64];
 	uint64_t count;           /* shingles in the signature */
-	uint64_t xcount;          /* shingles of the lines the rules let through */
-	const struct dedup *det;  /* learned boilerplate, or NULL */
 	uint32_t head[EDGE_LINES][2]; /* first lines: key, prefix key */
 	uint32_t tail[EDGE_LINES][2]; /* ring of the last lines: key, suffix key */
 	size_t nlines;            /* lines that passed the rules */
+	unsigned char *sh;        /* rules pass: every shingle hash, or NULL */
+};
+
+#define PREP_MAGIC 0x50524550u /* "PREP" */
+
+struct prep_head {
+	uint32_t magic;
+	uint32_t ntext;           /* lines that passed the rules (have shingles) */
+	uint64_t xcount;          /* their shingles */
+	uint64_t wcount;          /* shingles of every line; only when xcount == 0 */
+	uint64_t exact;           /* exact key of the (cut) body */
+	uint32_t head[EDGE_LINES][2], tail[EDGE_LINES][2];
+	uint64_t nlines;
+	uint32_t mins[DEDUP_K];   /* signature of the rule-passing lines, or of
+				   * every line when there are none */
+	uint64_t filled[DEDUP_K / 64];
+};
+
+struct prep_line {
+	uint32_t key, pkey, skey; /* struct para's keys */
+	uint32_t nsh;             /* its shingles */
 };
 
 static bool boiler_has(const struct dedup *d, uint32_t key);
-
-static bool line_is_boiler(const struct dedup *d, const struct para *pa)
-{
-	return boiler_has(d, pa->key) || boiler_has(d, pa->pkey) || boiler_has(d, pa->skey);
-}
 
 /* Remember the first and the last lines, to learn boilerplate from. */
 static void sk_edge(struct sketcher *k, const struct para *pa)
@@ -347,19 +380,24 @@ static void sk_edge(struct sketcher *k, const struct para *pa)
 	k->nlines++;
 }
 
-/* Count a shingle; with minhash, put it in the signature. */
-static inline void sk_shingle(struct sketcher *k, uint64_t s, bool minhash)
+/* Put a shingle in the signature. */
+static inline void mins_add(uint32_t *mins, uint64_t *filled, uint64_t s)
 {
-	k->xcount++;
-	if (!minhash)
-		return;
 	unsigned bin = (unsigned)(s >> (64 - BIN_BITS));
 	uint32_t v = (uint32_t)s;
-	if (!k->filled[bin] || v < k->mins[bin]) {
-		k->mins[bin] = v;
-		k->filled[bin] = true;
+	uint64_t bit = 1ull << (bin & 63);
+	if (!(filled[bin >> 6] & bit) || v < mins[bin]) {
+		mins[bin] = v;
+		filled[bin >> 6] |= bit;
 	}
+}
+
+static inline void sk_shingle(struct sketcher *k, uint64_t s)
+{
+	mins_add(k->mins, k->filled, s);
 	k->count++;
+	if (k->sh)
+		memcpy(k->sh + 8 * (k->count - 1), &s, 8);
 }
 
 static const uint64_t pos_mul[SHINGLE_W] = {
@@ -369,8 +407,7 @@ static const uint64_t pos_mul[SHINGLE_W] = {
 
 /* Shingle the words of one paragraph; a paragraph shorter than SHINGLE_W
  * words becomes one shingle of all its words. */
-static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa,
-		    bool minhash)
+static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa)
 {
 	struct wordscan s = { p, end };
 	struct word w;
@@ -384,14 +421,14 @@ static void sk_para(struct sketcher *k, const char *p, const char *end, const st
 			uint64_t h = 0;
 			for (size_t j = 0; j < SHINGLE_W; j++)
 				h += ring[(i + j) % SHINGLE_W] * pos_mul[j];
-			sk_shingle(k, fmix64(h), minhash);
+			sk_shingle(k, fmix64(h));
 		}
 	}
 	if (i > 0 && i < SHINGLE_W) {
 		uint64_t h = i;
 		for (size_t j = 0; j < i; j++)
 			h += ring[j] * pos_mul[j];
-		sk_shingle(k, fmix64(h ^ 0x5851f42d4c957f2dULL), minhash);
+		sk_shingle(k, fmix64(h ^ 0x5851f42d4c957f2dULL));
 	}
 }
 
@@ -405,9 +442,10 @@ static bool ends_sentence(const char *p, const char *e)
 	return e > p && (e[-1] == '.' || e[-1] == '?' || e[-1] == '!');
 }
 
-/* Shingle every paragraph that passes the boilerplate rules (whole = false),
- * or every paragraph with a word (whole = true). */
-static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole)
+/* Shingle every paragraph that passes the boilerplate rules (whole = false;
+ * each such line's keys and shingle count go to lines, if not NULL), or every
+ * paragraph with a word (whole = true). */
+static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole, struct buf *lines)
 {
 	const char *p = body, *end = body + len;
 	unsigned links = 0; /* link lines still to skip */
@@ -418,7 +456,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 		para_scan(p, pe, &pa);
 		if (whole) {
 			if (pa.nwords)
-				sk_para(k, p, pe, &pa, true);
+				sk_para(k, p, pe, &pa);
 		} else {
 			enum para_kind kind = para_classify(&pa);
 			if (kind == PARA_LINKS) {
@@ -431,8 +469,13 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 					links = 0;
 				if (kind == PARA_TEXT) {
 					sk_edge(k, &pa);
-					sk_para(k, p, pe, &pa,
-						!k->det || !line_is_boiler(k->det, &pa));
+					uint64_t before = k->count;
+					sk_para(k, p, pe, &pa);
+					if (lines) {
+						struct prep_line l = { pa.key, pa.pkey, pa.skey,
+								       (uint32_t)(k->count - before) };
+						buf_put(lines, &l, sizeof l);
+					}
 				}
 			}
 		}
@@ -464,25 +507,98 @@ static uint64_t exact_key(const char *body, size_t len)
 	return XXH3_64bits_digest(&st);
 }
 
-int dedup_sketch(const struct dedup *d, const char *body, size_t len,
-		 unsigned char out[DEDUP_SKETCH_BYTES])
+void dedup_prepare(const char *body, size_t len, struct buf *out)
 {
 	struct sketcher k;
-	unsigned flags = 0;
+	struct prep_head h;
+	struct buf lines;
 	if (len > DEDUP_MAX_BODY)
 		len = DEDUP_MAX_BODY;
+	buf_init(&lines, 0);
 	memset(&k, 0, sizeof k);
-	k.det = d;
-	sk_body(&k, body, len, false);
+	/* a shingle per word at most, and a word takes two bytes with its space */
+	size_t at = out->n;
+	k.sh = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2)) + sizeof h;
+	sk_body(&k, body, len, false, &lines);
+	memset(&h, 0, sizeof h);
+	h.magic = PREP_MAGIC;
+	h.ntext = (uint32_t)(lines.n / sizeof(struct prep_line));
+	h.xcount = k.count;
+	h.nlines = k.nlines;
+	memcpy(h.head, k.head, sizeof h.head);
+	memcpy(h.tail, k.tail, sizeof h.tail);
 	if (!k.count) {
+		/* no line passed the rules: the signature of every line */
+		memset(&k, 0, sizeof k);
+		sk_body(&k, body, len, true, NULL);
+		h.wcount = k.count;
+	}
+	memcpy(h.mins, k.mins, sizeof h.mins);
+	memcpy(h.filled, k.filled, sizeof h.filled);
+	if (h.xcount || h.wcount)
+		h.exact = exact_key(body, len);
+	memcpy(out->p + at, &h, sizeof h);
+	out->n = at + sizeof h + 8 * h.xcount;
+	buf_put(out, lines.p, lines.n);
+	buf_release(&lines);
+}
+
+int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
+			  unsigned char out[DEDUP_SKETCH_BYTES])
+{
+	struct prep_head h;
+	if (n < sizeof h)
+		return NL_EINVAL;
+	memcpy(&h, prep, sizeof h);
+	const char *sp = (const char *)prep + sizeof h;
+	const char *lp = sp + 8 * h.xcount;
+	if (h.magic != PREP_MAGIC || n != sizeof h + (size_t)h.ntext * sizeof(struct prep_line) +
+						 h.xcount * sizeof(uint64_t))
+		return NL_EINVAL;
+	unsigned flags = 0;
+	uint32_t mins[DEDUP_K];
+	uint64_t filled[DEDUP_K / 64];
+	uint64_t count = h.xcount;
+	const uint32_t *mp = h.mins;
+	const uint64_t *fp = h.filled;
+	/* lines learned as boilerplate since: recompute without them */
+	bool boiler = false;
+	for (uint32_t i = 0; d && i < h.ntext && !boiler; i++) {
+		struct prep_line l;
+		memcpy(&l, lp + i * sizeof l, sizeof l);
+		boiler = boiler_has(d, l.key) || boiler_has(d, l.pkey) || boiler_has(d, l.skey);
+	}
+	if (boiler) {
+		memset(mins, 0, sizeof mins);
+		memset(filled, 0, sizeof filled);
+		count = 0;
+		for (uint32_t i = 0; i < h.ntext; i++) {
+			struct prep_line l;
+			memcpy(&l, lp + i * sizeof l, sizeof l);
+			if (!(boiler_has(d, l.key) || boiler_has(d, l.pkey) ||
+			      boiler_has(d, l.skey))) {
+				for (uint32_t j = 0; j < l.nsh; j++) {
+					uint64_t s;
+					memcpy(&s, sp + 8 * (size_t)j, 8);
+					mins_add(mins, filled, s);
+				}
+				count += l.nsh;
+			}
+			sp += 8 * (size_t)l.nsh;
+		}
+		mp = mins;
+		fp = filled;
+	}
+	uint64_t learned = h.xcount - count;
+	if (!count) {
 		/* nothing but boilerplate: the lines the rules let through,
 		 * learned boilerplate or not; failing that, every line */
 		flags |= FLAG_SHORT;
-		bool rules = k.xcount > 0;
-		memset(&k, 0, sizeof k);
-		sk_body(&k, body, len, !rules);
+		mp = h.mins;
+		fp = h.filled;
+		count = h.xcount ? h.xcount : h.wcount;
 	}
-	if (!k.count)
+	if (!count)
 		flags = FLAG_EMPTY;
 
 	memset(out, 0, DEDUP_SKETCH_BYTES);
@@ -490,19 +606,19 @@ int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 	out[1] = 'S';
 	out[2] = SKETCH_VERSION;
 	out[3] = (unsigned char)flags;
-	wr_u32le(out + 4, (uint32_t)NL_MIN(k.count, (uint64_t)UINT32_MAX));
-	if (!(flags & FLAG_SHORT))
-		wr_u32le(out + OFF_LEARNED, (uint32_t)NL_MIN(k.xcount - k.count, (uint64_t)UINT32_MAX));
-	if (k.count) {
-		wr_u64le(out + 8, exact_key(body, len));
+	wr_u32le(out + 4, (uint32_t)NL_MIN(count, (uint64_t)UINT32_MAX));
+	if (!(flags & FLAG_SHORT) && count)
+		wr_u32le(out + OFF_LEARNED, (uint32_t)NL_MIN(learned, (uint64_t)UINT32_MAX));
+	if (count) {
+		wr_u64le(out + 8, h.exact);
 		/* optimal densification: an empty bin copies the first filled bin
 		 * of its own pseudo-random probe sequence */
 		for (unsigned i = 0; i < DEDUP_K; i++) {
-			uint32_t v = k.mins[i];
-			for (uint64_t a = 1; !k.filled[i]; a++) {
+			uint32_t v = mp[i];
+			for (uint64_t a = 1; !(fp[i >> 6] >> (i & 63) & 1); a++) {
 				unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
-				if (k.filled[j]) {
-					v = k.mins[j];
+				if (fp[j >> 6] >> (j & 63) & 1) {
+					v = mp[j];
 					break;
 				}
 			}
@@ -510,16 +626,28 @@ int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 			out[OFF_MINS + 2 * i + 1] = (unsigned char)(v >> 8);
 		}
 	}
-	/* the edge keys (the ring need not be rotated: the set is what counts) */
-	size_t nl = NL_MIN(k.nlines, (size_t)EDGE_LINES);
+	/* the edge keys (the ring need not be rotated: the set is what counts);
+	 * a body with no rule-passing line has none */
+	size_t nl = NL_MIN((size_t)h.nlines, (size_t)EDGE_LINES);
 	for (size_t i = 0; i < nl; i++) {
-		wr_u32le(out + OFF_EDGES + 8 * i, k.head[i][0]);
-		wr_u32le(out + OFF_EDGES + 8 * i + 4, k.head[i][1]);
-		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i), k.tail[i][0]);
-		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i) + 4, k.tail[i][1]);
+		wr_u32le(out + OFF_EDGES + 8 * i, h.head[i][0]);
+		wr_u32le(out + OFF_EDGES + 8 * i + 4, h.head[i][1]);
+		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i), h.tail[i][0]);
+		wr_u32le(out + OFF_EDGES + 8 * (EDGE_LINES + i) + 4, h.tail[i][1]);
 	}
 	wr_u32le(out + OFF_CHECK, (uint32_t)XXH3_64bits(out, OFF_CHECK));
-	return k.count ? NL_OK : NL_EEMPTY;
+	return count ? NL_OK : NL_EEMPTY;
+}
+
+int dedup_sketch(const struct dedup *d, const char *body, size_t len,
+		 unsigned char out[DEDUP_SKETCH_BYTES])
+{
+	struct buf prep;
+	buf_init(&prep, 0);
+	dedup_prepare(body, len, &prep);
+	int rc = dedup_sketch_prepared(d, prep.p, prep.n, out);
+	buf_release(&prep);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -26,7 +26,16 @@
  * only reads it, but what it reads (the learned boilerplate) changes with
  * every load, so sketch in the thread that loads (dedup_add does both, about
  * 25-50 us per article); dedup_sketch(NULL, ...) is a pure function that any
- * thread may call, at the price of leaving learned boilerplate in.
+ * thread may call, at the price of leaving learned boilerplate in. To spread
+ * the work over threads and still get the detector's sketch, split it:
+ *
+ *   any thread:         dedup_prepare(body, len, &prep);
+ *   the loading thread: dedup_sketch_prepared(d, prep.p, prep.n, blob);
+ *                       rep = dedup_load(d, id, blob, sizeof blob);
+ *
+ * The second step is the cheap part (a few hash-set lookups per line, and the
+ * signature recomputed from the prepared shingles only when a line is learned
+ * boilerplate); the blob is byte-identical to dedup_sketch()'s.
  */
 #ifndef NL_DEDUP_H
 #define NL_DEDUP_H
@@ -98,6 +107,23 @@ void dedup_free(struct dedup *d);
  */
 int dedup_sketch(const struct dedup *d, const char *body, size_t len,
 		 unsigned char out[DEDUP_SKETCH_BYTES]);
+
+/*
+ * The detector-independent part of dedup_sketch(): appends to out an opaque
+ * prepared sketch of the body (native byte order, for this process only;
+ * about 8 bytes per word plus 630). Pure: any thread may call it.
+ */
+struct buf;
+void dedup_prepare(const char *body, size_t len, struct buf *out);
+
+/*
+ * Finish a prepared sketch for detector d (NULL: no learned boilerplate):
+ * writes exactly what dedup_sketch(d, body, len, out) would. prep and n are
+ * the bytes dedup_prepare() appended. Returns NL_OK, NL_EEMPTY as
+ * dedup_sketch() does, or NL_EINVAL if prep is not a prepared sketch.
+ */
+int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
+			  unsigned char out[DEDUP_SKETCH_BYTES]);
 
 /*
  * Look a sketch up without storing it. Returns 1 and fills *m (if m is not

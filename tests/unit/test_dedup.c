@@ -353,3 +353,50 @@ Test(dedup, learned_footer_does_not_join_short_stories)
 	cr_assert_eq(dedup_add(d, 11, NULL, b, strlen(b)), 11u, "the learned footer joined them");
 	dedup_free(d);
 }
+
+/* A sketch prepared off the detector's thread, before the detector learned a
+ * footer, is finished with what the detector knows when it is loaded: the
+ * same bytes as sketching the text then, and the footer left out. */
+Test(dedup, prepared_sketch_is_finished_with_the_learned_state)
+{
+	const char *footer = "We welcome your comments below, but please keep them civil and on "
+			     "topic; comments are moderated before they appear.";
+	const char *stories[] = {
+		"The city council approved the new budget on Tuesday after a long debate "
+		"about road repairs and the library.",
+		"Heavy rain flooded several streets near the river overnight and two schools "
+		"opened late on Wednesday morning.",
+		"A local bakery won a national prize for its sourdough bread, beating more "
+		"than two hundred other entries.",
+		"Police are asking for witnesses after a van was stolen from a car park "
+		"behind the station on Sunday evening.",
+	};
+	char last[1024];
+	snprintf(last, sizeof last, "%s\n%s", stories[3], footer);
+	struct buf prep;
+	buf_init(&prep, 0);
+	buf_puts(&prep, "x"); /* prepared sketches need not start aligned */
+	dedup_prepare(last, strlen(last), &prep);
+	unsigned char before[DEDUP_SKETCH_BYTES], after[DEDUP_SKETCH_BYTES],
+		direct[DEDUP_SKETCH_BYTES];
+	cr_assert_eq(dedup_sketch_prepared(NULL, prep.p + 1, prep.n - 1, before), NL_OK);
+	cr_assert_eq(dedup_sketch(NULL, last, strlen(last), direct), NL_OK);
+	cr_assert_eq(memcmp(before, direct, sizeof direct), 0);
+
+	struct dedup *d = dedup_new();
+	for (uint32_t i = 0; i < 3; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, "%s\n%s", stories[i], footer);
+		dedup_add(d, i, NULL, text, strlen(text));
+	}
+	cr_assert_eq(dedup_sketch_prepared(d, prep.p + 1, prep.n - 1, after), NL_OK);
+	cr_assert_eq(dedup_sketch(d, last, strlen(last), direct), NL_OK);
+	cr_assert_eq(memcmp(after, direct, sizeof direct), 0);
+	cr_assert_neq(memcmp(after, before, sizeof before), 0, "the footer was not left out");
+	cr_assert_gt(rd_u32le(after + 320), 0u, "no shingles counted as learned");
+
+	cr_assert_eq(dedup_sketch_prepared(d, prep.p, prep.n - 1, after), NL_EINVAL);
+	cr_assert_eq(dedup_sketch_prepared(d, prep.p + 1, 8, after), NL_EINVAL);
+	buf_release(&prep);
+	dedup_free(d);
+}
