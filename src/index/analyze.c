@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dates/dates.h"
+#include "dedup/dedup.h"
 #include "ingest/readers.h"
 #include "text/sentence.h"
 #include "text/token.h"
@@ -32,7 +33,7 @@ struct analyzer {
 	size_t mentcap;
 	struct buf values;          /* mention values of the current document */
 	struct jsonl_scratch js;
-	struct buf title, url, source, extid, body, pbuf, rec, terms, misc;
+	struct buf title, url, source, extid, body, pbuf, rec, terms, misc, joined, prep;
 	struct nl_str *para;
 	size_t npara, paracap;
 	uint32_t *paraoff;         /* offsets into pbuf (stable across growth) */
@@ -45,6 +46,7 @@ struct analyzer {
 	uint32_t *slot;            /* hash -> term number + 1 */
 	size_t slotcap;
 	uint32_t *toff;            /* term number -> offset in terms buf */
+	uint64_t *thash;           /* term number -> nl_hash64 of the term */
 	uint8_t *tlen;
 	uint32_t *tft, *tfb, *start;
 	size_t tcap;
@@ -68,7 +70,7 @@ struct analyzer *analyzer_new(void)
 	buf_init(&a->values, 0);
 	jsonl_scratch_init(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
-			     &a->pbuf, &a->rec, &a->terms, &a->misc };
+			     &a->pbuf, &a->rec, &a->terms, &a->misc, &a->joined, &a->prep };
 	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
 		buf_init(bs[i], 0);
 	a->slotcap = 4096;
@@ -86,7 +88,7 @@ void analyzer_free(struct analyzer *a)
 	free(a->d.ment);
 	jsonl_scratch_release(&a->js);
 	struct buf *bs[] = { &a->title, &a->url, &a->source, &a->extid, &a->body,
-			     &a->pbuf, &a->rec, &a->terms, &a->misc };
+			     &a->pbuf, &a->rec, &a->terms, &a->misc, &a->joined, &a->prep };
 	for (size_t i = 0; i < NL_ARRAY_LEN(bs); i++)
 		buf_release(bs[i]);
 	free(a->para);
@@ -95,6 +97,7 @@ void analyzer_free(struct analyzer *a)
 	free(a->d.sent);
 	free(a->slot);
 	free(a->toff);
+	free(a->thash);
 	free(a->tlen);
 	free(a->tft);
 	free(a->tfb);
@@ -249,6 +252,7 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 			if (a->nterms > a->tcap) {
 				size_t c = a->tcap ? a->tcap * 2 : 1024;
 				a->toff = xrealloc(a->toff, c * sizeof *a->toff);
+				a->thash = xrealloc(a->thash, c * sizeof *a->thash);
 				a->tlen = xrealloc(a->tlen, c);
 				a->tft = xrealloc(a->tft, c * sizeof *a->tft);
 				a->tfb = xrealloc(a->tfb, c * sizeof *a->tfb);
@@ -256,6 +260,7 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 				a->tcap = c;
 			}
 			a->toff[id] = (uint32_t)a->terms.n;
+			a->thash[id] = h;
 			a->tlen[id] = (uint8_t)len;
 			a->tft[id] = a->tfb[id] = 0;
 			buf_put(&a->terms, term, len);
@@ -263,8 +268,7 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 				size_t nc = a->slotcap * 2;
 				uint32_t *ns = xcalloc(nc, sizeof *ns);
 				for (uint32_t t = 0; t < a->nterms; t++) {
-					uint64_t hh = nl_hash64(a->terms.p + a->toff[t], a->tlen[t]);
-					size_t j = hh & (nc - 1);
+					size_t j = a->thash[t] & (nc - 1);
 					while (ns[j])
 						j = (j + 1) & (nc - 1);
 					ns[j] = t + 1;
@@ -315,6 +319,7 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	w->nterms = n;
 	w->terms = a->termp;
 	w->term_lens = a->tlen;
+	w->term_hash = a->thash;
 	w->tft = a->tft;
 	w->tfb = a->tfb;
 	w->pos = a->posp;
@@ -515,7 +520,17 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	buf_clear(&a->rec);
 	doc_encode(&a->rec, d);
 
-	out->sketch = NULL; /* sketched by the archive writer, which owns the detector */
+	/* the near-duplicate sketch, as far as it does not depend on the
+	 * detector: the body as the archive stores it, a paragraph a line */
+	buf_clear(&a->joined);
+	for (size_t i = 0; i < a->npara; i++) {
+		buf_put(&a->joined, a->para[i].p, a->para[i].n);
+		buf_putc(&a->joined, '\n');
+	}
+	buf_clear(&a->prep);
+	dedup_prepare(a->joined.p, a->joined.n, &a->prep);
+	out->dedup_prep = nl_str_make(a->prep.p, a->prep.n);
+	out->sketch = NULL; /* finished by the archive's ordering stage, which owns the detector */
 
 	out->key = key;
 	out->day = r->day;

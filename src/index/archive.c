@@ -396,10 +396,10 @@ static char *new_seg_path(struct archive *a)
 
 /*
  * Ordering stage (pipeline.h), in input order, on its own thread: drop
- * documents already present, give the rest their archive id, sketch them
- * with the near-duplicate detector's learned boilerplate (the sketch depends
- * on the detector's state as of this document, so it cannot be made on the
- * analysis threads) and find their story group. Appends to out:
+ * documents already present, give the rest their archive id, finish their
+ * sketch with the near-duplicate detector's learned boilerplate (the sketch
+ * depends on the detector's state as of this document; the analysis threads
+ * did the rest, dedup_prepare) and find their story group. Appends to out:
  *   u8 kept; if kept: u32 rep, u32 merged count, u32 merged[], sketch bytes
  * Only this stage touches the key set and the detector while ingest runs.
  */
@@ -412,18 +412,13 @@ static int archive_order(void *arg, const struct seg_wdoc *w, struct buf *out)
 	}
 	keys_insert(a, w->key);
 	uint32_t id = a->next_id++;
-	if (doc_decode(&a->scratch, w->record) != NL_OK) {
-		snprintf(a->err, sizeof a->err, "internal error: an analysed record does not decode");
-		return NL_ECORRUPT;
-	}
-	buf_clear(&a->body);
-	for (uint32_t i = 0; i < a->scratch.npara; i++) {
-		buf_put(&a->body, a->scratch.para[i].p, a->scratch.para[i].n);
-		buf_putc(&a->body, '\n');
-	}
 	if (!a->sketch)
 		a->sketch = xmalloc(DEDUP_SKETCH_BYTES);
-	dedup_sketch(a->dd, a->body.p ? a->body.p : "", a->body.n, a->sketch);
+	if (dedup_sketch_prepared(a->dd, w->dedup_prep.p, w->dedup_prep.n, a->sketch) ==
+	    NL_EINVAL) {
+		snprintf(a->err, sizeof a->err, "internal error: an analysed record has no sketch");
+		return NL_ECORRUPT;
+	}
 	int64_t r = dedup_load(a->dd, id, a->sketch, DEDUP_SKETCH_BYTES);
 	uint32_t rep = r >= 0 ? (uint32_t)r : id;
 	size_t nm;

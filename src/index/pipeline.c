@@ -4,11 +4,14 @@
  *
  * A batch owns copies of its records' fields (one buffer, offsets fixed up
  * before analysis), the packed analysis results and the messages. Packed
- * document layout (native endianness; never leaves the process):
+ * document layout (native endianness; never leaves the process), starting at
+ * a multiple of 8:
  *   u32 words: record length, source length, title tokens, body tokens,
- *              terms, total positions, day; u64 key
+ *              terms, total positions, day, term bytes, prepared sketch
+ *              length, 0; u64 key
  *   record bytes, source bytes, term bytes (padded to 4)
  *   u32 term lengths[terms], tft[terms], tfb[terms], positions[total]
+ *   (padded to 8) u64 term hashes[terms], prepared dedup sketch bytes
  */
 #include "index/pipeline.h"
 
@@ -94,9 +97,9 @@ static void batch_free(struct batch *b)
 	free(b);
 }
 
-static void pad4(struct buf *b)
+static void pad(struct buf *b, size_t to)
 {
-	while (b->n % 4)
+	while (b->n % to)
 		buf_putc(b, 0);
 }
 
@@ -113,7 +116,7 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 		total += w->tft[i] + w->tfb[i];
 		tbytes += w->term_lens[i];
 	}
-	pad4(out);
+	pad(out, 8);
 	put_u32(out, (uint32_t)w->record.n);
 	put_u32(out, (uint32_t)w->source.n);
 	put_u32(out, w->title_len);
@@ -122,31 +125,39 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	put_u32(out, total);
 	put_u32(out, (uint32_t)w->day);
 	put_u32(out, (uint32_t)tbytes);
+	put_u32(out, (uint32_t)w->dedup_prep.n);
+	put_u32(out, 0);
 	buf_put(out, &w->key, 8);
 	buf_put(out, w->record.p, w->record.n);
 	buf_put(out, w->source.p, w->source.n);
 	for (uint32_t i = 0; i < w->nterms; i++)
 		buf_put(out, w->terms[i], w->term_lens[i]);
-	pad4(out);
+	pad(out, 4);
+	uint32_t *lens = (uint32_t *)(void *)buf_reserve(out, (size_t)w->nterms * 4);
 	for (uint32_t i = 0; i < w->nterms; i++)
-		put_u32(out, w->term_lens[i]);
+		lens[i] = w->term_lens[i];
+	out->n += (size_t)w->nterms * 4;
 	buf_put(out, w->tft, (size_t)w->nterms * 4);
 	buf_put(out, w->tfb, (size_t)w->nterms * 4);
-	for (uint32_t i = 0; i < w->nterms; i++)
-		buf_put(out, w->pos[i], (size_t)(w->tft[i] + w->tfb[i]) * 4);
+	/* the analyzer keeps each term's positions one after the other */
+	if (w->nterms)
+		buf_put(out, w->pos[0], (size_t)total * 4);
+	pad(out, 8);
+	buf_put(out, w->term_hash, (size_t)w->nterms * 8);
+	buf_put(out, w->dedup_prep.p, w->dedup_prep.n);
 }
 
 /* Unpack the document at *off; advances *off. */
 static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, struct seg_wdoc *w)
 {
-	*off = (*off + 3) & ~(size_t)3;
+	*off = (*off + 7) & ~(size_t)7;
 	const char *b = in->p + *off;
-	uint32_t h[8];
+	uint32_t h[10];
 	memcpy(h, b, sizeof h);
-	memcpy(&w->key, b + 32, 8);
+	memcpy(&w->key, b + 40, 8);
 	w->sketch = NULL;
 	w->rep = 0;
-	const char *q = b + 40;
+	const char *q = b + 48;
 	w->record = nl_str_make(q, h[0]);
 	q += h[0];
 	w->source = nl_str_make(q, h[1]);
@@ -180,7 +191,12 @@ static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, 
 	w->terms = p->termp;
 	w->term_lens = p->lens8;
 	w->pos = p->posp;
-	*off = (size_t)((const char *)pos - in->p);
+	o = (size_t)((const char *)pos - in->p);
+	o = (o + 7) & ~(size_t)7;
+	w->term_hash = (const uint64_t *)(const void *)(in->p + o);
+	o += (size_t)w->nterms * 8;
+	w->dedup_prep = nl_str_make(in->p + o, h[8]);
+	*off = o + h[8];
 }
 
 static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch *b)

@@ -176,6 +176,10 @@ struct seg_wdoc {
 	const uint32_t *const *pos; /* positions per term, tft+tfb each, ascending */
 	const unsigned char *sketch; /* DEDUP_SKETCH_BYTES */
 	uint32_t rep;               /* story group representative (archive-wide id) */
+	/* optional, NULL when absent: nl_hash64() of each term (saves the writer
+	 * hashing it again), and the body's prepared dedup sketch (dedup.h) */
+	const uint64_t *term_hash;
+	struct nl_str dedup_prep;
 };
 
 struct seg_writer;

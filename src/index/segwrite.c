@@ -380,9 +380,9 @@ static void grow_terms(struct seg_writer *w)
 	w->tcap = nc;
 }
 
-static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n)
+/* The accumulator of term t (n bytes, nl_hash64 h), created if new. */
+static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
 {
-	uint64_t h = nl_hash64(t, n);
 	size_t mask = w->tcap - 1, i = h & mask;
 	for (;;) {
 		struct tacc *a = &w->tab[i];
@@ -394,7 +394,7 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n)
 			w->tcount++;
 			if (w->tcount * 2 > w->tcap) {
 				grow_terms(w);
-				return term_slot(w, t, n);
+				return term_slot(w, t, n, h);
 			}
 			return a;
 		}
@@ -435,7 +435,9 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	w->total_body += d->body_len;
 	w->ndocs++;
 	for (uint32_t i = 0; i < d->nterms; i++) {
-		struct tacc *a = term_slot(w, d->terms[i], d->term_lens[i]);
+		const char *t = d->terms[i];
+		size_t tl = d->term_lens[i];
+		struct tacc *a = term_slot(w, t, tl, d->term_hash ? d->term_hash[i] : nl_hash64(t, tl));
 		size_t before = a->data.cap;
 		uint32_t npos = d->tft[i] + d->tfb[i];
 		unsigned char *p = (unsigned char *)buf_reserve(&a->data, 30 + (size_t)npos * 5);
