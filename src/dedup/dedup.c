@@ -93,6 +93,7 @@
 #include "dedup/dedup.h"
 #include "util/buf.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
@@ -356,9 +357,9 @@ struct prep_head {
 	uint64_t exact;           /* exact key of the (cut) body */
 	uint32_t head[EDGE_LINES][2], tail[EDGE_LINES][2];
 	uint64_t nlines;
-	uint32_t mins[DEDUP_K];   /* signature of the rule-passing lines, or of
-				   * every line when there are none */
-	uint64_t filled[DEDUP_K / 64];
+	unsigned char sig[2 * DEDUP_K]; /* densified signature (the blob's bytes)
+				   * of the rule-passing lines, or of every
+				   * line when there are none */
 };
 
 struct prep_line {
@@ -367,6 +368,73 @@ struct prep_line {
 };
 
 static bool boiler_has(const struct dedup *d, uint32_t key);
+
+/*
+ * Optimal densification: an empty bin i copies the first filled bin of the
+ * probe sequence fmix64(i << 32 | a) mod DEDUP_K, a = 1, 2, ... Only the
+ * first time the sequence reaches a bin matters (a bin seen empty stays
+ * empty), so each bin's sequence is kept as the order in which it first
+ * reaches every bin: the same choice for a table walk instead of a hash per
+ * probe (short bodies have most bins empty). Built once per process.
+ */
+static unsigned char probe_order[DEDUP_K][DEDUP_K];
+static unsigned char probe_rank[DEDUP_K][DEDUP_K]; /* [i][j]: j's place in i's order */
+static unsigned char probe_len[DEDUP_K];
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe_init(void)
+{
+	for (unsigned i = 0; i < DEDUP_K; i++) {
+		uint64_t seen[DEDUP_K / 64] = { 0 };
+		unsigned n = 0;
+		/* every sequence reaches every bin within a few thousand probes */
+		for (uint64_t a = 1; n < DEDUP_K && a < (1u << 20); a++) {
+			unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
+			if (!(seen[j >> 6] >> (j & 63) & 1)) {
+				seen[j >> 6] |= 1ull << (j & 63);
+				probe_rank[i][j] = (unsigned char)n;
+				probe_order[i][n++] = (unsigned char)j;
+			}
+		}
+		for (unsigned j = 0; j < DEDUP_K; j++)
+			if (!(seen[j >> 6] >> (j & 63) & 1))
+				probe_rank[i][j] = 255; /* never reached (cannot happen) */
+		probe_len[i] = (unsigned char)(n - 1); /* n is DEDUP_K: 127 says 128 */
+	}
+}
+
+/* Densify a signature (at least one bin filled) into the blob's 2 * DEDUP_K
+ * bytes: low 16 bits of each bin's minimum, little-endian. */
+static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char *out)
+{
+	pthread_once(&probe_once, probe_init);
+	unsigned nf = 0;
+	unsigned char fl[DEDUP_K];
+	for (unsigned j = 0; j < DEDUP_K; j++)
+		if (filled[j >> 6] >> (j & 63) & 1)
+			fl[nf++] = (unsigned char)j;
+	for (unsigned i = 0; i < DEDUP_K; i++) {
+		uint32_t v = mins[i];
+		if (nf < 12 && !(filled[i >> 6] >> (i & 63) & 1)) {
+			/* few filled bins: the one i's sequence reaches first */
+			unsigned best = fl[0];
+			for (unsigned f = 1; f < nf; f++)
+				if (probe_rank[i][fl[f]] < probe_rank[i][best])
+					best = fl[f];
+			v = mins[best];
+		} else if (!(filled[i >> 6] >> (i & 63) & 1)) {
+			for (unsigned a = 0; a <= probe_len[i]; a++) {
+				unsigned j = probe_order[i][a];
+				if (filled[j >> 6] >> (j & 63) & 1) {
+					v = mins[j];
+					break;
+				}
+			}
+		}
+		out[2 * i] = (unsigned char)v;
+		out[2 * i + 1] = (unsigned char)(v >> 8);
+	}
+}
 
 /* Remember the first and the last lines, to learn boilerplate from. */
 static void sk_edge(struct sketcher *k, const struct para *pa)
@@ -533,10 +601,10 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 		sk_body(&k, body, len, true, NULL);
 		h.wcount = k.count;
 	}
-	memcpy(h.mins, k.mins, sizeof h.mins);
-	memcpy(h.filled, k.filled, sizeof h.filled);
-	if (h.xcount || h.wcount)
+	if (h.xcount || h.wcount) {
 		h.exact = exact_key(body, len);
+		densify(k.mins, k.filled, h.sig);
+	}
 	memcpy(out->p + at, &h, sizeof h);
 	out->n = at + sizeof h + 8 * h.xcount;
 	buf_put(out, lines.p, lines.n);
@@ -558,9 +626,9 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 	unsigned flags = 0;
 	uint32_t mins[DEDUP_K];
 	uint64_t filled[DEDUP_K / 64];
+	unsigned char sig[2 * DEDUP_K];
 	uint64_t count = h.xcount;
-	const uint32_t *mp = h.mins;
-	const uint64_t *fp = h.filled;
+	const unsigned char *sg = h.sig;
 	/* lines learned as boilerplate since: recompute without them */
 	bool boiler = false;
 	for (uint32_t i = 0; d && i < h.ntext && !boiler; i++) {
@@ -586,16 +654,16 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 			}
 			sp += 8 * (size_t)l.nsh;
 		}
-		mp = mins;
-		fp = filled;
+		if (count)
+			densify(mins, filled, sig);
+		sg = sig;
 	}
 	uint64_t learned = h.xcount - count;
 	if (!count) {
 		/* nothing but boilerplate: the lines the rules let through,
 		 * learned boilerplate or not; failing that, every line */
 		flags |= FLAG_SHORT;
-		mp = h.mins;
-		fp = h.filled;
+		sg = h.sig;
 		count = h.xcount ? h.xcount : h.wcount;
 	}
 	if (!count)
@@ -611,20 +679,7 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 		wr_u32le(out + OFF_LEARNED, (uint32_t)NL_MIN(learned, (uint64_t)UINT32_MAX));
 	if (count) {
 		wr_u64le(out + 8, h.exact);
-		/* optimal densification: an empty bin copies the first filled bin
-		 * of its own pseudo-random probe sequence */
-		for (unsigned i = 0; i < DEDUP_K; i++) {
-			uint32_t v = mp[i];
-			for (uint64_t a = 1; !(fp[i >> 6] >> (i & 63) & 1); a++) {
-				unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
-				if (fp[j >> 6] >> (j & 63) & 1) {
-					v = mp[j];
-					break;
-				}
-			}
-			out[OFF_MINS + 2 * i] = (unsigned char)v;
-			out[OFF_MINS + 2 * i + 1] = (unsigned char)(v >> 8);
-		}
+		memcpy(out + OFF_MINS, sg, 2 * DEDUP_K);
 	}
 	/* the edge keys (the ring need not be rotated: the set is what counts);
 	 * a body with no rule-passing line has none */
