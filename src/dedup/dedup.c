@@ -1049,9 +1049,21 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 	}
 	size_t best = 0, verified = 0;
 	float bj = 0, bc = 0;
+	/* the band heads and the first link of each chain are cache misses in
+	 * a large detector: start them all before walking any chain */
+	uint32_t first[BANDS];
+	for (unsigned b = 0; b < BANDS; b++) {
+		first[b] = (uint32_t)(band_key(s->sig, b) & d->hmask);
+		__builtin_prefetch(&d->head[first[b]]);
+	}
+	for (unsigned b = 0; b < BANDS; b++) {
+		first[b] = d->head[first[b]];
+		if (first[b])
+			__builtin_prefetch(&d->next[first[b] - 1]);
+	}
 	for (unsigned b = 0; b < BANDS; b++) {
 		const uint16_t *q = s->sig + b * ROWS;
-		for (uint32_t e = d->head[band_key(s->sig, b) & d->hmask]; e; e = d->next[e - 1]) {
+		for (uint32_t e = first[b]; e; e = d->next[e - 1]) {
 			size_t cs = (e - 1) / BANDS;
 			if ((e - 1) % BANDS != b || d->stamp[cs] == d->gen)
 				continue;
