@@ -280,8 +280,14 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 			break;
 		}
 		id = s - 1;
-		if (a->tlen[id] == len && !memcmp(a->terms.p + a->toff[id], term, len))
-			break;
+		if (a->thash[id] == h && a->tlen[id] == len) {
+			const char *q = a->terms.p + a->toff[id];
+			size_t k = 0;
+			while (k < len && q[k] == term[k])
+				k++;
+			if (k == len)
+				break;
+		}
 		i = (i + 1) & mask;
 	}
 	if (a->in_title)

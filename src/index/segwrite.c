@@ -226,13 +226,29 @@ static void dict_write(struct fw *f, struct dictw *d)
 
 /* ------------------------------------------------------------ the writer --- */
 
+/* A term's accumulator: one 64-byte cache line, which holds the start of
+ * the term, so finding a term costs one miss into the table (the writer
+ * prefetches the slots of the terms ahead). */
+#define TACC_PRE 15
 struct tacc {
-	char *term;
-	uint8_t len;
-	uint64_t hash;
+	uint64_t hash;          /* nl_hash64 of the term */
+	char *term;             /* NULL: empty slot */
+	char *data;             /* per posting: gap, tft, tfb, positions (gaps) */
+	size_t dn, dcap;        /* bytes of data used, allocated */
 	uint32_t df, last_doc;
-	struct buf data;        /* per posting: gap, tft, tfb, positions (gaps) */
+	uint8_t len;
+	char pre[TACC_PRE];     /* the term's first bytes */
 };
+_Static_assert(sizeof(struct tacc) == 64, "a term accumulator is one cache line");
+
+static struct tacc *tacc_table(size_t n)
+{
+	struct tacc *t = aligned_alloc(64, n * sizeof *t);
+	if (!t)
+		nl_die("out of memory");
+	memset(t, 0, n * sizeof *t);
+	return t;
+}
 
 struct seg_writer {
 	struct fw f;
@@ -304,7 +320,7 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
 	buf_init(&w->groups, 0);
 	buf_init(&w->merges, 0);
 	w->tcap = 1u << 16;
-	w->tab = xcalloc(w->tcap, sizeof *w->tab);
+	w->tab = tacc_table(w->tcap);
 	w->srchcap = 256;
 	w->srchash = xcalloc(w->srchcap, sizeof *w->srchash);
 	fw_sec_begin(&w->f, SEC_DOCSTORE);
@@ -365,7 +381,7 @@ static uint32_t source_id(struct seg_writer *w, struct nl_str s)
 static void grow_terms(struct seg_writer *w)
 {
 	size_t nc = w->tcap * 2;
-	struct tacc *nt = xcalloc(nc, sizeof *nt);
+	struct tacc *nt = tacc_table(nc);
 	for (size_t i = 0; i < w->tcap; i++) {
 		if (!w->tab[i].term)
 			continue;
@@ -390,7 +406,7 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 			a->term = arena_copy(w, t, n);
 			a->len = (uint8_t)n;
 			a->hash = h;
-			buf_init(&a->data, 0);
+			memcpy(a->pre, t, NL_MIN(n, (size_t)TACC_PRE));
 			w->tcount++;
 			if (w->tcount * 2 > w->tcap) {
 				grow_terms(w);
@@ -398,8 +414,15 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 			}
 			return a;
 		}
-		if (a->hash == h && a->len == n && !memcmp(a->term, t, n))
-			return a;
+		if (a->hash == h && a->len == n) {
+			/* terms are short: a byte loop beats a call to memcmp */
+			size_t k = 0, m = NL_MIN(n, (size_t)TACC_PRE);
+			while (k < m && a->pre[k] == t[k])
+				k++;
+			if (k == m && (n <= TACC_PRE ||
+				       !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
+				return a;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -437,10 +460,22 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	for (uint32_t i = 0; i < d->nterms; i++) {
 		const char *t = d->terms[i];
 		size_t tl = d->term_lens[i];
+		if (d->term_hash && i + 8 < d->nterms)
+			__builtin_prefetch(&w->tab[d->term_hash[i + 8] & (w->tcap - 1)]);
 		struct tacc *a = term_slot(w, t, tl, d->term_hash ? d->term_hash[i] : nl_hash64(t, tl));
-		size_t before = a->data.cap;
+		size_t before = a->dcap;
 		uint32_t npos = d->tft[i] + d->tfb[i];
-		unsigned char *p = (unsigned char *)buf_reserve(&a->data, 30 + (size_t)npos * 5);
+		size_t need = 30 + (size_t)npos * 5;
+		if (a->dn + need + 1 > a->dcap) {
+			/* doubling from 64, as a struct buf grows (the memory count
+			 * and so the segment cuts depend on it) */
+			size_t c = a->dcap ? a->dcap : 64;
+			while (c < a->dn + need + 1)
+				c *= 2;
+			a->data = xrealloc(a->data, c);
+			a->dcap = c;
+		}
+		unsigned char *p = (unsigned char *)a->data + a->dn;
 		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
 		n += varint_put(p + n, d->tft[i]);
 		n += varint_put(p + n, d->tfb[i]);
@@ -449,10 +484,10 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			n += varint_put(p + n, k == 0 ? d->pos[i][0] : d->pos[i][k] - prev);
 			prev = d->pos[i][k];
 		}
-		a->data.n += n;
+		a->dn += n;
 		a->df++;
 		a->last_doc = doc;
-		w->mem += a->data.cap - before;
+		w->mem += a->dcap - before;
 	}
 	return NL_OK;
 }
@@ -513,7 +548,7 @@ static void free_writer(struct seg_writer *w)
 {
 	for (size_t i = 0; i < w->tcap; i++)
 		if (w->tab[i].term)
-			buf_release(&w->tab[i].data);
+			free(w->tab[i].data);
 	free(w->tab);
 	ZSTD_freeCCtx(w->zc);
 	buf_release(&w->block);
@@ -568,7 +603,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	for (size_t i = 0; i < k && f->rc == 0; i++) {
 		struct tacc *a = order[i];
 		post_enc_begin(&enc);
-		const unsigned char *p = (const unsigned char *)a->data.p, *end = p + a->data.n;
+		const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
 		uint32_t doc = 0;
 		for (uint32_t j = 0; j < a->df; j++) {
 			uint64_t gap = 0, tft = 0, tfb = 0, v = 0;
@@ -586,7 +621,8 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 			}
 			post_enc_add(&enc, doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], pos, np);
 		}
-		buf_release(&a->data);
+		free(a->data);
+		a->data = NULL;
 		buf_clear(&out);
 		uint64_t dl, pl;
 		struct post_stats st;
