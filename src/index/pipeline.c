@@ -62,6 +62,9 @@ struct pipeline {
 	unsigned inflight;
 	bool stop;
 	struct batch *cur;                 /* filling */
+	struct batch *spare;               /* consumed batches kept for reuse: their
+					    * buffers are warm (no page faults) */
+	unsigned nspare;
 	struct analyzer *inline_an;
 	/* unpack scratch: one for the consuming thread, one for the ordering stage */
 	struct unpack_scratch {
@@ -73,8 +76,15 @@ struct pipeline {
 	int rc;
 };
 
-static struct batch *batch_new(void)
+static struct batch *batch_new(struct pipeline *p)
 {
+	if (p->spare) {
+		struct batch *b = p->spare;
+		p->spare = b->next;
+		p->nspare--;
+		b->next = NULL;
+		return b;
+	}
 	struct batch *b = xcalloc(1, sizeof *b);
 	buf_init(&b->raw, 0);
 	buf_reserve(&b->raw, 4096);
@@ -82,6 +92,31 @@ static struct batch *batch_new(void)
 	buf_init(&b->msgs, 0);
 	buf_init(&b->ord, 0);
 	return b;
+}
+
+static void batch_free(struct batch *b);
+
+/* Keep a consumed batch for batch_new(), emptied, or free it. */
+static void batch_recycle(struct pipeline *p, struct batch *b)
+{
+	if (p->nspare >= 2) { /* one is taken for every one consumed */
+		batch_free(b);
+		return;
+	}
+	buf_clear(&b->raw);
+	buf_clear(&b->packed);
+	buf_clear(&b->msgs);
+	buf_clear(&b->ord);
+	b->nrec = 0;
+	for (size_t i = 0; i < b->nfiles; i++)
+		free(b->files[i]);
+	b->nfiles = 0;
+	memset(&b->st, 0, sizeof b->st);
+	b->done = b->ordered = false;
+	b->qnext = NULL;
+	b->next = p->spare;
+	p->spare = b;
+	p->nspare++;
 }
 
 static void batch_free(struct batch *b)
@@ -315,7 +350,7 @@ struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_orde
 	} else {
 		p->inline_an = analyzer_new();
 	}
-	p->cur = batch_new();
+	p->cur = batch_new(p);
 	ig->capture = &p->cur->msgs;
 	ig->capture_key = 0;
 	return p;
@@ -348,7 +383,7 @@ static void consume_head(struct pipeline *p)
 		ig->st.count[r] += b->st.count[r];
 	ig->st.bytes += b->st.bytes;
 	ingest_replay(ig, b->msgs.p, b->msgs.n);
-	batch_free(b);
+	batch_recycle(p, b);
 }
 
 /* Submit the current batch; consume whatever is finished, waiting when too
@@ -402,7 +437,7 @@ static void submit(struct pipeline *p, bool drain)
 		consume_head(p);
 	}
 	if (!drain) {
-		p->cur = batch_new();
+		p->cur = batch_new(p);
 		p->ig->capture = &p->cur->msgs;
 	}
 	p->ig->capture_key = 0;
@@ -467,6 +502,11 @@ void pipeline_free(struct pipeline *p)
 		free(p->threads);
 	}
 	analyzer_free(p->inline_an);
+	while (p->spare) {
+		struct batch *b = p->spare;
+		p->spare = b->next;
+		batch_free(b);
+	}
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
