@@ -9,6 +9,7 @@
  */
 #include "index/postings.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,10 +43,75 @@ void post_enc_begin(struct post_enc *e)
 	e->last_doc = 0;
 	e->prev_block_last = 0;
 	e->any = false;
-	e->b_max_tft = e->b_max_tfb = 0;
-	e->b_min_len = UINT32_MAX;
+	e->nimp = 0;
 	memset(&e->st, 0, sizeof e->st);
 	e->st.min_len = UINT32_MAX;
+}
+
+/* A rough BM25 shape (k1 1.2, b 0.75, average length 300, title weight 2)
+ * used only to choose which two impacts to merge: any choice keeps the
+ * bound valid, this one keeps it tight for typical settings. */
+static float impact_shape(uint32_t tft, uint32_t tfb, uint32_t len)
+{
+	float tf = 2.0f * (float)tft + (float)tfb;
+	return tf / (tf + 1.2f * (0.25f + 0.75f * (float)len / 300.0f));
+}
+
+static bool dominates(const struct post_impact *a, uint32_t tft, uint32_t tfb, uint32_t len)
+{
+	return a->tft >= tft && a->tfb >= tfb && a->len <= len;
+}
+
+/* Keep the block's frontier: drop a posting some impact dominates, else add
+ * it and drop what it dominates; past POST_IMPACTS_MAX, replace the two
+ * impacts whose envelope loosens the bound least by that envelope. */
+static void impact_add(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t len)
+{
+	struct post_impact *v = e->imp;
+	uint32_t n = e->nimp, k = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (dominates(&v[i], tft, tfb, len))
+			return;
+	for (uint32_t i = 0; i < n; i++)
+		if (!(tft >= v[i].tft && tfb >= v[i].tfb && len <= v[i].len))
+			v[k++] = v[i];
+	v[k++] = (struct post_impact){ tft, tfb, len };
+	if (k > POST_IMPACTS_MAX) {
+		uint32_t bi = 0, bj = 1;
+		float best = INFINITY;
+		for (uint32_t i = 0; i < k; i++)
+			for (uint32_t j = i + 1; j < k; j++) {
+				float env = impact_shape(NL_MAX(v[i].tft, v[j].tft), NL_MAX(v[i].tfb, v[j].tfb),
+							 NL_MIN(v[i].len, v[j].len));
+				float loss = env - NL_MAX(impact_shape(v[i].tft, v[i].tfb, v[i].len),
+							  impact_shape(v[j].tft, v[j].tfb, v[j].len));
+				if (loss < best) {
+					best = loss;
+					bi = i;
+					bj = j;
+				}
+			}
+		v[bi] = (struct post_impact){ NL_MAX(v[bi].tft, v[bj].tft), NL_MAX(v[bi].tfb, v[bj].tfb),
+					      NL_MIN(v[bi].len, v[bj].len) };
+		v[bj] = v[--k];
+		/* the envelope may dominate others now */
+		uint32_t m = 0;
+		for (uint32_t i = 0; i < k; i++)
+			if (i == bi || !dominates(&v[bi], v[i].tft, v[i].tfb, v[i].len))
+				v[m++] = v[i];
+		k = m;
+	}
+	e->nimp = k;
+}
+
+static int cmp_impact(const void *x, const void *y)
+{
+	const struct post_impact *a = x, *b = y;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	if (a->tft != b->tft)
+		return a->tft < b->tft ? -1 : 1;
+	return a->tfb < b->tfb ? -1 : a->tfb > b->tfb;
 }
 
 static void close_block(struct post_enc *e)
@@ -55,9 +121,13 @@ static void close_block(struct post_enc *e)
 	buf_put_varint(&e->skip, e->nblocks == 0 ? e->last_doc : e->last_doc - e->prev_block_last);
 	buf_put_varint(&e->skip, e->blockdocs.n);
 	buf_put_varint(&e->skip, e->blockpos.n);
-	buf_put_varint(&e->skip, e->b_max_tft);
-	buf_put_varint(&e->skip, e->b_max_tfb);
-	buf_put_varint(&e->skip, e->b_min_len);
+	qsort(e->imp, e->nimp, sizeof *e->imp, cmp_impact);
+	buf_put_varint(&e->skip, e->nimp);
+	for (uint32_t i = 0; i < e->nimp; i++) {
+		buf_put_varint(&e->skip, i ? e->imp[i].len - e->imp[i - 1].len : e->imp[i].len);
+		buf_put_varint(&e->skip, e->imp[i].tft);
+		buf_put_varint(&e->skip, e->imp[i].tfb);
+	}
 	buf_put(&e->docs, e->blockdocs.p, e->blockdocs.n);
 	buf_put(&e->pos, e->blockpos.p, e->blockpos.n);
 	buf_clear(&e->blockdocs);
@@ -65,8 +135,7 @@ static void close_block(struct post_enc *e)
 	e->prev_block_last = e->last_doc;
 	e->nblocks++;
 	e->inblock = 0;
-	e->b_max_tft = e->b_max_tfb = 0;
-	e->b_min_len = UINT32_MAX;
+	e->nimp = 0;
 }
 
 void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
@@ -89,9 +158,7 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 	e->blockpos.n += wn;
 	e->last_doc = doc;
 	e->any = true;
-	if (tft > e->b_max_tft) e->b_max_tft = tft;
-	if (tfb > e->b_max_tfb) e->b_max_tfb = tfb;
-	if (doclen < e->b_min_len) e->b_min_len = doclen;
+	impact_add(e, tft, tfb, doclen);
 	if (tft > e->st.max_tft) e->st.max_tft = tft;
 	if (tfb > e->st.max_tfb) e->st.max_tfb = tfb;
 	if (doclen < e->st.min_len) e->st.min_len = doclen;
@@ -106,8 +173,7 @@ void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint6
 	close_block(e);
 	size_t start = out->n;
 	buf_put_varint(out, e->nblocks);
-	if (e->nblocks > 1)
-		buf_put(out, e->skip.p, e->skip.n);
+	buf_put(out, e->skip.p, e->skip.n);
 	buf_put(out, e->docs.p, e->docs.n);
 	*docs_len = out->n - start;
 	buf_put(out, e->pos.p, e->pos.n);
@@ -134,31 +200,41 @@ void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const 
 		return;
 	}
 	c->nblocks = (uint32_t)nb;
-	if (nb > 1) {
-		c->skips = xmalloc(nb * sizeof *c->skips);
-		uint64_t last = 0, doff = 0, poff = 0;
-		for (uint32_t b = 0; b < nb; b++) {
-			uint64_t v[6];
-			for (int k = 0; k < 6; k++)
-				if (!varint_get(&q, end, &v[k])) {
-					c->corrupt = c->done = true;
-					return;
-				}
-			last = b == 0 ? v[0] : last + v[0];
-			if (last > UINT32_MAX) {
-				c->corrupt = c->done = true;
-				return;
-			}
-			c->skips[b] = (struct post_skip){ (uint32_t)last, doff, poff,
-							  (uint32_t)v[3], (uint32_t)v[4], (uint32_t)v[5] };
-			doff += v[1];
-			poff += v[2];
+	c->skips = xmalloc(nb * sizeof *c->skips);
+	size_t icap = 0, nimps = 0;
+	uint64_t last = 0, doff = 0, poff = 0;
+	for (uint32_t b = 0; b < nb; b++) {
+		uint64_t v[4];
+		for (int k = 0; k < 4; k++)
+			if (!varint_get(&q, end, &v[k]))
+				goto bad;
+		last = b == 0 ? v[0] : last + v[0];
+		if (last > UINT32_MAX || v[3] == 0 || v[3] > POST_IMPACTS_MAX)
+			goto bad;
+		struct post_skip *sk = &c->skips[b];
+		*sk = (struct post_skip){ (uint32_t)last, doff, poff, 0, 0, UINT32_MAX,
+					  (uint32_t)nimps, (uint32_t)v[3] };
+		c->imps = xgrow(c->imps, &icap, nimps + v[3], sizeof *c->imps);
+		uint64_t len = 0;
+		for (uint32_t i = 0; i < sk->nimp; i++) {
+			uint64_t w[3];
+			for (int k = 0; k < 3; k++)
+				if (!varint_get(&q, end, &w[k]))
+					goto bad;
+			len += w[0];
+			if (len > UINT32_MAX || w[1] > UINT32_MAX || w[2] > UINT32_MAX)
+				goto bad;
+			struct post_impact *im = &c->imps[nimps++];
+			*im = (struct post_impact){ (uint32_t)w[1], (uint32_t)w[2], (uint32_t)len };
+			sk->max_tft = NL_MAX(sk->max_tft, im->tft);
+			sk->max_tfb = NL_MAX(sk->max_tfb, im->tfb);
+			sk->min_len = NL_MIN(sk->min_len, im->len);
 		}
-		if (doff > (uint64_t)(end - q) || poff > pn) {
-			c->corrupt = c->done = true;
-			return;
-		}
+		doff += v[1];
+		poff += v[2];
 	}
+	if (doff > (uint64_t)(end - q) || poff > pn)
+		goto bad;
 	c->docs = q;
 	c->docs_end = end;
 	c->p = q;
@@ -166,12 +242,17 @@ void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const 
 	c->block = 0;
 	c->left_in_block = NL_MIN(df, (uint32_t)POST_BLOCK);
 	c->doc = UINT32_MAX; /* before first */
+	return;
+bad:
+	c->corrupt = c->done = true;
 }
 
 void post_cur_close(struct post_cur *c)
 {
 	free(c->skips);
+	free(c->imps);
 	c->skips = NULL;
+	c->imps = NULL;
 }
 
 static bool fail(struct post_cur *c)
@@ -279,11 +360,14 @@ bool post_cur_seek(struct post_cur *c, uint32_t target)
 
 bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *s)
 {
-	if (!c->skips)
+	if (!c->skips || c->corrupt)
 		return false;
-	uint32_t b = c->block;
+	uint32_t b = c->bscan > c->block ? c->bscan : c->block;
+	if (b > c->block && c->skips[b - 1].last_doc >= target)
+		b = c->block; /* an earlier target than the last one */
 	while (b + 1 < c->nblocks && c->skips[b].last_doc < target)
 		b++;
+	c->bscan = b;
 	*s = c->skips[b];
 	return true;
 }

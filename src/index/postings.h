@@ -10,14 +10,22 @@
  *
  *   docs part:
  *     nblocks
- *     if nblocks > 1, a skip table, one entry per block of 128 postings:
+ *     a skip table, one entry per block of 128 postings:
  *       last_doc   (first entry: the value; then the gap from the previous)
  *       doc_bytes  (size of that block's doc data)
  *       pos_bytes  (size of that block's position data)
- *       max_tft, max_tfb, min_len   (block maxima of tf_title and tf_body and
- *                                   the block's shortest document, in tokens:
- *                                   an upper bound of any block's BM25 for
- *                                   block-max pruning)
+ *       nimp       (1..POST_IMPACTS_MAX) then nimp impacts, each
+ *         len      (document length in tokens, title + body; the first as
+ *                  is, then the gap from the previous impact's: ascending)
+ *         tf_title, tf_body
+ *       The impacts bound every posting of the block: each posting is
+ *       dominated by one of them (tf_title and tf_body no smaller, len no
+ *       larger). They are the block's Pareto frontier of (tf_title, tf_body,
+ *       shorter length), merged pairwise into their envelope (largest tfs,
+ *       shortest length) while more than POST_IMPACTS_MAX remain; BM25 grows
+ *       with tf and shrinks with length, so the best BM25 over the impacts is
+ *       an upper bound of the block's for any k1, b, field weights and
+ *       average length (block-max pruning; Lucene calls these "impacts").
  *     block doc data, for each posting:
  *       doc gap     (from the previous posting; the first posting of the list
  *                   stores doc + 1 - 1 = doc itself)
@@ -35,6 +43,12 @@
 #include "util/buf.h"
 
 #define POST_BLOCK 128
+#define POST_IMPACTS_MAX 8
+
+/* A (tf_title, tf_body, document length) that bounds postings of a block. */
+struct post_impact {
+	uint32_t tft, tfb, len;
+};
 
 struct post_stats {
 	uint32_t df;
@@ -49,7 +63,8 @@ struct post_enc {
 	struct buf blockdocs, blockpos;
 	uint32_t nblocks, inblock, last_doc, prev_block_last;
 	bool any;
-	uint32_t b_max_tft, b_max_tfb, b_min_len;
+	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
+	uint32_t nimp;
 	struct post_stats st;
 };
 
@@ -66,7 +81,8 @@ void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint6
 struct post_skip {
 	uint32_t last_doc;
 	uint64_t doc_off, pos_off; /* offsets of the block within the docs data / positions part */
-	uint32_t max_tft, max_tfb, min_len;
+	uint32_t max_tft, max_tfb, min_len; /* the block's maxima (from its impacts) */
+	uint32_t imp, nimp;                 /* its impacts: cursor's imps[imp .. imp + nimp) */
 };
 
 /* Cursor over one posting list. */
@@ -77,6 +93,8 @@ struct post_cur {
 	const unsigned char *pp;              /* next position list */
 	uint32_t nblocks, block;              /* current block index */
 	struct post_skip *skips;              /* nblocks entries (owned) */
+	struct post_impact *imps;             /* every block's impacts (owned) */
+	uint32_t bscan;                       /* last block post_cur_block_info found */
 	uint32_t left_in_block;
 	uint32_t doc, tft, tfb;               /* current posting */
 	bool have_pos;                        /* positions of current posting not yet skipped */
@@ -96,9 +114,9 @@ void post_cur_close(struct post_cur *c);
 bool post_cur_next(struct post_cur *c);
 /* Move to the first posting with doc >= target (never backwards). */
 bool post_cur_seek(struct post_cur *c, uint32_t target);
-/* Upper bound of tf in the block holding the first doc >= target, without
- * decoding it: fills *s with that block's skip entry, or returns false when the
- * list has no skip table (one block; use the list statistics). */
+/* The skip entry (maxima, impacts) of the block holding the first doc >=
+ * target, without decoding the block; false when the list is empty or damaged.
+ * Targets should not decrease (the scan resumes where the last one stopped). */
 bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *s);
 /* Positions of the current posting (tft + tfb of them), decoded into *out
  * (grown with xgrow). Returns the count. */

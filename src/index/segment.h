@@ -6,7 +6,7 @@
  *
  *   header, 32 bytes
  *     0   8  magic "NLSEGMNT"
- *     8   4  format version (2)
+ *     8   4  format version (3)
  *     12  4  number of documents
  *     16  16 zero
  *   sections, in any order, each described in the footer
@@ -67,7 +67,7 @@
 
 #define SEG_MAGIC "NLSEGMNT"
 #define SEG_END_MAGIC "NLSEGEND"
-#define SEG_VERSION 2
+#define SEG_VERSION 3
 #define SEG_TERM_BLOCK 32
 #define SEG_DOCTAB_ENTRY 40
 #define SEG_BLOCKS_ENTRY 24

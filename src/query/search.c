@@ -9,27 +9,31 @@
  * lets posting cursors skip whole 128-posting blocks; disjunctions keep each
  * member positioned and return the least. Predicates (source, date) are not
  * iterated: they are checked on the candidates an iterator produces, and a
- * query made only of predicates walks every document. *
+ * query made only of predicates walks every document.
+ *
  * Ranked runs keep the best k + offset story groups in a heap indexed by
  * group (hpos), so a group's copies update one entry and the heap's worst
  * score is the threshold of the top k. Once SEARCH_EXACT_TOTAL groups have
- * been counted, two kinds of pruning use it (rank_segment): MaxScore for a
- * disjunction (members sorted by their list-level upper bound; the cheapest
- * members whose bounds together stay under the threshold only score
- * candidates brought by the others), and block-max windows for any query
- * (the sum of the block maxima of every list over the documents their
- * current blocks share; a window under the threshold is skipped whole).
- * Bounds are BM25 of the largest tf and the shortest document (postings.h
- * skip data, seg_term.st), compared with a small relative slack; a candidate
- * that survives is scored by the same it_score() as without pruning, so the
- * top k is identical to exhaustive evaluation (tests/unit/test_search.c
- * checks it on random queries). Why MaxScore and not WAND: its candidate
- * loop needs no per-document sorting of cursors, and with block-max windows
- * it prunes as well on the few-term queries news search sees.
+ * been counted, pruning uses it. A disjunction runs MaxScore over windows of
+ * RANK_WINDOW documents (rank_or): members sorted by their list-level upper
+ * bound, the cheapest members whose bounds together stay under the
+ * threshold only score documents the others bring; a window whose members'
+ * block bounds sum under the threshold is skipped whole; the essential
+ * members add their scores into the window term-at-a-time. Other queries
+ * walk their root iterator and skip block-max windows (the documents their
+ * lists' current blocks share). Bounds come from the blocks' impacts
+ * (postings.h: a few (tf, length) pairs that dominate every posting) and,
+ * for a candidate, from its actual tfs (cand_ub), so most candidates are
+ * dropped before their length is read; they are compared with a small
+ * relative slack, and a candidate that survives is scored exactly as
+ * without pruning, so the top k is identical to exhaustive evaluation
+ * (tests/unit/test_search.c checks it on random queries).
  *
  * Terms outside phrases never need positions: their iterators decode a
  * block of doc data at a time (blk_load) and never walk position bytes.
- * Per-document BM25 length norms are read once per searcher into one array.
+ * Per-document lengths (2 bytes) and a bit telling whether the story has
+ * other copies are read once per searcher into arrays small enough to stay
+ * in cache.
  */
 #include "query/search.h"
 
@@ -79,6 +83,10 @@ struct it {
 	bool started;
 	enum qfield field;
 	float idf;
+	/* bounds of one block, cached: its impacts' best score (ubv) and the
+	 * length norm of its shortest document (ubnorm) */
+	uint32_t ubblock;       /* block number + 1, 0 = none */
+	float ubv, ubnorm;
 	/* PHRASE: members are TERM iterators */
 	int slop;
 	uint32_t phrase_freq, phrase_title;
@@ -107,14 +115,15 @@ struct qterm {
 	float idf;
 };
 
-/* What a ranked run reads per candidate, packed so that it costs one cache
- * line: the BM25 length norm and the story group (NOGROUP when the story has
- * one copy: such a document is counted without looking up its group). */
-struct dinfo {
-	float norm;
-	uint32_t group;
-};
-#define NOGROUP UINT32_MAX
+/* What a ranked run reads per candidate is kept small so that a large
+ * archive's share stays in cache: the weighted length (TITLE_W x title +
+ * body tokens) doubled, which is an integer, as u16 (DLEN_BIG: look it up),
+ * and one bit per document telling whether its story has other copies (only
+ * those need their group, s->rep, to be counted once). */
+#define DLEN_BIG UINT16_MAX
+
+/* Documents per window of a disjunction's ranked run (rank_or). */
+#define RANK_WINDOW 2048
 
 struct searcher {
 	struct archive *a;
@@ -135,7 +144,13 @@ struct searcher {
 	uint32_t *hpos;
 	uint64_t total;
 	bool inexact;
-	struct dinfo *dinfo;    /* per document, read on the first ranked run */
+	uint16_t *dlen2;        /* per document (2 x TITLE_W must be whole), read on the first ranked run */
+	uint64_t *copied;       /* bit per document: its story has several copies */
+	/* rank_or's window: per document, each member's score and their sum */
+	float *wrow;
+	size_t wrowcap;
+	float wacc[RANK_WINDOW];
+	uint64_t wbits[RANK_WINDOW / 64];
 	/* iterators of the current segment (arena-like list for freeing) */
 	struct it **its;
 	size_t nits, itscap;
@@ -205,7 +220,9 @@ void searcher_free(struct searcher *s)
 	tokenizer_free(s->tkraw);
 	free(s->heap);
 	free(s->hpos);
-	free(s->dinfo);
+	free(s->dlen2);
+	free(s->copied);
+	free(s->wrow);
 	free(s->stamp);
 	free(s->best);
 	free(s->bestdoc);
@@ -888,7 +905,18 @@ static float norm_of(const struct searcher *s, float dl)
 	return K1 * (1 - B + B * dl / s->avgdl);
 }
 
-/* norm: norm_of() the document's length (searcher.norm has every document's) */
+/* norm_of() document gdoc's weighted length */
+static float doc_norm(const struct searcher *s, uint32_t gdoc)
+{
+	uint16_t d2 = s->dlen2[gdoc];
+	if (d2 != DLEN_BIG)
+		return norm_of(s, 0.5f * (float)d2);
+	struct seg_docinfo di;
+	archive_docinfo(s->a, gdoc, &di);
+	return norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
+}
+
+/* norm: the document's doc_norm() */
 static float bm25(float idf, float tf, float norm)
 {
 	if (tf <= 0)
@@ -944,6 +972,26 @@ static double ub_tf(struct searcher *s, const struct it *it, enum qfield field, 
 	return (double)it->boost * (double)bm25(idf, tf, norm_of(s, dl));
 }
 
+/* The best BM25 over a block's impacts (postings.h): every posting of the
+ * block is dominated by one of them, so this bounds the block's scores. The
+ * impacts' length counts title and body tokens once, never more than the
+ * weighted length the score uses. */
+static double ub_block(struct searcher *s, const struct it *it, enum qfield field,
+		       const struct post_cur *c, const struct post_skip *sk)
+{
+	float best = 0;
+	for (uint32_t i = 0; i < sk->nimp; i++) {
+		const struct post_impact *im = &c->imps[sk->imp + i];
+		float tf = field == QFIELD_TITLE ? TITLE_W * (float)im->tft
+			   : field == QFIELD_BODY ? (float)im->tfb
+						  : TITLE_W * (float)im->tft + (float)im->tfb;
+		float v = bm25(it->idf, tf, norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)im->len));
+		if (v > best)
+			best = v;
+	}
+	return (double)it->boost * (double)best;
+}
+
 /*
  * Upper bound of it's score on the documents of the block (of each posting
  * list below it) that holds the first document >= d, narrowing *upto to the
@@ -966,12 +1014,24 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 			return 0;
 		struct post_skip sk;
 		enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
-		if (!list && post_cur_block_info(&t->cur, d, &sk)) {
+		struct post_cur *c = &t->cur;
+		if (!list && post_cur_block_info(c, d, &sk)) {
 			if (sk.last_doc < d) /* the list ends before d */
 				return 0;
 			if (sk.last_doc < *upto)
 				*upto = sk.last_doc;
-			return ub_tf(s, it, f, it->idf, sk.max_tft, sk.max_tfb, sk.min_len);
+			if (it->ubblock != c->bscan + 1) {
+				it->ubblock = c->bscan + 1;
+				it->ubv = (float)ub_block(s, it, f, c, &sk);
+				it->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
+			}
+			return it->ubv;
+		}
+		if (list && c->skips && !c->corrupt) {
+			double best = 0;
+			for (uint32_t b = 0; b < c->nblocks; b++)
+				best = NL_MAX(best, ub_block(s, it, f, c, &c->skips[b]));
+			return best;
 		}
 		return ub_tf(s, it, f, it->idf, t->st.max_tft, t->st.max_tfb, t->st.min_len);
 	}
@@ -990,6 +1050,70 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 static bool below(double bound, double theta)
 {
 	return bound * (1 + SLACK) + 1e-9 < theta;
+}
+
+/* it's score on the current posting with the length norm of the shortest
+ * document of the block the cursor is in (cached with the block's bound). */
+static double ub_cur(struct searcher *s, struct it *it, struct it *t, enum qfield field,
+		     uint32_t tft, uint32_t tfb)
+{
+	const struct post_cur *c = &t->cur;
+	float norm;
+	if (!c->skips) {
+		norm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
+	} else {
+		uint32_t b = t->blk ? t->blk->b : c->block;
+		if (b >= c->nblocks)
+			b = c->nblocks - 1;
+		if (t->ubblock != b + 1) {
+			struct post_skip sk = c->skips[b];
+			t->ubblock = b + 1;
+			t->ubv = (float)ub_block(s, t, t->field, c, &sk);
+			t->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
+		}
+		norm = t->ubnorm;
+	}
+	float tf = field == QFIELD_TITLE ? TITLE_W * (float)tft
+		   : field == QFIELD_BODY ? (float)tfb
+					  : TITLE_W * (float)tft + (float)tfb;
+	return (double)it->boost * (double)bm25(it->idf, tf, norm);
+}
+
+/*
+ * Upper bound of it's score on document d, read from the postings only (no
+ * per-document data): a member positioned on d scores at most BM25 of its
+ * actual tf in the shortest document of its block; one past d scores 0; one
+ * not yet moved to d (a MaxScore non-essential list) at most its block bound.
+ * Candidates whose bound is under the threshold are dropped before their
+ * length norm is read (a cache miss per document on a large archive).
+ */
+static double cand_ub(struct searcher *s, struct it *it, uint32_t d)
+{
+	if (!it->scoring || it->boost < 0)
+		return it->boost < 0 ? INFINITY : 0;
+	if (it->started && (it->doc == END || it->doc > d))
+		return 0;
+	if (it->started && it->doc == d) {
+		switch (it->kind) {
+		case IT_TERM:
+			return ub_cur(s, it, it, it->field, it->cur.tft, it->cur.tfb);
+		case IT_PHRASE:
+			return ub_cur(s, it, it->kids[0], QFIELD_ANY, it->phrase_title,
+				      it->phrase_freq - it->phrase_title);
+		case IT_AND:
+		case IT_OR: {
+			double sum = 0;
+			size_t n = it->nkids + (it->kind == IT_AND && it->ndocs == 1);
+			for (size_t i = 0; i < n; i++)
+				sum += cand_ub(s, it->kids[i], d);
+			return (double)it->boost * sum;
+		}
+		default:
+			break;
+		}
+	}
+	uint32_t upto = END;
+	return it_bound(s, it, d, &upto, false);
 }
 
 /* ------------------------------------------------------------------ top k --- */
@@ -1095,11 +1219,11 @@ static void visit(struct searcher *s, struct run *r, uint32_t gdoc)
  * several copies need the stamps. */
 static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gdoc)
 {
-	uint32_t g = s->dinfo[gdoc].group;
-	if (r->o->copies || g == NOGROUP) {
+	if (r->o->copies || !(s->copied[gdoc >> 6] >> (gdoc & 63) & 1)) {
 		s->total++;
 		return gdoc;
 	}
+	uint32_t g = s->rep[gdoc];
 	if (s->stamp[g] != s->qno) {
 		s->stamp[g] = s->qno;
 		s->total++;
@@ -1117,6 +1241,7 @@ static int cmp_bound(const void *x, const void *y, void *ctx)
 struct scorer {
 	double ub;   /* list-level bound (with the root's boost) */
 	struct it *it;
+	size_t kid;  /* its index among the root's members */
 };
 
 static int cmp_scorer(const void *x, const void *y)
@@ -1124,43 +1249,61 @@ static int cmp_scorer(const void *x, const void *y)
 	return cmp_bound(&((const struct scorer *)x)->ub, &((const struct scorer *)y)->ub, NULL);
 }
 
+/* Upper bound of it's score on the documents [lo, hi): the best block bound
+ * of the blocks of its list that overlap the range (a phrase: those of its
+ * first word), or its list-level bound. */
+static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t hi)
+{
+	if (!it->scoring || it->boost < 0)
+		return it->boost < 0 ? INFINITY : 0;
+	if (it->kind != IT_TERM && it->kind != IT_PHRASE)
+		return it_bound(s, it, 0, NULL, true);
+	struct it *t = it->kind == IT_TERM ? it : it->kids[0];
+	struct post_cur *c = &t->cur;
+	struct post_skip sk;
+	if (t->cur.done || (t->started && t->doc == END))
+		return 0;
+	if (!post_cur_block_info(c, lo, &sk))
+		return it_bound(s, it, 0, NULL, true);
+	if (sk.last_doc < lo)
+		return 0;
+	enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
+	double best = 0;
+	for (uint32_t b = c->bscan; b < c->nblocks; b++) {
+		best = NL_MAX(best, ub_block(s, it, f, c, &c->skips[b]));
+		if (c->skips[b].last_doc + 1 >= hi)
+			break;
+	}
+	return best;
+}
+
 /*
- * Ranked run over one segment. Candidates come from the root iterator, or,
- * for a disjunction, MaxScore-style from its "essential" members only: the
- * members sorted by bound, the longest prefix whose bounds sum below the
- * threshold is non-essential (a document matching only those cannot make the
- * top k), and those are advanced only to score a candidate, which is dropped
- * as soon as its partial score plus the remaining bounds falls below. Before
- * that, every candidate is tested against the block-max bound of the window
- * of documents its lists' current blocks share, and whole windows are
- * skipped. Survivors are scored by it_score(), exactly as exhaustively.
+ * Ranked run of a disjunction, window by window (MaxScore with term-at-a-time
+ * windows, as Lucene's MaxScoreBulkScorer does). Members are sorted by their
+ * list-level bound; the longest prefix whose bounds sum under the threshold is
+ * non-essential. A window of RANK_WINDOW documents starting at the least
+ * essential document is skipped whole when its members' block bounds sum
+ * under the threshold; else each essential member adds its score for every
+ * document it holds in the window to that document's row (one list at a
+ * time: the window's length norms stay in cache). Then, in document order,
+ * a document whose partial sum plus the bounds of the non-essential members
+ * stays under the threshold is dropped; the others are counted, the
+ * non-essential members are moved to them while the sum can still reach the
+ * threshold, and the score offered is the row summed in member order —
+ * exactly what it_score() of the disjunction gives.
  */
-static void rank_segment(struct searcher *s, struct run *r, struct it *root, struct pred *gp)
+static void rank_or(struct searcher *s, struct run *r, struct it *root, struct pred *gp,
+		    const struct scorer *sc, const double *pre, size_t m)
 {
 	const struct search_opts *o = r->o;
-	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
-	bool ms = prune && root->kind == IT_OR && root->nkids > 1;
-	size_t m = ms ? root->nkids : 0, p = 0;
-	struct scorer *sc = NULL;
-	double *pre = NULL; /* pre[i] = sum of sc[0..i).ub */
-	if (ms) {
-		sc = xmalloc(m * sizeof *sc);
-		pre = xmalloc((m + 1) * sizeof *pre);
-		for (size_t i = 0; i < m; i++) {
-			sc[i].it = root->kids[i];
-			sc[i].ub = (double)root->boost * it_bound(s, root->kids[i], 0, NULL, true);
-		}
-		qsort(sc, m, sizeof *sc, cmp_scorer);
-		pre[0] = 0;
-		for (size_t i = 0; i < m; i++)
-			pre[i + 1] = pre[i] + sc[i].ub;
-	}
-	double last = -INFINITY, wtheta = -INFINITY;
-	uint32_t target = 0, win_to = 0;
-	bool win = false, win_low = false;
-	while (!s->rc) {
-		double th = prune ? threshold(s, o) : -INFINITY;
-		if (ms && th != last) {
+	const double boost = (double)root->boost;
+	size_t p = 0;
+	double last = -INFINITY;
+	uint32_t lo = 0, nd = s->seg->ndocs;
+	s->wrow = xgrow(s->wrow, &s->wrowcap, (size_t)RANK_WINDOW * m, sizeof *s->wrow);
+	while (lo < nd && !s->rc) {
+		double th = threshold(s, o);
+		if (th != last) {
 			while (p < m && below(pre[p + 1], th))
 				p++;
 			last = th;
@@ -1169,16 +1312,127 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 				break;
 			}
 		}
-		uint32_t d = END;
-		if (ms) {
-			for (size_t i = p; i < m; i++) {
-				uint32_t x = it_next(s, sc[i].it, target);
-				if (x < d)
-					d = x;
+		if (p)
+			s->inexact = true; /* documents only non-essential members hold are not seen */
+		uint32_t first = END;
+		for (size_t i = p; i < m; i++)
+			first = NL_MIN(first, it_next(s, sc[i].it, lo));
+		if (first == END || s->rc)
+			break;
+		lo = first;
+		uint32_t hi = nd - lo > RANK_WINDOW ? lo + RANK_WINDOW : nd;
+		if (th > -INFINITY) {
+			double wb = 0;
+			for (size_t i = 0; i < m; i++)
+				wb += range_ub(s, sc[i].it, lo, hi);
+			if (below(boost * wb, th)) {
+				s->inexact = true;
+				lo = hi;
+				continue;
 			}
-		} else {
-			d = it_next(s, root, target);
 		}
+		memset(s->wbits, 0, sizeof s->wbits);
+		for (size_t i = p; i < m && !s->rc; i++) {
+			struct it *k = sc[i].it;
+			for (uint32_t d = k->doc; d < hi; d = it_next(s, k, d + 1)) {
+				uint32_t off = d - lo;
+				float *row = s->wrow + (size_t)off * m;
+				if (!(s->wbits[off >> 6] >> (off & 63) & 1)) {
+					s->wbits[off >> 6] |= (uint64_t)1 << (off & 63);
+					memset(row, 0, m * sizeof *row);
+					s->wacc[off] = 0;
+				}
+				float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
+				row[sc[i].kid] = v;
+				s->wacc[off] += v;
+			}
+		}
+		for (size_t w = 0; w < RANK_WINDOW / 64 && !s->rc; w++) {
+			for (uint64_t bits = s->wbits[w]; bits; bits &= bits - 1) {
+				uint32_t off = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+				uint32_t d = lo + off;
+				float *row = s->wrow + (size_t)off * m;
+				double part = (double)s->wacc[off];
+				th = threshold(s, o);
+				if (th > -INFINITY) {
+					if (below(boost * part + pre[p], th)) {
+						s->inexact = true;
+						continue;
+					}
+					double ub = part;
+					for (size_t i = 0; i < p; i++)
+						ub += cand_ub(s, sc[i].it, d);
+					if (below(boost * ub, th)) {
+						s->inexact = true;
+						continue;
+					}
+				}
+				if (((root->nexcl || root->preds) && excluded(s, root, d)) ||
+				    (gp->nkids && !pred_ok(s, gp, d)))
+					continue;
+				uint32_t g = count_group(s, r, s->segbase + d);
+				if (p) {
+					float norm = doc_norm(s, s->segbase + d);
+					bool dead = false;
+					for (size_t i = p; i-- > 0;) {
+						if (below(boost * part + pre[i + 1], th)) {
+							dead = true;
+							break;
+						}
+						it_next(s, sc[i].it, d);
+						float v = it_score(s, sc[i].it, d, norm);
+						row[sc[i].kid] = v;
+						part += (double)v;
+					}
+					if (dead || below(boost * part, th))
+						continue;
+				}
+				float sum = 0;
+				for (size_t i = 0; i < m; i++)
+					sum += row[i];
+				offer(s, g, s->segbase + d, root->boost * sum);
+			}
+		}
+		lo = hi;
+	}
+}
+
+/*
+ * Ranked run over one segment. A disjunction goes to rank_or(). Any other
+ * root brings its candidates in order; with a threshold, each is tested
+ * against the block-max bound of the window of documents its lists' current
+ * blocks share (whole windows are skipped), then against cand_ub() (its
+ * actual tfs in its blocks' shortest documents), before its length norm is
+ * read. Survivors are scored by it_score(), exactly as exhaustively.
+ */
+static void rank_segment(struct searcher *s, struct run *r, struct it *root, struct pred *gp)
+{
+	const struct search_opts *o = r->o;
+	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
+	if (prune && root->kind == IT_OR && root->nkids > 1) {
+		size_t m = root->nkids;
+		struct scorer *sc = xmalloc(m * sizeof *sc);
+		double *pre = xmalloc((m + 1) * sizeof *pre); /* pre[i] = sum of sc[0..i).ub */
+		for (size_t i = 0; i < m; i++) {
+			sc[i].it = root->kids[i];
+			sc[i].kid = i;
+			sc[i].ub = (double)root->boost * it_bound(s, root->kids[i], 0, NULL, true);
+		}
+		qsort(sc, m, sizeof *sc, cmp_scorer);
+		pre[0] = 0;
+		for (size_t i = 0; i < m; i++)
+			pre[i + 1] = pre[i] + sc[i].ub;
+		rank_or(s, r, root, gp, sc, pre, m);
+		free(sc);
+		free(pre);
+		return;
+	}
+	double wtheta = -INFINITY;
+	uint32_t target = 0, win_to = 0;
+	bool win = false, win_low = false;
+	while (!s->rc) {
+		double th = prune ? threshold(s, o) : -INFINITY;
+		uint32_t d = it_next(s, root, target);
 		if (d == END || s->rc)
 			break;
 		if (th > -INFINITY) {
@@ -1197,39 +1451,17 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 				target = win_to + 1;
 				continue;
 			}
-			if (p)
-				s->inexact = true;
 		}
 		target = d + 1;
-		if ((ms && (root->nexcl || root->preds) && excluded(s, root, d)) ||
-		    (gp->nkids && !pred_ok(s, gp, d)))
+		if (th > -INFINITY && below(cand_ub(s, root, d), th)) {
+			s->inexact = true;
+			continue;
+		}
+		if (gp->nkids && !pred_ok(s, gp, d))
 			continue;
 		uint32_t g = count_group(s, r, s->segbase + d);
-		float norm = s->dinfo[s->segbase + d].norm;
-		if (p) {
-			float part = 0;
-			for (size_t i = p; i < m; i++)
-				part += it_score(s, sc[i].it, d, norm);
-			bool dead = false;
-			for (size_t i = p; i-- > 0;) {
-				if (below((double)root->boost * part + pre[i + 1], th)) {
-					dead = true;
-					break;
-				}
-				it_next(s, sc[i].it, d);
-				part += it_score(s, sc[i].it, d, norm);
-			}
-			if (dead || below((double)root->boost * part, th))
-				continue;
-		}
-		if (ms) {
-			root->started = true;
-			root->doc = d;
-		}
-		offer(s, g, s->segbase + d, it_score(s, root, d, norm));
+		offer(s, g, s->segbase + d, it_score(s, root, d, doc_norm(s, s->segbase + d)));
 	}
-	free(sc);
-	free(pre);
 }
 
 static int run_query(struct searcher *s, const char *q, size_t qlen, struct run *r, char *err,
@@ -1310,13 +1542,17 @@ int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct se
 		 struct search_result *res, char *err, size_t errcap)
 {
 	struct run r = { o, true, NULL, NULL };
-	if (!s->dinfo) {
-		s->dinfo = xmalloc((s->a->ndocs + 1) * sizeof *s->dinfo);
-		for (uint32_t i = 0; i < s->a->ndocs; i++) {
+	if (!s->dlen2) {
+		uint32_t n = s->a->ndocs;
+		s->dlen2 = xmalloc((n + 1) * sizeof *s->dlen2);
+		s->copied = xcalloc(n / 64 + 1, sizeof *s->copied);
+		for (uint32_t i = 0; i < n; i++) {
 			struct seg_docinfo di;
 			archive_docinfo(s->a, i, &di);
-			s->dinfo[i].norm = norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
-			s->dinfo[i].group = s->gsize[s->rep[i]] > 1 ? s->rep[i] : NOGROUP;
+			uint64_t d2 = 2 * (uint64_t)di.body_len + (uint64_t)(2 * TITLE_W) * di.title_len;
+			s->dlen2[i] = d2 < DLEN_BIG ? (uint16_t)d2 : DLEN_BIG;
+			if (s->gsize[s->rep[i]] > 1)
+				s->copied[i >> 6] |= (uint64_t)1 << (i & 63);
 		}
 	}
 	s->want = o->k + o->offset;
