@@ -27,6 +27,17 @@ bool text_looks_binary(const char *p, size_t n)
 {
 	size_t lim = NL_MIN(n, (size_t)65536), bad = 0;
 	for (size_t i = 0; i < lim; i++) {
+		/* 8 bytes of printable ASCII (0x20..0x7f) at once: none counts */
+		while (i + 8 <= lim) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+			if (((x | ((x - 0x20 * ones) & ~x)) & high) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= lim)
+			break;
 		unsigned char c = (unsigned char)p[i];
 		if (c == 0)
 			return true;
