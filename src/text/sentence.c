@@ -392,6 +392,13 @@ size_t sentence_split(const char *s, size_t len, struct span **out, size_t *n, s
 	size_t start = skip_space(s, len, 0);
 	size_t i = start;
 	while (i < len) {
+		/* most bytes are neither a line break nor can start a stop
+		 * ('.', '?', '!', U+2026 = E2 80 A6): step over them at once */
+		while (i < len && s[i] != '\n' && s[i] != '.' && s[i] != '?' && s[i] != '!' &&
+		       s[i] != '\xE2')
+			i++;
+		if (i >= len)
+			break;
 		if (s[i] == '\n') {
 			/* a blank line ends the paragraph, hence the sentence */
 			size_t j = i + 1;
