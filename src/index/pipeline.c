@@ -66,13 +66,13 @@ struct pipeline {
 					    * buffers are warm (no page faults) */
 	unsigned nspare;
 	struct analyzer *inline_an;
-	/* unpack scratch: one for the consuming thread, one for the ordering stage */
+	/* unpack scratch of the consuming thread (the ordering stage reads no terms) */
 	struct unpack_scratch {
 		const char **termp;
 		const uint32_t **posp;
 		uint8_t *lens8;
 		size_t cap;
-	} us_consume, us_order;
+	} us_consume;
 	int rc;
 };
 
@@ -261,6 +261,32 @@ static void analyze_batch(struct pipeline *p, struct analyzer *an, struct batch 
 	b->st = sh.st;
 }
 
+/* What the ordering stage reads of the document at *off (the key, the
+ * record, the source and the prepared sketch; no terms); advances *off. */
+static void unpack_order(const struct buf *in, size_t *off, struct seg_wdoc *w)
+{
+	*off = (*off + 7) & ~(size_t)7;
+	const char *b = in->p + *off;
+	uint32_t h[10];
+	memcpy(h, b, sizeof h);
+	memset(w, 0, sizeof *w);
+	memcpy(&w->key, b + 40, 8);
+	size_t o = *off + 48;
+	w->record = nl_str_make(in->p + o, h[0]);
+	o += h[0];
+	w->source = nl_str_make(in->p + o, h[1]);
+	o += h[1] + h[7];
+	o = (o + 3) & ~(size_t)3;
+	o += ((size_t)3 * h[4] + h[5]) * 4;
+	o = (o + 7) & ~(size_t)7;
+	o += (size_t)h[4] * 8;
+	w->title_len = h[2];
+	w->body_len = h[3];
+	w->day = (int32_t)h[6];
+	w->dedup_prep = nl_str_make(in->p + o, h[8]);
+	*off = o + h[8];
+}
+
 /* Run the ordering stage over an analysed batch. */
 static int order_batch(struct pipeline *p, struct batch *b)
 {
@@ -271,7 +297,7 @@ static int order_batch(struct pipeline *p, struct batch *b)
 		if (!kept)
 			continue;
 		struct seg_wdoc w;
-		unpack(&p->us_order, &b->packed, &off, &w);
+		unpack_order(&b->packed, &off, &w);
 		rc = p->order(p->ctx, &w, &b->ord);
 	}
 	return rc;
@@ -510,11 +536,8 @@ void pipeline_free(struct pipeline *p)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
-	struct unpack_scratch *us[2] = { &p->us_consume, &p->us_order };
-	for (int i = 0; i < 2; i++) {
-		free(us[i]->termp);
-		free(us[i]->posp);
-		free(us[i]->lens8);
-	}
+	free(p->us_consume.termp);
+	free(p->us_consume.posp);
+	free(p->us_consume.lens8);
 	free(p);
 }

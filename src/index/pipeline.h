@@ -30,7 +30,8 @@ struct pipeline;
 
 /* The ordering stage: called for every analysed document in input order, on
  * its own thread when there are workers (so it overlaps with consuming the
- * previous batch). It appends what it decides about the document to out
+ * previous batch). w has no terms (nterms 0): the key, day, lengths, record,
+ * source and dedup_prep are set. It appends what it decides about the document to out
  * (opaque bytes the consume callback reads back) and returns 0, or nonzero
  * to stop ingest. */
 typedef int (*pipeline_order_fn)(void *ctx, const struct seg_wdoc *w, struct buf *out);
