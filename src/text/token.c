@@ -38,7 +38,9 @@
  * Zipfian, so each tokenizer keeps a direct-mapped cache of recent stems
  * (32768 slots of 32 bytes, 1 MiB; words up to 24 bytes): on Reuters 19 in
  * 20 lookups hit and skip the stemmer. Slots are small so more of the table
- * stays in the CPU cache; a miss to memory is what a lookup costs.
+ * stays in the CPU cache; a miss to memory is what a lookup costs, so
+ * tokenize() scans and lowercases AHEAD words in front of the stemming and
+ * prefetches each one's slot (the terms come out in the same order).
  *
  * Lengths. A term is cut to TOKEN_MAX_BYTES at a code point boundary; the
  * raw bytes of a non-ASCII word are first cut to 4 * TOKEN_MAX_BYTES so a
@@ -85,6 +87,20 @@ struct stem_slot {
 	char add[5];
 };
 
+/* A word waiting for its stem: tokenize() runs AHEAD words in front of the
+ * stemming, so the stem-cache slot of each word (a miss to memory, most of
+ * the tokenizer's time otherwise) is prefetched while the words before it
+ * are stemmed and handed out. */
+#define AHEAD 8
+struct pending {
+	char term[TOKEN_MAX_BYTES + 32]; /* slack for word-wide access */
+	size_t n;
+	uint32_t start, end;
+	bool stem;                 /* to be stemmed */
+	struct stem_slot *slot;    /* its cache slot, or NULL (too long) */
+	uint64_t key[3];           /* the word zero-padded, for the slot */
+};
+
 struct tokenizer {
 	struct sb_stemmer *stemmer; /* NULL: no stemming */
 	struct stem_slot *cache;
@@ -93,7 +109,7 @@ struct tokenizer {
 	utf8proc_int32_t *cps; /* scratch for utf8proc */
 	size_t ncps;
 	char raw[RAW_MAX + 4];
-	char term[TOKEN_MAX_BYTES + 32]; /* slack for word-wide access */
+	struct pending ring[AHEAD];
 };
 
 struct word {
@@ -353,8 +369,8 @@ static size_t cut_utf8(const char *p, size_t n, size_t max)
 	return k;
 }
 
-/* NFKC + case fold the word s[0..n) into t->term; returns the length. */
-static size_t fold_word(struct tokenizer *t, const char *s, size_t n)
+/* NFKC + case fold the word s[0..n) into out; returns the length. */
+static size_t fold_word(struct tokenizer *t, const char *s, size_t n, char *out)
 {
 	size_t rn = 0;
 	for (size_t i = 0; i < n && rn < RAW_MAX;) {
@@ -388,51 +404,62 @@ static size_t fold_word(struct tokenizer *t, const char *s, size_t n)
 		return 0;
 	const char *u = (const char *)t->cps;
 	size_t m = cut_utf8(u, (size_t)r, TOKEN_MAX_BYTES);
-	memcpy(t->term, u, m);
+	memcpy(out, u, m);
 	return m;
 }
 
-/* Stem t->term[0..n) in place; returns the new length. */
-static size_t stem_term(struct tokenizer *t, size_t n)
+/* The stem-cache slot of the word pe->term[0..pe->n) (n <= STEM_KEY), with
+ * its key in pe->key; NULL for longer words. */
+static struct stem_slot *stem_slot_of(struct tokenizer *t, struct pending *pe)
 {
-	struct stem_slot *slot = NULL;
-	uint64_t k[STEM_KEY / 8];
-	if (n <= STEM_KEY) {
-		/* the word as 3 zero-padded words; bytes past n may be garbage */
-		memcpy(k, t->term, sizeof k);
-		for (size_t j = 0; j < STEM_KEY / 8; j++) {
-			size_t valid = n > 8 * j ? n - 8 * j : 0;
-			if (valid < 8)
-				k[j] &= valid ? ~0ull >> (64 - 8 * valid) : 0;
-		}
-		uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^
-			     (k[2] * 0x165667B19E3779F9ull) ^ n;
-		h ^= h >> 32;
-		h *= 0xD6E8FEB86659FD93ull;
-		slot = &t->cache[(h >> 40) & (STEM_SLOTS - 1)];
-		if (slot->klen == n && slot->key[0] == k[0] && slot->key[1] == k[1] &&
-		    slot->key[2] == k[2]) {
-			memcpy(t->term + slot->keep, slot->add, sizeof slot->add);
-			return (size_t)slot->keep + slot->addlen;
-		}
+	size_t n = pe->n;
+	if (n > STEM_KEY)
+		return NULL;
+	/* the word as 3 zero-padded words; bytes past n may be garbage */
+	uint64_t *k = pe->key;
+	memcpy(k, pe->term, 3 * sizeof *k);
+	for (size_t j = 0; j < STEM_KEY / 8; j++) {
+		size_t valid = n > 8 * j ? n - 8 * j : 0;
+		if (valid < 8)
+			k[j] &= valid ? ~0ull >> (64 - 8 * valid) : 0;
 	}
-	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)t->term, (int)n);
+	uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^
+		     (k[2] * 0x165667B19E3779F9ull) ^ n;
+	h ^= h >> 32;
+	h *= 0xD6E8FEB86659FD93ull;
+	return &t->cache[(h >> 40) & (STEM_SLOTS - 1)];
+}
+
+/* Stem pe->term[0..n) in place (through its cache slot, if any); returns
+ * the new length. */
+static size_t stem_term(struct tokenizer *t, struct pending *pe)
+{
+	struct stem_slot *slot = pe->slot;
+	const uint64_t *k = pe->key;
+	char *term = pe->term;
+	size_t n = pe->n;
+	if (slot && slot->klen == n && slot->key[0] == k[0] && slot->key[1] == k[1] &&
+	    slot->key[2] == k[2]) {
+		memcpy(term + slot->keep, slot->add, sizeof slot->add);
+		return (size_t)slot->keep + slot->addlen;
+	}
+	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)term, (int)n);
 	if (!st)
 		nl_die("tokenizer: out of memory in the stemmer");
 	size_t m = cut_utf8((const char *)st, (size_t)sb_stemmer_length(t->stemmer), TOKEN_MAX_BYTES);
 	if (slot) {
 		size_t keep = 0;
-		while (keep < m && keep < n && st[keep] == (sb_symbol)t->term[keep])
+		while (keep < m && keep < n && st[keep] == (sb_symbol)term[keep])
 			keep++;
 		if (m - keep <= sizeof slot->add) {
-			memcpy(slot->key, k, sizeof k);
+			memcpy(slot->key, k, sizeof slot->key);
 			slot->klen = (unsigned char)n;
 			slot->keep = (unsigned char)keep;
 			slot->addlen = (unsigned char)(m - keep);
 			memcpy(slot->add, st + keep, m - keep);
 		}
 	}
-	memcpy(t->term, st, m);
+	memcpy(term, st, m);
 	return m;
 }
 
@@ -445,12 +472,13 @@ static inline uint64_t lower8(uint64_t x)
 	return x | (((ge_a & ~gt_z) & 0x8080808080808080ull) >> 2);
 }
 
-/* Build the term of w into t->term; returns its length (may be 0). */
-static size_t make_term(struct tokenizer *t, const char *s, size_t len, const struct word *w)
+/* Build the unstemmed term of w into out (TOKEN_MAX_BYTES + 32 bytes);
+ * returns its length (may be 0). */
+static size_t make_term(struct tokenizer *t, const char *s, size_t len, const struct word *w,
+			char *out)
 {
 	const unsigned char *p = (const unsigned char *)s + w->start;
 	const unsigned char *e = (const unsigned char *)s + w->tend;
-	char *out = t->term;
 	size_t n = 0;
 
 	if (w->flags & F_ACRO) {
@@ -460,10 +488,10 @@ static size_t make_term(struct tokenizer *t, const char *s, size_t len, const st
 		return n;
 	}
 	if (w->flags & F_WIDE) {
-		n = fold_word(t, (const char *)p, (size_t)(e - p));
+		n = fold_word(t, (const char *)p, (size_t)(e - p), out);
 	} else if (!(w->flags & F_SEP)) {
 		/* the hot path: 8 bytes at a time while the text lasts, stored
-		 * as whole words so stem_term's word loads forward from them */
+		 * as whole words so stem_slot_of's word loads forward from them */
 		n = NL_MIN((size_t)(e - p), (size_t)TOKEN_MAX_BYTES);
 		size_t i = 0;
 		for (; i < n && w->start + i + 8 <= len; i += 8) {
@@ -480,9 +508,18 @@ static size_t make_term(struct tokenizer *t, const char *s, size_t len, const st
 			if (*p != '\'' && *p != ',' && *p < 0x80)
 				out[n++] = (char)t->lower[*p];
 	}
-	if (t->stemmer && n > 2 && !(w->flags & F_NUM))
-		n = stem_term(t, n);
 	return n;
+}
+
+/* Stem (if it is to be) and hand out the oldest pending word. */
+static int emit_oldest(struct tokenizer *t, size_t *head, size_t *count, token_fn fn, void *ctx)
+{
+	struct pending *pe = &t->ring[*head];
+	*head = (*head + 1) % AHEAD;
+	(*count)--;
+	if (pe->stem)
+		pe->n = stem_term(t, pe);
+	return fn(ctx, pe->term, pe->n, pe->start, pe->end);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -493,7 +530,7 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
-	size_t i = 0;
+	size_t i = 0, head = 0, count = 0;
 	while (i < len) {
 		unsigned c = t->cls[(unsigned char)text[i]];
 		int k = 1;
@@ -508,10 +545,25 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		i = w.end;
 		if (skip_word(text, len, &w))
 			continue;
-		size_t n = make_term(t, text, len, &w);
+		struct pending *pe = &t->ring[(head + count) % AHEAD];
+		size_t n = make_term(t, text, len, &w, pe->term);
 		if (n == 0)
 			continue;
-		int rc = fn(ctx, t->term, n, (uint32_t)w.start, (uint32_t)w.end);
+		pe->n = n;
+		pe->start = (uint32_t)w.start;
+		pe->end = (uint32_t)w.end;
+		pe->stem = t->stemmer && n > 2 && !(w.flags & (F_NUM | F_ACRO));
+		pe->slot = pe->stem ? stem_slot_of(t, pe) : NULL;
+		if (pe->slot)
+			__builtin_prefetch(pe->slot);
+		if (++count == AHEAD) {
+			int rc = emit_oldest(t, &head, &count, fn, ctx);
+			if (rc)
+				return rc;
+		}
+	}
+	while (count) {
+		int rc = emit_oldest(t, &head, &count, fn, ctx);
 		if (rc)
 			return rc;
 	}
