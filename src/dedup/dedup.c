@@ -395,7 +395,6 @@ static bool boiler_has(const struct dedup *d, uint32_t key);
  */
 static unsigned char probe_order[DEDUP_K][DEDUP_K];
 static unsigned char probe_rank[DEDUP_K][DEDUP_K]; /* [i][j]: j's place in i's order */
-static unsigned char probe_len[DEDUP_K];
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 
 static void probe_init(void)
@@ -415,7 +414,6 @@ static void probe_init(void)
 		for (unsigned j = 0; j < DEDUP_K; j++)
 			if (!(seen[j >> 6] >> (j & 63) & 1))
 				probe_rank[i][j] = 255; /* never reached (cannot happen) */
-		probe_len[i] = (unsigned char)(n - 1); /* n is DEDUP_K: 127 says 128 */
 	}
 }
 
@@ -429,23 +427,29 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 	for (unsigned j = 0; j < DEDUP_K; j++)
 		if (filled[j >> 6] >> (j & 63) & 1)
 			fl[nf++] = (unsigned char)j;
+	/* 0 for a filled bin, 0x80 for an empty one: rank | hide is the rank of
+	 * a filled bin and above every rank (< 128) for an empty one */
+	unsigned char hide[DEDUP_K];
+	for (unsigned j = 0; j < DEDUP_K; j++)
+		hide[j] = (filled[j >> 6] >> (j & 63) & 1) ? 0 : 0x80;
 	for (unsigned i = 0; i < DEDUP_K; i++) {
 		uint32_t v = mins[i];
-		if (nf < 12 && !(filled[i >> 6] >> (i & 63) & 1)) {
+		if (nf < 12 && hide[i]) {
 			/* few filled bins: the one i's sequence reaches first */
 			unsigned best = fl[0];
 			for (unsigned f = 1; f < nf; f++)
 				if (probe_rank[i][fl[f]] < probe_rank[i][best])
 					best = fl[f];
 			v = mins[best];
-		} else if (!(filled[i >> 6] >> (i & 63) & 1)) {
-			for (unsigned a = 0; a <= probe_len[i]; a++) {
-				unsigned j = probe_order[i][a];
-				if (filled[j >> 6] >> (j & 63) & 1) {
-					v = mins[j];
-					break;
-				}
+		} else if (hide[i]) {
+			/* the filled bin of least rank in i's order (a loop the
+			 * compiler makes a vector minimum) */
+			unsigned char m = 0xff;
+			for (unsigned j = 0; j < DEDUP_K; j++) {
+				unsigned char r = probe_rank[i][j] | hide[j];
+				m = r < m ? r : m;
 			}
+			v = mins[probe_order[i][m]];
 		}
 		out[2 * i] = (unsigned char)v;
 		out[2 * i + 1] = (unsigned char)(v >> 8);
@@ -987,11 +991,15 @@ static inline uint64_t band_key(const uint16_t *sig, unsigned band)
 static void band_link(struct dedup *d, size_t slot)
 {
 	const uint16_t *sig = d->sig + slot * DEDUP_K;
+	size_t h[BANDS];
+	for (unsigned b = 0; b < BANDS; b++) {
+		h[b] = band_key(sig, b) & d->hmask;
+		__builtin_prefetch(&d->head[h[b]], 1);
+	}
 	for (unsigned b = 0; b < BANDS; b++) {
 		size_t e = slot * BANDS + b;
-		size_t h = band_key(sig, b) & d->hmask;
-		d->next[e] = d->head[h];
-		d->head[h] = (uint32_t)(e + 1);
+		d->next[e] = d->head[h[b]];
+		d->head[h[b]] = (uint32_t)(e + 1);
 	}
 }
 
