@@ -457,11 +457,23 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	w->total_title += d->title_len;
 	w->total_body += d->body_len;
 	w->ndocs++;
+	for (uint32_t i = 0; d->term_hash && i < 16 && i < d->nterms; i++)
+		__builtin_prefetch(&w->tab[d->term_hash[i] & (w->tcap - 1)]);
 	for (uint32_t i = 0; i < d->nterms; i++) {
 		const char *t = d->terms[i];
 		size_t tl = d->term_lens[i];
-		if (d->term_hash && i + 8 < d->nterms)
-			__builtin_prefetch(&w->tab[d->term_hash[i + 8] & (w->tcap - 1)]);
+		if (d->term_hash) {
+			/* two stages ahead: the slot of the term 16 on, then (its
+			 * slot now cached) the end of the postings of the term 8 on */
+			size_t mask = w->tcap - 1;
+			if (i + 16 < d->nterms)
+				__builtin_prefetch(&w->tab[d->term_hash[i + 16] & mask]);
+			if (i + 8 < d->nterms) {
+				const struct tacc *b = &w->tab[d->term_hash[i + 8] & mask];
+				if (b->hash == d->term_hash[i + 8] && b->data)
+					__builtin_prefetch(b->data + b->dn, 1);
+			}
+		}
 		struct tacc *a = term_slot(w, t, tl, d->term_hash ? d->term_hash[i] : nl_hash64(t, tl));
 		size_t before = a->dcap;
 		uint32_t npos = d->tft[i] + d->tfb[i];
