@@ -692,19 +692,28 @@ static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 		return false;
 	uint64_t prev = b ? c->skips[b - 1].last_doc : UINT64_MAX;
 	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
+	uint64_t ndocs = s->seg->ndocs;
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t gap, tfw, tft = 0;
-		if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
-		    ((tfw & 1) && !varint_get(&p, end, &tft)))
+		if (end - p >= 3 && p[0] < 0x80 && p[1] < 0x80 && (p[1] & 1) == 0) {
+			/* the common posting: one-byte gap and body tf, no title tf */
+			gap = p[0];
+			tfw = p[1];
+			p += 2;
+		} else if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
+			   ((tfw & 1) && !varint_get(&p, end, &tft))) {
+			return false;
+		}
+		if (gap >= ndocs || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
 			return false;
 		uint64_t doc = prev == UINT64_MAX ? gap : prev + 1 + gap;
-		if (doc >= s->seg->ndocs || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
-			return false;
 		k->doc[i] = (uint32_t)doc;
 		k->tft[i] = (uint32_t)tft;
 		k->tfb[i] = (uint32_t)(tfw >> 1);
 		prev = doc;
 	}
+	if (prev >= ndocs)
+		return false;
 	k->n = n;
 	k->i = 0;
 	k->b = b;
@@ -924,21 +933,36 @@ static float bm25(float idf, float tf, float norm)
 	return idf * tf * (K1 + 1) / (tf + norm);
 }
 
+/* The tf a term or phrase iterator scores on its current document: title
+ * occurrences weigh TITLE_W. */
+static float leaf_tf(const struct it *it)
+{
+	if (it->kind == IT_PHRASE)
+		return TITLE_W * (float)it->phrase_title + (float)(it->phrase_freq - it->phrase_title);
+	return it->field == QFIELD_TITLE ? TITLE_W * (float)it->cur.tft
+	       : it->field == QFIELD_BODY ? (float)it->cur.tfb
+					  : TITLE_W * (float)it->cur.tft + (float)it->cur.tfb;
+}
+
+static float leaf_score(const struct it *it, float tf, float norm)
+{
+	return it->boost * bm25(it->idf, tf, norm);
+}
+
+/* A scoring term or phrase: its score is leaf_score() of its leaf_tf(). */
+static bool is_leaf(const struct it *it)
+{
+	return it->scoring && (it->kind == IT_TERM || it->kind == IT_PHRASE);
+}
+
 static float it_score(struct searcher *s, struct it *it, uint32_t doc, float norm)
 {
 	if (!it->scoring || !it->started || it->doc != doc)
 		return 0;
 	switch (it->kind) {
-	case IT_TERM: {
-		float tf = it->field == QFIELD_TITLE ? TITLE_W * (float)it->cur.tft
-			   : it->field == QFIELD_BODY ? (float)it->cur.tfb
-						      : TITLE_W * (float)it->cur.tft + (float)it->cur.tfb;
-		return it->boost * bm25(it->idf, tf, norm);
-	}
-	case IT_PHRASE: {
-		float tf = TITLE_W * (float)it->phrase_title + (float)(it->phrase_freq - it->phrase_title);
-		return it->boost * bm25(it->idf, tf, norm);
-	}
+	case IT_TERM:
+	case IT_PHRASE:
+		return leaf_score(it, leaf_tf(it), norm);
 	case IT_AND: {
 		float sum = 0;
 		for (size_t i = 0; i < it->nkids; i++)
@@ -1027,12 +1051,10 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 			}
 			return it->ubv;
 		}
-		if (list && c->skips && !c->corrupt) {
-			double best = 0;
-			for (uint32_t b = 0; b < c->nblocks; b++)
-				best = NL_MAX(best, ub_block(s, it, f, c, &c->skips[b]));
-			return best;
-		}
+		if (list && c->nblocks == 1 && c->skips && !c->corrupt)
+			return ub_block(s, it, f, c, &c->skips[0]);
+		/* a longer list: its maxima (the impacts of every block would be
+		 * tighter but cost more than the whole query on a long list) */
 		return ub_tf(s, it, f, it->idf, t->st.max_tft, t->st.max_tfb, t->st.min_len);
 	}
 	case IT_AND:
@@ -1052,31 +1074,23 @@ static bool below(double bound, double theta)
 	return bound * (1 + SLACK) + 1e-9 < theta;
 }
 
-/* it's score on the current posting with the length norm of the shortest
- * document of the block the cursor is in (cached with the block's bound). */
-static double ub_cur(struct searcher *s, struct it *it, struct it *t, enum qfield field,
-		     uint32_t tft, uint32_t tfb)
+/* The length norm of the shortest document of the block t's cursor is in
+ * (cached with the block's bound). */
+static float block_norm(struct searcher *s, struct it *t)
 {
 	const struct post_cur *c = &t->cur;
-	float norm;
-	if (!c->skips) {
-		norm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
-	} else {
-		uint32_t b = t->blk ? t->blk->b : c->block;
-		if (b >= c->nblocks)
-			b = c->nblocks - 1;
-		if (t->ubblock != b + 1) {
-			struct post_skip sk = c->skips[b];
-			t->ubblock = b + 1;
-			t->ubv = (float)ub_block(s, t, t->field, c, &sk);
-			t->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
-		}
-		norm = t->ubnorm;
+	if (!c->skips)
+		return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
+	uint32_t b = t->blk ? t->blk->b : c->block;
+	if (b >= c->nblocks)
+		b = c->nblocks - 1;
+	if (t->ubblock != b + 1) {
+		struct post_skip sk = c->skips[b];
+		t->ubblock = b + 1;
+		t->ubv = (float)ub_block(s, t, t->field, c, &sk);
+		t->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
 	}
-	float tf = field == QFIELD_TITLE ? TITLE_W * (float)tft
-		   : field == QFIELD_BODY ? (float)tfb
-					  : TITLE_W * (float)tft + (float)tfb;
-	return (double)it->boost * (double)bm25(it->idf, tf, norm);
+	return t->ubnorm;
 }
 
 /*
@@ -1096,10 +1110,9 @@ static double cand_ub(struct searcher *s, struct it *it, uint32_t d)
 	if (it->started && it->doc == d) {
 		switch (it->kind) {
 		case IT_TERM:
-			return ub_cur(s, it, it, it->field, it->cur.tft, it->cur.tfb);
+			return leaf_score(it, leaf_tf(it), block_norm(s, it));
 		case IT_PHRASE:
-			return ub_cur(s, it, it->kids[0], QFIELD_ANY, it->phrase_title,
-				      it->phrase_freq - it->phrase_title);
+			return leaf_score(it, leaf_tf(it), block_norm(s, it->kids[0]));
 		case IT_AND:
 		case IT_OR: {
 			double sum = 0;
@@ -1277,6 +1290,56 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 	return best;
 }
 
+/* The row of the window's document at offset off, zeroed on first use. */
+static float *window_row(struct searcher *s, uint32_t off, size_t m)
+{
+	float *row = s->wrow + (size_t)off * m;
+	if (!(s->wbits[off >> 6] >> (off & 63) & 1)) {
+		s->wbits[off >> 6] |= (uint64_t)1 << (off & 63);
+		memset(row, 0, m * sizeof *row);
+		s->wacc[off] = 0;
+	}
+	return row;
+}
+
+/*
+ * rank_or's pass of one essential member over the window [lo, hi) (it is
+ * positioned on its first document >= lo): a term or phrase leaves its tf in
+ * the row and adds a bound (its tf in its block's shortest document) to the
+ * window's sum, its score waiting for the norm; another member leaves its
+ * score. A term walking decoded blocks is read from them directly.
+ */
+static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t hi, size_t m,
+		       size_t kid)
+{
+	if (!is_leaf(k)) {
+		for (uint32_t d = k->doc; d < hi; d = it_next(s, k, d + 1)) {
+			float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
+			float *row = window_row(s, d - lo, m);
+			row[kid] = v;
+			s->wacc[d - lo] += v;
+		}
+		return;
+	}
+	struct it *t = k->kind == IT_PHRASE ? k->kids[0] : k;
+	bool direct = k->kind == IT_TERM && k->blk && k->field == QFIELD_ANY;
+	while (k->doc < hi) {
+		uint32_t d = k->doc;
+		float tf = leaf_tf(k);
+		window_row(s, d - lo, m)[kid] = tf;
+		s->wacc[d - lo] += leaf_score(k, tf, block_norm(s, t));
+		struct blk *b = k->blk;
+		if (direct && b->i + 1 < b->n) {
+			b->i++;
+			k->doc = k->cur.doc = b->doc[b->i];
+			k->cur.tft = b->tft[b->i];
+			k->cur.tfb = b->tfb[b->i];
+		} else if (it_next(s, k, d + 1) == END || s->rc) {
+			return;
+		}
+	}
+}
+
 /*
  * Ranked run of a disjunction, window by window (MaxScore with term-at-a-time
  * windows, as Lucene's MaxScoreBulkScorer does). Members are sorted by their
@@ -1300,6 +1363,10 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 	size_t p = 0;
 	double last = -INFINITY;
 	uint32_t lo = 0, nd = s->seg->ndocs;
+	/* the window's members by window bound (ord), those bounds (wub) and
+	 * their prefix sums (wpre); the first q members are non-essential */
+	size_t *ord = xmalloc(m * sizeof *ord);
+	double *wub = xmalloc(m * sizeof *wub), *wpre = xmalloc((m + 1) * sizeof *wpre);
 	s->wrow = xgrow(s->wrow, &s->wrowcap, (size_t)RANK_WINDOW * m, sizeof *s->wrow);
 	while (lo < nd && !s->rc) {
 		double th = threshold(s, o);
@@ -1321,72 +1388,78 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 			break;
 		lo = first;
 		uint32_t hi = nd - lo > RANK_WINDOW ? lo + RANK_WINDOW : nd;
+		size_t q = 0;
+		wpre[0] = 0;
+		for (size_t i = 0; i < m; i++) {
+			ord[i] = i;
+			wub[i] = th > -INFINITY ? boost * range_ub(s, sc[i].it, lo, hi) : sc[i].ub;
+		}
+		for (size_t i = 1; i < m; i++) /* insertion sort: m is small */
+			for (size_t j = i; j > 0 && wub[ord[j]] < wub[ord[j - 1]]; j--) {
+				size_t t = ord[j];
+				ord[j] = ord[j - 1];
+				ord[j - 1] = t;
+			}
+		for (size_t i = 0; i < m; i++)
+			wpre[i + 1] = wpre[i] + wub[ord[i]];
 		if (th > -INFINITY) {
-			double wb = 0;
-			for (size_t i = 0; i < m; i++)
-				wb += range_ub(s, sc[i].it, lo, hi);
-			if (below(boost * wb, th)) {
+			while (q < m && below(wpre[q + 1], th))
+				q++;
+			if (q == m) { /* the whole window scores under the threshold */
 				s->inexact = true;
 				lo = hi;
 				continue;
 			}
+			if (q)
+				s->inexact = true;
 		}
 		memset(s->wbits, 0, sizeof s->wbits);
-		for (size_t i = p; i < m && !s->rc; i++) {
-			struct it *k = sc[i].it;
-			for (uint32_t d = k->doc; d < hi; d = it_next(s, k, d + 1)) {
-				uint32_t off = d - lo;
-				float *row = s->wrow + (size_t)off * m;
-				if (!(s->wbits[off >> 6] >> (off & 63) & 1)) {
-					s->wbits[off >> 6] |= (uint64_t)1 << (off & 63);
-					memset(row, 0, m * sizeof *row);
-					s->wacc[off] = 0;
-				}
-				float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
-				row[sc[i].kid] = v;
-				s->wacc[off] += v;
-			}
+		for (size_t j = q; j < m && !s->rc; j++) {
+			const struct scorer *e = &sc[ord[j]];
+			if (it_next(s, e->it, lo) < hi)
+				window_add(s, e->it, lo, hi, m, e->kid);
 		}
 		for (size_t w = 0; w < RANK_WINDOW / 64 && !s->rc; w++) {
 			for (uint64_t bits = s->wbits[w]; bits; bits &= bits - 1) {
 				uint32_t off = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 				uint32_t d = lo + off;
 				float *row = s->wrow + (size_t)off * m;
-				double part = (double)s->wacc[off];
 				th = threshold(s, o);
-				if (th > -INFINITY) {
-					if (below(boost * part + pre[p], th)) {
-						s->inexact = true;
-						continue;
-					}
-					double ub = part;
-					for (size_t i = 0; i < p; i++)
-						ub += cand_ub(s, sc[i].it, d);
-					if (below(boost * ub, th)) {
-						s->inexact = true;
-						continue;
-					}
+				if (th > -INFINITY && below(boost * (double)s->wacc[off] + wpre[q], th)) {
+					s->inexact = true;
+					continue;
 				}
 				if (((root->nexcl || root->preds) && excluded(s, root, d)) ||
 				    (gp->nkids && !pred_ok(s, gp, d)))
 					continue;
-				uint32_t g = count_group(s, r, s->segbase + d);
-				if (p) {
-					float norm = doc_norm(s, s->segbase + d);
-					bool dead = false;
-					for (size_t i = p; i-- > 0;) {
-						if (below(boost * part + pre[i + 1], th)) {
-							dead = true;
-							break;
-						}
-						it_next(s, sc[i].it, d);
-						float v = it_score(s, sc[i].it, d, norm);
-						row[sc[i].kid] = v;
-						part += (double)v;
-					}
-					if (dead || below(boost * part, th))
-						continue;
+				float norm = doc_norm(s, s->segbase + d);
+				double part = 0;
+				for (size_t j = q; j < m; j++) {
+					const struct scorer *e = &sc[ord[j]];
+					float *v = &row[e->kid];
+					if (is_leaf(e->it) && *v > 0)
+						*v = leaf_score(e->it, *v, norm);
+					part += (double)*v;
 				}
+				if (th > -INFINITY && below(boost * part + wpre[q], th)) {
+					s->inexact = true;
+					continue;
+				}
+				uint32_t g = count_group(s, r, s->segbase + d);
+				bool dead = false;
+				for (size_t j = q; j-- > 0;) {
+					const struct scorer *e = &sc[ord[j]];
+					if (below(boost * part + wpre[j + 1], th)) {
+						dead = true;
+						break;
+					}
+					it_next(s, e->it, d);
+					float v = it_score(s, e->it, d, norm);
+					row[e->kid] = v;
+					part += (double)v;
+				}
+				if (dead || (q && below(boost * part, th)))
+					continue;
 				float sum = 0;
 				for (size_t i = 0; i < m; i++)
 					sum += row[i];
@@ -1395,6 +1468,9 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 		}
 		lo = hi;
 	}
+	free(ord);
+	free(wub);
+	free(wpre);
 }
 
 /*
