@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -241,12 +242,19 @@ struct tacc {
 };
 _Static_assert(sizeof(struct tacc) == 64, "a term accumulator is one cache line");
 
+/* The table is probed at random, a cache and often a TLB miss per term:
+ * large tables are asked for huge pages (2 MiB: one TLB entry for 32768
+ * slots instead of 64). */
 static struct tacc *tacc_table(size_t n)
 {
-	struct tacc *t = aligned_alloc(64, n * sizeof *t);
+	size_t bytes = n * sizeof(struct tacc), huge = (size_t)2 << 20;
+	bool big = bytes >= 2 * huge;
+	struct tacc *t = aligned_alloc(big ? huge : 64, big ? (bytes + huge - 1) / huge * huge : bytes);
 	if (!t)
 		nl_die("out of memory");
-	memset(t, 0, n * sizeof *t);
+	if (big)
+		(void)madvise(t, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
+	memset(t, 0, bytes);
 	return t;
 }
 
