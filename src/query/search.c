@@ -1074,6 +1074,16 @@ static bool below(double bound, double theta)
 	return bound * (1 + SLACK) + 1e-9 < theta;
 }
 
+/* A limit x must stay under for below(boost * x + c, theta) to hold (with
+ * a hair more slack), -infinity when it cannot be told. */
+static double below_limit(double boost, double c, double theta)
+{
+	if (!(boost > 0) || theta == -INFINITY)
+		return -INFINITY;
+	double x = ((theta - 1e-9) / (1 + SLACK) - c) / boost;
+	return x - fabs(x) * 1e-9;
+}
+
 /* The length norm of the shortest document of the block t's cursor is in
  * (cached with the block's bound). */
 static float block_norm(struct searcher *s, struct it *t)
@@ -1322,21 +1332,36 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 		return;
 	}
 	struct it *t = k->kind == IT_PHRASE ? k->kids[0] : k;
-	bool direct = k->kind == IT_TERM && k->blk && k->field == QFIELD_ANY;
+	if (k->kind == IT_TERM && k->blk && k->field == QFIELD_ANY) {
+		/* the rest of each decoded block, then the next block */
+		struct blk *b = k->blk;
+		while (k->doc < hi && !s->rc) {
+			float bn = block_norm(s, t);
+			uint32_t i = b->i, n = b->n;
+			for (; i < n && b->doc[i] < hi; i++) {
+				uint32_t off = b->doc[i] - lo;
+				float tf = TITLE_W * (float)b->tft[i] + (float)b->tfb[i]; /* leaf_tf() */
+				window_row(s, off, m)[kid] = tf;
+				s->wacc[off] += leaf_score(k, tf, bn);
+			}
+			if (i == n)
+				i = n - 1; /* stand on the block's last posting, then step past it */
+			b->i = i;
+			k->doc = k->cur.doc = b->doc[i];
+			k->cur.tft = b->tft[i];
+			k->cur.tfb = b->tfb[i];
+			if (k->doc < hi)
+				it_next(s, k, k->doc + 1);
+		}
+		return;
+	}
 	while (k->doc < hi) {
 		uint32_t d = k->doc;
 		float tf = leaf_tf(k);
 		window_row(s, d - lo, m)[kid] = tf;
 		s->wacc[d - lo] += leaf_score(k, tf, block_norm(s, t));
-		struct blk *b = k->blk;
-		if (direct && b->i + 1 < b->n) {
-			b->i++;
-			k->doc = k->cur.doc = b->doc[b->i];
-			k->cur.tft = b->tft[b->i];
-			k->cur.tfb = b->tfb[b->i];
-		} else if (it_next(s, k, d + 1) == END || s->rc) {
+		if (it_next(s, k, d + 1) == END || s->rc)
 			return;
-		}
 	}
 }
 
@@ -1419,16 +1444,24 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 			if (it_next(s, e->it, lo) < hi)
 				window_add(s, e->it, lo, hi, m, e->kid);
 		}
+		/* a document whose window sum is under lim cannot reach the top k */
+		th = threshold(s, o);
+		double lim = below_limit(boost, wpre[q], th);
+		bool dirty = false; /* a document was counted: the threshold may have risen */
 		for (size_t w = 0; w < RANK_WINDOW / 64 && !s->rc; w++) {
 			for (uint64_t bits = s->wbits[w]; bits; bits &= bits - 1) {
+				if (dirty) {
+					th = threshold(s, o);
+					lim = below_limit(boost, wpre[q], th);
+					dirty = false;
+				}
 				uint32_t off = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 				uint32_t d = lo + off;
-				float *row = s->wrow + (size_t)off * m;
-				th = threshold(s, o);
-				if (th > -INFINITY && below(boost * (double)s->wacc[off] + wpre[q], th)) {
+				if ((double)s->wacc[off] < lim) {
 					s->inexact = true;
 					continue;
 				}
+				float *row = s->wrow + (size_t)off * m;
 				if (((root->nexcl || root->preds) && excluded(s, root, d)) ||
 				    (gp->nkids && !pred_ok(s, gp, d)))
 					continue;
@@ -1446,6 +1479,7 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 					continue;
 				}
 				uint32_t g = count_group(s, r, s->segbase + d);
+				dirty = true;
 				bool dead = false;
 				for (size_t j = q; j-- > 0;) {
 					const struct scorer *e = &sc[ord[j]];
