@@ -165,8 +165,13 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	buf_put(out, &w->key, 8);
 	buf_put(out, w->record.p, w->record.n);
 	buf_put(out, w->source.p, w->source.n);
-	for (uint32_t i = 0; i < w->nterms; i++)
-		buf_put(out, w->terms[i], w->term_lens[i]);
+	/* the analyzer keeps the terms' bytes one after the other: one copy */
+	if (w->nterms && w->terms[w->nterms - 1] + w->term_lens[w->nterms - 1] ==
+			     w->terms[0] + tbytes)
+		buf_put(out, w->terms[0], tbytes);
+	else
+		for (uint32_t i = 0; i < w->nterms; i++)
+			buf_put(out, w->terms[i], w->term_lens[i]);
 	pad(out, 4);
 	uint32_t *lens = (uint32_t *)(void *)buf_reserve(out, (size_t)w->nterms * 4);
 	for (uint32_t i = 0; i < w->nterms; i++)
