@@ -457,6 +457,7 @@ static int archive_consume(void *arg, const struct seg_wdoc *w, const char **ord
 		a->w = seg_writer_new(a->wpath, &rc, a->err, sizeof a->err);
 		if (!a->w)
 			return rc;
+		seg_writer_set_threads(a->w, a->threads);
 	}
 	uint32_t id = a->ndocs + seg_writer_ndocs(a->w);
 	wd.rep = rep;

@@ -192,6 +192,9 @@ uint32_t seg_writer_ndocs(const struct seg_writer *w);
 void seg_writer_note_merge(struct seg_writer *w, uint32_t a, uint32_t b);
 /* Approximate memory held by the writer, bytes. */
 size_t seg_writer_memory(const struct seg_writer *w);
+/* Let seg_writer_finish use up to n threads (default 1; it uses 2 at most,
+ * and the file is the same whatever n is). */
+void seg_writer_set_threads(struct seg_writer *w, unsigned n);
 /* Write the index and footer, fsync, rename into place. Frees w. */
 int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t errcap);
 /* Drop a writer without producing a file. */

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,7 @@ struct seg_writer {
 	size_t mem;
 	uint64_t total_title, total_body;
 	struct buf zbuf;
+	unsigned threads;       /* threads seg_writer_finish may use */
 };
 
 static char *arena_copy(struct seg_writer *w, const char *p, size_t n)
@@ -588,6 +590,89 @@ static void free_writer(struct seg_writer *w)
 	free(w);
 }
 
+/* One run of terms (in dictionary order) whose posting lists are encoded:
+ * to the file and the dictionary (f set), or into out with a record per
+ * term (f NULL). */
+struct enc_term {
+	struct post_stats st;
+	uint64_t dl, pl, bytes;
+};
+
+struct enc_part {
+	struct seg_writer *w;
+	struct tacc **terms_in;
+	size_t n;
+	struct fw *f;
+	struct dictw *dict;
+	uint64_t post_off;
+	struct buf out;
+	struct enc_term *terms;
+};
+
+static void encode_part(struct enc_part *pt)
+{
+	struct seg_writer *w = pt->w;
+	struct post_enc enc;
+	post_enc_init(&enc);
+	struct buf one;
+	buf_init(&one, 0);
+	uint32_t *pos = NULL;
+	size_t poscap = 0;
+	if (!pt->f)
+		pt->terms = xmalloc((pt->n ? pt->n : 1) * sizeof *pt->terms);
+	for (size_t i = 0; i < pt->n && !(pt->f && pt->f->rc); i++) {
+		struct tacc *a = pt->terms_in[i];
+		post_enc_begin(&enc);
+		const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
+		uint32_t doc = 0;
+		for (uint32_t j = 0; j < a->df; j++) {
+			uint64_t gap = 0, tft = 0, tfb = 0, v = 0;
+			varint_get(&p, end, &gap);
+			varint_get(&p, end, &tft);
+			varint_get(&p, end, &tfb);
+			doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
+			uint32_t np = (uint32_t)(tft + tfb);
+			pos = xgrow(pos, &poscap, np + 1, sizeof *pos);
+			uint32_t prev = 0;
+			for (uint32_t q = 0; q < np; q++) {
+				varint_get(&p, end, &v);
+				prev = q == 0 ? (uint32_t)v : prev + (uint32_t)v;
+				pos[q] = prev;
+			}
+			post_enc_add(&enc, doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], pos, np);
+		}
+		free(a->data);
+		a->data = NULL;
+		uint64_t dl, pl;
+		struct post_stats st;
+		if (pt->f) {
+			buf_clear(&one);
+			post_enc_end(&enc, &one, &dl, &pl, &st);
+			fw_write(pt->f, one.p, one.n);
+			dict_add(pt->dict, a->term, a->len, &st, pt->post_off, dl, pl);
+			pt->post_off += one.n;
+		} else {
+			size_t before = pt->out.n;
+			post_enc_end(&enc, &pt->out, &dl, &pl, &st);
+			pt->terms[i] = (struct enc_term){ st, dl, pl, pt->out.n - before };
+		}
+	}
+	free(pos);
+	buf_release(&one);
+	post_enc_release(&enc);
+}
+
+static void *encode_part_main(void *arg)
+{
+	encode_part(arg);
+	return NULL;
+}
+
+void seg_writer_set_threads(struct seg_writer *w, unsigned n)
+{
+	w->threads = n;
+}
+
 int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t errcap)
 {
 	struct fw *f = &w->f;
@@ -612,50 +697,56 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	memset(&dict, 0, sizeof dict);
 	buf_init(&dict.terms, 0);
 	buf_init(&dict.idx, 0);
-	struct post_enc enc;
-	post_enc_init(&enc);
-	struct buf out;
-	buf_init(&out, 0);
-	uint32_t *pos = NULL;
-	size_t poscap = 0;
+	/* The posting lists are encoded in two halves at once when the writer
+	 * may use threads (seg_writer_set_threads): the second half into
+	 * memory on a helper thread, the first straight to the file; then the
+	 * second is written after it. The bytes are the same either way. */
+	size_t mid = k;
+	struct enc_part part;
+	memset(&part, 0, sizeof part);
+	pthread_t helper;
+	bool threaded = false;
+	if (w->threads > 1 && w->mem > ((size_t)16 << 20)) {
+		uint64_t total = 0, acc = 0;
+		for (size_t i = 0; i < k; i++)
+			total += order[i]->dn;
+		for (mid = 0; mid < k && acc < total / 2; mid++)
+			acc += order[mid]->dn;
+		part.w = w;
+		part.terms_in = order + mid;
+		part.n = k - mid;
+		buf_init(&part.out, 0);
+		threaded = pthread_create(&helper, NULL, encode_part_main, &part) == 0;
+		if (!threaded)
+			mid = k;
+	}
+	struct enc_part first;
+	memset(&first, 0, sizeof first);
+	first.w = w;
+	first.terms_in = order;
+	first.n = mid;
+	buf_init(&first.out, 0);
+	first.f = f;
+	first.dict = &dict;
 	fw_sec_begin(f, SEC_POSTINGS);
-	uint64_t post_off = 0;
-	for (size_t i = 0; i < k && f->rc == 0; i++) {
-		struct tacc *a = order[i];
-		post_enc_begin(&enc);
-		const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
-		uint32_t doc = 0;
-		for (uint32_t j = 0; j < a->df; j++) {
-			uint64_t gap = 0, tft = 0, tfb = 0, v = 0;
-			varint_get(&p, end, &gap);
-			varint_get(&p, end, &tft);
-			varint_get(&p, end, &tfb);
-			doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
-			uint32_t np = (uint32_t)(tft + tfb);
-			pos = xgrow(pos, &poscap, np + 1, sizeof *pos);
-			uint32_t prev = 0;
-			for (uint32_t q = 0; q < np; q++) {
-				varint_get(&p, end, &v);
-				prev = q == 0 ? (uint32_t)v : prev + (uint32_t)v;
-				pos[q] = prev;
-			}
-			post_enc_add(&enc, doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], pos, np);
+	encode_part(&first);
+	if (threaded) {
+		pthread_join(helper, NULL);
+		size_t o = 0;
+		for (size_t i = 0; i < part.n; i++) {
+			const struct enc_term *e = &part.terms[i];
+			fw_write(f, part.out.p + o, e->bytes);
+			dict_add(&dict, order[mid + i]->term, order[mid + i]->len, &e->st, first.post_off,
+				 e->dl, e->pl);
+			first.post_off += e->bytes;
+			o += e->bytes;
 		}
-		free(a->data);
-		a->data = NULL;
-		buf_clear(&out);
-		uint64_t dl, pl;
-		struct post_stats st;
-		post_enc_end(&enc, &out, &dl, &pl, &st);
-		fw_write(f, out.p, out.n);
-		dict_add(&dict, a->term, a->len, &st, post_off, dl, pl);
-		post_off += out.n;
+		free(part.terms);
+		buf_release(&part.out);
 	}
 	fw_sec_end(f);
 	free(order);
-	free(pos);
-	buf_release(&out);
-	post_enc_release(&enc);
+	buf_release(&first.out);
 	dict_write(f, &dict);
 	write_stats(f, w->total_title, w->total_body);
 	write_blob(f, SEC_SKETCH, w->sketch.p, w->sketch.n);
