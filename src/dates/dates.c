@@ -344,7 +344,7 @@ struct tok {          /* 16 bytes */
 #define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely */
 
 struct kwslot {
-	uint64_t w[2];             /* the keyword, zero-padded to 16 bytes */
+	uint32_t hash;             /* full FNV-1a hash of the word */
 	uint16_t idx;              /* index+1 into kwdefs, 0 = empty */
 	uint16_t len;
 };
@@ -362,15 +362,12 @@ struct dates_tagger {
 	struct dates_ctx *ctx;
 };
 
-/* Hash of a word of at most KW_MAXLEN bytes, zero-padded to 16 (two words:
- * no per-byte chain in the scanner's inner loop). */
-static uint32_t kw_hash(const uint64_t w[2], size_t n)
+static uint32_t kw_hash(const char *s, size_t n)
 {
-	uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ (w[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
 
 struct dates_tagger *dates_new(void)
@@ -379,11 +376,7 @@ struct dates_tagger *dates_new(void)
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
 		const char *w = kwdefs[i].w;
 		size_t n = strlen(w);
-		if (n > KW_MAXLEN)
-			continue; /* the scanner looks up no longer word */
-		uint64_t pw[2] = { 0, 0 };
-		memcpy(pw, w, n);
-		uint32_t h = kw_hash(pw, n) & (KW_SLOTS - 1);
+		uint32_t full = kw_hash(w, n), h = full & (KW_SLOTS - 1);
 		bool dup = false;
 		while (t->slot[h].idx) {
 			if (!strcmp(kwdefs[t->slot[h].idx - 1].w, w)) {
@@ -394,7 +387,7 @@ struct dates_tagger *dates_new(void)
 		}
 		if (!dup) {
 			t->slot[h].idx = (uint16_t)(i + 1);
-			memcpy(t->slot[h].w, pw, sizeof pw);
+			t->slot[h].hash = full;
 			t->slot[h].len = (uint16_t)n;
 		}
 	}
@@ -463,17 +456,16 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
 			size_t s = i;
-			union {
-				uint64_t w[2];
-				unsigned char c[16];
-			} lw = { { 0, 0 } };
-			unsigned char *low = lw.c; /* the first KW_MAXLEN bytes, lowercase */
+			char low[KW_MAXLEN];
+			uint32_t h = 2166136261u;
 			bool allcap = true;
 			while (i < len && is_alpha(p[i])) {
 				unsigned char l = p[i] | 0x20;
-				allcap &= p[i] != l;
+				if (p[i] == l)
+					allcap = false;
 				if (i - s < KW_MAXLEN)
-					low[i - s] = l;
+					low[i - s] = (char)l;
+				h = (h ^ l) * 16777619u;
 				i++;
 			}
 			size_t n = i - s;
@@ -487,11 +479,11 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 			if (allcap && n >= 2)
 				k->flags |= TF_ALLCAP;
 			if (n <= KW_MAXLEN) {
-				uint32_t slot = kw_hash(lw.w, n) & (KW_SLOTS - 1);
+				uint32_t slot = h & (KW_SLOTS - 1);
 				while (t->slot[slot].idx) {
 					const struct kwslot *ks = &t->slot[slot];
 					const struct kwdef *d = &kwdefs[ks->idx - 1];
-					if (ks->len == n && ks->w[0] == lw.w[0] && ks->w[1] == lw.w[1]) {
+					if (ks->hash == h && ks->len == n && !memcmp(d->w, low, n)) {
 						k->cls = d->cls;
 						k->kf = d->flags;
 						k->num = d->val;
