@@ -376,7 +376,12 @@ uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap)
 {
 	if (!c->have_pos || !settle_positions(c))
 		return 0;
-	uint32_t n = c->tft + c->tfb;
+	uint64_t n64 = (uint64_t)c->tft + c->tfb;
+	if (n64 > (uint64_t)(c->pos_end - c->pp)) { /* a position takes a byte at least */
+		fail(c);
+		return 0;
+	}
+	uint32_t n = (uint32_t)n64;
 	*out = xgrow(*out, cap, n ? n : 1, sizeof **out);
 	const unsigned char *q = c->pp;
 	uint64_t prev = 0;
