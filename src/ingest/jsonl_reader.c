@@ -40,6 +40,10 @@ static const char *const slot_names[S_NSLOTS] = {
 	"domain", "source_domain", "id", "date", "date_publish", "published", "datetime", "time",
 	"date_published", "pubdate",
 };
+/* their lengths (every key of every record is looked up: no strlen there) */
+static const unsigned char slot_lens[S_NSLOTS] = {
+	5, 8, 3, 4, 4, 8, 4, 7, 6, 6, 13, 2, 4, 12, 9, 8, 4, 14, 7,
+};
 
 struct jparse {
 	struct jsonl_scratch *js;
@@ -56,7 +60,7 @@ static int j_key(void *ctx, const unsigned char *k, size_t n)
 	if (p->depth != 1)
 		return 1;
 	for (int i = 0; i < S_NSLOTS; i++)
-		if (strlen(slot_names[i]) == n && !memcmp(slot_names[i], k, n)) {
+		if (slot_lens[i] == n && !memcmp(slot_names[i], k, n)) {
 			p->key = i;
 			break;
 		}
