@@ -128,16 +128,20 @@ static void add_para(struct analyzer *a, const char *p, size_t n)
 		buf_put(&a->pbuf, p, n);
 	} else {
 		/* hard-wrapped lines: one space where a line break and indentation were */
-		for (size_t i = 0; i < n; i++) {
-			if (p[i] == '\n') {
-				while (a->pbuf.n > off && is_space(a->pbuf.p[a->pbuf.n - 1]))
-					a->pbuf.n--;
-				buf_putc(&a->pbuf, ' ');
-				while (i + 1 < n && is_space(p[i + 1]))
-					i++;
-			} else {
-				buf_putc(&a->pbuf, p[i]);
-			}
+		size_t i = 0;
+		while (i < n) {
+			const char *nl = memchr(p + i, '\n', n - i);
+			size_t e = nl ? (size_t)(nl - p) : n;
+			buf_put(&a->pbuf, p + i, e - i);
+			if (!nl)
+				break;
+			while (a->pbuf.n > off && is_space(a->pbuf.p[a->pbuf.n - 1]))
+				a->pbuf.n--;
+			buf_putc(&a->pbuf, ' ');
+			i = e;
+			while (i + 1 < n && is_space(p[i + 1]))
+				i++;
+			i++;
 		}
 	}
 	a->paraoff[a->npara * 2] = off;
@@ -294,7 +298,8 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 		a->tft[id]++;
 	else
 		a->tfb[id]++;
-	a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + 1, sizeof *a->toks);
+	if (a->ntoks == a->tokcap)
+		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + 1, sizeof *a->toks);
 	a->toks[a->ntoks++] = (struct tok){ id, a->position++ };
 	return 0;
 }
