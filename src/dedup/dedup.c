@@ -423,26 +423,39 @@ static void probe_init(void)
 static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char *out)
 {
 	pthread_once(&probe_once, probe_init);
-	unsigned nf = 0;
+	_Static_assert(DEDUP_K == 128, "two words of filled bits");
+	unsigned nf = (unsigned)(__builtin_popcountll(filled[0]) + __builtin_popcountll(filled[1]));
+	if (nf == DEDUP_K) {
+		for (unsigned i = 0; i < DEDUP_K; i++) {
+			out[2 * i] = (unsigned char)mins[i];
+			out[2 * i + 1] = (unsigned char)(mins[i] >> 8);
+		}
+		return;
+	}
 	unsigned char fl[DEDUP_K];
-	for (unsigned j = 0; j < DEDUP_K; j++)
-		if (filled[j >> 6] >> (j & 63) & 1)
-			fl[nf++] = (unsigned char)j;
-	/* 0 for a filled bin, 0x80 for an empty one: rank | hide is the rank of
-	 * a filled bin and above every rank (< 128) for an empty one */
 	unsigned char hide[DEDUP_K];
-	for (unsigned j = 0; j < DEDUP_K; j++)
-		hide[j] = (filled[j >> 6] >> (j & 63) & 1) ? 0 : 0x80;
+	if (nf < 12) {
+		unsigned n = 0;
+		for (unsigned w = 0; w < 2; w++)
+			for (uint64_t b = filled[w]; b; b &= b - 1)
+				fl[n++] = (unsigned char)(64 * w + (unsigned)__builtin_ctzll(b));
+	} else {
+		/* 0 for a filled bin, 0x80 for an empty one: rank | hide is the
+		 * rank of a filled bin and above every rank (< 128) for an empty one */
+		for (unsigned j = 0; j < DEDUP_K; j++)
+			hide[j] = (unsigned char)((~filled[j >> 6] >> (j & 63) & 1) << 7);
+	}
 	for (unsigned i = 0; i < DEDUP_K; i++) {
 		uint32_t v = mins[i];
-		if (nf < 12 && hide[i]) {
+		bool empty = !(filled[i >> 6] >> (i & 63) & 1);
+		if (nf < 12 && empty) {
 			/* few filled bins: the one i's sequence reaches first */
 			unsigned best = fl[0];
 			for (unsigned f = 1; f < nf; f++)
 				if (probe_rank[i][fl[f]] < probe_rank[i][best])
 					best = fl[f];
 			v = mins[best];
-		} else if (hide[i]) {
+		} else if (empty) {
 			/* the filled bin of least rank in i's order (a loop the
 			 * compiler makes a vector minimum) */
 			unsigned char m = 0xff;
