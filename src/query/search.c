@@ -150,6 +150,7 @@ struct searcher {
 	float *wrow;
 	size_t wrowcap;
 	float wacc[RANK_WINDOW];
+	uint64_t wmask[RANK_WINDOW]; /* which members' entries of a row are set */
 	uint64_t wbits[RANK_WINDOW / 64];
 	/* iterators of the current segment (arena-like list for freeing) */
 	struct it **its;
@@ -1300,16 +1301,17 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 	return best;
 }
 
-/* The row of the window's document at offset off, zeroed on first use. */
-static float *window_row(struct searcher *s, uint32_t off, size_t m)
+/* Record member kid's value v for the window's document at offset off
+ * (wmask tells which members of a row are set). */
+static void window_set(struct searcher *s, uint32_t off, size_t m, size_t kid, float v)
 {
-	float *row = s->wrow + (size_t)off * m;
 	if (!(s->wbits[off >> 6] >> (off & 63) & 1)) {
 		s->wbits[off >> 6] |= (uint64_t)1 << (off & 63);
-		memset(row, 0, m * sizeof *row);
+		s->wmask[off] = 0;
 		s->wacc[off] = 0;
 	}
-	return row;
+	s->wrow[(size_t)off * m + kid] = v;
+	s->wmask[off] |= (uint64_t)1 << kid;
 }
 
 /*
@@ -1325,8 +1327,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 	if (!is_leaf(k)) {
 		for (uint32_t d = k->doc; d < hi; d = it_next(s, k, d + 1)) {
 			float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
-			float *row = window_row(s, d - lo, m);
-			row[kid] = v;
+			window_set(s, d - lo, m, kid, v);
 			s->wacc[d - lo] += v;
 		}
 		return;
@@ -1341,7 +1342,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 			for (; i < n && b->doc[i] < hi; i++) {
 				uint32_t off = b->doc[i] - lo;
 				float tf = TITLE_W * (float)b->tft[i] + (float)b->tfb[i]; /* leaf_tf() */
-				window_row(s, off, m)[kid] = tf;
+				window_set(s, off, m, kid, tf);
 				s->wacc[off] += leaf_score(k, tf, bn);
 			}
 			if (i == n)
@@ -1358,7 +1359,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 	while (k->doc < hi) {
 		uint32_t d = k->doc;
 		float tf = leaf_tf(k);
-		window_row(s, d - lo, m)[kid] = tf;
+		window_set(s, d - lo, m, kid, tf);
 		s->wacc[d - lo] += leaf_score(k, tf, block_norm(s, t));
 		if (it_next(s, k, d + 1) == END || s->rc)
 			return;
@@ -1439,6 +1440,9 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 				s->inexact = true;
 		}
 		memset(s->wbits, 0, sizeof s->wbits);
+		/* the window's lengths are read in pass 2: have them on the way */
+		for (uint32_t d = lo; d < hi; d += 32)
+			__builtin_prefetch(&s->dlen2[s->segbase + d]);
 		for (size_t j = q; j < m && !s->rc; j++) {
 			const struct scorer *e = &sc[ord[j]];
 			if (it_next(s, e->it, lo) < hi)
@@ -1467,10 +1471,13 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 					continue;
 				float norm = doc_norm(s, s->segbase + d);
 				double part = 0;
+				uint64_t mask = s->wmask[off];
 				for (size_t j = q; j < m; j++) {
 					const struct scorer *e = &sc[ord[j]];
+					if (!(mask >> e->kid & 1))
+						continue;
 					float *v = &row[e->kid];
-					if (is_leaf(e->it) && *v > 0)
+					if (is_leaf(e->it))
 						*v = leaf_score(e->it, *v, norm);
 					part += (double)*v;
 				}
@@ -1487,16 +1494,21 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 						dead = true;
 						break;
 					}
-					it_next(s, e->it, d);
+					if (it_next(s, e->it, d) != d)
+						continue;
 					float v = it_score(s, e->it, d, norm);
 					row[e->kid] = v;
+					mask |= (uint64_t)1 << e->kid;
 					part += (double)v;
 				}
 				if (dead || (q && below(boost * part, th)))
 					continue;
+				/* it_score() of the disjunction: members in order, a missing
+				 * one adding 0 (which changes no float sum) */
 				float sum = 0;
 				for (size_t i = 0; i < m; i++)
-					sum += row[i];
+					if (mask >> i & 1)
+						sum += row[i];
 				offer(s, g, s->segbase + d, root->boost * sum);
 			}
 		}
@@ -1519,7 +1531,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 {
 	const struct search_opts *o = r->o;
 	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
-	if (prune && root->kind == IT_OR && root->nkids > 1) {
+	if (prune && root->kind == IT_OR && root->nkids > 1 && root->nkids <= 64) {
 		size_t m = root->nkids;
 		struct scorer *sc = xmalloc(m * sizeof *sc);
 		double *pre = xmalloc((m + 1) * sizeof *pre); /* pre[i] = sum of sc[0..i).ub */
