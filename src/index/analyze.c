@@ -6,6 +6,10 @@
  * tokens are appended as (number, position); a counting sort by number then
  * yields each unique term's ascending positions without per-term allocation.
  */
+/* XXH3 inlined for the per-token hash (the same values as nl_hash64) */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "index/analyze.h"
 
 #include <stdio.h>
@@ -244,7 +248,7 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 	(void)end;
 	if (len == 0 || len > 255)
 		return 0;
-	uint64_t h = nl_hash64(term, len);
+	uint64_t h = XXH3_64bits(term, len); /* nl_hash64, inlined */
 	size_t mask = a->slotcap - 1, i = h & mask;
 	uint32_t id;
 	for (;;) {
