@@ -408,6 +408,8 @@ static size_t fold_word(struct tokenizer *t, const char *s, size_t n, char *out)
 	return m;
 }
 
+static struct stem_slot *stem_slot_key(struct tokenizer *t, uint64_t *k, size_t n);
+
 /* The stem-cache slot of the word pe->term[0..pe->n) (n <= STEM_KEY), with
  * its key in pe->key; NULL for longer words. */
 static struct stem_slot *stem_slot_of(struct tokenizer *t, struct pending *pe)
@@ -418,6 +420,12 @@ static struct stem_slot *stem_slot_of(struct tokenizer *t, struct pending *pe)
 	/* the word as 3 zero-padded words; bytes past n may be garbage */
 	uint64_t *k = pe->key;
 	memcpy(k, pe->term, 3 * sizeof *k);
+	return stem_slot_key(t, k, n);
+}
+
+/* Zero the bytes of k past n and return the slot of the key. */
+static struct stem_slot *stem_slot_key(struct tokenizer *t, uint64_t *k, size_t n)
+{
 	for (size_t j = 0; j < STEM_KEY / 8; j++) {
 		size_t valid = n > 8 * j ? n - 8 * j : 0;
 		if (valid < 8)
@@ -553,7 +561,19 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		pe->start = (uint32_t)w.start;
 		pe->end = (uint32_t)w.end;
 		pe->stem = t->stemmer && n > 2 && !(w.flags & (F_NUM | F_ACRO));
-		pe->slot = pe->stem ? stem_slot_of(t, pe) : NULL;
+		if (pe->stem && !(w.flags & (F_WIDE | F_SEP)) && n <= STEM_KEY &&
+		    w.start + STEM_KEY <= len) {
+			/* the key straight from the text (ASCII: lowercased the
+			 * same way), not from the bytes just stored in pe->term */
+			for (size_t j = 0; j < STEM_KEY / 8; j++) {
+				uint64_t x;
+				memcpy(&x, text + w.start + 8 * j, 8);
+				pe->key[j] = lower8(x);
+			}
+			pe->slot = stem_slot_key(t, pe->key, n);
+		} else {
+			pe->slot = pe->stem ? stem_slot_of(t, pe) : NULL;
+		}
 		if (pe->slot)
 			__builtin_prefetch(pe->slot);
 		if (++count == AHEAD) {
