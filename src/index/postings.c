@@ -10,6 +10,7 @@
 #include "index/postings.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ void post_enc_init(struct post_enc *e)
 	buf_init(&e->docs, 0);
 	buf_init(&e->pos, 0);
 	buf_init(&e->skip, 0);
+	buf_init(&e->impb, 0);
 	buf_init(&e->blockdocs, 0);
 	buf_init(&e->blockpos, 0);
 }
@@ -28,6 +30,7 @@ void post_enc_release(struct post_enc *e)
 	buf_release(&e->docs);
 	buf_release(&e->pos);
 	buf_release(&e->skip);
+	buf_release(&e->impb);
 	buf_release(&e->blockdocs);
 	buf_release(&e->blockpos);
 }
@@ -37,6 +40,7 @@ void post_enc_begin(struct post_enc *e)
 	buf_clear(&e->docs);
 	buf_clear(&e->pos);
 	buf_clear(&e->skip);
+	buf_clear(&e->impb);
 	buf_clear(&e->blockdocs);
 	buf_clear(&e->blockpos);
 	e->nblocks = e->inblock = 0;
@@ -114,22 +118,35 @@ static int cmp_impact(const void *x, const void *y)
 	return a->tfb < b->tfb ? -1 : a->tfb > b->tfb;
 }
 
+/* A u32 field of the skip table: a list too large for it cannot be stored. */
+static uint32_t u32_or_die(size_t v)
+{
+	if (v > UINT32_MAX) {
+		fprintf(stderr, "newsline: posting list over 4 GiB: cannot be stored\n");
+		abort();
+	}
+	return (uint32_t)v;
+}
+
 static void close_block(struct post_enc *e)
 {
 	if (e->inblock == 0)
 		return;
-	buf_put_varint(&e->skip, e->nblocks == 0 ? e->last_doc : e->last_doc - e->prev_block_last);
-	buf_put_varint(&e->skip, e->blockdocs.n);
-	buf_put_varint(&e->skip, e->blockpos.n);
 	qsort(e->imp, e->nimp, sizeof *e->imp, cmp_impact);
-	buf_put_varint(&e->skip, e->nimp);
+	buf_put_varint(&e->impb, e->nimp);
 	for (uint32_t i = 0; i < e->nimp; i++) {
-		buf_put_varint(&e->skip, i ? e->imp[i].len - e->imp[i - 1].len : e->imp[i].len);
-		buf_put_varint(&e->skip, e->imp[i].tft);
-		buf_put_varint(&e->skip, e->imp[i].tfb);
+		buf_put_varint(&e->impb, i ? e->imp[i].len - e->imp[i - 1].len : e->imp[i].len);
+		buf_put_varint(&e->impb, e->imp[i].tft);
+		buf_put_varint(&e->impb, e->imp[i].tfb);
 	}
 	buf_put(&e->docs, e->blockdocs.p, e->blockdocs.n);
 	buf_put(&e->pos, e->blockpos.p, e->blockpos.n);
+	unsigned char t[16];
+	wr_u32le(t, e->last_doc);
+	wr_u32le(t + 4, u32_or_die(e->docs.n));
+	wr_u32le(t + 8, u32_or_die(e->pos.n));
+	wr_u32le(t + 12, u32_or_die(e->impb.n));
+	buf_put(&e->skip, t, sizeof t);
 	buf_clear(&e->blockdocs);
 	buf_clear(&e->blockpos);
 	e->prev_block_last = e->last_doc;
@@ -174,6 +191,7 @@ void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint6
 	size_t start = out->n;
 	buf_put_varint(out, e->nblocks);
 	buf_put(out, e->skip.p, e->skip.n);
+	buf_put(out, e->impb.p, e->impb.n);
 	buf_put(out, e->docs.p, e->docs.n);
 	*docs_len = out->n - start;
 	buf_put(out, e->pos.p, e->pos.n);
@@ -200,44 +218,17 @@ void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const 
 		return;
 	}
 	c->nblocks = (uint32_t)nb;
-	c->skips = xmalloc(nb * sizeof *c->skips);
-	size_t icap = 0, nimps = 0;
-	uint64_t last = 0, doff = 0, poff = 0;
-	for (uint32_t b = 0; b < nb; b++) {
-		uint64_t v[4];
-		for (int k = 0; k < 4; k++)
-			if (!varint_get(&q, end, &v[k]))
-				goto bad;
-		last = b == 0 ? v[0] : last + v[0];
-		if (last > UINT32_MAX || v[3] == 0 || v[3] > POST_IMPACTS_MAX)
-			goto bad;
-		struct post_skip *sk = &c->skips[b];
-		*sk = (struct post_skip){ (uint32_t)last, doff, poff, 0, 0, UINT32_MAX,
-					  (uint32_t)nimps, (uint32_t)v[3] };
-		c->imps = xgrow(c->imps, &icap, nimps + v[3], sizeof *c->imps);
-		uint64_t len = 0;
-		for (uint32_t i = 0; i < sk->nimp; i++) {
-			uint64_t w[3];
-			for (int k = 0; k < 3; k++)
-				if (!varint_get(&q, end, &w[k]))
-					goto bad;
-			len += w[0];
-			if (len > UINT32_MAX || w[1] > UINT32_MAX || w[2] > UINT32_MAX)
-				goto bad;
-			struct post_impact *im = &c->imps[nimps++];
-			*im = (struct post_impact){ (uint32_t)w[1], (uint32_t)w[2], (uint32_t)len };
-			sk->max_tft = NL_MAX(sk->max_tft, im->tft);
-			sk->max_tfb = NL_MAX(sk->max_tfb, im->tfb);
-			sk->min_len = NL_MIN(sk->min_len, im->len);
-		}
-		doff += v[1];
-		poff += v[2];
-	}
-	if (doff > (uint64_t)(end - q) || poff > pn)
+	if ((uint64_t)(end - q) < nb * 16)
 		goto bad;
-	c->docs = q;
+	c->tab = q;
+	c->imps = q + nb * 16;
+	uint64_t impn = rd_u32le(c->tab + (nb - 1) * 16 + 12);
+	if (impn > (uint64_t)(end - c->imps))
+		goto bad;
+	c->imps_end = c->imps + impn;
+	c->docs = c->imps_end;
 	c->docs_end = end;
-	c->p = q;
+	c->p = c->docs;
 	c->pp = p;
 	c->block = 0;
 	c->left_in_block = NL_MIN(df, (uint32_t)POST_BLOCK);
@@ -247,12 +238,67 @@ bad:
 	c->corrupt = c->done = true;
 }
 
+/* The end offsets of field k (1 doc, 2 pos, 3 impacts) of entries b - 1 and
+ * b, checked against the area's size. */
+static bool block_range(struct post_cur *c, uint32_t b, int k, uint64_t size, uint64_t *from,
+			uint64_t *to)
+{
+	*from = b ? rd_u32le(c->tab + (size_t)(b - 1) * 16 + 4 * k) : 0;
+	*to = rd_u32le(c->tab + (size_t)b * 16 + 4 * k);
+	if (*from > *to || *to > size) {
+		c->corrupt = c->done = true;
+		return false;
+	}
+	return true;
+}
+
+bool post_block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
+		     const unsigned char **end)
+{
+	uint64_t from, to;
+	if (b >= c->nblocks || !block_range(c, b, 1, (uint64_t)(c->docs_end - c->docs), &from, &to))
+		return false;
+	*p = c->docs + from;
+	*end = c->docs + to;
+	return true;
+}
+
+bool post_cur_skip(struct post_cur *c, uint32_t b, struct post_skip *s)
+{
+	uint64_t dfrom, dto, pfrom, pto, ifrom, ito;
+	if (c->corrupt || b >= c->nblocks ||
+	    !block_range(c, b, 1, (uint64_t)(c->docs_end - c->docs), &dfrom, &dto) ||
+	    !block_range(c, b, 2, (uint64_t)(c->pos_end - c->pos_base), &pfrom, &pto) ||
+	    !block_range(c, b, 3, (uint64_t)(c->imps_end - c->imps), &ifrom, &ito))
+		return false;
+	const unsigned char *q = c->imps + ifrom, *end = c->imps + ito;
+	uint64_t n, len = 0;
+	if (!varint_get(&q, end, &n) || n == 0 || n > POST_IMPACTS_MAX)
+		goto bad;
+	*s = (struct post_skip){ post_block_last(c, b), dfrom, pfrom, 0, 0, UINT32_MAX, (uint32_t)n, { { 0 } } };
+	for (uint32_t i = 0; i < s->nimp; i++) {
+		uint64_t w[3];
+		for (int k = 0; k < 3; k++)
+			if (!varint_get(&q, end, &w[k]))
+				goto bad;
+		len += w[0];
+		if (len > UINT32_MAX || w[1] > UINT32_MAX || w[2] > UINT32_MAX)
+			goto bad;
+		struct post_impact *im = &s->imp[i];
+		*im = (struct post_impact){ (uint32_t)w[1], (uint32_t)w[2], (uint32_t)len };
+		s->max_tft = NL_MAX(s->max_tft, im->tft);
+		s->max_tfb = NL_MAX(s->max_tfb, im->tfb);
+		s->min_len = NL_MIN(s->min_len, im->len);
+	}
+	return true;
+bad:
+	c->corrupt = c->done = true;
+	return false;
+}
+
 void post_cur_close(struct post_cur *c)
 {
-	free(c->skips);
-	free(c->imps);
-	c->skips = NULL;
-	c->imps = NULL;
+	(void)c; /* a cursor owns no memory: the skip table is read in place */
 }
 
 static bool fail(struct post_cur *c)
@@ -290,14 +336,25 @@ static bool settle_positions(struct post_cur *c)
 	return true;
 }
 
+/* Position block b's start in the positions part (entry b - 1's end). */
+static bool block_pos(struct post_cur *c, uint32_t b)
+{
+	uint64_t from, to;
+	if (!block_range(c, b, 2, (uint64_t)(c->pos_end - c->pos_base), &from, &to))
+		return false;
+	c->pp = c->pos_base + from;
+	c->pending = 0;
+	return true;
+}
+
 static void enter_block(struct post_cur *c, uint32_t b)
 {
+	const unsigned char *end;
+	if (!post_block_docs(c, b, &c->p, &end) || !block_pos(c, b))
+		return;
 	c->block = b;
-	c->p = c->docs + c->skips[b].doc_off;
-	c->pp = c->pos_base + c->skips[b].pos_off;
-	c->pending = 0;
 	c->have_pos = false;
-	c->doc = c->skips[b - 1].last_doc;
+	c->doc = post_block_last(c, b - 1);
 	uint32_t before = b * POST_BLOCK;
 	c->left_in_block = NL_MIN(c->df - before, (uint32_t)POST_BLOCK);
 }
@@ -316,11 +373,9 @@ bool post_cur_next(struct post_cur *c)
 		c->block++;
 		uint32_t before = c->block * POST_BLOCK;
 		c->left_in_block = NL_MIN(c->df - before, (uint32_t)POST_BLOCK);
-		if (c->skips) {
-			/* the block's positions start where the skip table says */
-			c->pp = c->pos_base + c->skips[c->block].pos_off;
-			c->pending = 0;
-		}
+		/* the block's positions start where the skip table says */
+		if (!block_pos(c, c->block))
+			return false;
 	}
 	uint64_t gap, tfw, tft = 0;
 	if (!varint_get(&c->p, c->docs_end, &gap) || !varint_get(&c->p, c->docs_end, &tfw))
@@ -344,13 +399,13 @@ bool post_cur_seek(struct post_cur *c, uint32_t target)
 		return false;
 	if (c->doc != UINT32_MAX && c->doc >= target)
 		return true;
-	if (c->skips) {
-		uint32_t b = c->block;
-		while (b + 1 < c->nblocks && c->skips[b].last_doc < target)
-			b++;
-		if (b != c->block) {
-			enter_block(c, b);
-		}
+	uint32_t b = c->block;
+	while (b + 1 < c->nblocks && post_block_last(c, b) < target)
+		b++;
+	if (b != c->block) {
+		enter_block(c, b);
+		if (c->done)
+			return false;
 	}
 	while (post_cur_next(c))
 		if (c->doc >= target)
@@ -358,18 +413,15 @@ bool post_cur_seek(struct post_cur *c, uint32_t target)
 	return false;
 }
 
-bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *s)
+uint32_t post_cur_find(struct post_cur *c, uint32_t target)
 {
-	if (!c->skips || c->corrupt)
-		return false;
 	uint32_t b = c->bscan > c->block ? c->bscan : c->block;
-	if (b > c->block && c->skips[b - 1].last_doc >= target)
+	if (b > c->block && post_block_last(c, b - 1) >= target)
 		b = c->block; /* an earlier target than the last one */
-	while (b + 1 < c->nblocks && c->skips[b].last_doc < target)
+	while (b + 1 < c->nblocks && post_block_last(c, b) < target)
 		b++;
 	c->bscan = b;
-	*s = c->skips[b];
-	return true;
+	return b;
 }
 
 uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap)

@@ -6,18 +6,20 @@
  * list serves phrase queries on either field and a phrase never spans the
  * title/body edge.
  *
- * Byte layout of a posting list (all integers LEB128 varints):
+ * Byte layout of a posting list (varints are LEB128):
  *
  *   docs part:
- *     nblocks
- *     a skip table, one entry per block of 128 postings:
- *       last_doc   (first entry: the value; then the gap from the previous)
- *       doc_bytes  (size of that block's doc data)
- *       pos_bytes  (size of that block's position data)
- *       nimp       (1..POST_IMPACTS_MAX) then nimp impacts, each
- *         len      (document length in tokens, title + body; the first as
- *                  is, then the gap from the previous impact's: ascending)
- *         tf_title, tf_body
+ *     varint nblocks
+ *     a skip table, one fixed 16-byte entry per block of 128 postings, read
+ *     in place (a seek looks at the entries it passes and decodes nothing):
+ *       u32le last_doc  (the block's last document)
+ *       u32le doc_end   (doc data bytes up to the end of this block)
+ *       u32le pos_end   (position bytes up to the end of this block)
+ *       u32le imp_end   (impact bytes up to the end of this block)
+ *     impacts, per block: varint nimp (1..POST_IMPACTS_MAX), then nimp
+ *       impacts, each varint len (document length in tokens, title + body;
+ *       the first as is, then the gap from the previous: ascending), varint
+ *       tf_title, varint tf_body.
  *       The impacts bound every posting of the block: each posting is
  *       dominated by one of them (tf_title and tf_body no smaller, len no
  *       larger). They are the block's Pareto frontier of (tf_title, tf_body,
@@ -60,6 +62,7 @@ struct post_enc {
 	struct buf docs;    /* current list's block doc data */
 	struct buf pos;     /* current list's positions */
 	struct buf skip;    /* skip entries */
+	struct buf impb;    /* impacts */
 	struct buf blockdocs, blockpos;
 	uint32_t nblocks, inblock, last_doc, prev_block_last;
 	bool any;
@@ -78,32 +81,43 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,
 		  struct post_stats *st);
 
+/* One block's skip entry, decoded (post_cur_skip). */
 struct post_skip {
 	uint32_t last_doc;
-	uint64_t doc_off, pos_off; /* offsets of the block within the docs data / positions part */
+	uint64_t doc_off, pos_off; /* offsets of the block within the doc data / positions part */
 	uint32_t max_tft, max_tfb, min_len; /* the block's maxima (from its impacts) */
-	uint32_t imp, nimp;                 /* its impacts: cursor's imps[imp .. imp + nimp) */
+	uint32_t nimp;
+	struct post_impact imp[POST_IMPACTS_MAX];
 };
 
 /* Cursor over one posting list. */
 struct post_cur {
-	const unsigned char *docs, *docs_end; /* doc data (after the skip table) */
+	const unsigned char *tab;             /* skip table: nblocks 16-byte entries */
+	const unsigned char *imps, *imps_end; /* impacts */
+	const unsigned char *docs, *docs_end; /* doc data */
 	const unsigned char *pos_base, *pos_end;
 	const unsigned char *p;               /* next posting in doc data */
 	const unsigned char *pp;              /* next position list */
 	uint32_t nblocks, block;              /* current block index */
-	struct post_skip *skips;              /* nblocks entries (owned) */
-	struct post_impact *imps;             /* every block's impacts (owned) */
-	uint32_t bscan;                       /* last block post_cur_block_info found */
+	uint32_t bscan;                       /* last block post_cur_find found */
 	uint32_t left_in_block;
 	uint32_t doc, tft, tfb;               /* current posting */
 	bool have_pos;                        /* positions of current posting not yet skipped */
 	uint64_t pending;                     /* position varints to skip before pp's posting */
 	bool done, corrupt;
 	uint32_t df;
-	const unsigned char *cur_pos;         /* positions of current posting */
-	bool pos_ready;
 };
+
+/* Block b's last document (b < nblocks). */
+static inline uint32_t post_block_last(const struct post_cur *c, uint32_t b)
+{
+	return rd_u32le(c->tab + (size_t)b * 16);
+}
+
+/* Block b's doc data [*p, *end); false (and the cursor marked corrupt) when
+ * the skip table is damaged. */
+bool post_block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
+		     const unsigned char **end);
 
 /* Open a cursor on the docs part [d, d+dn) and positions part [p, p+pn) of a
  * list with df postings. The cursor starts before the first posting. */
@@ -114,10 +128,13 @@ void post_cur_close(struct post_cur *c);
 bool post_cur_next(struct post_cur *c);
 /* Move to the first posting with doc >= target (never backwards). */
 bool post_cur_seek(struct post_cur *c, uint32_t target);
-/* The skip entry (maxima, impacts) of the block holding the first doc >=
- * target, without decoding the block; false when the list is empty or damaged.
+/* The block holding the first doc >= target, found from the skip table
+ * without decoding anything (the last block when every doc is smaller).
  * Targets should not decrease (the scan resumes where the last one stopped). */
-bool post_cur_block_info(struct post_cur *c, uint32_t target, struct post_skip *s);
+uint32_t post_cur_find(struct post_cur *c, uint32_t target);
+/* Decode block b's skip entry with its impacts; false (and the cursor
+ * marked corrupt) when it is damaged. */
+bool post_cur_skip(struct post_cur *c, uint32_t b, struct post_skip *s);
 /* Positions of the current posting (tft + tfb of them), decoded into *out
  * (grown with xgrow). Returns the count. */
 uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap);

@@ -83,10 +83,10 @@ struct it {
 	bool started;
 	enum qfield field;
 	float idf;
-	/* bounds of one block, cached: its impacts' best score (ubv) and the
-	 * length norm of its shortest document (ubnorm) */
-	uint32_t ubblock;       /* block number + 1, 0 = none */
-	float ubv, ubnorm;
+	/* per block of the list its bounds read (a phrase: its first word's),
+	 * cached: the impacts' best score and the length norm of the block's
+	 * shortest document, at [2b] and [2b + 1]; negative = not read yet */
+	float *bub;
 	/* PHRASE: members are TERM iterators */
 	int slop;
 	uint32_t phrase_freq, phrase_title;
@@ -197,6 +197,7 @@ static void free_its(struct searcher *s)
 		if (it->kind == IT_TERM)
 			post_cur_close(&it->cur);
 		free(it->blk);
+		free(it->bub);
 		free(it->kids);
 		free(it->excl);
 		free(it);
@@ -683,15 +684,10 @@ static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 {
 	struct post_cur *c = &it->cur;
 	struct blk *k = it->blk;
-	const unsigned char *p = c->docs, *end = c->docs_end;
-	if (c->skips) {
-		p = c->docs + c->skips[b].doc_off;
-		if (b + 1 < c->nblocks)
-			end = c->docs + c->skips[b + 1].doc_off;
-	}
-	if (p > end || end > c->docs_end)
+	const unsigned char *p, *end;
+	if (!post_block_docs(c, b, &p, &end))
 		return false;
-	uint64_t prev = b ? c->skips[b - 1].last_doc : UINT64_MAX;
+	uint64_t prev = b ? post_block_last(c, b - 1) : UINT64_MAX;
 	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
 	uint64_t ndocs = s->seg->ndocs;
 	for (uint32_t i = 0; i < n; i++) {
@@ -734,9 +730,8 @@ static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target
 		}
 		if (k->n == 0 || k->doc[k->n - 1] < target) {
 			uint32_t b = k->n ? k->b + 1 : 0;
-			if (c->skips)
-				while (b + 1 < c->nblocks && c->skips[b].last_doc < target)
-					b++;
+			while (b + 1 < c->nblocks && post_block_last(c, b) < target)
+				b++;
 			if (b >= c->nblocks) {
 				c->done = true;
 				continue;
@@ -1002,11 +997,11 @@ static double ub_tf(struct searcher *s, const struct it *it, enum qfield field, 
  * impacts' length counts title and body tokens once, never more than the
  * weighted length the score uses. */
 static double ub_block(struct searcher *s, const struct it *it, enum qfield field,
-		       const struct post_cur *c, const struct post_skip *sk)
+		       const struct post_skip *sk)
 {
 	float best = 0;
 	for (uint32_t i = 0; i < sk->nimp; i++) {
-		const struct post_impact *im = &c->imps[sk->imp + i];
+		const struct post_impact *im = &sk->imp[i];
 		float tf = field == QFIELD_TITLE ? TITLE_W * (float)im->tft
 			   : field == QFIELD_BODY ? (float)im->tfb
 						  : TITLE_W * (float)im->tft + (float)im->tfb;
@@ -1015,6 +1010,33 @@ static double ub_block(struct searcher *s, const struct it *it, enum qfield fiel
 			best = v;
 	}
 	return (double)it->boost * (double)best;
+}
+
+/* Block b's bound for it (the impacts of block b of t's list: t is it, or
+ * a phrase's first word) and the length norm of the block's shortest
+ * document, read once per iterator; false when the entry is damaged. */
+static bool block_bounds(struct searcher *s, struct it *it, struct it *t, uint32_t b, float *ub,
+			 float *bn)
+{
+	struct post_cur *c = &t->cur;
+	if (b >= c->nblocks)
+		return false;
+	if (!it->bub) {
+		it->bub = xmalloc(2 * (size_t)c->nblocks * sizeof *it->bub);
+		for (size_t i = 0; i < 2 * (size_t)c->nblocks; i++)
+			it->bub[i] = -1;
+	}
+	float *e = &it->bub[2 * (size_t)b];
+	if (e[0] < 0) {
+		struct post_skip sk;
+		if (!post_cur_skip(c, b, &sk))
+			return false;
+		e[0] = (float)ub_block(s, it, it->kind == IT_TERM ? it->field : QFIELD_ANY, &sk);
+		e[1] = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
+	}
+	*ub = e[0];
+	*bn = e[1];
+	return true;
 }
 
 /*
@@ -1040,20 +1062,18 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 		struct post_skip sk;
 		enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
 		struct post_cur *c = &t->cur;
-		if (!list && post_cur_block_info(c, d, &sk)) {
-			if (sk.last_doc < d) /* the list ends before d */
+		if (!list && !c->corrupt) {
+			uint32_t b = post_cur_find(c, d), last = post_block_last(c, b);
+			if (last < d) /* the list ends before d */
 				return 0;
-			if (sk.last_doc < *upto)
-				*upto = sk.last_doc;
-			if (it->ubblock != c->bscan + 1) {
-				it->ubblock = c->bscan + 1;
-				it->ubv = (float)ub_block(s, it, f, c, &sk);
-				it->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
-			}
-			return it->ubv;
+			if (last < *upto)
+				*upto = last;
+			float ub, bn;
+			if (block_bounds(s, it, t, b, &ub, &bn))
+				return ub;
 		}
-		if (list && c->nblocks == 1 && c->skips && !c->corrupt)
-			return ub_block(s, it, f, c, &c->skips[0]);
+		if (list && c->nblocks == 1 && post_cur_skip(c, 0, &sk))
+			return ub_block(s, it, f, &sk);
 		/* a longer list: its maxima (the impacts of every block would be
 		 * tighter but cost more than the whole query on a long list) */
 		return ub_tf(s, it, f, it->idf, t->st.max_tft, t->st.max_tfb, t->st.min_len);
@@ -1089,19 +1109,14 @@ static double below_limit(double boost, double c, double theta)
  * (cached with the block's bound). */
 static float block_norm(struct searcher *s, struct it *t)
 {
-	const struct post_cur *c = &t->cur;
-	if (!c->skips)
-		return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
+	struct post_cur *c = &t->cur;
 	uint32_t b = t->blk ? t->blk->b : c->block;
+	float ub, bn;
 	if (b >= c->nblocks)
 		b = c->nblocks - 1;
-	if (t->ubblock != b + 1) {
-		struct post_skip sk = c->skips[b];
-		t->ubblock = b + 1;
-		t->ubv = (float)ub_block(s, t, t->field, c, &sk);
-		t->ubnorm = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
-	}
-	return t->ubnorm;
+	if (!block_bounds(s, t, t, b, &ub, &bn))
+		return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
+	return bn;
 }
 
 /*
@@ -1284,18 +1299,20 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 		return it_bound(s, it, 0, NULL, true);
 	struct it *t = it->kind == IT_TERM ? it : it->kids[0];
 	struct post_cur *c = &t->cur;
-	struct post_skip sk;
 	if (t->cur.done || (t->started && t->doc == END))
 		return 0;
-	if (!post_cur_block_info(c, lo, &sk))
+	if (c->corrupt)
 		return it_bound(s, it, 0, NULL, true);
-	if (sk.last_doc < lo)
+	uint32_t b = post_cur_find(c, lo);
+	if (post_block_last(c, b) < lo)
 		return 0;
-	enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
 	double best = 0;
-	for (uint32_t b = c->bscan; b < c->nblocks; b++) {
-		best = NL_MAX(best, ub_block(s, it, f, c, &c->skips[b]));
-		if (c->skips[b].last_doc + 1 >= hi)
+	for (; b < c->nblocks; b++) {
+		float ub, bn;
+		if (!block_bounds(s, it, t, b, &ub, &bn))
+			return it_bound(s, it, 0, NULL, true);
+		best = NL_MAX(best, (double)ub);
+		if (post_block_last(c, b) >= hi - 1)
 			break;
 	}
 	return best;
