@@ -2930,7 +2930,10 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 	size_t i = 0;
 	while (i < t->ntok) {
 		const struct tok *k = TK(i);
-		if (k->kind == TK_WORD && !(k->kf & KF_START) && k->cls != K_ORDW && k->e - k->s != 1) {
+		if ((k->kind == TK_WORD && !(k->kf & KF_START) && k->cls != K_ORDW &&
+		     k->e - k->s != 1) ||
+		    (k->kind == TK_PUNCT && k->num != '\'')) {
+			/* nothing starts here (match_at would say so, after work) */
 			i++;
 			continue;
 		}
