@@ -103,7 +103,7 @@
 /* ------------------------------------------------------------------------- */
 /* Parameters                                                                */
 
-#define SHINGLE_W 5          /* words per shingle */
+#define SHINGLE_W 5          /* words per shingle (sk_para unrolls 5) */
 #define MIN_LINE_WORDS 2     /* shorter lines are skipped (a line of fewer than
 			      * SHINGLE_W words is one shingle of all its words) */
 #define BIN_BITS 7           /* 2^7 = DEDUP_K bins */
@@ -516,6 +516,17 @@ static void sk_para(struct sketcher *k, const char *p, const char *end, const st
 	uint64_t ring[SHINGLE_W];
 	size_t i = 0;
 	bool kept = pa->nwords <= PARA_WORDS; /* para_scan kept the word hashes */
+	if (kept && pa->nwords >= SHINGLE_W) {
+		/* the same sums straight from the kept hashes (no ring) */
+		const uint64_t *wd = pa->words;
+		for (size_t e = SHINGLE_W; e <= pa->nwords; e++) {
+			const uint64_t *q = wd + e - SHINGLE_W;
+			uint64_t h = q[0] * pos_mul[0] + q[1] * pos_mul[1] + q[2] * pos_mul[2] +
+				     q[3] * pos_mul[3] + q[4] * pos_mul[4];
+			sk_shingle(k, fmix64(h));
+		}
+		return;
+	}
 	while (kept ? i < pa->nwords : word_next(&s, &w)) {
 		ring[i % SHINGLE_W] = kept ? pa->words[i] : w.h;
 		i++;
