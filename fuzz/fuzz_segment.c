@@ -13,6 +13,7 @@
 
 #include "index/doc.h"
 #include "util/buf.h"
+#include "index/postings.h"
 #include "index/segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -70,6 +71,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			seg_term_cursor(s, &it.t, &c);
 			while (post_cur_next(&c))
 				post_cur_positions(&c, &pos, &cap);
+			post_cur_close(&c);
+			/* what search reads: skip entries with their impacts, block
+			 * lookups and seeks */
+			seg_term_cursor(s, &it.t, &c);
+			struct post_skip sk;
+			for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
+				if (post_cur_skip(&c, b, &sk) && b > 0)
+					post_cur_find(&c, sk.last_doc);
+			post_cur_close(&c);
+			seg_term_cursor(s, &it.t, &c);
+			for (uint64_t target = 0; target <= UINT32_MAX && !c.done &&
+						  post_cur_seek(&c, (uint32_t)target);)
+				target = (uint64_t)c.doc + 1 + c.doc / 2;
 			post_cur_close(&c);
 		}
 		free(pos);
