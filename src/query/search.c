@@ -690,24 +690,31 @@ static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 	uint64_t prev = b ? post_block_last(c, b - 1) : UINT64_MAX;
 	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
 	uint64_t ndocs = s->seg->ndocs;
+	/* prev + 1 + gap: with prev = UINT64_MAX (none yet) the first posting's
+	 * gap is its document. Documents only grow, so checking the last one
+	 * (and each gap, so that none wraps) keeps them all in range. */
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t gap, tfw, tft = 0;
-		if (end - p >= 3 && p[0] < 0x80 && p[1] < 0x80 && (p[1] & 1) == 0) {
+		if (end - p >= 2 && p[0] < 0x80 && p[1] < 0x80 && !(p[1] & 1)) {
 			/* the common posting: one-byte gap and body tf, no title tf */
-			gap = p[0];
-			tfw = p[1];
+			prev = prev + 1 + p[0];
+			k->doc[i] = (uint32_t)prev;
+			k->tft[i] = 0;
+			k->tfb[i] = p[1] >> 1;
 			p += 2;
-		} else if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
-			   ((tfw & 1) && !varint_get(&p, end, &tft))) {
-			return false;
+			continue;
 		}
+		uint64_t gap, tfw, tft = 0;
+		if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
+		    ((tfw & 1) && !varint_get(&p, end, &tft)))
+			return false;
 		if (gap >= ndocs || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
 			return false;
-		uint64_t doc = prev == UINT64_MAX ? gap : prev + 1 + gap;
-		k->doc[i] = (uint32_t)doc;
+		prev = prev + 1 + gap;
+		if (prev >= ndocs)
+			return false;
+		k->doc[i] = (uint32_t)prev;
 		k->tft[i] = (uint32_t)tft;
 		k->tfb[i] = (uint32_t)(tfw >> 1);
-		prev = doc;
 	}
 	if (prev >= ndocs)
 		return false;
