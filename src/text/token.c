@@ -109,7 +109,6 @@ struct tokenizer {
 	utf8proc_int32_t *cps; /* scratch for utf8proc */
 	size_t ncps;
 	char raw[RAW_MAX + 4];
-	struct pending ring[AHEAD];
 };
 
 struct word {
@@ -520,9 +519,10 @@ static size_t make_term(struct tokenizer *t, const char *s, size_t len, const st
 }
 
 /* Stem (if it is to be) and hand out the oldest pending word. */
-static int emit_oldest(struct tokenizer *t, size_t *head, size_t *count, token_fn fn, void *ctx)
+static int emit_oldest(struct tokenizer *t, struct pending *ring, size_t *head, size_t *count,
+		       token_fn fn, void *ctx)
 {
-	struct pending *pe = &t->ring[*head];
+	struct pending *pe = &ring[*head];
 	*head = (*head + 1) % AHEAD;
 	(*count)--;
 	if (pe->stem)
@@ -538,6 +538,9 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
+	/* on the stack, not in t: a callback may call tokenize (tokenizer_term)
+	 * with the same tokenizer while words of this call are pending */
+	struct pending ring[AHEAD];
 	size_t i = 0, head = 0, count = 0;
 	while (i < len) {
 		unsigned c = t->cls[(unsigned char)text[i]];
@@ -553,7 +556,7 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		i = w.end;
 		if (skip_word(text, len, &w))
 			continue;
-		struct pending *pe = &t->ring[(head + count) % AHEAD];
+		struct pending *pe = &ring[(head + count) % AHEAD];
 		size_t n = make_term(t, text, len, &w, pe->term);
 		if (n == 0)
 			continue;
@@ -577,13 +580,13 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		if (pe->slot)
 			__builtin_prefetch(pe->slot);
 		if (++count == AHEAD) {
-			int rc = emit_oldest(t, &head, &count, fn, ctx);
+			int rc = emit_oldest(t, ring, &head, &count, fn, ctx);
 			if (rc)
 				return rc;
 		}
 	}
 	while (count) {
-		int rc = emit_oldest(t, &head, &count, fn, ctx);
+		int rc = emit_oldest(t, ring, &head, &count, fn, ctx);
 		if (rc)
 			return rc;
 	}
