@@ -1544,6 +1544,54 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 }
 
 /*
+ * Ranked run of a single term walking decoded blocks: a block whose impacts
+ * bound stays under the threshold is not decoded; a posting whose tf in the
+ * block's shortest document stays under it is dropped before its length is
+ * read; the others are scored by leaf_score() as it_score() would.
+ */
+static void rank_term(struct searcher *s, struct run *r, struct it *it, struct pred *gp)
+{
+	const struct search_opts *o = r->o;
+	struct post_cur *c = &it->cur;
+	struct blk *k = it->blk;
+	it->started = true;
+	for (uint32_t b = 0; b < c->nblocks && !s->rc; b++) {
+		double th = threshold(s, o);
+		float ub, bn;
+		if (!block_bounds(s, it, it, b, &ub, &bn) || !blk_load(s, it, b)) {
+			c->done = c->corrupt = true;
+			s->rc = NL_ECORRUPT;
+			break;
+		}
+		if (th > -INFINITY && below((double)ub, th)) {
+			s->inexact = true;
+			continue;
+		}
+		double lim = below_limit(1.0, 0, th);
+		for (uint32_t i = 0; i < k->n; i++) {
+			it->doc = c->doc = k->doc[i];
+			c->tft = k->tft[i];
+			c->tfb = k->tfb[i];
+			if (!field_ok(it))
+				continue;
+			float tf = leaf_tf(it);
+			if ((double)leaf_score(it, tf, bn) < lim) {
+				s->inexact = true;
+				continue;
+			}
+			uint32_t d = k->doc[i];
+			if (gp->nkids && !pred_ok(s, gp, d))
+				continue;
+			uint32_t g = count_group(s, r, s->segbase + d);
+			offer(s, g, s->segbase + d, leaf_score(it, tf, doc_norm(s, s->segbase + d)));
+			th = threshold(s, o);
+			lim = below_limit(1.0, 0, th);
+		}
+	}
+	it->doc = END;
+}
+
+/*
  * Ranked run over one segment. A disjunction goes to rank_or(). Any other
  * root brings its candidates in order; with a threshold, each is tested
  * against the block-max bound of the window of documents its lists' current
@@ -1555,6 +1603,10 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 {
 	const struct search_opts *o = r->o;
 	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
+	if (prune && is_leaf(root) && root->kind == IT_TERM && root->blk && root->boost > 0) {
+		rank_term(s, r, root, gp);
+		return;
+	}
 	if (prune && root->kind == IT_OR && root->nkids > 1 && root->nkids <= 64) {
 		size_t m = root->nkids;
 		struct scorer *sc = xmalloc(m * sizeof *sc);
