@@ -202,6 +202,70 @@ Test(postings, roundtrip_and_seek)
 	post_enc_release(&e);
 }
 
+/* Every posting of a block is dominated by one of the block's impacts (tfs no
+ * smaller, length no larger), there are at most POST_IMPACTS_MAX, and the
+ * block lookups the search uses find the right blocks. */
+Test(postings, impacts_bound_every_posting)
+{
+	struct post_enc e;
+	post_enc_init(&e);
+	post_enc_begin(&e);
+	enum { N = 3000 };
+	static uint32_t docs[N], tft[N], tfb[N], len[N];
+	uint32_t d = 0, pos[1] = { 0 };
+	srand(11);
+	for (int i = 0; i < N; i++) {
+		d += 1 + (uint32_t)(rand() % 20);
+		docs[i] = d;
+		tft[i] = rand() % 4 == 0 ? (uint32_t)(rand() % 3) : 0;
+		tfb[i] = (uint32_t)(rand() % 6) + (tft[i] == 0);
+		len[i] = 5 + (uint32_t)(rand() % 400);
+		post_enc_add(&e, d, tft[i], tfb[i], len[i], pos, 1);
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	uint64_t dl, pl;
+	struct post_stats st;
+	post_enc_end(&e, &out, &dl, &pl, &st);
+	struct post_cur c;
+	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+	cr_assert_eq(c.nblocks, (N + POST_BLOCK - 1) / POST_BLOCK);
+	for (uint32_t b = 0; b < c.nblocks; b++) {
+		struct post_skip sk;
+		cr_assert(post_cur_skip(&c, b, &sk));
+		cr_assert(sk.nimp >= 1 && sk.nimp <= POST_IMPACTS_MAX);
+		uint32_t from = b * POST_BLOCK, to = NL_MIN(from + POST_BLOCK, (uint32_t)N);
+		cr_assert_eq(sk.last_doc, docs[to - 1]);
+		for (uint32_t i = from; i < to; i++) {
+			bool dominated = false;
+			for (uint32_t j = 0; j < sk.nimp; j++)
+				dominated |= sk.imp[j].tft >= tft[i] && sk.imp[j].tfb >= tfb[i] &&
+					     sk.imp[j].len <= len[i];
+			cr_assert(dominated, "block %u posting %u not bounded", b, i);
+			cr_assert(sk.max_tft >= tft[i] && sk.max_tfb >= tfb[i] && sk.min_len <= len[i]);
+		}
+		cr_assert_eq(post_cur_find(&c, docs[from]), b);
+		cr_assert_eq(post_cur_find(&c, docs[to - 1]), b);
+	}
+	post_cur_close(&c);
+	/* a damaged skip table is corruption, never a bad read */
+	for (size_t at = 1; at < 1 + 16 * (size_t)c.nblocks; at += 5) {
+		out.p[at] ^= 0x5a;
+		post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+		struct post_skip sk;
+		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
+			post_cur_skip(&c, b, &sk);
+		post_cur_close(&c);
+		post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+		while (post_cur_next(&c))
+			;
+		post_cur_close(&c);
+		out.p[at] ^= 0x5a;
+	}
+	buf_release(&out);
+	post_enc_release(&e);
+}
+
 static int add_jsonl(const char *db, const char *path, uint32_t *added)
 {
 	char err[512];
