@@ -144,6 +144,9 @@ struct searcher {
 	uint32_t *hpos;
 	uint64_t total;
 	bool inexact;
+	/* a phrase at the root checks this threshold before reading positions */
+	struct it *proot;
+	double ptheta;
 	uint16_t *dlen2;        /* per document (2 x TITLE_W must be whole), read on the first ranked run */
 	uint64_t *copied;       /* bit per document: its story has several copies */
 	/* rank_or's window: per document, each member's score and their sum */
@@ -843,6 +846,8 @@ static bool excluded(struct searcher *s, struct it *it, uint32_t doc)
 	return it->preds && !pred_ok(s, it->preds, doc);
 }
 
+static bool phrase_below(struct searcher *s, struct it *it);
+
 static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
 {
 	if (it->started && (it->doc == END || it->doc >= target))
@@ -864,6 +869,11 @@ static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
 			uint32_t d = and_next(s, it->kids, it->nkids, target);
 			if (d == END)
 				return it->doc = END;
+			if (it == s->proot && s->ptheta > -INFINITY && phrase_below(s, it)) {
+				s->inexact = true; /* cannot reach the top k: positions not read */
+				target = d + 1;
+				continue;
+			}
 			struct seg_docinfo di;
 			seg_docinfo(s->seg, d, &di);
 			uint32_t in_title;
@@ -1124,6 +1134,20 @@ static float block_norm(struct searcher *s, struct it *t)
 	if (!block_bounds(s, t, t, b, &ub, &bn))
 		return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
 	return bn;
+}
+
+/* Whether phrase it, its words on one document, scores under the threshold
+ * whatever its positions: it occurs at most as often as its first word (and,
+ * without slop, as its rarest), in title and in body. */
+static bool phrase_below(struct searcher *s, struct it *it)
+{
+	uint32_t tt = it->kids[0]->cur.tft, tb = it->kids[0]->cur.tfb;
+	for (size_t i = 1; i < it->nkids && it->slop == 0; i++) {
+		tt = NL_MIN(tt, it->kids[i]->cur.tft);
+		tb = NL_MIN(tb, it->kids[i]->cur.tfb);
+	}
+	float tf = TITLE_W * (float)tt + (float)tb;
+	return below((double)leaf_score(it, tf, block_norm(s, it->kids[0])), s->ptheta);
 }
 
 /*
@@ -1628,8 +1652,10 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 	double wtheta = -INFINITY;
 	uint32_t target = 0, win_to = 0;
 	bool win = false, win_low = false;
+	s->proot = prune && root->kind == IT_PHRASE && root->boost > 0 ? root : NULL;
 	while (!s->rc) {
 		double th = prune ? threshold(s, o) : -INFINITY;
+		s->ptheta = th;
 		uint32_t d = it_next(s, root, target);
 		if (d == END || s->rc)
 			break;
@@ -1660,6 +1686,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 		uint32_t g = count_group(s, r, s->segbase + d);
 		offer(s, g, s->segbase + d, it_score(s, root, d, doc_norm(s, s->segbase + d)));
 	}
+	s->proot = NULL;
 }
 
 static int run_query(struct searcher *s, const char *q, size_t qlen, struct run *r, char *err,
