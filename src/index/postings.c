@@ -324,6 +324,17 @@ static bool skip_positions(struct post_cur *c)
 static bool settle_positions(struct post_cur *c)
 {
 	const unsigned char *q = c->pp;
+	/* eight bytes at a time while they end no more varints than pending:
+	 * a varint ends at each byte with the high bit clear */
+	while (c->pending >= 8 && c->pos_end - q >= 8) {
+		uint64_t w;
+		memcpy(&w, q, 8);
+		uint64_t ends = (uint64_t)__builtin_popcountll(~w & 0x8080808080808080ULL);
+		if (ends > c->pending)
+			break;
+		c->pending -= ends;
+		q += 8;
+	}
 	for (uint64_t i = 0; i < c->pending; i++) {
 		while (q < c->pos_end && (*q & 0x80))
 			q++;

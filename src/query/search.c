@@ -787,8 +787,11 @@ static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 }
 
 /* Count phrase occurrences in the current document (all kids positioned on it). */
-static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t title_len, uint32_t *in_title)
+/* Title occurrences are those whose first word is one of the first word's
+ * title positions (positions ascend, title before body: its first tft). */
+static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t *in_title)
 {
+	uint32_t title0 = p->kids[0]->cur.tft;
 	size_t n = NL_MIN(p->nkids, (size_t)8);
 	uint32_t cnt[8];
 	for (size_t i = 0; i < n; i++)
@@ -807,7 +810,7 @@ static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t title_le
 		}
 		if (ok) {
 			freq++;
-			if (p0 < title_len)
+			if (a < title0)
 				titlef++;
 		}
 	}
@@ -874,10 +877,8 @@ static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
 				target = d + 1;
 				continue;
 			}
-			struct seg_docinfo di;
-			seg_docinfo(s->seg, d, &di);
 			uint32_t in_title;
-			uint32_t f = phrase_count(s, it, di.title_len, &in_title);
+			uint32_t f = phrase_count(s, it, &in_title);
 			bool ok = f > 0 && (it->field == QFIELD_ANY ||
 					    (it->field == QFIELD_TITLE && in_title > 0) ||
 					    (it->field == QFIELD_BODY && f > in_title));
