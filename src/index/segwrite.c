@@ -682,9 +682,29 @@ static void encode_part(struct enc_part *pt)
 	post_enc_release(&enc);
 }
 
-static void *encode_part_main(void *arg)
+/* The helper thread's share of the posting lists, in ENC_PIECES runs encoded
+ * one after the other; each is handed over as soon as it is done, so the
+ * calling thread writes it while the helper encodes the next. */
+#define ENC_PIECES 8
+
+struct enc_helper {
+	struct enc_part piece[ENC_PIECES];
+	size_t npieces;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t done;             /* pieces encoded (under mu) */
+};
+
+static void *encode_helper_main(void *arg)
 {
-	encode_part(arg);
+	struct enc_helper *h = arg;
+	for (size_t i = 0; i < h->npieces; i++) {
+		encode_part(&h->piece[i]);
+		pthread_mutex_lock(&h->mu);
+		h->done = i + 1;
+		pthread_cond_signal(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
 	return NULL;
 }
 
@@ -718,12 +738,12 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	buf_init(&dict.terms, 0);
 	buf_init(&dict.idx, 0);
 	/* The posting lists are encoded in two halves at once when the writer
-	 * may use threads (seg_writer_set_threads): the second half into
-	 * memory on a helper thread, the first straight to the file; then the
-	 * second is written after it. The bytes are the same either way. */
+	 * may use threads (seg_writer_set_threads): the first straight to the
+	 * file, the second into memory on a helper thread, in ENC_PIECES pieces
+	 * that are written after the first half as each is done (not all at the
+	 * end). The bytes are the same either way. */
 	size_t mid = k;
-	struct enc_part part;
-	memset(&part, 0, sizeof part);
+	struct enc_helper *hp = NULL;
 	pthread_t helper;
 	bool threaded = false;
 	if (w->threads > 1 && w->mem > ((size_t)16 << 20)) {
@@ -732,13 +752,32 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 			total += order[i]->dn;
 		for (mid = 0; mid < k && acc < total / 2; mid++)
 			acc += order[mid]->dn;
-		part.w = w;
-		part.terms_in = order + mid;
-		part.n = k - mid;
-		buf_init(&part.out, 0);
-		threaded = pthread_create(&helper, NULL, encode_part_main, &part) == 0;
-		if (!threaded)
+		hp = xcalloc(1, sizeof *hp);
+		pthread_mutex_init(&hp->mu, NULL);
+		pthread_cond_init(&hp->cv, NULL);
+		uint64_t rest = total - acc, pacc = 0;
+		size_t from = mid, i = mid;
+		for (size_t pc = 0; pc < ENC_PIECES && from < k; pc++) {
+			uint64_t upto = rest / ENC_PIECES * (pc + 1);
+			if (pc == ENC_PIECES - 1)
+				i = k;
+			while (i < k && pacc < upto)
+				pacc += order[i++]->dn;
+			struct enc_part *pt = &hp->piece[hp->npieces++];
+			pt->w = w;
+			pt->terms_in = order + from;
+			pt->n = i - from;
+			buf_init(&pt->out, 0);
+			from = i;
+		}
+		threaded = pthread_create(&helper, NULL, encode_helper_main, hp) == 0;
+		if (!threaded) {
 			mid = k;
+			pthread_mutex_destroy(&hp->mu);
+			pthread_cond_destroy(&hp->cv);
+			free(hp);
+			hp = NULL;
+		}
 	}
 	struct enc_part first;
 	memset(&first, 0, sizeof first);
@@ -751,18 +790,29 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	fw_sec_begin(f, SEC_POSTINGS);
 	encode_part(&first);
 	if (threaded) {
-		pthread_join(helper, NULL);
-		size_t o = 0;
-		for (size_t i = 0; i < part.n; i++) {
-			const struct enc_term *e = &part.terms[i];
-			fw_write(f, part.out.p + o, e->bytes);
-			dict_add(&dict, order[mid + i]->term, order[mid + i]->len, &e->st, first.post_off,
-				 e->dl, e->pl);
-			first.post_off += e->bytes;
-			o += e->bytes;
+		size_t t = mid;
+		for (size_t pc = 0; pc < hp->npieces; pc++) {
+			pthread_mutex_lock(&hp->mu);
+			while (hp->done <= pc)
+				pthread_cond_wait(&hp->cv, &hp->mu);
+			pthread_mutex_unlock(&hp->mu);
+			struct enc_part *pt = &hp->piece[pc];
+			size_t o = 0;
+			for (size_t i = 0; i < pt->n; i++, t++) {
+				const struct enc_term *e = &pt->terms[i];
+				fw_write(f, pt->out.p + o, e->bytes);
+				dict_add(&dict, order[t]->term, order[t]->len, &e->st,
+					 first.post_off, e->dl, e->pl);
+				first.post_off += e->bytes;
+				o += e->bytes;
+			}
+			free(pt->terms);
+			buf_release(&pt->out);
 		}
-		free(part.terms);
-		buf_release(&part.out);
+		pthread_join(helper, NULL);
+		pthread_mutex_destroy(&hp->mu);
+		pthread_cond_destroy(&hp->cv);
+		free(hp);
 	}
 	fw_sec_end(f);
 	free(order);
