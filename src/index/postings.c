@@ -45,7 +45,6 @@ void post_enc_begin(struct post_enc *e)
 	buf_clear(&e->blockpos);
 	e->nblocks = e->inblock = 0;
 	e->last_doc = 0;
-	e->prev_block_last = 0;
 	e->any = false;
 	e->nimp = 0;
 	memset(&e->st, 0, sizeof e->st);
@@ -73,13 +72,14 @@ static void impact_add(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t 
 {
 	struct post_impact *v = e->imp;
 	uint32_t n = e->nimp, k = 0;
+	const struct post_impact add = { tft, tfb, len };
 	for (uint32_t i = 0; i < n; i++)
 		if (dominates(&v[i], tft, tfb, len))
 			return;
 	for (uint32_t i = 0; i < n; i++)
-		if (!(tft >= v[i].tft && tfb >= v[i].tfb && len <= v[i].len))
+		if (!dominates(&add, v[i].tft, v[i].tfb, v[i].len))
 			v[k++] = v[i];
-	v[k++] = (struct post_impact){ tft, tfb, len };
+	v[k++] = add;
 	if (k > POST_IMPACTS_MAX) {
 		uint32_t bi = 0, bj = 1;
 		float best = INFINITY;
@@ -149,7 +149,6 @@ static void close_block(struct post_enc *e)
 	buf_put(&e->skip, t, sizeof t);
 	buf_clear(&e->blockdocs);
 	buf_clear(&e->blockpos);
-	e->prev_block_last = e->last_doc;
 	e->nblocks++;
 	e->inblock = 0;
 	e->nimp = 0;
@@ -410,9 +409,7 @@ bool post_cur_seek(struct post_cur *c, uint32_t target)
 		return false;
 	if (c->doc != UINT32_MAX && c->doc >= target)
 		return true;
-	uint32_t b = c->block;
-	while (b + 1 < c->nblocks && post_block_last(c, b) < target)
-		b++;
+	uint32_t b = post_block_scan(c, c->block, target);
 	if (b != c->block) {
 		enter_block(c, b);
 		if (c->done)
@@ -429,10 +426,7 @@ uint32_t post_cur_find(struct post_cur *c, uint32_t target)
 	uint32_t b = c->bscan > c->block ? c->bscan : c->block;
 	if (b > c->block && post_block_last(c, b - 1) >= target)
 		b = c->block; /* an earlier target than the last one */
-	while (b + 1 < c->nblocks && post_block_last(c, b) < target)
-		b++;
-	c->bscan = b;
-	return b;
+	return c->bscan = post_block_scan(c, b, target);
 }
 
 uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap)

@@ -64,7 +64,7 @@ struct post_enc {
 	struct buf skip;    /* skip entries */
 	struct buf impb;    /* impacts */
 	struct buf blockdocs, blockpos;
-	uint32_t nblocks, inblock, last_doc, prev_block_last;
+	uint32_t nblocks, inblock, last_doc;
 	bool any;
 	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
 	uint32_t nimp;
@@ -112,6 +112,15 @@ struct post_cur {
 static inline uint32_t post_block_last(const struct post_cur *c, uint32_t b)
 {
 	return rd_u32le(c->tab + (size_t)b * 16);
+}
+
+/* The first block from b on whose last document is >= target (the list's
+ * last block when there is none): a scan of the skip table in place. */
+static inline uint32_t post_block_scan(const struct post_cur *c, uint32_t b, uint32_t target)
+{
+	while (b + 1 < c->nblocks && post_block_last(c, b) < target)
+		b++;
+	return b;
 }
 
 /* Block b's doc data [*p, *end); false (and the cursor marked corrupt) when

@@ -740,8 +740,8 @@ static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target
 		}
 		if (k->n == 0 || k->doc[k->n - 1] < target) {
 			uint32_t b = k->n ? k->b + 1 : 0;
-			while (b + 1 < c->nblocks && post_block_last(c, b) < target)
-				b++;
+			if (b < c->nblocks)
+				b = post_block_scan(c, b, target);
 			if (b >= c->nblocks) {
 				c->done = true;
 				continue;
