@@ -786,9 +786,10 @@ static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 	}
 }
 
-/* Count phrase occurrences in the current document (all kids positioned on it). */
-/* Title occurrences are those whose first word is one of the first word's
- * title positions (positions ascend, title before body: its first tft). */
+/* Count phrase occurrences in the current document (all kids positioned on
+ * it). Title occurrences are those whose first word is one of the first
+ * word's title positions (positions ascend, title before body: its first
+ * tft), so the document's title length is not needed. */
 static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t *in_title)
 {
 	uint32_t title0 = p->kids[0]->cur.tft;
@@ -928,6 +929,20 @@ static float norm_of(const struct searcher *s, float dl)
 	return K1 * (1 - B + B * dl / s->avgdl);
 }
 
+/* The length BM25 normalises by: title tokens weigh TITLE_W. */
+static float weighted_len(const struct seg_docinfo *di)
+{
+	return TITLE_W * (float)di->title_len + (float)di->body_len;
+}
+
+/* norm_of() a document of len tokens counting title and body once: no
+ * weighted length is shorter, so no document of len tokens has a smaller
+ * norm (bounds use it). */
+static float short_norm(const struct searcher *s, uint32_t len)
+{
+	return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)len);
+}
+
 /* norm_of() document gdoc's weighted length */
 static float doc_norm(const struct searcher *s, uint32_t gdoc)
 {
@@ -936,7 +951,7 @@ static float doc_norm(const struct searcher *s, uint32_t gdoc)
 		return norm_of(s, 0.5f * (float)d2);
 	struct seg_docinfo di;
 	archive_docinfo(s->a, gdoc, &di);
-	return norm_of(s, TITLE_W * (float)di.title_len + (float)di.body_len);
+	return norm_of(s, weighted_len(&di));
 }
 
 /* norm: the document's doc_norm() */
@@ -947,15 +962,33 @@ static float bm25(float idf, float tf, float norm)
 	return idf * tf * (K1 + 1) / (tf + norm);
 }
 
-/* The tf a term or phrase iterator scores on its current document: title
- * occurrences weigh TITLE_W. */
+/* The tf field f scores for tft title and tfb body occurrences: title
+ * occurrences weigh TITLE_W. Scores and bounds all go through it. */
+static float field_tf(enum qfield f, uint32_t tft, uint32_t tfb)
+{
+	return f == QFIELD_TITLE ? TITLE_W * (float)tft
+	       : f == QFIELD_BODY ? (float)tfb
+				  : TITLE_W * (float)tft + (float)tfb;
+}
+
+/* The tf a term or phrase iterator scores on its current document. */
 static float leaf_tf(const struct it *it)
 {
 	if (it->kind == IT_PHRASE)
-		return TITLE_W * (float)it->phrase_title + (float)(it->phrase_freq - it->phrase_title);
-	return it->field == QFIELD_TITLE ? TITLE_W * (float)it->cur.tft
-	       : it->field == QFIELD_BODY ? (float)it->cur.tfb
-					  : TITLE_W * (float)it->cur.tft + (float)it->cur.tfb;
+		return field_tf(QFIELD_ANY, it->phrase_title, it->phrase_freq - it->phrase_title);
+	return field_tf(it->field, it->cur.tft, it->cur.tfb);
+}
+
+/* The term whose posting list bounds term or phrase it (a phrase: its first
+ * word, which occurs at least as often), and the field the bound is for. */
+static struct it *bound_term(struct it *it)
+{
+	return it->kind == IT_PHRASE ? it->kids[0] : it;
+}
+
+static enum qfield bound_field(const struct it *it)
+{
+	return it->kind == IT_TERM ? it->field : QFIELD_ANY;
 }
 
 static float leaf_score(const struct it *it, float tf, float norm)
@@ -1003,11 +1036,8 @@ static float it_score(struct searcher *s, struct it *it, uint32_t doc, float nor
 static double ub_tf(struct searcher *s, const struct it *it, enum qfield field, float idf,
 		    uint32_t max_tft, uint32_t max_tfb, uint32_t min_len)
 {
-	float tf = field == QFIELD_TITLE ? TITLE_W * (float)max_tft
-		   : field == QFIELD_BODY ? (float)max_tfb
-					  : TITLE_W * (float)max_tft + (float)max_tfb;
-	float dl = NL_MIN(1.0f, TITLE_W) * (float)min_len;
-	return (double)it->boost * (double)bm25(idf, tf, norm_of(s, dl));
+	float tf = field_tf(field, max_tft, max_tfb);
+	return (double)it->boost * (double)bm25(idf, tf, short_norm(s, min_len));
 }
 
 /* The best BM25 over a block's impacts (postings.h): every posting of the
@@ -1020,23 +1050,19 @@ static double ub_block(struct searcher *s, const struct it *it, enum qfield fiel
 	float best = 0;
 	for (uint32_t i = 0; i < sk->nimp; i++) {
 		const struct post_impact *im = &sk->imp[i];
-		float tf = field == QFIELD_TITLE ? TITLE_W * (float)im->tft
-			   : field == QFIELD_BODY ? (float)im->tfb
-						  : TITLE_W * (float)im->tft + (float)im->tfb;
-		float v = bm25(it->idf, tf, norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)im->len));
+		float v = bm25(it->idf, field_tf(field, im->tft, im->tfb), short_norm(s, im->len));
 		if (v > best)
 			best = v;
 	}
 	return (double)it->boost * (double)best;
 }
 
-/* Block b's bound for it (the impacts of block b of t's list: t is it, or
- * a phrase's first word) and the length norm of the block's shortest
+/* Block b's bound for term or phrase it (the impacts of block b of
+ * bound_term(it)'s list) and the length norm of the block's shortest
  * document, read once per iterator; false when the entry is damaged. */
-static bool block_bounds(struct searcher *s, struct it *it, struct it *t, uint32_t b, float *ub,
-			 float *bn)
+static bool block_bounds(struct searcher *s, struct it *it, uint32_t b, float *ub, float *bn)
 {
-	struct post_cur *c = &t->cur;
+	struct post_cur *c = &bound_term(it)->cur;
 	if (b >= c->nblocks)
 		return false;
 	if (!it->bub) {
@@ -1049,8 +1075,8 @@ static bool block_bounds(struct searcher *s, struct it *it, struct it *t, uint32
 		struct post_skip sk;
 		if (!post_cur_skip(c, b, &sk))
 			return false;
-		e[0] = (float)ub_block(s, it, it->kind == IT_TERM ? it->field : QFIELD_ANY, &sk);
-		e[1] = norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)sk.min_len);
+		e[0] = (float)ub_block(s, it, bound_field(it), &sk);
+		e[1] = short_norm(s, sk.min_len);
 	}
 	*ub = e[0];
 	*bn = e[1];
@@ -1074,11 +1100,11 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 	case IT_TERM:
 	case IT_PHRASE: {
 		/* a phrase occurs at most as often as its first word, in title and body */
-		struct it *t = it->kind == IT_TERM ? it : it->kids[0];
+		struct it *t = bound_term(it);
 		if (t->cur.done || (t->started && t->doc == END))
 			return 0;
 		struct post_skip sk;
-		enum qfield f = it->kind == IT_TERM ? it->field : QFIELD_ANY;
+		enum qfield f = bound_field(it);
 		struct post_cur *c = &t->cur;
 		if (!list && !c->corrupt) {
 			uint32_t b = post_cur_find(c, d), last = post_block_last(c, b);
@@ -1087,7 +1113,7 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 			if (last < *upto)
 				*upto = last;
 			float ub, bn;
-			if (block_bounds(s, it, t, b, &ub, &bn))
+			if (block_bounds(s, it, b, &ub, &bn))
 				return ub;
 		}
 		if (list && c->nblocks == 1 && post_cur_skip(c, 0, &sk))
@@ -1132,8 +1158,8 @@ static float block_norm(struct searcher *s, struct it *t)
 	float ub, bn;
 	if (b >= c->nblocks)
 		b = c->nblocks - 1;
-	if (!block_bounds(s, t, t, b, &ub, &bn))
-		return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)t->st.min_len);
+	if (!block_bounds(s, t, b, &ub, &bn))
+		return short_norm(s, t->st.min_len);
 	return bn;
 }
 
@@ -1147,7 +1173,7 @@ static bool phrase_below(struct searcher *s, struct it *it)
 		tt = NL_MIN(tt, it->kids[i]->cur.tft);
 		tb = NL_MIN(tb, it->kids[i]->cur.tfb);
 	}
-	float tf = TITLE_W * (float)tt + (float)tb;
+	float tf = field_tf(QFIELD_ANY, tt, tb);
 	return below((double)leaf_score(it, tf, block_norm(s, it->kids[0])), s->ptheta);
 }
 
@@ -1168,9 +1194,8 @@ static double cand_ub(struct searcher *s, struct it *it, uint32_t d)
 	if (it->started && it->doc == d) {
 		switch (it->kind) {
 		case IT_TERM:
-			return leaf_score(it, leaf_tf(it), block_norm(s, it));
 		case IT_PHRASE:
-			return leaf_score(it, leaf_tf(it), block_norm(s, it->kids[0]));
+			return leaf_score(it, leaf_tf(it), block_norm(s, bound_term(it)));
 		case IT_AND:
 		case IT_OR: {
 			double sum = 0;
@@ -1329,7 +1354,7 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 		return it->boost < 0 ? INFINITY : 0;
 	if (it->kind != IT_TERM && it->kind != IT_PHRASE)
 		return it_bound(s, it, 0, NULL, true);
-	struct it *t = it->kind == IT_TERM ? it : it->kids[0];
+	struct it *t = bound_term(it);
 	struct post_cur *c = &t->cur;
 	if (t->cur.done || (t->started && t->doc == END))
 		return 0;
@@ -1341,7 +1366,7 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 	double best = 0;
 	for (; b < c->nblocks; b++) {
 		float ub, bn;
-		if (!block_bounds(s, it, t, b, &ub, &bn))
+		if (!block_bounds(s, it, b, &ub, &bn))
 			return it_bound(s, it, 0, NULL, true);
 		best = NL_MAX(best, (double)ub);
 		if (post_block_last(c, b) >= hi - 1)
@@ -1381,7 +1406,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 		}
 		return;
 	}
-	struct it *t = k->kind == IT_PHRASE ? k->kids[0] : k;
+	struct it *t = bound_term(k);
 	if (k->kind == IT_TERM && k->blk && k->field == QFIELD_ANY) {
 		/* the rest of each decoded block, then the next block */
 		struct blk *b = k->blk;
@@ -1390,7 +1415,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 			uint32_t i = b->i, n = b->n;
 			for (; i < n && b->doc[i] < hi; i++) {
 				uint32_t off = b->doc[i] - lo;
-				float tf = TITLE_W * (float)b->tft[i] + (float)b->tfb[i]; /* leaf_tf() */
+				float tf = field_tf(QFIELD_ANY, b->tft[i], b->tfb[i]); /* leaf_tf() */
 				window_set(s, off, m, kid, tf);
 				s->wacc[off] += leaf_score(k, tf, bn);
 			}
@@ -1583,7 +1608,7 @@ static void rank_term(struct searcher *s, struct run *r, struct it *it, struct p
 	for (uint32_t b = 0; b < c->nblocks && !s->rc; b++) {
 		double th = threshold(s, o);
 		float ub, bn;
-		if (!block_bounds(s, it, it, b, &ub, &bn) || !blk_load(s, it, b)) {
+		if (!block_bounds(s, it, b, &ub, &bn) || !blk_load(s, it, b)) {
 			c->done = c->corrupt = true;
 			s->rc = NL_ECORRUPT;
 			break;
@@ -1775,7 +1800,7 @@ int searcher_run(struct searcher *s, const char *q, size_t qlen, const struct se
 		for (uint32_t i = 0; i < n; i++) {
 			struct seg_docinfo di;
 			archive_docinfo(s->a, i, &di);
-			uint64_t d2 = 2 * (uint64_t)di.body_len + (uint64_t)(2 * TITLE_W) * di.title_len;
+			float d2 = 2 * weighted_len(&di); /* whole, and exact below DLEN_BIG */
 			s->dlen2[i] = d2 < DLEN_BIG ? (uint16_t)d2 : DLEN_BIG;
 			if (s->gsize[s->rep[i]] > 1)
 				s->copied[i >> 6] |= (uint64_t)1 << (i & 63);
