@@ -63,23 +63,31 @@ static void on_match(void *ctx, uint32_t doc)
 	l->ids[l->n++] = doc;
 }
 
+/* The next word at *p, blanks (space, tab) apart: its start, its length in
+ * *len (0 at the end); *p moves past it. */
+static const char *next_word(const char **p, size_t *len)
+{
+	const char *q = *p;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	const char *w = q;
+	while (*q && *q != ' ' && *q != '\t')
+		q++;
+	*len = (size_t)(q - w);
+	*p = q;
+	return w;
+}
+
 /* Is the query plain words (no quotes, operators, fields, groups, prefixes)? */
 static bool plain_words(const char *q)
 {
 	if (strpbrk(q, "\"():+-*^~[]{}\\!&|"))
 		return false;
-	const char *p = q;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		size_t l = (size_t)(p - w);
+	size_t l;
+	for (const char *w = next_word(&q, &l); l; w = next_word(&q, &l))
 		if ((l == 3 && (!strncmp(w, "AND", 3) || !strncmp(w, "NOT", 3))) ||
 		    (l == 2 && !strncmp(w, "OR", 2)))
 			return false;
-	}
 	return true;
 }
 
@@ -97,17 +105,11 @@ static int match_query(struct archive *a, const char *query, uint32_t **ids, siz
 	buf_init(&q, 0);
 	if (plain_words(query)) {
 		const char *p = query;
-		while (*p) {
-			while (*p == ' ' || *p == '\t')
-				p++;
-			const char *w = p;
-			while (*p && *p != ' ' && *p != '\t')
-				p++;
-			if (p > w) {
-				if (q.n)
-					buf_puts(&q, " AND ");
-				buf_put(&q, w, (size_t)(p - w));
-			}
+		size_t l;
+		for (const char *w = next_word(&p, &l); l; w = next_word(&p, &l)) {
+			if (q.n)
+				buf_puts(&q, " AND ");
+			buf_put(&q, w, l);
 		}
 	} else {
 		buf_puts(&q, query);
