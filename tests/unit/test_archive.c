@@ -12,20 +12,6 @@
 #include "ingest/stream.h"
 #include "util/day.h"
 
-static char *tmpdir(void)
-{
-	char *t = strdup("/tmp/nltestXXXXXX");
-	cr_assert(mkdtemp(t));
-	return t;
-}
-
-static void rmrf(const char *d)
-{
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-	cr_assert_eq(system(cmd), 0);
-}
-
 Test(ingest, parse_dates)
 {
 	cr_assert_eq(ingest_parse_date("2022-01-18", 10), day_from_ymd(2022, 1, 18));

@@ -11,20 +11,6 @@
 #include "query/search.h"
 #include "util/day.h"
 
-static char *tmpdir(void)
-{
-	char *t = strdup("/tmp/nlsearchXXXXXX");
-	cr_assert(mkdtemp(t));
-	return t;
-}
-
-static void rmrf(const char *d)
-{
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-	cr_assert_eq(system(cmd), 0);
-}
-
 /* Add the JSONL text as one commit to the archive in dir/db. */
 static void add_jsonl(const char *dir, const char *name, const char *jsonl)
 {

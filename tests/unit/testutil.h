@@ -32,4 +32,19 @@ static inline char *slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* A new empty directory under /tmp (malloc'd path); rmrf() removes it. */
+static inline char *tmpdir(void)
+{
+	char *t = strdup("/tmp/nltestXXXXXX");
+	cr_assert(mkdtemp(t));
+	return t;
+}
+
+static inline void rmrf(const char *d)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+	cr_assert_eq(system(cmd), 0);
+}
+
 #endif
