@@ -344,6 +344,19 @@ static int load_docs(struct archive *a, const uint32_t *ids, size_t nids, int32_
 	return rc;
 }
 
+/* The collection of docs for options o (loaded by load_docs); on failure
+ * nothing is left to release. */
+static int coll_load(struct archive *a, const uint32_t *docs, size_t ndocs,
+		     const struct timeline_opts *o, struct coll *c)
+{
+	memset(c, 0, sizeof *c);
+	buf_init(&c->text, 0);
+	int rc = load_docs(a, docs, ndocs, o->pub_from, o->pub_to, o->method == TIMELINE_NEWSLINE, c);
+	if (rc)
+		coll_release(c);
+	return rc;
+}
+
 /* Mark syndicated copies: a document most of whose sentences (COPY_SHARE)
  * appeared in earlier documents; and every repeated sentence. */
 static size_t mark_copies(struct archive *a, struct coll *c, int mode)
@@ -1162,14 +1175,9 @@ int timeline_build(struct archive *a, const uint32_t *docs, size_t ndocs,
 	memset(out, 0, sizeof *out);
 	struct flags f = method_flags(o);
 	struct coll c;
-	memset(&c, 0, sizeof c);
-	buf_init(&c.text, 0);
-	int rc = load_docs(a, docs, ndocs, o->pub_from, o->pub_to,
-			   o->method == TIMELINE_NEWSLINE, &c);
-	if (rc) {
-		coll_release(&c);
+	int rc = coll_load(a, docs, ndocs, o, &c);
+	if (rc)
 		return rc;
-	}
 	out->from = out->to = NL_NODAY;
 	for (size_t i = 0; i < c.ndocs; i++) {
 		if (out->from == NL_NODAY || c.docs[i].pub < out->from)
@@ -1420,14 +1428,9 @@ int timeline_candidates(struct archive *a, const uint32_t *docs, size_t ndocs,
 	*n = 0;
 	struct flags f = method_flags(o);
 	struct coll c;
-	memset(&c, 0, sizeof c);
-	buf_init(&c.text, 0);
-	int rc = load_docs(a, docs, ndocs, o->pub_from, o->pub_to,
-			   o->method == TIMELINE_NEWSLINE, &c);
-	if (rc) {
-		coll_release(&c);
+	int rc = coll_load(a, docs, ndocs, o, &c);
+	if (rc)
 		return rc;
-	}
 	if (f.copies)
 		mark_copies(a, &c, f.copies);
 	size_t ncand;
