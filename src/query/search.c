@@ -1327,6 +1327,26 @@ static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gd
 	return g;
 }
 
+/* The group gdoc stands for in the results (itself unless it is a copy). */
+static uint32_t group_of(const struct searcher *s, const struct run *r, uint32_t gdoc)
+{
+	if (r->o->copies || !(s->copied[gdoc >> 6] >> (gdoc & 63) & 1))
+		return gdoc;
+	return s->rep[gdoc];
+}
+
+/* A match that may score into the top k: counted while the count is exact
+ * (th is -infinity until SEARCH_EXACT_TOTAL groups have matched); once
+ * pruning has begun the total is only a lower bound, as Lucene's is past its
+ * threshold, and counting further would cost a cache miss per copy. */
+static uint32_t match_group(struct searcher *s, const struct run *r, uint32_t gdoc, double th)
+{
+	if (th == -INFINITY)
+		return count_group(s, r, gdoc);
+	s->inexact = true;
+	return group_of(s, r, gdoc);
+}
+
 static int cmp_bound(const void *x, const void *y, void *ctx)
 {
 	(void)ctx;
@@ -1390,34 +1410,25 @@ static void window_set(struct searcher *s, uint32_t off, size_t m, size_t kid, f
 
 /*
  * rank_or's pass of one essential member over the window [lo, hi) (it is
- * positioned on its first document >= lo): a term or phrase leaves its tf in
- * the row and adds a bound (its tf in its block's shortest document) to the
- * window's sum, its score waiting for the norm; another member leaves its
- * score. A term walking decoded blocks is read from them directly.
+ * positioned on its first document >= lo): it leaves its exact score in each
+ * of its documents' rows and adds it to their window sums (the window's
+ * length norms were prefetched and stay in cache). A term walking decoded
+ * blocks is read from them directly.
  */
 static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t hi, size_t m,
 		       size_t kid)
 {
-	if (!is_leaf(k)) {
-		for (uint32_t d = k->doc; d < hi; d = it_next(s, k, d + 1)) {
-			float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
-			window_set(s, d - lo, m, kid, v);
-			s->wacc[d - lo] += v;
-		}
-		return;
-	}
-	struct it *t = bound_term(k);
-	if (k->kind == IT_TERM && k->blk && k->field == QFIELD_ANY) {
+	if (k->kind == IT_TERM && is_leaf(k) && k->blk && k->field == QFIELD_ANY) {
 		/* the rest of each decoded block, then the next block */
 		struct blk *b = k->blk;
 		while (k->doc < hi && !s->rc) {
-			float bn = block_norm(s, t);
 			uint32_t i = b->i, n = b->n;
 			for (; i < n && b->doc[i] < hi; i++) {
-				uint32_t off = b->doc[i] - lo;
+				uint32_t d = b->doc[i];
 				float tf = field_tf(QFIELD_ANY, b->tft[i], b->tfb[i]); /* leaf_tf() */
-				window_set(s, off, m, kid, tf);
-				s->wacc[off] += leaf_score(k, tf, bn);
+				float v = leaf_score(k, tf, doc_norm(s, s->segbase + d));
+				window_set(s, d - lo, m, kid, v);
+				s->wacc[d - lo] += v;
 			}
 			if (i == n)
 				i = n - 1; /* stand on the block's last posting, then step past it */
@@ -1430,13 +1441,10 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 		}
 		return;
 	}
-	while (k->doc < hi) {
-		uint32_t d = k->doc;
-		float tf = leaf_tf(k);
-		window_set(s, d - lo, m, kid, tf);
-		s->wacc[d - lo] += leaf_score(k, tf, block_norm(s, t));
-		if (it_next(s, k, d + 1) == END || s->rc)
-			return;
+	for (uint32_t d = k->doc; d < hi && !s->rc; d = it_next(s, k, d + 1)) {
+		float v = it_score(s, k, d, doc_norm(s, s->segbase + d));
+		window_set(s, d - lo, m, kid, v);
+		s->wacc[d - lo] += v;
 	}
 }
 
@@ -1449,7 +1457,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
  * under the threshold; else each essential member adds its score for every
  * document it holds in the window to that document's row (one list at a
  * time: the window's length norms stay in cache). Then, in document order,
- * a document whose partial sum plus the bounds of the non-essential members
+ * a document whose sum plus the bounds of the non-essential members
  * stays under the threshold is dropped; the others are counted, the
  * non-essential members are moved to them while the sum can still reach the
  * threshold, and the score offered is the row summed in member order —
@@ -1529,8 +1537,11 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 		for (size_t w = 0; w < RANK_WINDOW / 64 && !s->rc; w++) {
 			for (uint64_t bits = s->wbits[w]; bits; bits &= bits - 1) {
 				if (dirty) {
-					th = threshold(s, o);
-					lim = below_limit(boost, wpre[q], th);
+					double nth = threshold(s, o);
+					if (nth != th) {
+						th = nth;
+						lim = below_limit(boost, wpre[q], th);
+					}
 					dirty = false;
 				}
 				uint32_t off = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
@@ -1543,23 +1554,9 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 				if (((root->nexcl || root->preds) && excluded(s, root, d)) ||
 				    (gp->nkids && !pred_ok(s, gp, d)))
 					continue;
-				float norm = doc_norm(s, s->segbase + d);
-				double part = 0;
+				double part = (double)s->wacc[off];
 				uint64_t mask = s->wmask[off];
-				for (size_t j = q; j < m; j++) {
-					const struct scorer *e = &sc[ord[j]];
-					if (!(mask >> e->kid & 1))
-						continue;
-					float *v = &row[e->kid];
-					if (is_leaf(e->it))
-						*v = leaf_score(e->it, *v, norm);
-					part += (double)*v;
-				}
-				if (th > -INFINITY && below(boost * part + wpre[q], th)) {
-					s->inexact = true;
-					continue;
-				}
-				uint32_t g = count_group(s, r, s->segbase + d);
+				uint32_t g = match_group(s, r, s->segbase + d, th);
 				dirty = true;
 				bool dead = false;
 				for (size_t j = q; j-- > 0;) {
@@ -1570,7 +1567,7 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 					}
 					if (it_next(s, e->it, d) != d)
 						continue;
-					float v = it_score(s, e->it, d, norm);
+					float v = it_score(s, e->it, d, doc_norm(s, s->segbase + d));
 					row[e->kid] = v;
 					mask |= (uint64_t)1 << e->kid;
 					part += (double)v;
@@ -1632,10 +1629,13 @@ static void rank_term(struct searcher *s, struct run *r, struct it *it, struct p
 			uint32_t d = k->doc[i];
 			if (gp->nkids && !pred_ok(s, gp, d))
 				continue;
-			uint32_t g = count_group(s, r, s->segbase + d);
+			uint32_t g = match_group(s, r, s->segbase + d, th);
 			offer(s, g, s->segbase + d, leaf_score(it, tf, doc_norm(s, s->segbase + d)));
-			th = threshold(s, o);
-			lim = below_limit(1.0, 0, th);
+			double nth = threshold(s, o);
+			if (nth != th) {
+				th = nth;
+				lim = below_limit(1.0, 0, th);
+			}
 		}
 	}
 	it->doc = END;
@@ -1709,7 +1709,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 		}
 		if (gp->nkids && !pred_ok(s, gp, d))
 			continue;
-		uint32_t g = count_group(s, r, s->segbase + d);
+		uint32_t g = match_group(s, r, s->segbase + d, th);
 		offer(s, g, s->segbase + d, it_score(s, root, d, doc_norm(s, s->segbase + d)));
 	}
 	s->proot = NULL;
