@@ -943,15 +943,22 @@ static float short_norm(const struct searcher *s, uint32_t len)
 	return norm_of(s, NL_MIN(1.0f, TITLE_W) * (float)len);
 }
 
-/* norm_of() document gdoc's weighted length */
-static float doc_norm(const struct searcher *s, uint32_t gdoc)
+/* doc_norm() of a document too long for the length table */
+static __attribute__((noinline)) float doc_norm_big(const struct searcher *s, uint32_t gdoc)
 {
-	uint16_t d2 = s->dlen2[gdoc];
-	if (d2 != DLEN_BIG)
-		return norm_of(s, 0.5f * (float)d2);
 	struct seg_docinfo di;
 	archive_docinfo(s->a, gdoc, &di);
 	return norm_of(s, weighted_len(&di));
+}
+
+/* norm_of() document gdoc's weighted length. Inline, the common case is a
+ * few instructions, so the scoring loops can overlap documents. */
+static inline float doc_norm(const struct searcher *s, uint32_t gdoc)
+{
+	uint16_t d2 = s->dlen2[gdoc];
+	if (__builtin_expect(d2 == DLEN_BIG, 0))
+		return doc_norm_big(s, gdoc);
+	return norm_of(s, 0.5f * (float)d2);
 }
 
 /* norm: the document's doc_norm() */
@@ -1397,7 +1404,7 @@ static double range_ub(struct searcher *s, struct it *it, uint32_t lo, uint32_t 
 
 /* Record member kid's value v for the window's document at offset off
  * (wmask tells which members of a row are set). */
-static void window_set(struct searcher *s, uint32_t off, size_t m, size_t kid, float v)
+static inline void window_set(struct searcher *s, uint32_t off, size_t m, size_t kid, float v)
 {
 	if (!(s->wbits[off >> 6] >> (off & 63) & 1)) {
 		s->wbits[off >> 6] |= (uint64_t)1 << (off & 63);
@@ -1556,8 +1563,6 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 					continue;
 				double part = (double)s->wacc[off];
 				uint64_t mask = s->wmask[off];
-				uint32_t g = match_group(s, r, s->segbase + d, th);
-				dirty = true;
 				bool dead = false;
 				for (size_t j = q; j-- > 0;) {
 					const struct scorer *e = &sc[ord[j]];
@@ -1572,15 +1577,19 @@ static void rank_or(struct searcher *s, struct run *r, struct it *root, struct p
 					mask |= (uint64_t)1 << e->kid;
 					part += (double)v;
 				}
-				if (dead || (q && below(boost * part, th)))
+				if (dead || (q && below(boost * part, th))) {
+					s->inexact = true; /* a match, not counted */
 					continue;
+				}
 				/* it_score() of the disjunction: members in order, a missing
 				 * one adding 0 (which changes no float sum) */
 				float sum = 0;
 				for (size_t i = 0; i < m; i++)
 					if (mask >> i & 1)
 						sum += row[i];
+				uint32_t g = match_group(s, r, s->segbase + d, th);
 				offer(s, g, s->segbase + d, root->boost * sum);
+				dirty = true;
 			}
 		}
 		lo = hi;
