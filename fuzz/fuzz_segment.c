@@ -81,6 +81,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					post_cur_find(&c, sk.last_doc);
 			post_cur_close(&c);
 			seg_term_cursor(s, &it.t, &c);
+			uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK];
+			for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
+				post_block_decode(&c, b, s->ndocs, bd, bt, bb);
+			post_cur_close(&c);
+			seg_term_cursor(s, &it.t, &c);
 			for (uint64_t target = 0; target <= UINT32_MAX && !c.done &&
 						  post_cur_seek(&c, (uint32_t)target);)
 				target = (uint64_t)c.doc + 1 + c.doc / 2;

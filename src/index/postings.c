@@ -251,17 +251,6 @@ static bool block_range(struct post_cur *c, uint32_t b, int k, uint64_t size, ui
 	return true;
 }
 
-bool post_block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
-		     const unsigned char **end)
-{
-	uint64_t from, to;
-	if (b >= c->nblocks || !block_range(c, b, 1, (uint64_t)(c->docs_end - c->docs), &from, &to))
-		return false;
-	*p = c->docs + from;
-	*end = c->docs + to;
-	return true;
-}
-
 bool post_cur_skip(struct post_cur *c, uint32_t b, struct post_skip *s)
 {
 	uint64_t dfrom, dto, pfrom, pto, ifrom, ito;
@@ -304,6 +293,68 @@ static bool fail(struct post_cur *c)
 {
 	c->corrupt = c->done = true;
 	return false;
+}
+
+/* Block b's doc data [*p, *end); false (and the cursor marked corrupt) when
+ * the skip table is damaged. */
+static bool block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
+		       const unsigned char **end)
+{
+	uint64_t from, to;
+	if (b >= c->nblocks || !block_range(c, b, 1, (uint64_t)(c->docs_end - c->docs), &from, &to))
+		return false;
+	*p = c->docs + from;
+	*end = c->docs + to;
+	return true;
+}
+
+uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
+			   uint32_t *tft, uint32_t *tfb)
+{
+	const unsigned char *q, *end;
+	if (!block_docs(c, b, &q, &end))
+		return 0;
+	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
+	/* prev + 1 + gap: with prev = UINT64_MAX (none yet) the first posting's
+	 * gap is its document. Documents only grow, so checking the last one
+	 * (and each gap, so that none wraps) keeps them all in range. */
+	uint64_t prev = b ? post_block_last(c, b - 1) : UINT64_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		if (end - q >= 4) {
+			/* the common posting in one step, its lengths worked out
+			 * without branches: a gap of one or two bytes, a one-byte
+			 * body tf (<< 1 | title flag) and, flagged, a one-byte title tf */
+			uint32_t b0 = q[0], b1 = q[1], two = b0 >> 7;
+			const unsigned char *r = q + 1 + two;
+			uint32_t tfw = r[0], title = tfw & 1, tt = r[1] & (0u - title);
+			if (!(((b1 & (0u - two)) | tfw | tt) & 0x80)) {
+				prev += 1 + ((b0 & 0x7f) | ((b1 & 0x7f) << 7 & (0u - two)));
+				doc[i] = (uint32_t)prev;
+				tft[i] = tt;
+				tfb[i] = tfw >> 1;
+				q = r + 1 + title;
+				continue;
+			}
+		}
+		uint64_t gap, tfw, tt = 0;
+		if (!varint_get(&q, end, &gap) || !varint_get(&q, end, &tfw) ||
+		    ((tfw & 1) && !varint_get(&q, end, &tt)))
+			goto bad;
+		if (gap >= ndocs || (tfw >> 1) > UINT32_MAX || tt > UINT32_MAX)
+			goto bad;
+		prev = prev + 1 + gap;
+		if (prev >= ndocs)
+			goto bad;
+		doc[i] = (uint32_t)prev;
+		tft[i] = (uint32_t)tt;
+		tfb[i] = (uint32_t)(tfw >> 1);
+	}
+	if (n == 0 || prev >= ndocs)
+		goto bad;
+	return n;
+bad:
+	fail(c);
+	return 0;
 }
 
 /* The positions of the current posting were not read: remember to skip them.
@@ -360,7 +411,7 @@ static bool block_pos(struct post_cur *c, uint32_t b)
 static void enter_block(struct post_cur *c, uint32_t b)
 {
 	const unsigned char *end;
-	if (!post_block_docs(c, b, &c->p, &end) || !block_pos(c, b))
+	if (!block_docs(c, b, &c->p, &end) || !block_pos(c, b))
 		return;
 	c->block = b;
 	c->have_pos = false;

@@ -123,10 +123,13 @@ static inline uint32_t post_block_scan(const struct post_cur *c, uint32_t b, uin
 	return b;
 }
 
-/* Block b's doc data [*p, *end); false (and the cursor marked corrupt) when
- * the skip table is damaged. */
-bool post_block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
-		     const unsigned char **end);
+/* Decode block b's postings (documents, title and body tfs; not positions)
+ * into doc[], tft[] and tfb[], each of POST_BLOCK entries, at once: the
+ * block-at-a-time path of ranked search. Returns how many postings the block
+ * holds; 0 (and the cursor marked corrupt) when the block is damaged or a
+ * document is not below ndocs. The cursor itself does not move. */
+uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
+			   uint32_t *tft, uint32_t *tfb);
 
 /* Open a cursor on the docs part [d, d+dn) and positions part [p, p+pn) of a
  * list with df postings. The cursor starts before the first posting. */

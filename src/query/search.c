@@ -685,47 +685,15 @@ static bool field_ok(const struct it *it)
 /* Decode block b of it's doc data (layout: postings.h). */
 static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 {
-	struct post_cur *c = &it->cur;
 	struct blk *k = it->blk;
-	const unsigned char *p, *end;
-	if (!post_block_docs(c, b, &p, &end))
-		return false;
-	uint64_t prev = b ? post_block_last(c, b - 1) : UINT64_MAX;
-	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
-	uint64_t ndocs = s->seg->ndocs;
-	/* prev + 1 + gap: with prev = UINT64_MAX (none yet) the first posting's
-	 * gap is its document. Documents only grow, so checking the last one
-	 * (and each gap, so that none wraps) keeps them all in range. */
-	for (uint32_t i = 0; i < n; i++) {
-		if (end - p >= 2 && p[0] < 0x80 && p[1] < 0x80 && !(p[1] & 1)) {
-			/* the common posting: one-byte gap and body tf, no title tf */
-			prev = prev + 1 + p[0];
-			k->doc[i] = (uint32_t)prev;
-			k->tft[i] = 0;
-			k->tfb[i] = p[1] >> 1;
-			p += 2;
-			continue;
-		}
-		uint64_t gap, tfw, tft = 0;
-		if (!varint_get(&p, end, &gap) || !varint_get(&p, end, &tfw) ||
-		    ((tfw & 1) && !varint_get(&p, end, &tft)))
-			return false;
-		if (gap >= ndocs || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
-			return false;
-		prev = prev + 1 + gap;
-		if (prev >= ndocs)
-			return false;
-		k->doc[i] = (uint32_t)prev;
-		k->tft[i] = (uint32_t)tft;
-		k->tfb[i] = (uint32_t)(tfw >> 1);
-	}
-	if (prev >= ndocs)
+	uint32_t n = post_block_decode(&it->cur, b, s->seg->ndocs, k->doc, k->tft, k->tfb);
+	if (!n)
 		return false;
 	k->n = n;
 	k->i = 0;
 	k->b = b;
-	c->block = b;
-	return n > 0;
+	it->cur.block = b;
+	return true;
 }
 
 static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target)

@@ -188,6 +188,62 @@ Test(postings, roundtrip_and_seek)
 	post_enc_release(&e);
 }
 
+/* Block decoding (ranked search's path) gives what the posting-by-posting
+ * cursor gives, for gaps and tfs of every varint length, title tf or not;
+ * a truncated list decodes to an error, never out of bounds. */
+Test(postings, block_decode_matches_cursor)
+{
+	enum { N = 3000 };
+	struct post_enc e;
+	post_enc_init(&e);
+	post_enc_begin(&e);
+	static uint32_t docs[N], tft[N], tfb[N];
+	uint32_t d = 0, pos[1] = { 0 };
+	srand(11);
+	for (int i = 0; i < N; i++) {
+		int r = rand() % 10;
+		d += r < 6 ? 1 + (uint32_t)(rand() % 127) : r < 9 ? 1 + (uint32_t)(rand() % 16000)
+								: 1 + (uint32_t)(rand() % 3000000);
+		docs[i] = d;
+		tft[i] = rand() % 3 ? 0 : (uint32_t)(rand() % (rand() % 4 ? 60 : 400));
+		tfb[i] = (uint32_t)(rand() % (rand() % 4 ? 63 : 300)) + (tft[i] == 0);
+		post_enc_add(&e, d, tft[i], tfb[i], 100, pos, 1);
+	}
+	struct buf out;
+	buf_init(&out, 0);
+	uint64_t dl, pl;
+	struct post_stats st;
+	post_enc_end(&e, &out, &dl, &pl, &st);
+	struct post_cur c;
+	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+	cr_assert_eq(c.nblocks, (N + POST_BLOCK - 1) / POST_BLOCK);
+	uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK];
+	int i = 0;
+	for (uint32_t b = 0; b < c.nblocks; b++) {
+		uint32_t n = post_block_decode(&c, b, d + 1, bd, bt, bb);
+		cr_assert_eq(n, b + 1 < c.nblocks ? POST_BLOCK : N - b * POST_BLOCK);
+		for (uint32_t k = 0; k < n; k++, i++) {
+			cr_assert_eq(bd[k], docs[i], "posting %d", i);
+			cr_assert_eq(bt[k], tft[i], "posting %d", i);
+			cr_assert_eq(bb[k], tfb[i], "posting %d", i);
+		}
+	}
+	cr_assert_eq(i, N);
+	cr_assert(!c.corrupt);
+	/* a document at or past ndocs is damage */
+	cr_assert_eq(post_block_decode(&c, c.nblocks - 1, docs[N - 1], bd, bt, bb), 0);
+	cr_assert(c.corrupt);
+	post_cur_close(&c);
+	for (size_t cut = 0; cut < dl; cut += 13) {
+		post_cur_open(&c, (unsigned char *)out.p, cut, (unsigned char *)out.p + dl, pl, N);
+		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
+			post_block_decode(&c, b, d + 1, bd, bt, bb);
+		post_cur_close(&c);
+	}
+	buf_release(&out);
+	post_enc_release(&e);
+}
+
 /* Every posting of a block is dominated by one of the block's impacts (tfs no
  * smaller, length no larger), there are at most POST_IMPACTS_MAX, and the
  * block lookups the search uses find the right blocks. */
