@@ -82,8 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			post_cur_close(&c);
 			seg_term_cursor(s, &it.t, &c);
 			uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK];
-			for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
-				post_block_decode(&c, b, s->ndocs, bd, bt, bb);
+			for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++) {
+				uint32_t n = post_block_decode(&c, b, s->ndocs, bd, bt, bb);
+				for (uint32_t k = 0; k < n && !c.corrupt; k += 1 + k % 3)
+					post_block_positions(&c, b, k, bt, bb, &pos, &cap);
+			}
 			post_cur_close(&c);
 			seg_term_cursor(s, &it.t, &c);
 			for (uint64_t target = 0; target <= UINT32_MAX && !c.done &&

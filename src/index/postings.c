@@ -207,6 +207,7 @@ void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const 
 {
 	memset(c, 0, sizeof *c);
 	c->df = df;
+	c->pos_block = UINT32_MAX;
 	c->pos_base = p;
 	c->pos_end = p + pn;
 	const unsigned char *q = d, *end = d + dn;
@@ -509,4 +510,24 @@ uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap)
 	c->pp = q;
 	c->have_pos = false;
 	return n;
+}
+
+uint32_t post_block_positions(struct post_cur *c, uint32_t b, uint32_t i, const uint32_t *tft,
+			      const uint32_t *tfb, uint32_t **out, size_t *cap)
+{
+	if (c->corrupt || i >= POST_BLOCK)
+		return 0;
+	if (c->pos_block != b || c->pos_at > i) {
+		if (!block_pos(c, b))
+			return 0;
+		c->pos_block = b;
+		c->pos_at = 0;
+	}
+	for (uint32_t j = c->pos_at; j < i; j++)
+		c->pending += (uint64_t)tft[j] + tfb[j];
+	c->tft = tft[i];
+	c->tfb = tfb[i];
+	c->have_pos = true;
+	c->pos_at = i + 1;
+	return post_cur_positions(c, out, cap);
 }

@@ -106,6 +106,8 @@ struct post_cur {
 	uint64_t pending;                     /* position varints to skip before pp's posting */
 	bool done, corrupt;
 	uint32_t df;
+	uint32_t pos_block, pos_at;           /* post_block_positions(): pp stands at
+					       * posting pos_at of block pos_block */
 };
 
 /* Block b's last document (b < nblocks). */
@@ -130,6 +132,14 @@ static inline uint32_t post_block_scan(const struct post_cur *c, uint32_t b, uin
  * document is not below ndocs. The cursor itself does not move. */
 uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
 			   uint32_t *tft, uint32_t *tfb);
+
+/* The positions of posting i of block b, whose tfs post_block_decode() put
+ * in tft[] and tfb[]: *out (grown as needed) gets them, the count is
+ * returned (0 and the cursor marked corrupt when damaged). The positions
+ * bytes of the postings before i are skipped, not decoded; asking for
+ * postings of a block in increasing order walks its positions once. */
+uint32_t post_block_positions(struct post_cur *c, uint32_t b, uint32_t i, const uint32_t *tft,
+			      const uint32_t *tfb, uint32_t **out, size_t *cap);
 
 /* Open a cursor on the docs part [d, d+dn) and positions part [p, p+pn) of a
  * list with df postings. The cursor starts before the first posting. */

@@ -29,8 +29,9 @@
  * without pruning, so the top k is identical to exhaustive evaluation
  * (tests/unit/test_search.c checks it on random queries).
  *
- * Terms outside phrases never need positions: their iterators decode a
- * block of doc data at a time (blk_load) and never walk position bytes.
+ * Term iterators decode a block of doc data at a time (blk_load); a
+ * phrase's words read the positions of the postings it tests only
+ * (post_block_positions), the others' position bytes are skipped unread.
  * Per-document lengths (2 bytes) and a bit telling whether the story has
  * other copies are read once per searcher into arrays small enough to stay
  * in cache.
@@ -79,7 +80,7 @@ struct it {
 	/* TERM */
 	struct post_cur cur;
 	struct post_stats st;   /* the list's maxima in this segment */
-	struct blk *blk;        /* set: walk doc data by blocks, without positions */
+	struct blk *blk;        /* the decoded block the iterator walks */
 	bool started;
 	enum qfield field;
 	float idf;
@@ -312,7 +313,7 @@ struct compiled {
 };
 
 static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfield field,
-			  float boost, bool note, bool positions)
+			  float boost, bool note)
 {
 	struct seg_term st;
 	float idf = idf_of(s, term_df(s, t, n));
@@ -323,8 +324,7 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 	struct it *it = new_it(s, IT_TERM);
 	seg_term_cursor(s->seg, &st, &it->cur);
 	it->st = st.st;
-	if (!positions)
-		it->blk = xcalloc(1, sizeof *it->blk);
+	it->blk = xcalloc(1, sizeof *it->blk);
 	it->field = field;
 	it->idf = idf;
 	it->boost = boost;
@@ -357,7 +357,7 @@ static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield f
 	if (c->n == 0)
 		return new_it(s, IT_EMPTY);
 	if (c->n == 1)
-		return term_it(s, c->terms[0], c->lens[0], field, boost, true, false);
+		return term_it(s, c->terms[0], c->lens[0], field, boost, true);
 	struct it *p = new_it(s, IT_PHRASE);
 	p->kids = xcalloc(c->n, sizeof *p->kids);
 	p->nkids = c->n;
@@ -367,7 +367,7 @@ static struct it *phrase_it(struct searcher *s, struct collect *c, enum qfield f
 	p->scoring = true;
 	float idf = 0;
 	for (size_t i = 0; i < c->n; i++) {
-		struct it *t = term_it(s, c->terms[i], c->lens[i], QFIELD_ANY, 1.0f, true, true);
+		struct it *t = term_it(s, c->terms[i], c->lens[i], QFIELD_ANY, 1.0f, true);
 		if (t->kind == IT_EMPTY)
 			return new_it(s, IT_EMPTY);
 		idf += t->idf;
@@ -613,7 +613,7 @@ static struct compiled compile(struct searcher *s, const struct qnode *n)
 			if (o->nkids >= MAX_PREFIX_TERMS)
 				break;
 			o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
-			o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true, false);
+			o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true);
 		}
 		if (o->nkids == 0)
 			o->kind = IT_EMPTY;
@@ -696,7 +696,7 @@ static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 	return true;
 }
 
-static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target)
+static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 {
 	struct post_cur *c = &it->cur;
 	struct blk *k = it->blk;
@@ -732,28 +732,6 @@ static uint32_t term_next_blk(struct searcher *s, struct it *it, uint32_t target
 	}
 }
 
-static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
-{
-	if (it->blk)
-		return term_next_blk(s, it, target);
-	for (;;) {
-		bool ok = post_cur_seek(&it->cur, target);
-		if (it->cur.corrupt) {
-			s->rc = NL_ECORRUPT;
-			return it->doc = END;
-		}
-		if (!ok || it->cur.done)
-			return it->doc = END;
-		if (it->cur.doc >= s->seg->ndocs) { /* damaged list: never trust a doc number */
-			s->rc = NL_ECORRUPT;
-			return it->doc = END;
-		}
-		if (field_ok(it))
-			return it->doc = it->cur.doc;
-		target = it->cur.doc + 1;
-	}
-}
-
 /* Count phrase occurrences in the current document (all kids positioned on
  * it). Title occurrences are those whose first word is one of the first
  * word's title positions (positions ascend, title before body: its first
@@ -763,8 +741,11 @@ static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t *in_titl
 	uint32_t title0 = p->kids[0]->cur.tft;
 	size_t n = NL_MIN(p->nkids, (size_t)8);
 	uint32_t cnt[8];
-	for (size_t i = 0; i < n; i++)
-		cnt[i] = post_cur_positions(&p->kids[i]->cur, &s->posbuf[i], &s->poscap[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct it *t = p->kids[i];
+		cnt[i] = post_block_positions(&t->cur, t->blk->b, t->blk->i, t->blk->tft,
+					      t->blk->tfb, &s->posbuf[i], &s->poscap[i]);
+	}
 	uint32_t freq = 0, titlef = 0;
 	size_t idx[8] = { 0 };
 	for (uint32_t a = 0; a < cnt[0]; a++) {
@@ -1129,7 +1110,7 @@ static double below_limit(double boost, double c, double theta)
 static float block_norm(struct searcher *s, struct it *t)
 {
 	struct post_cur *c = &t->cur;
-	uint32_t b = t->blk ? t->blk->b : c->block;
+	uint32_t b = t->blk->b;
 	float ub, bn;
 	if (b >= c->nblocks)
 		b = c->nblocks - 1;
@@ -1393,7 +1374,7 @@ static inline void window_set(struct searcher *s, uint32_t off, size_t m, size_t
 static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t hi, size_t m,
 		       size_t kid)
 {
-	if (k->kind == IT_TERM && is_leaf(k) && k->blk && k->field == QFIELD_ANY) {
+	if (k->kind == IT_TERM && is_leaf(k) && k->field == QFIELD_ANY) {
 		/* the rest of each decoded block, then the next block */
 		struct blk *b = k->blk;
 		while (k->doc < hi && !s->rc) {
@@ -1630,7 +1611,7 @@ static void rank_segment(struct searcher *s, struct run *r, struct it *root, str
 {
 	const struct search_opts *o = r->o;
 	bool prune = !o->exhaustive && s->want && isfinite(it_bound(s, root, 0, NULL, true));
-	if (prune && is_leaf(root) && root->kind == IT_TERM && root->blk && root->boost > 0) {
+	if (prune && is_leaf(root) && root->kind == IT_TERM && root->boost > 0) {
 		rank_term(s, r, root, gp);
 		return;
 	}

@@ -198,7 +198,7 @@ Test(postings, block_decode_matches_cursor)
 	post_enc_init(&e);
 	post_enc_begin(&e);
 	static uint32_t docs[N], tft[N], tfb[N];
-	uint32_t d = 0, pos[1] = { 0 };
+	uint32_t d = 0, pos[700];
 	srand(11);
 	for (int i = 0; i < N; i++) {
 		int r = rand() % 10;
@@ -207,7 +207,9 @@ Test(postings, block_decode_matches_cursor)
 		docs[i] = d;
 		tft[i] = rand() % 3 ? 0 : (uint32_t)(rand() % (rand() % 4 ? 60 : 400));
 		tfb[i] = (uint32_t)(rand() % (rand() % 4 ? 63 : 300)) + (tft[i] == 0);
-		post_enc_add(&e, d, tft[i], tfb[i], 100, pos, 1);
+		for (uint32_t k = 0; k < tft[i] + tfb[i]; k++)
+			pos[k] = (uint32_t)i + k * k; /* gaps of every varint length */
+		post_enc_add(&e, d, tft[i], tfb[i], 100, pos, tft[i] + tfb[i]);
 	}
 	struct buf out;
 	buf_init(&out, 0);
@@ -217,7 +219,8 @@ Test(postings, block_decode_matches_cursor)
 	struct post_cur c;
 	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
 	cr_assert_eq(c.nblocks, (N + POST_BLOCK - 1) / POST_BLOCK);
-	uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK];
+	uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK], *pp = NULL;
+	size_t cap = 0;
 	int i = 0;
 	for (uint32_t b = 0; b < c.nblocks; b++) {
 		uint32_t n = post_block_decode(&c, b, d + 1, bd, bt, bb);
@@ -226,7 +229,17 @@ Test(postings, block_decode_matches_cursor)
 			cr_assert_eq(bd[k], docs[i], "posting %d", i);
 			cr_assert_eq(bt[k], tft[i], "posting %d", i);
 			cr_assert_eq(bb[k], tfb[i], "posting %d", i);
+			/* positions of some postings, skipping the others' */
+			if ((i * 7) % 5 < 2 || k == n - 1) {
+				uint32_t np = post_block_positions(&c, b, k, bt, bb, &pp, &cap);
+				cr_assert_eq(np, tft[i] + tfb[i], "posting %d", i);
+				for (uint32_t x = 0; x < np; x++)
+					cr_assert_eq(pp[x], (uint32_t)i + x * x, "posting %d", i);
+			}
 		}
+		/* an earlier posting of the block again: its positions are re-read */
+		cr_assert_eq(post_block_positions(&c, b, 0, bt, bb, &pp, &cap),
+			     tft[i - (int)n] + tfb[i - (int)n]);
 	}
 	cr_assert_eq(i, N);
 	cr_assert(!c.corrupt);
@@ -236,10 +249,14 @@ Test(postings, block_decode_matches_cursor)
 	post_cur_close(&c);
 	for (size_t cut = 0; cut < dl; cut += 13) {
 		post_cur_open(&c, (unsigned char *)out.p, cut, (unsigned char *)out.p + dl, pl, N);
-		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
-			post_block_decode(&c, b, d + 1, bd, bt, bb);
+		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++) {
+			uint32_t n = post_block_decode(&c, b, d + 1, bd, bt, bb);
+			for (uint32_t k = 0; k < n && !c.corrupt; k += 3)
+				post_block_positions(&c, b, k, bt, bb, &pp, &cap);
+		}
 		post_cur_close(&c);
 	}
+	free(pp);
 	buf_release(&out);
 	post_enc_release(&e);
 }
