@@ -31,13 +31,35 @@ int cli_parse_day(const char *s, int32_t *out)
 }
 
 /* Other copies of a story group (excluding the hit), as JSON array members. */
-static void json_copies(struct archive *a, const uint32_t *rep, uint32_t group, uint32_t hit,
-			struct buf *o, struct doc *d)
+/* Story-group member lists: first[g] is group g's lowest id, next[i] the
+ * next id of i's group (UINT32_MAX ends both), built once from rep[] so a
+ * hit's copies are listed in O(copies) wherever they sit in the archive. */
+struct members {
+	uint32_t *first, *next;
+};
+
+static void members_build(struct members *m, const uint32_t *rep, uint32_t n)
 {
+	m->first = xmalloc((n + 1) * sizeof *m->first);
+	m->next = xmalloc((n + 1) * sizeof *m->next);
+	for (uint32_t i = 0; i < n; i++)
+		m->first[i] = UINT32_MAX;
+	for (uint32_t i = n; i-- > 0;) {
+		m->next[i] = m->first[rep[i]];
+		m->first[rep[i]] = i;
+	}
+}
+
+/* The copies of hit's story group other than hit, in id order, as JSON. */
+static void json_copies(struct archive *a, struct members *m, const uint32_t *rep,
+			uint32_t group, uint32_t hit, struct buf *o, struct doc *d)
+{
+	if (!m->first)
+		members_build(m, rep, a->ndocs);
 	bool first = true;
 	buf_putc(o, '[');
-	for (uint32_t i = group; i < a->ndocs; i++) {
-		if (rep[i] != group || i == hit)
+	for (uint32_t i = m->first[group]; i != UINT32_MAX; i = m->next[i]) {
+		if (i == hit)
 			continue;
 		if (archive_doc(a, i, d) != NL_OK)
 			break;
@@ -96,6 +118,7 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 	struct doc d, c;
 	memset(&d, 0, sizeof d);
 	memset(&c, 0, sizeof c);
+	struct members m = { NULL, NULL };
 	int rc = 0;
 	if (json || batch) {
 		buf_putc(o, '{');
@@ -152,7 +175,7 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 			jsonw_key(o, "snippet"); jsonw_str(o, snip.p ? snip.p : "", snip.n); buf_putc(o, ',');
 			jsonw_key(o, "copies");
 			if (h->copies > 1)
-				json_copies(a, rep, h->group, h->doc, o, &c);
+				json_copies(a, &m, rep, h->group, h->doc, o, &c);
 			else
 				buf_puts(o, "[]");
 			buf_putc(o, '}');
@@ -171,6 +194,8 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 		buf_puts(o, "]}\n");
 	doc_release(&d);
 	doc_release(&c);
+	free(m.first);
+	free(m.next);
 	return rc;
 }
 
