@@ -554,12 +554,73 @@ size_t seg_writer_memory(const struct seg_writer *w)
 	return w->mem + w->doctab.cap + w->tcap * sizeof *w->tab + w->block.cap;
 }
 
-static int cmp_tacc(const void *a, const void *b)
+/* Terms are sorted as (key, accumulator) pairs: the key is the term's first
+ * 8 bytes, big-endian, zero-padded, so most comparisons look at the pair
+ * alone and not at the accumulator and the term (a cache miss each). Keys
+ * order as the bytes do (a shorter term padded with zeros sorts before a
+ * longer one it begins); equal keys fall back to the whole terms. */
+struct term_ent {
+	uint64_t key;
+	struct tacc *a;
+};
+
+static uint64_t term_key(const struct tacc *a)
 {
-	const struct tacc *x = *(const struct tacc *const *)a, *y = *(const struct tacc *const *)b;
-	size_t n = NL_MIN(x->len, y->len);
-	int c = memcmp(x->term, y->term, n);
-	return c ? c : (int)x->len - (int)y->len;
+	uint64_t k = 0;
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < a->len ? (unsigned char)a->pre[i] : 0u);
+	return k;
+}
+
+static int cmp_term_ent(const void *a, const void *b)
+{
+	const struct term_ent *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	size_t n = NL_MIN(x->a->len, y->a->len);
+	int c = memcmp(x->a->term, y->a->term, n);
+	return c ? c : (int)x->a->len - (int)y->a->len;
+}
+
+struct sort_half {
+	struct term_ent *e;
+	size_t n;
+};
+
+static void *sort_half_main(void *arg)
+{
+	struct sort_half *h = arg;
+	qsort(h->e, h->n, sizeof *h->e, cmp_term_ent);
+	return NULL;
+}
+
+/* Sort the k accumulators at order[] by term; with threads > 1, two halves
+ * at once, then merged (terms are distinct: the order is the same). */
+static void sort_terms(struct tacc **order, size_t k, unsigned threads)
+{
+	struct term_ent *e = xmalloc((k ? k : 1) * sizeof *e);
+	for (size_t i = 0; i < k; i++)
+		e[i] = (struct term_ent){ term_key(order[i]), order[i] };
+	struct sort_half h = { e + k / 2, k - k / 2 };
+	pthread_t th;
+	bool two = threads > 1 && k >= 4096 && pthread_create(&th, NULL, sort_half_main, &h) == 0;
+	if (!two) {
+		qsort(e, k, sizeof *e, cmp_term_ent);
+		for (size_t i = 0; i < k; i++)
+			order[i] = e[i].a;
+		free(e);
+		return;
+	}
+	qsort(e, k / 2, sizeof *e, cmp_term_ent);
+	pthread_join(th, NULL);
+	size_t i = 0, j = k / 2, o = 0;
+	while (i < k / 2 && j < k)
+		order[o++] = cmp_term_ent(&e[i], &e[j]) < 0 ? e[i++].a : e[j++].a;
+	while (i < k / 2)
+		order[o++] = e[i++].a;
+	while (j < k)
+		order[o++] = e[j++].a;
+	free(e);
 }
 
 static void write_sources(struct fw *f, const struct nl_str *src, size_t n)
@@ -629,6 +690,12 @@ struct enc_part {
 	struct enc_term *terms;
 };
 
+/* One posting of the term being encoded, as read from its accumulator. */
+struct enc_post {
+	uint32_t doc, tft, tfb, len;
+	const unsigned char *pos, *pos_end; /* its position varints */
+};
+
 static void encode_part(struct enc_part *pt)
 {
 	struct seg_writer *w = pt->w;
@@ -636,30 +703,54 @@ static void encode_part(struct enc_part *pt)
 	post_enc_init(&enc);
 	struct buf one;
 	buf_init(&one, 0);
-	uint32_t *pos = NULL;
-	size_t poscap = 0;
+	struct enc_post *ps = NULL;
+	size_t pscap = 0;
 	if (!pt->f)
 		pt->terms = xmalloc((pt->n ? pt->n : 1) * sizeof *pt->terms);
 	for (size_t i = 0; i < pt->n && !(pt->f && pt->f->rc); i++) {
 		struct tacc *a = pt->terms_in[i];
-		post_enc_begin(&enc);
+		/* the terms ahead are at random places in the table, their
+		 * postings elsewhere: fetch them while this one is encoded */
+		if (i + 4 < pt->n)
+			__builtin_prefetch(pt->terms_in[i + 4]);
+		if (i + 2 < pt->n)
+			__builtin_prefetch(pt->terms_in[i + 2]->data);
+		/* First the postings are read, and each document's length asked
+		 * for (a cache miss per posting when done one at a time; here
+		 * the loads are independent and overlap), then encoded. */
+		ps = xgrow(ps, &pscap, (size_t)a->df + 1, sizeof *ps);
 		const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
 		uint32_t doc = 0;
 		for (uint32_t j = 0; j < a->df; j++) {
-			uint64_t gap = 0, tft = 0, tfb = 0, v = 0;
+			uint64_t gap = 0, tft = 0, tfb = 0;
 			varint_get(&p, end, &gap);
 			varint_get(&p, end, &tft);
 			varint_get(&p, end, &tfb);
 			doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
 			uint32_t np = (uint32_t)(tft + tfb);
-			pos = xgrow(pos, &poscap, np + 1, sizeof *pos);
-			uint32_t prev = 0;
-			for (uint32_t q = 0; q < np; q++) {
-				varint_get(&p, end, &v);
-				prev = q == 0 ? (uint32_t)v : prev + (uint32_t)v;
-				pos[q] = prev;
-			}
-			post_enc_add(&enc, doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], pos, np);
+			const unsigned char *q = p;
+			for (uint32_t c = 0; c < np && q < end; q++)
+				c += *q < 0x80;
+			ps[j] = (struct enc_post){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
+			p = q;
+		}
+		/* The positions are already the varints the encoder writes (first
+		 * as is, then gaps): their bytes go to the block's positions as
+		 * they are, and the posting is added without positions
+		 * (post_enc_add appends none, and closes a full block after
+		 * them). Same bytes as decoding them and passing them to
+		 * post_enc_add, without the work. Room for all of them is made
+		 * once: the block's buffer only empties as blocks close. */
+		post_enc_begin(&enc);
+		buf_reserve(&enc.blockpos, a->dn);
+		for (uint32_t j = 0; j < a->df; j++) {
+			const struct enc_post *e = &ps[j];
+			unsigned char *o = (unsigned char *)enc.blockpos.p + enc.blockpos.n;
+			size_t n = (size_t)(e->pos_end - e->pos);
+			for (size_t b = 0; b < n; b++)
+				o[b] = e->pos[b];
+			enc.blockpos.n += n;
+			post_enc_add(&enc, e->doc, e->tft, e->tfb, e->len, NULL, 0);
 		}
 		free(a->data);
 		a->data = NULL;
@@ -677,7 +768,7 @@ static void encode_part(struct enc_part *pt)
 			pt->terms[i] = (struct enc_term){ st, dl, pl, pt->out.n - before };
 		}
 	}
-	free(pos);
+	free(ps);
 	buf_release(&one);
 	post_enc_release(&enc);
 }
@@ -732,7 +823,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	for (size_t i = 0; i < w->tcap; i++)
 		if (w->tab[i].term)
 			order[k++] = &w->tab[i];
-	qsort(order, k, sizeof *order, cmp_tacc);
+	sort_terms(order, k, w->threads);
 	struct dictw dict;
 	memset(&dict, 0, sizeof dict);
 	buf_init(&dict.terms, 0);
