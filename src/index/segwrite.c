@@ -938,6 +938,61 @@ void seg_writer_abort(struct seg_writer *w)
 
 /* ----------------------------------------------------------------- merge --- */
 
+/*
+ * The n-way walk of the inputs' dictionaries keeps the live inputs in a
+ * binary min-heap ordered by (current term, input number): the inputs that
+ * hold the smallest term come off the top in input order, so each term's
+ * postings are appended with ascending document ids. A term costs O(log n)
+ * per input that holds it, instead of a scan of all n inputs (a merge of
+ * thousands of small segments was quadratic).
+ */
+struct term_heap {
+	const struct seg_term_iter *it;
+	uint32_t *h;
+	size_t n;
+};
+
+static bool term_heap_less(const struct term_heap *th, uint32_t a, uint32_t b)
+{
+	const struct seg_term_iter *x = &th->it[a], *y = &th->it[b];
+	int c = memcmp(x->term, y->term, NL_MIN(x->len, y->len));
+	if (c == 0)
+		c = (x->len > y->len) - (x->len < y->len);
+	return c < 0 || (c == 0 && a < b);
+}
+
+static void term_heap_down(struct term_heap *th, size_t k)
+{
+	for (;;) {
+		size_t l = 2 * k + 1, m = k;
+		if (l < th->n && term_heap_less(th, th->h[l], th->h[m]))
+			m = l;
+		if (l + 1 < th->n && term_heap_less(th, th->h[l + 1], th->h[m]))
+			m = l + 1;
+		if (m == k)
+			return;
+		uint32_t t = th->h[k];
+		th->h[k] = th->h[m];
+		th->h[m] = t;
+		k = m;
+	}
+}
+
+/* The top input has moved to its next term (live) or run out (!live). */
+static void term_heap_advance(struct term_heap *th, bool live)
+{
+	if (!live)
+		th->h[0] = th->h[--th->n];
+	if (th->n)
+		term_heap_down(th, 0);
+}
+
+static int merge_corrupt_dict(const struct segment *s, char *err, size_t errcap)
+{
+	snprintf(err, errcap, "%s: corrupt term dictionary", s->path);
+	return NL_ECORRUPT;
+}
+
 int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *size, char *err,
 	      size_t errcap)
 {
@@ -1008,11 +1063,16 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 
 	/* postings: n-way merge of the dictionaries */
 	struct seg_term_iter *it = xcalloc(n, sizeof *it);
-	bool *live = xcalloc(n, sizeof *live);
+	struct term_heap th = { it, xmalloc((n ? n : 1) * sizeof *th.h), 0 };
 	for (size_t i = 0; i < n; i++) {
 		seg_term_iter_init(&it[i], in[i]);
-		live[i] = seg_term_iter_next(&it[i]);
+		if (seg_term_iter_next(&it[i]))
+			th.h[th.n++] = (uint32_t)i;
+		else if (it[i].corrupt)
+			rc = merge_corrupt_dict(in[i], err, errcap);
 	}
+	for (size_t k = th.n / 2; k-- > 0;)
+		term_heap_down(&th, k);
 	struct dictw dict;
 	memset(&dict, 0, sizeof dict);
 	buf_init(&dict.terms, 0);
@@ -1025,17 +1085,13 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 	size_t poscap = 0;
 	uint64_t post_off = 0;
 	fw_sec_begin(&f, SEC_POSTINGS);
-	for (;;) {
-		int best = seg_term_iter_min(it, live, n);
-		if (best < 0)
-			break;
+	while (th.n) {
 		char term[256];
-		size_t tlen = it[best].len;
-		memcpy(term, it[best].term, tlen);
+		size_t tlen = it[th.h[0]].len;
+		memcpy(term, it[th.h[0]].term, tlen);
 		post_enc_begin(&enc);
-		for (size_t i = 0; i < n; i++) {
-			if (!live[i] || it[i].len != tlen || memcmp(it[i].term, term, tlen))
-				continue;
+		while (th.n && it[th.h[0]].len == tlen && !memcmp(it[th.h[0]].term, term, tlen)) {
+			uint32_t i = th.h[0];
 			struct post_cur c;
 			seg_term_cursor(in[i], &it[i].t, &c);
 			while (post_cur_next(&c)) {
@@ -1052,11 +1108,10 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 				rc = NL_ECORRUPT;
 			}
 			post_cur_close(&c);
-			live[i] = seg_term_iter_next(&it[i]);
-			if (it[i].corrupt) {
-				snprintf(err, errcap, "%s: corrupt term dictionary", in[i]->path);
-				rc = NL_ECORRUPT;
-			}
+			bool live = seg_term_iter_next(&it[i]);
+			if (it[i].corrupt)
+				rc = merge_corrupt_dict(in[i], err, errcap);
+			term_heap_advance(&th, live);
 		}
 		buf_clear(&out);
 		uint64_t dl, pl;
@@ -1081,7 +1136,7 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 	buf_release(&out);
 	post_enc_release(&enc);
 	free(it);
-	free(live);
+	free(th.h);
 	free(doclen);
 	free(base);
 	free(bbase);
