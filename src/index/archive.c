@@ -10,11 +10,19 @@
  * A manifest whose checksum, syntax or segment files (size, document count)
  * disagree is reported as corruption, never guessed at.
  *
- * Merge policy (log-structured): after a commit leaves more than
+ * Merge policy (log-structured): while a commit leaves more than
  * MAX_SEGMENTS segments, the trailing run of segments is merged, extending
  * the run leftwards while the segment before it is no more than four times
- * the run's size. Large old segments are thus rewritten rarely and the count
- * stays logarithmic in the archive size.
+ * the run's size (at least two segments). Large old segments are thus
+ * rewritten rarely and the count stays logarithmic in the archive size. One
+ * merge is not always enough: an add that cut many segments at the budget
+ * ends with a small one, and the full segment before it is more than four
+ * times that.
+ *
+ * Segments are cut when what their documents take in the writer passes
+ * $NEWSLINE_MEM_MB; the writer's own tables (megabytes, there from its first
+ * document) are not counted, else a small budget made a segment, an fsync'ed
+ * file and a merge input, of every document.
  */
 #include "index/archive.h"
 
@@ -474,7 +482,14 @@ static int archive_consume(void *arg, const struct seg_wdoc *w, const char **ord
 		return rc;
 	}
 	a->added++;
-	if (seg_writer_memory(a->w) > a->mem_budget)
+	/* The budget is for what the documents take. The writer's own tables
+	 * and first arena chunk, there as soon as it holds a document, are
+	 * megabytes: counted, they would fill a small budget by themselves and
+	 * every document would become a segment of its own. */
+	size_t mem = seg_writer_memory(a->w);
+	if (seg_writer_ndocs(a->w) == 1)
+		a->wmem0 = mem;
+	if (mem > a->wmem0 && mem - a->wmem0 > a->mem_budget)
 		return finish_segment(a);
 	return 0;
 }
@@ -503,9 +518,7 @@ int archive_commit(struct archive *a)
 	if (rc)
 		return rc;
 	rc = write_manifest(a);
-	if (rc)
-		return rc;
-	if (a->nsegs > MAX_SEGMENTS)
+	while (rc == NL_OK && a->nsegs > MAX_SEGMENTS)
 		rc = archive_merge(a);
 	return rc;
 }
@@ -542,7 +555,6 @@ int archive_merge(struct archive *a)
 	if (rc) {
 		/* keep the old view; the merged file is garbage for the next writer */
 		seg_close(a->segs[a->nsegs - 1]);
-		memcpy(a->segs, old, old_n * sizeof *old);
 		a->segs = xrealloc(a->segs, old_n * sizeof *a->segs);
 		memcpy(a->segs, old, old_n * sizeof *old);
 		a->nsegs = old_n;

@@ -54,7 +54,8 @@ struct archive {
 	struct buf body;         /* writer: scratch for the body being sketched */
 	unsigned char *sketch;   /* writer: DEDUP_SKETCH_BYTES of scratch */
 	unsigned threads;        /* analysis threads: $NEWSLINE_THREADS, else the CPU count */
-	size_t mem_budget;
+	size_t mem_budget;       /* writer: bytes a segment's documents may take in memory */
+	size_t wmem0;            /* writer: the open segment's writer's memory at its first document */
 	uint32_t added, present;
 	struct doc scratch;
 	char err[512];

@@ -400,6 +400,74 @@ Test(archive, merges_keep_documents_and_postings, .timeout = 60)
 	free(d);
 }
 
+/* A small budget cuts segments of many documents, never one per document
+ * (the writer's own tables once filled a 1 MB budget by themselves), and the
+ * commit merges them all down to at most 8 segments in the same add. */
+Test(archive, small_budget_cuts_few_segments_and_merges_them, .timeout = 120)
+{
+	char *d = tmpdir();
+	char db[300], in[300];
+	snprintf(db, sizeof db, "%s/db", d);
+	snprintf(in, sizeof in, "%s/in.jsonl", d);
+	FILE *f = fopen(in, "w");
+	uint32_t x = 7, with_w42 = 0;
+	for (int i = 0; i < 3000; i++) {
+		fprintf(f, "{\"id\":\"%d\",\"title\":\"story %d\",\"url\":\"https://m.example/%d\","
+			   "\"text\":\"", i, i, i);
+		bool has = false;
+		for (int k = 0; k < 120; k++) {
+			x = x * 1103515245u + 12345u;
+			uint32_t w = (x >> 8) % 30000;
+			has |= w == 42;
+			fprintf(f, " w%u", w);
+		}
+		with_w42 += has;
+		fprintf(f, ".\"}\n");
+	}
+	fclose(f);
+	setenv("NEWSLINE_MEM_MB", "1", 1);
+	uint32_t added;
+	int rc = add_jsonl(db, in, &added);
+	unsetenv("NEWSLINE_MEM_MB");
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(added, 3000);
+	char err[512];
+	struct archive *a;
+	cr_assert_eq(archive_open(db, ARCHIVE_READ, &a, err, sizeof err), 0);
+	cr_assert_eq(a->ndocs, 3000);
+	cr_assert_gt(a->next_seg, 10, "the budget cut several segments (%llu)",
+		     (unsigned long long)a->next_seg);
+	cr_assert_lt(a->next_seg, 200, "segments of many documents, not one each (%llu)",
+		     (unsigned long long)a->next_seg);
+	cr_assert_leq(a->nsegs, 8, "the commit merged them (%u left)", a->nsegs);
+	cr_assert_eq(archive_check(a, err, sizeof err), 0, "%s", err);
+	struct doc doc;
+	memset(&doc, 0, sizeof doc);
+	cr_assert_eq(archive_doc(a, 2345, &doc), 0);
+	cr_assert(nl_str_eq(doc.title, NL_STR("story 2345")));
+	doc_release(&doc);
+	uint32_t n = 0, prev = 0;
+	for (uint32_t s = 0; s < a->nsegs; s++) {
+		struct seg_term t;
+		if (!seg_term_find(a->segs[s], "w42", 3, &t))
+			continue;
+		struct post_cur c;
+		seg_term_cursor(a->segs[s], &t, &c);
+		while (post_cur_next(&c)) {
+			uint32_t id = a->base[s] + c.doc;
+			cr_assert(n == 0 || id > prev, "postings in document order");
+			prev = id;
+			n++;
+		}
+		post_cur_close(&c);
+	}
+	cr_assert_gt(with_w42, 0);
+	cr_assert_eq(n, with_w42);
+	archive_close(a);
+	rmrf(d);
+	free(d);
+}
+
 /* Flip bytes all over a segment: opening and checking never crash. */
 Test(archive, flipped_bytes_are_corruption_not_crashes, .timeout = 120)
 {
