@@ -21,8 +21,6 @@ void post_enc_init(struct post_enc *e)
 	buf_init(&e->pos, 0);
 	buf_init(&e->skip, 0);
 	buf_init(&e->impb, 0);
-	buf_init(&e->blockdocs, 0);
-	buf_init(&e->blockpos, 0);
 }
 
 void post_enc_release(struct post_enc *e)
@@ -31,8 +29,6 @@ void post_enc_release(struct post_enc *e)
 	buf_release(&e->pos);
 	buf_release(&e->skip);
 	buf_release(&e->impb);
-	buf_release(&e->blockdocs);
-	buf_release(&e->blockpos);
 }
 
 void post_enc_begin(struct post_enc *e)
@@ -41,8 +37,6 @@ void post_enc_begin(struct post_enc *e)
 	buf_clear(&e->pos);
 	buf_clear(&e->skip);
 	buf_clear(&e->impb);
-	buf_clear(&e->blockdocs);
-	buf_clear(&e->blockpos);
 	e->nblocks = e->inblock = 0;
 	e->last_doc = 0;
 	e->any = false;
@@ -139,16 +133,12 @@ static void close_block(struct post_enc *e)
 		buf_put_varint(&e->impb, e->imp[i].tft);
 		buf_put_varint(&e->impb, e->imp[i].tfb);
 	}
-	buf_put(&e->docs, e->blockdocs.p, e->blockdocs.n);
-	buf_put(&e->pos, e->blockpos.p, e->blockpos.n);
 	unsigned char t[16];
 	wr_u32le(t, e->last_doc);
 	wr_u32le(t + 4, u32_or_die(e->docs.n));
 	wr_u32le(t + 8, u32_or_die(e->pos.n));
 	wr_u32le(t + 12, u32_or_die(e->impb.n));
 	buf_put(&e->skip, t, sizeof t);
-	buf_clear(&e->blockdocs);
-	buf_clear(&e->blockpos);
 	e->nblocks++;
 	e->inblock = 0;
 	e->nimp = 0;
@@ -158,20 +148,20 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 		  const uint32_t *pos, uint32_t npos)
 {
 	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
-	unsigned char t[32];
+	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
 	size_t n = varint_put(t, gap);
 	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
 	if (tft)
 		n += varint_put(t + n, tft);
-	buf_put(&e->blockdocs, t, n);
-	char *w = buf_reserve(&e->blockpos, (size_t)npos * 5);
+	e->docs.n += n;
+	char *w = buf_reserve(&e->pos, (size_t)npos * 5);
 	size_t wn = 0;
 	uint32_t prev = 0;
 	for (uint32_t i = 0; i < npos; i++) {
 		wn += varint_put((unsigned char *)w + wn, i == 0 ? pos[0] : pos[i] - prev);
 		prev = pos[i];
 	}
-	e->blockpos.n += wn;
+	e->pos.n += wn;
 	e->last_doc = doc;
 	e->any = true;
 	impact_add(e, tft, tfb, doclen);

@@ -59,11 +59,10 @@ struct post_stats {
 
 /* Builds one posting list; postings must come in increasing doc order. */
 struct post_enc {
-	struct buf docs;    /* current list's block doc data */
-	struct buf pos;     /* current list's positions */
+	struct buf docs;    /* current list's doc data, its blocks one after another */
+	struct buf pos;     /* current list's positions (appended to directly) */
 	struct buf skip;    /* skip entries */
 	struct buf impb;    /* impacts */
-	struct buf blockdocs, blockpos;
 	uint32_t nblocks, inblock, last_doc;
 	bool any;
 	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
