@@ -47,7 +47,6 @@
 #include "util/day.h"
 
 #define END UINT32_MAX
-#define MAX_PREFIX_TERMS 256
 
 /* Ranking parameters: one setting for every collection, chosen on a grid
  * (k1 1.2-2.1, b 0.55-0.85, title weight 1-4) with bench/ir.sh's four
@@ -61,7 +60,7 @@
  * never prunes a document whose exact score would make the top k. */
 #define SLACK 1e-4
 
-enum it_kind { IT_TERM, IT_PHRASE, IT_AND, IT_OR, IT_ALL, IT_EMPTY };
+enum it_kind { IT_TERM, IT_PHRASE, IT_SET, IT_AND, IT_OR, IT_ALL, IT_EMPTY };
 
 struct pred;
 
@@ -81,6 +80,7 @@ struct it {
 	struct post_cur cur;
 	struct post_stats st;   /* the list's maxima in this segment */
 	struct blk *blk;        /* the decoded block the iterator walks */
+	struct pset *set;       /* SET: the prefix (cur.tft, cur.tfb: current tfs) */
 	bool started;
 	enum qfield field;
 	float idf;
@@ -114,6 +114,22 @@ struct qterm {
 	char term[TOKEN_MAX_BYTES + 1];
 	size_t len;
 	float idf;
+	bool prefix;            /* marks every word beginning with term */
+};
+
+/*
+ * A prefix (trailing *) is one term whose postings are the union of its
+ * words', as FTS5 scores a prefix: per document the title and body tfs of
+ * all its words summed (saturating at 65535), its df the documents holding
+ * any of them. Built once per query over every segment, so the df is
+ * archive-wide and no word is left out however many the prefix has.
+ */
+struct pset {
+	const struct qnode *node;
+	uint16_t *tft, *tfb;    /* per archive document */
+	uint64_t *bits;         /* documents holding a word of the prefix */
+	uint64_t df;
+	uint32_t max_tft, max_tfb, min_len;
 };
 
 /* What a ranked run reads per candidate is kept small so that a large
@@ -163,6 +179,9 @@ struct searcher {
 	size_t npreds, predcap;
 	struct segment *seg;
 	uint32_t segbase;
+	/* the prefixes of the current query */
+	struct pset *psets;
+	size_t npsets, pscap;
 	/* query terms of the last run, for snippets */
 	struct qterm *qterms;
 	size_t nqterms, qtcap;
@@ -215,11 +234,23 @@ static void free_its(struct searcher *s)
 	s->npreds = 0;
 }
 
+static void free_psets(struct searcher *s)
+{
+	for (size_t i = 0; i < s->npsets; i++) {
+		free(s->psets[i].tft);
+		free(s->psets[i].tfb);
+		free(s->psets[i].bits);
+	}
+	s->npsets = 0;
+}
+
 void searcher_free(struct searcher *s)
 {
 	if (!s)
 		return;
 	free_its(s);
+	free_psets(s);
+	free(s->psets);
 	free(s->its);
 	free(s->preds);
 	tokenizer_free(s->tk);
@@ -292,10 +323,11 @@ static float idf_of(struct searcher *s, uint64_t df)
 	return (float)log(1.0 + (N - (double)df + 0.5) / ((double)df + 0.5));
 }
 
-static void note_qterm(struct searcher *s, const char *t, size_t n, float idf)
+static void note_qterm(struct searcher *s, const char *t, size_t n, float idf, bool prefix)
 {
 	for (size_t i = 0; i < s->nqterms; i++)
-		if (s->qterms[i].len == n && !memcmp(s->qterms[i].term, t, n))
+		if (s->qterms[i].len == n && !memcmp(s->qterms[i].term, t, n) &&
+		    s->qterms[i].prefix == prefix)
 			return;
 	s->qterms = xgrow(s->qterms, &s->qtcap, s->nqterms + 1, sizeof *s->qterms);
 	struct qterm *q = &s->qterms[s->nqterms++];
@@ -303,6 +335,7 @@ static void note_qterm(struct searcher *s, const char *t, size_t n, float idf)
 	q->term[n] = 0;
 	q->len = n;
 	q->idf = idf;
+	q->prefix = prefix;
 }
 
 /* ------------------------------------------------------------- compiling --- */
@@ -318,7 +351,7 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 	struct seg_term st;
 	float idf = idf_of(s, term_df(s, t, n));
 	if (note)
-		note_qterm(s, t, n, idf);
+		note_qterm(s, t, n, idf, false);
 	if (!seg_term_find(s->seg, t, n, &st))
 		return new_it(s, IT_EMPTY);
 	struct it *it = new_it(s, IT_TERM);
@@ -387,6 +420,8 @@ static uint64_t it_cost(const struct it *it)
 		return 0;
 	case IT_TERM:
 		return it->cur.df;
+	case IT_SET:
+		return it->set->df;
 	case IT_PHRASE:
 	case IT_AND: {
 		uint64_t c = UINT64_MAX;
@@ -446,6 +481,67 @@ static bool scores(const struct qnode *n)
 		return false;
 	}
 	return n->kind == QNODE_TERM || n->kind == QNODE_PHRASE || n->kind == QNODE_PREFIX;
+}
+
+/* The prefix set of node n (pre, pn: its folded prefix), built on the
+ * first segment's compile and kept for the query's other segments. */
+static struct pset *prefix_set(struct searcher *s, const struct qnode *n, const char *pre,
+			       size_t pn)
+{
+	for (size_t i = 0; i < s->npsets; i++)
+		if (s->psets[i].node == n)
+			return &s->psets[i];
+	s->psets = xgrow(s->psets, &s->pscap, s->npsets + 1, sizeof *s->psets);
+	struct pset *p = &s->psets[s->npsets++];
+	uint32_t nd = s->a->ndocs;
+	*p = (struct pset){ .node = n, .min_len = UINT32_MAX };
+	p->tft = xcalloc((size_t)nd + 1, sizeof *p->tft);
+	p->tfb = xcalloc((size_t)nd + 1, sizeof *p->tfb);
+	p->bits = xcalloc((size_t)nd / 64 + 1, sizeof *p->bits);
+	uint32_t doc[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK];
+	for (uint32_t si = 0; si < s->a->nsegs; si++) {
+		const struct segment *seg = s->a->segs[si];
+		uint32_t base = s->a->base[si];
+		struct seg_term_iter ti;
+		seg_term_iter_init(&ti, seg);
+		seg_term_iter_seek(&ti, pre, pn);
+		/* terms are sorted: those with the prefix are one run */
+		while (seg_term_iter_next(&ti)) {
+			int c = memcmp(ti.term, pre, NL_MIN(ti.len, pn));
+			if (c > 0)
+				break;
+			if (c < 0 || ti.len < pn)
+				continue; /* before the prefix */
+			struct post_cur cur;
+			seg_term_cursor(seg, &ti.t, &cur);
+			p->min_len = NL_MIN(p->min_len, ti.t.st.min_len);
+			for (uint32_t b = 0; b < cur.nblocks; b++) {
+				uint32_t k = post_block_decode(&cur, b, seg->ndocs, doc, tft, tfb);
+				if (!k) {
+					s->rc = NL_ECORRUPT;
+					break;
+				}
+				for (uint32_t i = 0; i < k; i++) {
+					uint32_t g = base + doc[i];
+					uint64_t bit = (uint64_t)1 << (g & 63);
+					if (!(p->bits[g >> 6] & bit)) {
+						p->bits[g >> 6] |= bit;
+						p->df++;
+					}
+					p->tft[g] = (uint16_t)NL_MIN((uint32_t)p->tft[g] + tft[i], UINT16_MAX);
+					p->tfb[g] = (uint16_t)NL_MIN((uint32_t)p->tfb[g] + tfb[i], UINT16_MAX);
+					p->max_tft = NL_MAX(p->max_tft, (uint32_t)p->tft[g]);
+					p->max_tfb = NL_MAX(p->max_tfb, (uint32_t)p->tfb[g]);
+				}
+			}
+			post_cur_close(&cur);
+		}
+		if (ti.corrupt)
+			s->rc = NL_ECORRUPT;
+	}
+	if (p->min_len == UINT32_MAX)
+		p->min_len = 0;
+	return p;
 }
 
 static struct compiled compile_bool(struct searcher *s, const struct qnode *n)
@@ -596,28 +692,19 @@ static struct compiled compile(struct searcher *s, const struct qnode *n)
 		char pre[TOKEN_MAX_BYTES + 1];
 		/* the stem of a prefix is not a prefix of its words: use the folded form */
 		size_t pn = tokenizer_term(s->tkraw, n->text.p, n->text.n, pre, sizeof pre);
-		struct it *o = new_it(s, IT_OR);
-		o->scoring = true;
-		o->boost = n->boost;
-		size_t cap = 0;
-		struct seg_term_iter ti;
-		seg_term_iter_init(&ti, s->seg);
-		seg_term_iter_seek(&ti, pre, pn);
-		/* terms are sorted: those with the prefix are one run */
-		while (pn && seg_term_iter_next(&ti)) {
-			int c = memcmp(ti.term, pre, NL_MIN(ti.len, pn));
-			if (c > 0)
-				break;
-			if (c < 0 || ti.len < pn)
-				continue; /* before the prefix */
-			if (o->nkids >= MAX_PREFIX_TERMS)
-				break;
-			o->kids = xgrow(o->kids, &cap, o->nkids + 1, sizeof *o->kids);
-			o->kids[o->nkids++] = term_it(s, ti.term, ti.len, n->field, 1.0f, true);
+		struct pset *p = pn ? prefix_set(s, n, pre, pn) : NULL;
+		if (!p || p->df == 0) {
+			out.it = new_it(s, IT_EMPTY);
+			return out;
 		}
-		if (o->nkids == 0)
-			o->kind = IT_EMPTY;
-		out.it = o;
+		struct it *it = new_it(s, IT_SET);
+		it->set = p;
+		it->field = n->field;
+		it->idf = idf_of(s, p->df);
+		it->boost = n->boost;
+		it->scoring = true;
+		note_qterm(s, pre, pn, it->idf, true);
+		out.it = it;
 		return out;
 	}
 	case QNODE_SOURCE: {
@@ -811,6 +898,27 @@ static uint32_t it_next(struct searcher *s, struct it *it, uint32_t target)
 		return it->doc = END;
 	case IT_TERM:
 		return term_next(s, it, target);
+	case IT_SET: {
+		const struct pset *p = it->set;
+		uint32_t nd = s->seg->ndocs;
+		for (uint32_t d = target; d < nd;) {
+			uint32_t g = s->segbase + d;
+			uint64_t w = p->bits[g >> 6] >> (g & 63);
+			if (!w) { /* on to the next word of bits */
+				d += 64 - (g & 63);
+				continue;
+			}
+			d += (uint32_t)__builtin_ctzll(w);
+			if (d >= nd)
+				break;
+			it->cur.tft = p->tft[s->segbase + d];
+			it->cur.tfb = p->tfb[s->segbase + d];
+			if (field_ok(it))
+				return it->doc = d;
+			d++;
+		}
+		return it->doc = END;
+	}
 	case IT_ALL: {
 		for (uint32_t d = target; d < it->ndocs; d++)
 			if (!excluded(s, it, d))
@@ -965,6 +1073,7 @@ static float it_score(struct searcher *s, struct it *it, uint32_t doc, float nor
 	switch (it->kind) {
 	case IT_TERM:
 	case IT_PHRASE:
+	case IT_SET:
 		return leaf_score(it, leaf_tf(it), norm);
 	case IT_AND: {
 		float sum = 0;
@@ -1053,6 +1162,11 @@ static double it_bound(struct searcher *s, struct it *it, uint32_t d, uint32_t *
 	case IT_EMPTY:
 	case IT_ALL:
 		return 0;
+	case IT_SET:
+		if (it->started && it->doc == END)
+			return 0;
+		return ub_tf(s, it, it->field, it->idf, it->set->max_tft, it->set->max_tfb,
+			     it->set->min_len);
 	case IT_TERM:
 	case IT_PHRASE: {
 		/* a phrase occurs at most as often as its first word, in title and body */
@@ -1734,6 +1848,7 @@ static int run_query(struct searcher *s, const char *q, size_t qlen, struct run 
 		free_its(s);
 	}
 	qparse_free(t);
+	free_psets(s);
 	if (s->rc) {
 		snprintf(err, errcap, "corrupt segment: a posting list is damaged (run newsline check)");
 		return s->rc;
@@ -1819,7 +1934,7 @@ static int snip_token(void *ctx, const char *term, size_t len, uint32_t start, u
 	struct snipctx *c = ctx;
 	for (size_t i = 0; i < c->s->nqterms; i++) {
 		const struct qterm *q = &c->s->qterms[i];
-		if (q->len == len && !memcmp(q->term, term, len)) {
+		if ((q->prefix ? q->len <= len : q->len == len) && !memcmp(q->term, term, q->len)) {
 			if (i < 64 && !(c->seen & (1ull << i))) {
 				c->seen |= 1ull << i;
 				c->weight += q->idf;

@@ -8,7 +8,9 @@
  * Scores are BM25 over title and body with the title weighted (a BM25F-style
  * blend: tf = W*tf_title + tf_body, length = W*title + body); phrases score
  * as one term whose frequency is the phrase count and whose IDF is the sum of
- * its words'. Statistics (document count, frequencies, average length) are
+ * its words'; a prefix (sanction*) as one term whose frequency sums those of
+ * all the words that begin with it and whose document frequency counts the
+ * documents holding any of them (as FTS5 scores a prefix). Statistics (document count, frequencies, average length) are
  * archive-wide, so scores do not depend on how documents fell into segments.
  *
  * Story groups: unless opts.copies is set, a story's syndicated copies count

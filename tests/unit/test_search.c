@@ -196,6 +196,61 @@ Test(search, prefixes)
 	fx_close(&f);
 }
 
+/* A prefix is one term over all its words, however many: every document
+ * holding any of them matches (across segments), occurrences of different
+ * words add up, and snippets mark each word that begins with it. */
+Test(search, prefix_of_many_words)
+{
+	char *dir = tmpdir();
+	struct buf j;
+	buf_init(&j, 0);
+	/* 600 documents, each with its own word zq000..zq599 (documents 1-300
+	 * in one commit, 301-600 in another: two segments), plus filler */
+	for (int part = 0; part < 2; part++) {
+		buf_clear(&j);
+		for (int i = part * 300; i < part * 300 + 300; i++)
+			buf_printf(&j, "{\"title\":\"note %d\",\"date\":\"2022-01-01\",\"url\":"
+				   "\"https://x.example.com/%d\",\"text\":\"filler words here zq%03d "
+				   "and more filler words\"}\n", i, i, i);
+		/* the last of each part mentions three different zq words */
+		if (part == 1)
+			buf_printf(&j, "{\"title\":\"triple\",\"date\":\"2022-01-02\",\"url\":"
+				   "\"https://x.example.com/t\",\"text\":\"filler zq001 zq002 zq599 "
+				   "more filler words\"}\n");
+		add_jsonl(dir, part ? "b" : "a", j.p);
+	}
+	buf_release(&j);
+	struct archive *a = open_db(dir);
+	cr_assert_geq(a->nsegs, 2);
+	struct searcher *s = searcher_new(a);
+	struct search_opts o;
+	search_opts_init(&o);
+	struct search_result r;
+	memset(&r, 0, sizeof r);
+	char err[256];
+	o.k = 5;
+	cr_assert_eq(searcher_run(s, "zq*", 3, &o, &r, err, sizeof err), NL_OK, "%s", err);
+	cr_assert_eq(r.total, 601);
+	cr_assert(r.total_exact);
+	/* three occurrences of the prefix outscore one */
+	cr_assert_eq(r.hits[0].doc, 600);
+	o.exhaustive = true;
+	cr_assert_eq(searcher_run(s, "zq5* AND filler", 15, &o, &r, err, sizeof err), NL_OK, "%s", err);
+	cr_assert_eq(r.total, 101); /* zq500..zq599, and the triple */
+	cr_assert_eq(searcher_run(s, "title:zq*", 9, &o, &r, err, sizeof err), NL_OK, "%s", err);
+	cr_assert_eq(r.total, 0);
+	struct buf snip;
+	buf_init(&snip, 0);
+	searcher_snippet(s, 600, 200, "[", "]", &snip);
+	cr_assert(strstr(snip.p, "[zq001] [zq002] [zq599]"), "%s", snip.p);
+	buf_release(&snip);
+	search_result_release(&r);
+	searcher_free(s);
+	archive_close(a);
+	rmrf(dir);
+	free(dir);
+}
+
 Test(search, filters)
 {
 	struct fixture f;
