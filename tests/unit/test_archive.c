@@ -128,6 +128,29 @@ Test(stream, long_lines_are_skipped_not_buffered)
 	free(d);
 }
 
+/* A posting list encoded by a test, kept to open cursors on: its docs part
+ * is the first dl bytes of out, its positions the pl after them. */
+struct enc_list {
+	struct buf out;
+	uint64_t dl, pl;
+	struct post_stats st;
+	uint32_t df;
+};
+
+static void enc_finish(struct post_enc *e, struct enc_list *l, uint32_t df)
+{
+	buf_init(&l->out, 0);
+	post_enc_end(e, &l->out, &l->dl, &l->pl, &l->st);
+	l->df = df;
+}
+
+/* A cursor on l whose docs part is cut to its first dn bytes. */
+static void enc_cursor(const struct enc_list *l, uint64_t dn, struct post_cur *c)
+{
+	post_cur_open(c, (unsigned char *)l->out.p, dn, (unsigned char *)l->out.p + l->dl, l->pl,
+		      l->df);
+}
+
 Test(postings, roundtrip_and_seek)
 {
 	struct post_enc e;
@@ -144,14 +167,11 @@ Test(postings, roundtrip_and_seek)
 		pos[2] = (uint32_t)i + 9;
 		post_enc_add(&e, d, (uint32_t)(i % 2), 2 - (uint32_t)(i % 2) + 1, 100, pos, 3);
 	}
-	struct buf out;
-	buf_init(&out, 0);
-	uint64_t dl, pl;
-	struct post_stats st;
-	post_enc_end(&e, &out, &dl, &pl, &st);
-	cr_assert_eq(st.df, 1000);
+	struct enc_list l;
+	enc_finish(&e, &l, 1000);
+	cr_assert_eq(l.st.df, 1000);
 	struct post_cur c;
-	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, 1000);
+	enc_cursor(&l, l.dl, &c);
 	uint32_t *pp = NULL;
 	size_t cap = 0;
 	for (int i = 0; i < 1000; i++) {
@@ -167,7 +187,7 @@ Test(postings, roundtrip_and_seek)
 	cr_assert(!c.corrupt);
 	post_cur_close(&c);
 	/* seeks, with positions after a block jump */
-	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, 1000);
+	enc_cursor(&l, l.dl, &c);
 	for (int i = 5; i < 1000; i += 97) {
 		cr_assert(post_cur_seek(&c, docs[i]));
 		cr_assert_eq(c.doc, docs[i]);
@@ -177,14 +197,14 @@ Test(postings, roundtrip_and_seek)
 	cr_assert(!post_cur_seek(&c, docs[999] + 1));
 	post_cur_close(&c);
 	/* truncated input never reads out of bounds */
-	for (size_t cut = 0; cut < dl; cut += 7) {
-		post_cur_open(&c, (unsigned char *)out.p, cut, (unsigned char *)out.p + dl, pl, 1000);
+	for (size_t cut = 0; cut < l.dl; cut += 7) {
+		enc_cursor(&l, cut, &c);
 		while (post_cur_next(&c))
 			post_cur_positions(&c, &pp, &cap);
 		post_cur_close(&c);
 	}
 	free(pp);
-	buf_release(&out);
+	buf_release(&l.out);
 	post_enc_release(&e);
 }
 
@@ -211,13 +231,10 @@ Test(postings, block_decode_matches_cursor)
 			pos[k] = (uint32_t)i + k * k; /* gaps of every varint length */
 		post_enc_add(&e, d, tft[i], tfb[i], 100, pos, tft[i] + tfb[i]);
 	}
-	struct buf out;
-	buf_init(&out, 0);
-	uint64_t dl, pl;
-	struct post_stats st;
-	post_enc_end(&e, &out, &dl, &pl, &st);
+	struct enc_list l;
+	enc_finish(&e, &l, N);
 	struct post_cur c;
-	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+	enc_cursor(&l, l.dl, &c);
 	cr_assert_eq(c.nblocks, (N + POST_BLOCK - 1) / POST_BLOCK);
 	uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK], *pp = NULL;
 	size_t cap = 0;
@@ -247,8 +264,8 @@ Test(postings, block_decode_matches_cursor)
 	cr_assert_eq(post_block_decode(&c, c.nblocks - 1, docs[N - 1], bd, bt, bb), 0);
 	cr_assert(c.corrupt);
 	post_cur_close(&c);
-	for (size_t cut = 0; cut < dl; cut += 13) {
-		post_cur_open(&c, (unsigned char *)out.p, cut, (unsigned char *)out.p + dl, pl, N);
+	for (size_t cut = 0; cut < l.dl; cut += 13) {
+		enc_cursor(&l, cut, &c);
 		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++) {
 			uint32_t n = post_block_decode(&c, b, d + 1, bd, bt, bb);
 			for (uint32_t k = 0; k < n && !c.corrupt; k += 3)
@@ -257,7 +274,7 @@ Test(postings, block_decode_matches_cursor)
 		post_cur_close(&c);
 	}
 	free(pp);
-	buf_release(&out);
+	buf_release(&l.out);
 	post_enc_release(&e);
 }
 
@@ -281,13 +298,10 @@ Test(postings, impacts_bound_every_posting)
 		len[i] = 5 + (uint32_t)(rand() % 400);
 		post_enc_add(&e, d, tft[i], tfb[i], len[i], pos, 1);
 	}
-	struct buf out;
-	buf_init(&out, 0);
-	uint64_t dl, pl;
-	struct post_stats st;
-	post_enc_end(&e, &out, &dl, &pl, &st);
+	struct enc_list l;
+	enc_finish(&e, &l, N);
 	struct post_cur c;
-	post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+	enc_cursor(&l, l.dl, &c);
 	cr_assert_eq(c.nblocks, (N + POST_BLOCK - 1) / POST_BLOCK);
 	for (uint32_t b = 0; b < c.nblocks; b++) {
 		struct post_skip sk;
@@ -309,19 +323,19 @@ Test(postings, impacts_bound_every_posting)
 	post_cur_close(&c);
 	/* a damaged skip table is corruption, never a bad read */
 	for (size_t at = 1; at < 1 + 16 * (size_t)c.nblocks; at += 5) {
-		out.p[at] ^= 0x5a;
-		post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+		l.out.p[at] ^= 0x5a;
+		enc_cursor(&l, l.dl, &c);
 		struct post_skip sk;
 		for (uint32_t b = 0; b < c.nblocks && !c.corrupt; b++)
 			post_cur_skip(&c, b, &sk);
 		post_cur_close(&c);
-		post_cur_open(&c, (unsigned char *)out.p, dl, (unsigned char *)out.p + dl, pl, N);
+		enc_cursor(&l, l.dl, &c);
 		while (post_cur_next(&c))
 			;
 		post_cur_close(&c);
-		out.p[at] ^= 0x5a;
+		l.out.p[at] ^= 0x5a;
 	}
-	buf_release(&out);
+	buf_release(&l.out);
 	post_enc_release(&e);
 }
 
