@@ -198,10 +198,15 @@ struct searcher *searcher_new(struct archive *a)
 	s->tk = tokenizer_new(true);
 	s->tkraw = tokenizer_new(false);
 	archive_groups(a, &s->rep, &s->gsize);
-	uint64_t tokens = 0;
-	for (uint32_t i = 0; i < a->nsegs; i++)
-		tokens += (uint64_t)(TITLE_W * (float)a->segs[i]->total_title) + a->segs[i]->total_body;
-	s->avgdl = a->ndocs ? (float)tokens / (float)a->ndocs : 1.0f;
+	/* summed over segments first: the weighting must not round per segment,
+	 * or scores would depend on how documents fell into segments */
+	uint64_t title = 0, body = 0;
+	for (uint32_t i = 0; i < a->nsegs; i++) {
+		title += a->segs[i]->total_title;
+		body += a->segs[i]->total_body;
+	}
+	double tokens = (double)TITLE_W * (double)title + (double)body;
+	s->avgdl = a->ndocs ? (float)(tokens / (double)a->ndocs) : 1.0f;
 	if (s->avgdl <= 0)
 		s->avgdl = 1.0f;
 	size_t n = a->ndocs + 1;

@@ -251,6 +251,63 @@ Test(search, prefix_of_many_words)
 	free(dir);
 }
 
+/* Scores do not depend on how the documents fell into segments: the same
+ * articles added in one commit and in three give the same hits and scores. */
+Test(search, scores_do_not_depend_on_segments)
+{
+	char *one = tmpdir(), *three = tmpdir();
+	add_jsonl(one, "all", news);
+	const char *cut[4] = { news, NULL, NULL, news + strlen(news) };
+	const char *p = news;
+	/* after the 1st and the 5th line: segments whose title token counts
+	 * give a fractional weighted total */
+	p = strchr(p, '\n') + 1;
+	cut[1] = p;
+	for (int k = 0; k < 4; k++)
+		p = strchr(p, '\n') + 1;
+	cut[2] = p;
+	for (int part = 0; part < 3; part++) {
+		char *t = strndup(cut[part], (size_t)(cut[part + 1] - cut[part]));
+		char name[8];
+		snprintf(name, sizeof name, "p%d", part);
+		add_jsonl(three, name, t);
+		free(t);
+	}
+	struct archive *a = open_db(one), *b = open_db(three);
+	cr_assert_eq(a->nsegs, 1);
+	cr_assert_eq(b->nsegs, 3);
+	struct searcher *sa = searcher_new(a), *sb = searcher_new(b);
+	struct search_opts o;
+	search_opts_init(&o);
+	struct search_result x, y;
+	memset(&x, 0, sizeof x);
+	memset(&y, 0, sizeof y);
+	char err[256];
+	static const char *const qs[] = { "bridge", "storm OR river", "\"crimean peninsula\"",
+					  "dam repair", "constr* OR geneva", "title:storm flood" };
+	for (size_t q = 0; q < sizeof qs / sizeof *qs; q++) {
+		cr_assert_eq(searcher_run(sa, qs[q], strlen(qs[q]), &o, &x, err, sizeof err), NL_OK);
+		cr_assert_eq(searcher_run(sb, qs[q], strlen(qs[q]), &o, &y, err, sizeof err), NL_OK);
+		cr_assert_eq(x.nhits, y.nhits, "%s", qs[q]);
+		cr_assert_gt(x.nhits, 0, "%s", qs[q]);
+		for (size_t i = 0; i < x.nhits; i++) {
+			cr_assert_eq(x.hits[i].doc, y.hits[i].doc, "%s: hit %zu", qs[q], i);
+			cr_assert_eq(x.hits[i].score, y.hits[i].score, "%s: hit %zu: %.9g vs %.9g", qs[q],
+				     i, (double)x.hits[i].score, (double)y.hits[i].score);
+		}
+	}
+	search_result_release(&x);
+	search_result_release(&y);
+	searcher_free(sa);
+	searcher_free(sb);
+	archive_close(a);
+	archive_close(b);
+	rmrf(one);
+	rmrf(three);
+	free(one);
+	free(three);
+}
+
 Test(search, filters)
 {
 	struct fixture f;
