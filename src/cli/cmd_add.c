@@ -99,6 +99,10 @@ int cmd_add(int argc, char **argv)
 		archive_close(a);
 		return 1;
 	}
+	if (a->merge_rc)
+		fprintf(stderr, "newsline: add: merging segments failed: %s; the articles added are "
+			"committed, the next add merges again\n",
+			a->err[0] ? a->err : nl_strerror(a->merge_rc));
 	uint64_t skipped = 0, warned = 0;
 	for (int r = 0; r < SKIP_NREASONS; r++)
 		skipped += ig.st.count[r];

@@ -518,9 +518,14 @@ int archive_commit(struct archive *a)
 	if (rc)
 		return rc;
 	rc = write_manifest(a);
-	while (rc == NL_OK && a->nsegs > MAX_SEGMENTS)
-		rc = archive_merge(a);
-	return rc;
+	if (rc)
+		return rc;
+	/* committed: a merge that fails now loses nothing (the old segments
+	 * stay in use; the next commit merges again), so it is reported apart */
+	a->merge_rc = NL_OK;
+	while (a->merge_rc == NL_OK && a->nsegs > MAX_SEGMENTS)
+		a->merge_rc = archive_merge(a);
+	return NL_OK;
 }
 
 int archive_merge(struct archive *a)

@@ -56,6 +56,7 @@ struct archive {
 	unsigned threads;        /* analysis threads: $NEWSLINE_THREADS, else the CPU count */
 	size_t mem_budget;       /* writer: bytes a segment's documents may take in memory */
 	size_t wmem0;            /* writer: the open segment's writer's memory at its first document */
+	int merge_rc;            /* writer: result of the last commit's merges (NL_OK: none failed) */
 	uint32_t added, present;
 	struct doc scratch;
 	char err[512];
@@ -71,7 +72,9 @@ void archive_close(struct archive *a);
  * NL_OK for kept, skipped and already-present records alike; a nonzero value
  * only for a failure that must stop ingest (I/O). */
 int archive_add(void *archive, struct ingest *ig, const struct rec *r);
-/* Make everything added so far durable and visible. */
+/* Make everything added so far durable and visible. Then merge while there
+ * are many segments; a merge that fails leaves what was committed intact and
+ * is reported in merge_rc (message in err), not in the return value. */
 int archive_commit(struct archive *a);
 /* Merge small segments (called by commit when there are many). */
 int archive_merge(struct archive *a);
