@@ -8,8 +8,8 @@
  * easier to read; instead there are three simple passes:
  *
  *  1. Scan. One pass over the bytes makes tokens: words (ASCII letter runs,
- *     lower-cased on the fly and looked up in a keyword hash table built once
- *     per tagger), numbers ("14,000" and "3.5" are one number flagged
+ *     measured and lower-cased 16 bytes at a time, and looked up in a keyword
+ *     hash table built once per tagger), numbers ("14,000" and "3.5" are one number flagged
  *     GROUPED, so they are never a year or a day), and single punctuation
  *     characters. Each token knows whether white space precedes it. The array
  *     ends with sentinel tokens so matchers can look ahead without checks.
@@ -344,13 +344,14 @@ struct tok {          /* 16 bytes */
 #define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely */
 
 struct kwslot {
-	uint32_t hash;             /* full FNV-1a hash of the word */
+	uint32_t hash;             /* full kw_hash of the word */
 	uint16_t idx;              /* index+1 into kwdefs, 0 = empty */
 	uint16_t len;
 };
 
 struct dates_tagger {
 	struct kwslot slot[KW_SLOTS]; /* keyword hash table, open addressing */
+	uint64_t kw[NL_ARRAY_LEN(kwdefs)][2]; /* each keyword, zero-padded to 16 bytes */
 	struct tok *tok;
 	size_t ntok, tokcap;
 	struct date_mention *ment;
@@ -362,12 +363,22 @@ struct dates_tagger {
 	struct dates_ctx *ctx;
 };
 
-static uint32_t kw_hash(const char *s, size_t n)
+/* Hash of a lower-case word of at most KW_MAXLEN bytes given as its bytes
+ * zero-padded to 16 (w0 the first 8, little-endian): the scanner gathers
+ * them in registers, so there is no per-byte chain and nothing is stored and
+ * read back. */
+static uint32_t kw_hash(uint64_t w0, uint64_t w1, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = (w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full) ^ n;
+	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
+/* The first n <= 16 bytes of w as two little-endian words, zero-padded. */
+static void kw_words(const char *w, size_t n, uint64_t out[2])
+{
+	out[0] = out[1] = 0;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+		out[i / 8] |= (uint64_t)(unsigned char)w[i] << (8 * (i % 8));
 }
 
 struct dates_tagger *dates_new(void)
@@ -376,7 +387,10 @@ struct dates_tagger *dates_new(void)
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
 		const char *w = kwdefs[i].w;
 		size_t n = strlen(w);
-		uint32_t full = kw_hash(w, n), h = full & (KW_SLOTS - 1);
+		if (n > KW_MAXLEN)
+			continue; /* the scanner looks up no longer word */
+		kw_words(w, n, t->kw[i]);
+		uint32_t full = kw_hash(t->kw[i][0], t->kw[i][1], n), h = full & (KW_SLOTS - 1);
 		bool dup = false;
 		while (t->slot[h].idx) {
 			if (!strcmp(kwdefs[t->slot[h].idx - 1].w, w)) {
@@ -436,6 +450,18 @@ static inline bool is_digit(unsigned char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
+#define LO8 0x0101010101010101ull
+#define HI8 0x8080808080808080ull
+
+/* 0x80 in each byte of x that is an ASCII letter (is_alpha), 0 elsewhere. */
+static inline uint64_t alpha8(uint64_t x)
+{
+	uint64_t y = (x | LO8 * 0x20) & ~HI8;  /* lower-cased, high bit cleared */
+	uint64_t ge_a = y + LO8 * (0x80 - 'a'); /* high bit: >= 'a' (no carry out) */
+	uint64_t gt_z = y + LO8 * (0x80 - 'z' - 1);
+	return ge_a & ~gt_z & ~x & HI8;
+}
+
 /* scan() reserves len + TOK_PAD tokens first (a token is at least one
  * byte), so pushing never grows the array. */
 static inline struct tok *tok_push(struct dates_tagger *t)
@@ -456,19 +482,56 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
 			size_t s = i;
-			char low[KW_MAXLEN];
-			uint32_t h = 2166136261u;
-			bool allcap = true;
+			/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
+			 * zero-padded) and whether a lower-case letter was seen */
+			uint64_t w0 = 0, w1 = 0;
+			bool lower = false;
+			size_t n = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			if (i + 16 <= len) {
+				/* 16 bytes at once: the word's length from the first
+				 * byte that is not a letter, no branch per byte */
+				uint64_t x0, x1;
+				memcpy(&x0, p + i, 8);
+				memcpy(&x1, p + i + 8, 8);
+				uint64_t a0 = alpha8(x0), a1 = alpha8(x1);
+				uint64_t lc0 = a0 & (x0 << 2), lc1 = a1 & (x1 << 2); /* 0x20 set */
+				if (~a0 & HI8) {
+					n = (size_t)__builtin_ctzll(~a0 & HI8) / 8;
+					uint64_t m = ~0ull >> (64 - 8 * n); /* n >= 1 */
+					w0 = (x0 | LO8 * 0x20) & m;
+					lower = lc0 & m;
+				} else {
+					w0 = x0 | LO8 * 0x20;
+					lower = lc0;
+					n = 8;
+					if (~a1 & HI8) {
+						size_t n1 = (size_t)__builtin_ctzll(~a1 & HI8) / 8;
+						uint64_t m = n1 ? ~0ull >> (64 - 8 * n1) : 0;
+						w1 = (x1 | LO8 * 0x20) & m;
+						lower |= (lc1 & m) != 0;
+						n += n1;
+					} else {
+						w1 = x1 | LO8 * 0x20;
+						lower |= lc1 != 0;
+						n = 16;
+					}
+				}
+				i += n;
+			}
+#endif
+			/* the rest of a long word, or a word near the end of the text */
 			while (i < len && is_alpha(p[i])) {
 				unsigned char l = p[i] | 0x20;
-				if (p[i] == l)
-					allcap = false;
-				if (i - s < KW_MAXLEN)
-					low[i - s] = (char)l;
-				h = (h ^ l) * 16777619u;
+				lower |= p[i] == l;
+				size_t k = i - s;
+				if (k < 8)
+					w0 |= (uint64_t)l << (8 * k);
+				else if (k < 16)
+					w1 |= (uint64_t)l << (8 * (k - 8));
 				i++;
 			}
-			size_t n = i - s;
+			n = i - s;
 			struct tok *k = tok_push(t);
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
@@ -476,14 +539,16 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 			k->flags = pend;
 			if (c != (c | 0x20))
 				k->flags |= TF_CAP;
-			if (allcap && n >= 2)
+			if (!lower && n >= 2)
 				k->flags |= TF_ALLCAP;
 			if (n <= KW_MAXLEN) {
+				uint32_t h = kw_hash(w0, w1, n);
 				uint32_t slot = h & (KW_SLOTS - 1);
 				while (t->slot[slot].idx) {
 					const struct kwslot *ks = &t->slot[slot];
-					const struct kwdef *d = &kwdefs[ks->idx - 1];
-					if (ks->hash == h && ks->len == n && !memcmp(d->w, low, n)) {
+					if (ks->hash == h && ks->len == n && t->kw[ks->idx - 1][0] == w0 &&
+					    t->kw[ks->idx - 1][1] == w1) {
+						const struct kwdef *d = &kwdefs[ks->idx - 1];
 						k->cls = d->cls;
 						k->kf = d->flags;
 						k->num = d->val;
@@ -492,11 +557,8 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 					slot = (slot + 1) & (KW_SLOTS - 1);
 				}
 			}
-			if (!k->cls && n >= 5 && c == (c | 0x20) && low[n - 1 < KW_MAXLEN ? n - 1 : 0] == 'd' &&
-			    n <= KW_MAXLEN && low[n - 2] == 'e')
-				k->flags |= TF_ED;
-			else if (n > KW_MAXLEN && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
-				 (p[i - 2] | 0x20) == 'e')
+			if (!k->cls && n >= 5 && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
+			    (p[i - 2] | 0x20) == 'e')
 				k->flags |= TF_ED;
 			pend = 0;
 		} else if (is_digit(c)) {
