@@ -234,7 +234,21 @@ size_t analyze_paragraphs(const char *text, size_t len, bool lines, struct nl_st
 
 static void terms_reset(struct analyzer *a)
 {
-	memset(a->slot, 0, a->slotcap * sizeof *a->slot);
+	/* The table keeps the size of the largest document so far: when the
+	 * last one used little of it, its slots are found and emptied one by
+	 * one instead of clearing all of it (a long live blog once makes it
+	 * 256 KiB, and every short article after it would clear that). */
+	size_t mask = a->slotcap - 1;
+	if ((size_t)a->nterms * 16 < a->slotcap) {
+		for (uint32_t t = 0; t < a->nterms; t++) {
+			size_t i = a->thash[t] & mask;
+			while (a->slot[i] != t + 1)
+				i = (i + 1) & mask;
+			a->slot[i] = 0;
+		}
+	} else {
+		memset(a->slot, 0, a->slotcap * sizeof *a->slot);
+	}
 	a->nterms = 0;
 	a->ntoks = 0;
 	buf_clear(&a->terms);
