@@ -3,12 +3,23 @@
  * input is split at its first NUL into two bodies; both are sketched and
  * added, a copy of the first is re-added, and the raw input is also fed to
  * dedup_load()/dedup_compare() as a (mostly invalid) sketch blob, which must
- * be rejected cleanly.
+ * be rejected cleanly, and to dedup_restore() as a saved state, which must be
+ * refused or give a working detector.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dedup/dedup.h"
+#include "util/buf.h"
+
+/* The sketches stored for documents 0..2, for restoring. */
+static unsigned char blobs[3][DEDUP_SKETCH_BYTES];
+
+static const unsigned char *sketch_of(void *ctx, uint32_t id)
+{
+	(void)ctx;
+	return id < 3 ? blobs[id] : NULL;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,6 +49,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	size_t nm;
 	dedup_merged(d, &nm);
+	/* a detector saved and restored answers as the original; the raw input
+	 * as a saved state must be refused or give a detector that works */
+	struct dedup *e = dedup_new();
+	const char *bodies[3] = { p, b2, p };
+	size_t lens[3] = { n1, n2, n1 };
+	for (uint32_t i = 0; i < 3; i++) {
+		dedup_sketch(e, bodies[i], lens[i], blobs[i]);
+		dedup_load(e, i, blobs[i], DEDUP_SKETCH_BYTES);
+	}
+	struct buf st;
+	buf_init(&st, 0);
+	dedup_save(e, &st);
+	struct dedup *r = dedup_restore(st.p, st.n, 3, sketch_of, NULL);
+	if (!r)
+		abort();
+	if (dedup_load(r, 3, a, sizeof a) != dedup_load(e, 3, a, sizeof a))
+		abort();
+	dedup_free(r);
+	dedup_free(e);
+	buf_release(&st);
+	r = dedup_restore(data, size, 3, sketch_of, NULL);
+	if (r) {
+		dedup_load(r, 3, b, sizeof b);
+		dedup_free(r);
+	}
 	dedup_free(d);
 	return 0;
 }

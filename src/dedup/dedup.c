@@ -1267,3 +1267,134 @@ uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const ch
 	dedup_sketch(d, body, len, blob);
 	return (uint32_t)dedup_load(d, doc_id, blob, sizeof blob);
 }
+
+/* ------------------------------------------------------- save / restore --- */
+
+/*
+ * Saved state (native byte order), every field in this order:
+ *   u32 version (2), DEDUP_K, BANDS; u64 added, n, emask, en, hmask,
+ *   emask2, en2, bmask, bn;
+ *   u32 id[n], up[n]; u64 ekey[emask + 1]; u32 eval[emask + 1];
+ *   (u32 kg, u32 last) et[emask2 + 1]; u32 bset[bmask + 1]
+ * What a slot keeps of its sketch (signature, shingle count, flags) is read
+ * again from the stored sketch of its document, and the band table is
+ * linked again from the signatures (the same chains: slots are linked in
+ * order either way); the lookup stamps and the last load's roots and merges
+ * are not state.
+ */
+#define SAVE_VERSION 2u
+
+void dedup_save(const struct dedup *d, struct buf *out)
+{
+	uint32_t h[3] = { SAVE_VERSION, DEDUP_K, BANDS };
+	buf_put(out, h, sizeof h);
+	uint64_t v[9] = { d->added, d->n, d->emask, d->en, d->hmask, d->emask2, d->en2, d->bmask, d->bn };
+	buf_put(out, v, sizeof v);
+	buf_put(out, d->id, d->n * sizeof *d->id);
+	buf_put(out, d->up, d->n * sizeof *d->up);
+	buf_put(out, d->ekey, (d->emask + 1) * sizeof *d->ekey);
+	buf_put(out, d->eval, (d->emask + 1) * sizeof *d->eval);
+	buf_put(out, d->et, (d->emask2 + 1) * sizeof *d->et);
+	buf_put(out, d->bset, (d->bmask + 1) * sizeof *d->bset);
+}
+
+/* Take the next array of n bytes from *p; NULL when the bytes are short. */
+static void *take_arr(const unsigned char **p, const unsigned char *end, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return NULL;
+	void *a = xmalloc(n ? n : 1);
+	memcpy(a, *p, n);
+	*p += n;
+	return a;
+}
+
+static bool is_mask(uint64_t m, uint64_t least)
+{
+	return m >= least && m < ((uint64_t)1 << 31) && ((m + 1) & m) == 0;
+}
+
+struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
+			    const unsigned char *(*sketch)(void *ctx, uint32_t id), void *ctx)
+{
+	const unsigned char *p = bytes, *end = p + size;
+	uint32_t h[3];
+	uint64_t v[9];
+	if (size < sizeof h + sizeof v)
+		return NULL;
+	memcpy(h, p, sizeof h);
+	memcpy(v, p + sizeof h, sizeof v);
+	p += sizeof h + sizeof v;
+	if (h[0] != SAVE_VERSION || h[1] != DEDUP_K || h[2] != BANDS)
+		return NULL;
+	uint64_t n = v[1];
+	/* the band table is as large as dedup_load keeps it for n slots */
+	if (n > DEDUP_MAX_STORED || v[0] < n || !is_mask(v[2], 1023) || v[3] > v[2] ||
+	    !is_mask(v[4], 4095) || n * BANDS > 2 * (v[4] + 1) || !is_mask(v[5], 4095) ||
+	    v[6] > v[5] || !is_mask(v[7], 255) || v[8] > v[7])
+		return NULL;
+	struct dedup *d = xcalloc(1, sizeof *d);
+	d->added = v[0];
+	d->n = d->cap = n;
+	d->emask = v[2], d->en = v[3], d->hmask = v[4];
+	d->emask2 = v[5], d->en2 = v[6], d->bmask = v[7], d->bn = v[8];
+	d->id = take_arr(&p, end, n * sizeof *d->id);
+	d->up = take_arr(&p, end, n * sizeof *d->up);
+	d->ekey = take_arr(&p, end, (d->emask + 1) * sizeof *d->ekey);
+	d->eval = take_arr(&p, end, (d->emask + 1) * sizeof *d->eval);
+	d->et = take_arr(&p, end, (d->emask2 + 1) * sizeof *d->et);
+	d->bset = take_arr(&p, end, (d->bmask + 1) * sizeof *d->bset);
+	size_t c = n ? n : 1;
+	d->stamp = xcalloc(c, sizeof *d->stamp);
+	d->count = xmalloc(c * sizeof *d->count);
+	d->flags = xmalloc(c * sizeof *d->flags);
+	d->sig = xmalloc(c * DEDUP_K * sizeof *d->sig);
+	d->next = xmalloc(c * BANDS * sizeof *d->next);
+	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
+	hint_huge(d->sig, c * DEDUP_K * sizeof *d->sig);
+	hint_huge(d->next, c * BANDS * sizeof *d->next);
+	hint_huge(d->head, (d->hmask + 1) * sizeof *d->head);
+	if (!d->id || !d->up || !d->ekey || !d->eval || !d->et || !d->bset || p != end)
+		goto bad;
+	/* What lookups rely on, checked so that no saved state can send them
+	 * out of bounds or round a loop: union-find parents point to earlier
+	 * slots, ids are in range, and each open-addressing table holds the
+	 * count it says (so it has an empty entry). */
+	for (size_t i = 0; i < n; i++)
+		if (d->up[i] > i || d->id[i] >= ids)
+			goto bad;
+	size_t used = 0;
+	for (size_t i = 0; i <= d->emask; i++) {
+		if (d->eval[i] > n)
+			goto bad;
+		used += d->eval[i] != 0;
+	}
+	if (used != d->en)
+		goto bad;
+	used = 0;
+	for (size_t i = 0; i <= d->emask2; i++)
+		used += d->et[i].kg != 0;
+	if (used != d->en2)
+		goto bad;
+	used = 0;
+	for (size_t i = 0; i <= d->bmask; i++)
+		used += d->bset[i] != 0;
+	if (used != d->bn)
+		goto bad;
+	/* each slot's sketch data, from its document's stored sketch */
+	for (size_t i = 0; i < n; i++) {
+		struct sk k;
+		const unsigned char *b = sketch(ctx, d->id[i]);
+		if (!b || sk_parse(b, DEDUP_SKETCH_BYTES, &k) != NL_OK)
+			goto bad;
+		d->count[i] = k.count;
+		d->flags[i] = (uint8_t)k.flags;
+		memcpy(d->sig + i * DEDUP_K, k.sig, sizeof k.sig);
+	}
+	for (size_t i = 0; i < n; i++)
+		band_link(d, i);
+	return d;
+bad:
+	dedup_free(d);
+	return NULL;
+}

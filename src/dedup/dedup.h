@@ -17,6 +17,7 @@
  *          dedup_sketch(d, body, len, blob); rep = dedup_load(d, id, blob, sizeof blob);
  *   open:  for each stored document, in the order they were added:
  *          dedup_load(d, id, blob, sizeof blob);
+ *          ...or d = dedup_restore(saved state) and load only the later ones
  *
  * Replaying dedup_load() over the stored sketches in the original order
  * rebuilds exactly the detector (and the representatives) that dedup_add()
@@ -169,6 +170,23 @@ uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const ch
  * NL_ECORRUPT / NL_EVERSION for a bad blob. doc and rep in *m are set to 0.
  */
 int dedup_compare(const unsigned char *a, const unsigned char *b, struct dedup_match *m);
+
+/*
+ * The detector's state, appended to out as bytes (native byte order: a cache
+ * for this machine, not an exchange format), and a detector made from such
+ * bytes that behaves exactly as the saved one did: loading the same sketches
+ * into either gives the same answers. The bytes leave out what the stored
+ * sketches hold (about 400 bytes per stored document): dedup_restore() asks
+ * sketch(ctx, id) for the DEDUP_SKETCH_BYTES blob stored for document id. It
+ * returns NULL when the bytes are not a state dedup_save() wrote (another
+ * version, sizes that disagree, tables out of range, an id >= ids) or a blob
+ * is missing or invalid; the caller then replays the sketches instead. The
+ * archive keeps one, so that reopening it for another add does not replay
+ * every stored sketch.
+ */
+void dedup_save(const struct dedup *d, struct buf *out);
+struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
+			    const unsigned char *(*sketch)(void *ctx, uint32_t id), void *ctx);
 
 /* Documents added (stored or not), and bytes of memory the detector holds. */
 size_t dedup_count(const struct dedup *d);

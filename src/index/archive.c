@@ -37,12 +37,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "dedup/dedup.h"
 #include "index/pipeline.h"
 #include "util/day.h"
 
 #define MAX_SEGMENTS 8
 #define MANIFEST_MAX (4u << 20)
+/* An add that had to replay at least this many stored sketches saves the
+ * detector for the next one ($NEWSLINE_SNAPSHOT_MIN overrides, for tests). */
+#define SNAPSHOT_MIN 20000
+#define SNAPSHOT_NAME "dedup.snap"
+#define SNAPSHOT_MAGIC "NLDDSNAP"
+#define SNAPSHOT_HEAD 40
 
 static char *path_join(const char *dir, const char *name)
 {
@@ -273,6 +281,111 @@ static void remove_garbage(struct archive *a)
 	closedir(d);
 }
 
+/*
+ * The near-duplicate detector is rebuilt when an archive is opened for an
+ * add: every stored sketch is loaded again in id order (dedup.h). On a large
+ * archive that costs seconds, so the state is also kept in dedup.snap, a
+ * cache (never needed, never fsync'ed; when it is missing, damaged or does
+ * not match, the sketches are replayed):
+ *   off size
+ *     0    8  magic "NLDDSNAP"
+ *     8    4  u32le version (1)
+ *    12    4  u32 0x01020304 in native order (another order: not used)
+ *    16    8  u64le D: the state after the archive's documents 0..D-1
+ *    24    8  u64le XXH3-64 of those documents' stored sketches, in id order
+ *    32    8  u64le payload length L
+ *    40    L  the detector's state (dedup_save)
+ *  40+L    8  u64le XXH3-64 of bytes [0, 40 + L)
+ * Ids only grow and a document's sketch never changes, so a state for the
+ * first D documents stays right as documents are added: the ones after D
+ * are replayed on top of it.
+ */
+static uint64_t sketch_hash(const struct archive *a, uint64_t docs)
+{
+	XXH3_state_t *st = XXH3_createState();
+	XXH3_64bits_reset(st);
+	for (uint32_t i = 0; i < a->nsegs && a->base[i] < docs; i++) {
+		uint64_t n = NL_MIN((uint64_t)a->segs[i]->ndocs, docs - a->base[i]);
+		XXH3_64bits_update(st, a->segs[i]->sec[SEC_SKETCH], n * DEDUP_SKETCH_BYTES);
+	}
+	uint64_t h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return h;
+}
+
+static const unsigned char *stored_sketch(void *ctx, uint32_t id)
+{
+	struct archive *a = ctx;
+	uint32_t local;
+	uint32_t i = archive_seg_of(a, id, &local);
+	if (i >= a->nsegs)
+		return NULL;
+	return a->segs[i]->sec[SEC_SKETCH] + (size_t)local * DEDUP_SKETCH_BYTES;
+}
+
+/* The saved detector, if it matches the archive: sets a->dd and returns the
+ * documents it covers; 0 (a->dd untouched) otherwise. */
+static uint64_t snapshot_load(struct archive *a)
+{
+	char *path = path_join(a->dir, SNAPSHOT_NAME);
+	FILE *f = fopen(path, "rb");
+	free(path);
+	if (!f)
+		return 0;
+	uint64_t docs = 0;
+	struct stat sb;
+	unsigned char *m = NULL;
+	if (fstat(fileno(f), &sb) || sb.st_size < SNAPSHOT_HEAD + 8 || sb.st_size > ((off_t)1 << 40))
+		goto out;
+	size_t size = (size_t)sb.st_size;
+	m = xmalloc(size);
+	if (fread(m, 1, size, f) != size || memcmp(m, SNAPSHOT_MAGIC, 8) || rd_u32le(m + 8) != 1)
+		goto out;
+	uint32_t bom;
+	memcpy(&bom, m + 12, 4);
+	uint64_t d = rd_u64le(m + 16), len = rd_u64le(m + 32);
+	if (bom != 0x01020304 || len != size - SNAPSHOT_HEAD - 8 || d > a->ndocs ||
+	    rd_u64le(m + size - 8) != XXH3_64bits(m, size - 8) || rd_u64le(m + 24) != sketch_hash(a, d))
+		goto out;
+	struct dedup *dd = dedup_restore(m + SNAPSHOT_HEAD, (size_t)len, d, stored_sketch, a);
+	if (dd) {
+		a->dd = dd;
+		docs = d;
+	}
+out:
+	free(m);
+	fclose(f);
+	return docs;
+}
+
+/* Save the detector as it is after the archive's documents (all of them). A
+ * failure is harmless: the next add replays. */
+static void snapshot_save(struct archive *a)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_put(&b, SNAPSHOT_MAGIC, 8);
+	buf_put_u32le(&b, 1);
+	uint32_t bom = 0x01020304;
+	buf_put(&b, &bom, 4);
+	buf_put_u64le(&b, a->ndocs);
+	buf_put_u64le(&b, sketch_hash(a, a->ndocs));
+	buf_put_u64le(&b, 0);
+	dedup_save(a->dd, &b);
+	wr_u64le(b.p + 32, b.n - SNAPSHOT_HEAD);
+	buf_put_u64le(&b, XXH3_64bits(b.p, b.n));
+	char *tmp = path_join(a->dir, SNAPSHOT_NAME ".tmp"), *path = path_join(a->dir, SNAPSHOT_NAME);
+	FILE *f = fopen(tmp, "wb");
+	bool ok = f && fwrite(b.p, 1, b.n, f) == b.n;
+	if (f && fclose(f))
+		ok = false;
+	if (!ok || rename(tmp, path))
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	buf_release(&b);
+}
+
 int archive_open(const char *dir, int mode, struct archive **out, char *err, size_t errcap)
 {
 	struct archive *a = xcalloc(1, sizeof *a);
@@ -318,17 +431,26 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 		goto fail;
 	if (a->writable) {
 		remove_garbage(a);
-		a->dd = dedup_new();
+		uint64_t saved = snapshot_load(a);
+		if (!a->dd)
+			a->dd = dedup_new();
 		for (uint32_t i = 0; i < a->nsegs; i++)
 			for (uint32_t d = 0; d < a->segs[i]->ndocs; d++) {
 				struct seg_docinfo di;
 				seg_docinfo(a->segs[i], d, &di);
 				keys_insert(a, di.key);
-				/* replay the stored sketches: the detector is rebuilt without text */
-				dedup_load(a->dd, a->base[i] + d,
-					   a->segs[i]->sec[SEC_SKETCH] + (size_t)d * DEDUP_SKETCH_BYTES,
-					   DEDUP_SKETCH_BYTES);
+				/* replay the stored sketches the saved detector lacks: the
+				 * detector is rebuilt without text */
+				if (a->base[i] + d >= saved)
+					dedup_load(a->dd, a->base[i] + d,
+						   a->segs[i]->sec[SEC_SKETCH] +
+							   (size_t)d * DEDUP_SKETCH_BYTES,
+						   DEDUP_SKETCH_BYTES);
 			}
+		const char *sm = getenv("NEWSLINE_SNAPSHOT_MIN");
+		uint64_t smin = sm && atol(sm) > 0 ? (uint64_t)atol(sm) : SNAPSHOT_MIN;
+		if (a->ndocs - saved >= smin)
+			snapshot_save(a);
 		const char *th = getenv("NEWSLINE_THREADS");
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		a->threads = th && atoi(th) > 0 ? (unsigned)atoi(th) : ncpu > 0 ? (unsigned)ncpu : 1;
