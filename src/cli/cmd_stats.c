@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,12 @@ int cmd_stats(int argc, char **argv)
 		if (last == NL_NODAY || di.day > last) last = di.day;
 	}
 	uint64_t terms = count_terms(a);
+	/* the near-duplicate detector's cache (docs/FORMAT.md), if an add left one */
+	struct stat sb;
+	char *snap = xmalloc(strlen(db) + 16);
+	sprintf(snap, "%s/dedup.snap", db);
+	size_t cache = stat(snap, &sb) == 0 ? (size_t)sb.st_size : 0;
+	free(snap);
 	struct buf o;
 	buf_init(&o, 0);
 	if (json) {
@@ -115,9 +122,9 @@ int cmd_stats(int argc, char **argv)
 		jsonw_key(&o, "first_date"); jsonw_day(&o, first); buf_putc(&o, ',');
 		jsonw_key(&o, "last_date"); jsonw_day(&o, last); buf_putc(&o, ',');
 		buf_printf(&o, "\"terms\":%llu,\"tokens\":%llu,\"segments\":%u,\"bytes\":%zu,"
-			   "\"generation\":%llu}\n",
+			   "\"cache_bytes\":%zu,\"generation\":%llu}\n",
 			   (unsigned long long)terms, (unsigned long long)tokens, a->nsegs, bytes,
-			   (unsigned long long)a->generation);
+			   cache, (unsigned long long)a->generation);
 	} else {
 		char f[11] = "-", l[11] = "-";
 		if (first != NL_NODAY) day_format(first, f);
@@ -127,6 +134,9 @@ int cmd_stats(int argc, char **argv)
 			   "segments:   %u, %.1f MB on disk\n",
 			   db, a->ndocs, undated, distinct, f, l, (unsigned long long)terms,
 			   (unsigned long long)tokens, a->nsegs, (double)bytes / 1e6);
+		if (cache)
+			buf_printf(&o, "cache:      %.1f MB (dedup.snap: the near-duplicate detector, "
+				   "for the next add)\n", (double)cache / 1e6);
 	}
 	fwrite(o.p, 1, o.n, stdout);
 	buf_release(&o);
