@@ -39,7 +39,7 @@ done
 # --- tools ---------------------------------------------------------------------
 # Build a bench tool with the Makefile; while the library does not build (others
 # are changing it), fall back to linking just src/util, which is all the bench
-# tools use.
+# tools but fts5load use (it reads input with newsline's reader: no fallback).
 build_tool() {
 	make -s "build/bench/$1" >/dev/null 2>&1 && return 0
 	mkdir -p build/bench

@@ -46,7 +46,7 @@ done
 
 # --- tools ---------------------------------------------------------------------
 # As in ingest.sh: the Makefile rule, or src/util alone while the library does
-# not build.
+# not build (not for fts5load, which needs the library).
 build_tool() {
 	make -s "build/bench/$1" >/dev/null 2>&1 && return 0
 	mkdir -p build/bench
