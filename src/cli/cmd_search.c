@@ -110,15 +110,15 @@ static int batch_ids(struct archive *a, const struct search_result *r, struct bu
 	return rc;
 }
 
-static int print_hits(struct searcher *se, struct archive *a, const struct search_result *r,
-		      bool json, bool batch, bool tty, const char *qid, double took, struct buf *o)
+static int print_hits(struct searcher *se, struct archive *a, struct members *m,
+		      const struct search_result *r, bool json, bool batch, bool tty, const char *qid,
+		      double took, struct buf *o)
 {
 	const uint32_t *rep, *size;
 	archive_groups(a, &rep, &size);
 	struct doc d, c;
 	memset(&d, 0, sizeof d);
 	memset(&c, 0, sizeof c);
-	struct members m = { NULL, NULL };
 	int rc = 0;
 	if (json || batch) {
 		buf_putc(o, '{');
@@ -145,7 +145,20 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 			const struct search_hit *h = &r->hits[i];
 			buf_printf(o, "%s{\"id\":%u,\"input_id\":", i ? "," : "", h->doc + 1);
 			jsonw_nstr(o, nl_str_make(ids.p ? ids.p + off[i] : "", len[i]));
-			buf_printf(o, ",\"score\":%.4f}", h->score);
+			buf_printf(o, ",\"score\":%.4f", h->score);
+			if (h->copies > 1) { /* the story's other copies, by id */
+				if (!m->first)
+					members_build(m, rep, a->ndocs);
+				buf_puts(o, ",\"copies\":[");
+				bool first = true;
+				for (uint32_t k = m->first[h->group]; k != UINT32_MAX; k = m->next[k])
+					if (k != h->doc) {
+						buf_printf(o, "%s%u", first ? "" : ",", k + 1);
+						first = false;
+					}
+				buf_putc(o, ']');
+			}
+			buf_putc(o, '}');
 		}
 		free(off);
 		free(len);
@@ -175,7 +188,7 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 			jsonw_key(o, "snippet"); jsonw_str(o, snip.p ? snip.p : "", snip.n); buf_putc(o, ',');
 			jsonw_key(o, "copies");
 			if (h->copies > 1)
-				json_copies(a, &m, rep, h->group, h->doc, o, &c);
+				json_copies(a, m, rep, h->group, h->doc, o, &c);
 			else
 				buf_puts(o, "[]");
 			buf_putc(o, '}');
@@ -194,8 +207,6 @@ static int print_hits(struct searcher *se, struct archive *a, const struct searc
 		buf_puts(o, "]}\n");
 	doc_release(&d);
 	doc_release(&c);
-	free(m.first);
-	free(m.next);
 	return rc;
 }
 
@@ -266,6 +277,7 @@ int cmd_search(int argc, char **argv)
 		return 1;
 	}
 	struct searcher *se = searcher_new(a);
+	struct members m = { NULL, NULL }; /* story-group lists, built when first needed */
 	struct search_result r;
 	memset(&r, 0, sizeof r);
 	struct buf o;
@@ -308,7 +320,7 @@ int cmd_search(int argc, char **argv)
 					jsonw_str(&o, err, strlen(err));
 					buf_puts(&o, "}\n");
 				} else {
-					print_hits(se, a, &r, true, true, false, qid, took, &o);
+					print_hits(se, a, &m, &r, true, true, false, qid, took, &o);
 				}
 				fwrite(o.p, 1, o.n, stdout);
 			}
@@ -328,13 +340,15 @@ int cmd_search(int argc, char **argv)
 			fprintf(stderr, "newsline: search: %s\n", err);
 			status = rc == NL_ECORRUPT ? 1 : 2;
 		} else {
-			status = print_hits(se, a, &r, json, false, isatty(1), NULL, took, &o) ? 1 : 0;
+			status = print_hits(se, a, &m, &r, json, false, isatty(1), NULL, took, &o) ? 1 : 0;
 			fwrite(o.p, 1, o.n, stdout);
 		}
 		buf_release(&q);
 	}
 	buf_release(&o);
 	search_result_release(&r);
+	free(m.first);
+	free(m.next);
 	searcher_free(se);
 	archive_close(a);
 	return status;
