@@ -363,6 +363,7 @@ struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_orde
 	p->ig = ig;
 	p->igcfg = *ig;
 	p->igcfg.capture = NULL;
+	p->igcfg.muted_by = ig->muted;
 	memset(&p->igcfg.st, 0, sizeof p->igcfg.st);
 	p->order = order;
 	p->consume = fn;

@@ -56,6 +56,7 @@ static void print_msg(struct ingest *ig, enum ingest_reason why, const char *tex
 			fprintf(stderr, "newsline: further '%s' messages suppressed (see summary)\n",
 				reason_names[why]);
 			ig->printed[why]++;
+			__atomic_store_n(&ig->muted[why], 1, __ATOMIC_RELAXED);
 		}
 		return;
 	}
@@ -69,6 +70,8 @@ void ingest_report(struct ingest *ig, enum ingest_reason why, const char *file, 
 	ig->st.count[why]++;
 	if (ig->quiet)
 		return;
+	if (ig->capture && ig->muted_by && __atomic_load_n(&ig->muted_by[why], __ATOMIC_RELAXED))
+		return; /* would not be printed: no need to format it */
 	char text[1024];
 	int n = line ? snprintf(text, sizeof text, "%s:%llu: ", file, (unsigned long long)line)
 		     : snprintf(text, sizeof text, "%s: ", file);

@@ -102,6 +102,14 @@ struct ingest {
 	 * capture_key, see ingest_replay) instead of printed. */
 	struct buf *capture;
 	uint32_t capture_key;
+	/* muted[r] is set once reason r's messages are suppressed (printed has
+	 * passed max_messages). A copy of this struct used on another thread
+	 * (a pipeline's analysis) points muted_by at the original's muted: its
+	 * captured messages come later in the input than any being printed,
+	 * so once the reason is muted they are only counted, not formatted.
+	 * Both are read and written with atomic builtins. */
+	unsigned char muted[INGEST_NREASONS];
+	const unsigned char *muted_by;
 };
 
 void ingest_init(struct ingest *ig, ingest_emit_fn emit, void *ctx);
