@@ -285,7 +285,12 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 			a->thash[id] = h;
 			a->tlen[id] = (uint8_t)len;
 			a->tft[id] = a->tfb[id] = 0;
-			buf_put(&a->terms, term, len);
+			/* a new term of this document: appended without a call
+			 * unless the buffer must grow (it is not NUL-terminated) */
+			if (a->terms.n + len + 1 > a->terms.cap)
+				buf_reserve(&a->terms, len);
+			memcpy(a->terms.p + a->terms.n, term, len);
+			a->terms.n += len;
 			if (a->nterms * 2 > a->slotcap) {
 				size_t nc = a->slotcap * 2;
 				uint32_t *ns = xcalloc(nc, sizeof *ns);
