@@ -144,8 +144,9 @@ static void close_block(struct post_enc *e)
 	e->nimp = 0;
 }
 
-void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
-		  const uint32_t *pos, uint32_t npos)
+/* The doc part of a posting whose positions are already appended: its doc
+ * data, the block's impacts, the list's maxima; a full block is closed. */
+static void add_doc(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen)
 {
 	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
 	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
@@ -154,14 +155,6 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 	if (tft)
 		n += varint_put(t + n, tft);
 	e->docs.n += n;
-	char *w = buf_reserve(&e->pos, (size_t)npos * 5);
-	size_t wn = 0;
-	uint32_t prev = 0;
-	for (uint32_t i = 0; i < npos; i++) {
-		wn += varint_put((unsigned char *)w + wn, i == 0 ? pos[0] : pos[i] - prev);
-		prev = pos[i];
-	}
-	e->pos.n += wn;
 	e->last_doc = doc;
 	e->any = true;
 	impact_add(e, tft, tfb, doclen);
@@ -171,6 +164,37 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 	e->st.df++;
 	if (++e->inblock == POST_BLOCK)
 		close_block(e);
+}
+
+void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
+		  const uint32_t *pos, uint32_t npos)
+{
+	char *w = buf_reserve(&e->pos, (size_t)npos * 5);
+	size_t wn = 0;
+	uint32_t prev = 0;
+	for (uint32_t i = 0; i < npos; i++) {
+		wn += varint_put((unsigned char *)w + wn, i == 0 ? pos[0] : pos[i] - prev);
+		prev = pos[i];
+	}
+	e->pos.n += wn;
+	add_doc(e, doc, tft, tfb, doclen);
+}
+
+void post_enc_reserve(struct post_enc *e, size_t pos_bytes)
+{
+	buf_reserve(&e->pos, pos_bytes);
+}
+
+void post_enc_add_encoded(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb,
+			  uint32_t doclen, const unsigned char *pos, size_t n)
+{
+	if (e->pos.n + n + 1 > e->pos.cap) /* rare after post_enc_reserve */
+		buf_reserve(&e->pos, n);
+	unsigned char *o = (unsigned char *)e->pos.p + e->pos.n;
+	for (size_t b = 0; b < n; b++) /* a few bytes: no call */
+		o[b] = pos[b];
+	e->pos.n += n;
+	add_doc(e, doc, tft, tfb, doclen);
 }
 
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

@@ -735,22 +735,15 @@ static void encode_part(struct enc_part *pt)
 			p = q;
 		}
 		/* The positions are already the varints the encoder writes (first
-		 * as is, then gaps): their bytes go to the list's positions as
-		 * they are, and the posting is added without positions
-		 * (post_enc_add appends none, and closes a full block after
-		 * them). Same bytes as decoding them and passing them to
-		 * post_enc_add, without the work. Room for all of them is made
-		 * once. */
+		 * as is, then gaps): their bytes are handed over as they are, the
+		 * same bytes as decoding them for post_enc_add, without the work.
+		 * Room for all of them is made once. */
 		post_enc_begin(&enc);
-		buf_reserve(&enc.pos, a->dn);
+		post_enc_reserve(&enc, a->dn);
 		for (uint32_t j = 0; j < a->df; j++) {
 			const struct enc_post *e = &ps[j];
-			unsigned char *o = (unsigned char *)enc.pos.p + enc.pos.n;
-			size_t n = (size_t)(e->pos_end - e->pos);
-			for (size_t b = 0; b < n; b++)
-				o[b] = e->pos[b];
-			enc.pos.n += n;
-			post_enc_add(&enc, e->doc, e->tft, e->tfb, e->len, NULL, 0);
+			post_enc_add_encoded(&enc, e->doc, e->tft, e->tfb, e->len, e->pos,
+					     (size_t)(e->pos_end - e->pos));
 		}
 		free(a->data);
 		a->data = NULL;
