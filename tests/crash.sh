@@ -3,7 +3,9 @@
 # that nothing committed is lost: after every kill `newsline check` passes and
 # the archive holds exactly the documents of the committed adds (an add is
 # all-or-nothing). Small memory budget so adds write several segments and
-# trigger merges, so kills land in ingest, segment writing, commit and merge.
+# trigger merges, so kills land in ingest, segment writing, commit and merge;
+# every other add also saves the duplicate detector (dedup.snap) when it
+# opens the archive, so kills land in that write too.
 # Usage: tests/crash.sh BINARY [ROUNDS]
 set -u
 NL=$1
@@ -24,7 +26,8 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 	n=$((1500 + r * 37 % 900))
 	gen $r $n
-	"$NL" add -q --db "$db" "$tmp/batch$r.jsonl" > /dev/null 2>&1 &
+	if [ $((r % 2)) -eq 1 ]; then snap=1; else snap=1000000000; fi
+	NEWSLINE_SNAPSHOT_MIN=$snap "$NL" add -q --db "$db" "$tmp/batch$r.jsonl" > /dev/null 2>&1 &
 	pid=$!
 	# a random delay between 0 and ~0.6 s
 	delay=$(awk -v s=$r 'BEGIN { srand(s * 7919); printf "%.3f", rand() * 0.6 }')
