@@ -509,11 +509,9 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		uint32_t npos = d->tft[i] + d->tfb[i];
 		size_t need = 30 + (size_t)npos * 5;
 		if (a->dn + need + 1 > a->dcap) {
-			/* doubling from 64, as a struct buf grows (the memory count
-			 * and so the segment cuts depend on it) */
-			size_t c = a->dcap ? a->dcap : 64;
-			while (c < a->dn + need + 1)
-				c *= 2;
+			/* grown as a struct buf grows (the memory count and so the
+			 * segment cuts depend on it) */
+			size_t c = buf_grow_cap(a->dcap, a->dn + need + 1);
 			a->data = xrealloc(a->data, c);
 			a->dcap = c;
 		}

@@ -1385,12 +1385,19 @@ static void visit(struct searcher *s, struct run *r, uint32_t gdoc)
 	}
 }
 
+/* Whether gdoc stands for itself in the results: copies are not collapsed,
+ * or its story has no other copy. */
+static bool alone(const struct searcher *s, const struct run *r, uint32_t gdoc)
+{
+	return r->o->copies || !(s->copied[gdoc >> 6] >> (gdoc & 63) & 1);
+}
+
 /* Count gdoc's group if it is new for this query; return the group. Every
  * document is a candidate at most once per query, so only stories with
  * several copies need the stamps. */
 static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gdoc)
 {
-	if (r->o->copies || !(s->copied[gdoc >> 6] >> (gdoc & 63) & 1)) {
+	if (alone(s, r, gdoc)) {
 		s->total++;
 		return gdoc;
 	}
@@ -1405,9 +1412,7 @@ static uint32_t count_group(struct searcher *s, const struct run *r, uint32_t gd
 /* The group gdoc stands for in the results (itself unless it is a copy). */
 static uint32_t group_of(const struct searcher *s, const struct run *r, uint32_t gdoc)
 {
-	if (r->o->copies || !(s->copied[gdoc >> 6] >> (gdoc & 63) & 1))
-		return gdoc;
-	return s->rep[gdoc];
+	return alone(s, r, gdoc) ? gdoc : s->rep[gdoc];
 }
 
 /* A match that may score into the top k: counted while the count is exact

@@ -30,11 +30,8 @@ void buf_clear(struct buf *b)
 char *buf_reserve(struct buf *b, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {
-		size_t c = b->cap ? b->cap : 64;
-		while (c < b->n + n + 1)
-			c *= 2;
-		b->p = xrealloc(b->p, c);
-		b->cap = c;
+		b->cap = buf_grow_cap(b->cap, b->n + n + 1);
+		b->p = xrealloc(b->p, b->cap);
 	}
 	return b->p + b->n;
 }

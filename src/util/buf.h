@@ -28,6 +28,16 @@ int buf_put(struct buf *b, const void *p, size_t n);
 int buf_putc(struct buf *b, int c);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The capacity a buffer of cap bytes grows to so that need bytes fit:
+ * doubling from 64 (any growable byte array that must grow as a struct buf
+ * does uses it). */
+static inline size_t buf_grow_cap(size_t cap, size_t need)
+{
+	size_t c = cap ? cap : 64;
+	while (c < need)
+		c *= 2;
+	return c;
+}
 /* Ensure room for n more bytes; returns pointer to the end. */
 char *buf_reserve(struct buf *b, size_t n);
 /* Take ownership of the bytes; the buffer is left empty. */
