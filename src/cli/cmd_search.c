@@ -50,15 +50,22 @@ static void members_build(struct members *m, const uint32_t *rep, uint32_t n)
 	}
 }
 
+/* The lowest id of story group g (members_build on first use); walk on
+ * with m->next. */
+static uint32_t group_first(struct members *m, const uint32_t *rep, uint32_t ndocs, uint32_t g)
+{
+	if (!m->first)
+		members_build(m, rep, ndocs);
+	return m->first[g];
+}
+
 /* The copies of hit's story group other than hit, in id order, as JSON. */
 static void json_copies(struct archive *a, struct members *m, const uint32_t *rep,
 			uint32_t group, uint32_t hit, struct buf *o, struct doc *d)
 {
-	if (!m->first)
-		members_build(m, rep, a->ndocs);
 	bool first = true;
 	buf_putc(o, '[');
-	for (uint32_t i = m->first[group]; i != UINT32_MAX; i = m->next[i]) {
+	for (uint32_t i = group_first(m, rep, a->ndocs, group); i != UINT32_MAX; i = m->next[i]) {
 		if (i == hit)
 			continue;
 		if (archive_doc(a, i, d) != NL_OK)
@@ -147,11 +154,10 @@ static int print_hits(struct searcher *se, struct archive *a, struct members *m,
 			jsonw_nstr(o, nl_str_make(ids.p ? ids.p + off[i] : "", len[i]));
 			buf_printf(o, ",\"score\":%.4f", h->score);
 			if (h->copies > 1) { /* the story's other copies, by id */
-				if (!m->first)
-					members_build(m, rep, a->ndocs);
 				buf_puts(o, ",\"copies\":[");
 				bool first = true;
-				for (uint32_t k = m->first[h->group]; k != UINT32_MAX; k = m->next[k])
+				for (uint32_t k = group_first(m, rep, a->ndocs, h->group); k != UINT32_MAX;
+				     k = m->next[k])
 					if (k != h->doc) {
 						buf_printf(o, "%s%u", first ? "" : ",", k + 1);
 						first = false;

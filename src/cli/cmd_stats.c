@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,12 +107,7 @@ int cmd_stats(int argc, char **argv)
 		if (last == NL_NODAY || di.day > last) last = di.day;
 	}
 	uint64_t terms = count_terms(a);
-	/* the near-duplicate detector's cache (docs/FORMAT.md), if an add left one */
-	struct stat sb;
-	char *snap = xmalloc(strlen(db) + 16);
-	sprintf(snap, "%s/dedup.snap", db);
-	size_t cache = stat(snap, &sb) == 0 ? (size_t)sb.st_size : 0;
-	free(snap);
+	size_t cache = archive_cache_bytes(a);
 	struct buf o;
 	buf_init(&o, 0);
 	if (json) {

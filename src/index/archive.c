@@ -50,6 +50,7 @@
 #define SNAPSHOT_MIN 20000
 #define SNAPSHOT_NAME "dedup.snap"
 #define SNAPSHOT_MAGIC "NLDDSNAP"
+#define SNAPSHOT_VERSION 1u
 #define SNAPSHOT_HEAD 40
 
 static char *path_join(const char *dir, const char *name)
@@ -281,6 +282,22 @@ static void remove_garbage(struct archive *a)
 	closedir(d);
 }
 
+/* The positive number $name holds, else dflt. */
+static long env_positive(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	return v && atol(v) > 0 ? atol(v) : dflt;
+}
+
+size_t archive_cache_bytes(const struct archive *a)
+{
+	char *path = path_join(a->dir, SNAPSHOT_NAME);
+	struct stat sb;
+	size_t n = stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
+	free(path);
+	return n;
+}
+
 /*
  * The near-duplicate detector is rebuilt when an archive is opened for an
  * add: every stored sketch is loaded again in id order (dedup.h). On a large
@@ -339,7 +356,8 @@ static uint64_t snapshot_load(struct archive *a)
 		goto out;
 	size_t size = (size_t)sb.st_size;
 	m = xmalloc(size);
-	if (fread(m, 1, size, f) != size || memcmp(m, SNAPSHOT_MAGIC, 8) || rd_u32le(m + 8) != 1)
+	if (fread(m, 1, size, f) != size || memcmp(m, SNAPSHOT_MAGIC, 8) ||
+	    rd_u32le(m + 8) != SNAPSHOT_VERSION)
 		goto out;
 	uint32_t bom;
 	memcpy(&bom, m + 12, 4);
@@ -365,7 +383,7 @@ static void snapshot_save(struct archive *a)
 	struct buf b;
 	buf_init(&b, 0);
 	buf_put(&b, SNAPSHOT_MAGIC, 8);
-	buf_put_u32le(&b, 1);
+	buf_put_u32le(&b, SNAPSHOT_VERSION);
 	uint32_t bom = 0x01020304;
 	buf_put(&b, &bom, 4);
 	buf_put_u64le(&b, a->ndocs);
@@ -447,17 +465,11 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 							   (size_t)d * DEDUP_SKETCH_BYTES,
 						   DEDUP_SKETCH_BYTES);
 			}
-		const char *sm = getenv("NEWSLINE_SNAPSHOT_MIN");
-		uint64_t smin = sm && atol(sm) > 0 ? (uint64_t)atol(sm) : SNAPSHOT_MIN;
-		if (a->ndocs - saved >= smin)
+		if (a->ndocs - saved >= (uint64_t)env_positive("NEWSLINE_SNAPSHOT_MIN", SNAPSHOT_MIN))
 			snapshot_save(a);
-		const char *th = getenv("NEWSLINE_THREADS");
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		a->threads = th && atoi(th) > 0 ? (unsigned)atoi(th) : ncpu > 0 ? (unsigned)ncpu : 1;
-		if (a->threads > 16)
-			a->threads = 16;
-		const char *mb = getenv("NEWSLINE_MEM_MB");
-		a->mem_budget = (mb && atol(mb) > 0 ? (size_t)atol(mb) : 256) << 20;
+		a->threads = (unsigned)NL_MIN(env_positive("NEWSLINE_THREADS", ncpu > 0 ? ncpu : 1), 16);
+		a->mem_budget = (size_t)env_positive("NEWSLINE_MEM_MB", 256) << 20;
 	}
 	*out = a;
 	return NL_OK;

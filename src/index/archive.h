@@ -76,6 +76,8 @@ int archive_add(void *archive, struct ingest *ig, const struct rec *r);
  * are many segments; a merge that fails leaves what was committed intact and
  * is reported in merge_rc (message in err), not in the return value. */
 int archive_commit(struct archive *a);
+/* Bytes of the archive's cache files (dedup.snap; docs/FORMAT.md), 0 if none. */
+size_t archive_cache_bytes(const struct archive *a);
 /* Merge small segments (called by commit when there are many). */
 int archive_merge(struct archive *a);
 
