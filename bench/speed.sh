@@ -7,7 +7,7 @@
 #   BENCH_LIMIT=50000 bench/speed.sh    first 50,000 records of each file
 #
 # Environment: BENCH_LIMIT (records per file, 0 = all), BENCH_QUERIES (queries
-# per form, default 1000), BENCH_SEED (querygen seed), BENCH_THREADS (indexing
+# per form, default 1000), BENCH_ROUNDS (query rounds, default 3), BENCH_SEED (querygen seed), BENCH_THREADS (indexing
 # threads for newsline and Lucene, default 1; FTS5 has one), BENCH_DATA,
 # BENCH_KEEP=1 keeps the work folder, NEWSLINE (default build/newsline),
 # JAVA_OPTS (default -Xmx2g), LUCENE_WARMUP (least seconds of Lucene warm-up
@@ -22,8 +22,10 @@
 # query file top-10 after a warm-up pass in the same process, as a server
 # would run them: fts5query (1 warm-up pass), LuceneSpeed (at least 3 passes
 # and LUCENE_WARMUP seconds, for the JIT), `newsline search -n 10 --batch`
-# (the query file given twice in one batch; the second pass is timed). Latency
-# statistics (median, p99 nearest-rank, mean, all in microseconds) are
+# (the query file given twice in one batch; the second pass is timed). This is
+# done BENCH_ROUNDS times, the engines taking turns, and each query's latency
+# is its least over the rounds (noise on a shared machine only ever adds time;
+# the minimum damps it for every engine alike). Latency statistics (median, p99 nearest-rank, mean, all in microseconds) are
 # computed here from each engine's per-query latencies, the same way for all.
 # newsline's per-query latencies are the "took_us" fields of its JSON lines
 # when every line has one; otherwise only the mean (batch wall time / queries,
@@ -39,6 +41,7 @@ THREADS=${BENCH_THREADS:-1}
 NEWSLINE=${NEWSLINE:-build/newsline}
 JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
 LUCENE_WARMUP=${LUCENE_WARMUP:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 SRC="$DATA/liveblogs.jsonl.zst $DATA/reuters21578.jsonl.zst"
 for f in $SRC; do
 	[ -r "$f" ] || { echo "speed: $f: not readable" >&2; exit 1; }
@@ -169,30 +172,38 @@ else
 fi
 
 # --- queries ---------------------------------------------------------------------
-# Each engine leaves $T/<engine>.<form>.lat (one latency per line, us) or, for
-# newsline without took_us, $T/newsline.<form>.mean; and $T/<engine>.<form>.cpu
-# (CPU microseconds per query over the timed pass).
+# ROUNDS rounds; in each, every engine runs every query file once (after its
+# in-process warm-up), engines interleaved, so a slow spell of this shared
+# machine falls on all engines alike rather than on whichever ran then. Each
+# engine leaves $T/<engine>.<form>.lat.<round> (one latency per line, us) or,
+# for newsline without took_us, $T/newsline.<form>.mean.<round>; and
+# $T/<engine>.<form>.cpu.<round> (CPU microseconds per query over the timed
+# pass). The reported latency of a query is its minimum over the rounds (as
+# ingest.sh reports the best of its rounds), the same for every engine; each
+# round's own median is printed too.
 nl_search() { "$NEWSLINE" search --db "$T/nl.db" -n 10 --batch "$1"; }
+r=1
+while [ $r -le "$ROUNDS" ]; do
 for form in or and phrase; do
 	q="$T/q.$form"
 	n=$(wc -l <"$q")
-	echo "speed: $n $form queries" >&2
-	if build/bench/fts5query --lat "$T/fts5.$form.lat" "$T/fts5.db" "$q" \
+	echo "speed: round $r of $ROUNDS, $n $form queries" >&2
+	if build/bench/fts5query --lat "$T/fts5.$form.lat.$r" "$T/fts5.db" "$q" \
 		>"$T/fts5.$form.out" 2>"$T/fts5.$form.err"; then
-		kv cpu_us "$T/fts5.$form.out" >"$T/fts5.$form.cpu"
+		kv cpu_us "$T/fts5.$form.out" >"$T/fts5.$form.cpu.$r"
 	else
-		rm -f "$T/fts5.$form.lat"
+		rm -f "$T/fts5.$form.lat.$r"
 	fi
 	if [ $HAVE_LUCENE = 1 ]; then
-		if lucene query "$T/lucene" "$q" "$T/lucene.$form.lat" 3 "$LUCENE_WARMUP" \
+		if lucene query "$T/lucene" "$q" "$T/lucene.$form.lat.$r" 3 "$LUCENE_WARMUP" \
 			>"$T/lucene.$form.out" 2>"$T/lucene.$form.err"; then
-			kv cpu_us "$T/lucene.$form.out" >"$T/lucene.$form.cpu"
+			kv cpu_us "$T/lucene.$form.out" >"$T/lucene.$form.cpu.$r"
 		else
-			rm -f "$T/lucene.$form.lat"
+			rm -f "$T/lucene.$form.lat.$r"
 		fi
 	fi
 	if [ $HAVE_NL = 1 ]; then
-		nl_search "$q" >/dev/null 2>&1 || true # page cache
+		[ $r = 1 ] && { nl_search "$q" >/dev/null 2>&1 || true; } # page cache
 		cat "$q" "$q" >"$T/q2.$form" # warm-up pass, then the timed pass
 		t0=$(now)
 		if tcpu "$T/nl.$form.tcpu" "$NEWSLINE" search --db "$T/nl.db" -n 10 --batch "$T/q2.$form" \
@@ -202,18 +213,47 @@ for form in or and phrase; do
 			secs=$(echo "$t0 $(now)" | awk '{ printf "%.6f", ($2 - $1) / 2 }')
 			if [ "$(grep -c '"took_us"' "$T/nl.$form.json")" -eq "$n" ]; then
 				sed 's/.*"took_us"[[:space:]]*:[[:space:]]*\([0-9.eE+]*\).*/\1/' \
-					"$T/nl.$form.json" >"$T/newsline.$form.lat"
+					"$T/nl.$form.json" >"$T/newsline.$form.lat.$r"
 			else
 				echo "$secs $n" | awk '{ printf "%.1f\n", $1 * 1e6 / $2 }' \
-					>"$T/newsline.$form.mean"
+					>"$T/newsline.$form.mean.$r"
 			fi
 			c=$(cpus "$T/nl.$form.tcpu")
 			[ "$c" = n/a ] || echo "$c $n" | awk '{ printf "%.1f\n", $1 * 1e6 / (2 * $2) }' \
-				>"$T/newsline.$form.cpu"
+				>"$T/newsline.$form.cpu.$r"
 		else
 			N_NOTE="newsline search --batch failed ($form): $(tail -n 1 "$T/nl.$form.err")"
 		fi
 	fi
+done
+r=$((r + 1))
+done
+# minrows OUT FILE...: per line, the least value over the files (which have
+# one value per line, the same number of lines); nothing when a file is missing
+minrows() {
+	o=$1
+	shift
+	for f in "$@"; do [ -s "$f" ] || return 0; done
+	paste "$@" | awk '{ m = $1; for (i = 2; i <= NF; i++) if ($i < m) m = $i; print m }' >"$o"
+}
+# rounds_of FILE: FILE.1 ... FILE.ROUNDS
+rounds_of() {
+	i=1
+	while [ $i -le "$ROUNDS" ]; do
+		printf '%s ' "$1.$i"
+		i=$((i + 1))
+	done
+}
+for form in or and phrase; do
+	for e in newsline fts5 lucene; do
+		minrows "$T/$e.$form.lat" $(rounds_of "$T/$e.$form.lat")
+		minrows "$T/$e.$form.mean" $(rounds_of "$T/$e.$form.mean")
+		minrows "$T/$e.$form.cpu" $(rounds_of "$T/$e.$form.cpu")
+		rm -f "$T/$e.$form.rmed"
+		for f in $(rounds_of "$T/$e.$form.lat"); do
+			[ -s "$f" ] && stats "$f" | awk '{ printf "%d ", $1 }' >>"$T/$e.$form.rmed"
+		done
+	done
 done
 
 # --- report ----------------------------------------------------------------------
@@ -241,8 +281,10 @@ echo "ratios newsline/lucene: time $(ratio "$N_IDX" "$L_IDX"), CPU $(ratio "$N_C
 	"size $(ratio "$N_SIZE" "$L_SIZE")"
 echo
 echo "query latency, top 10, microseconds: median and p99 (nearest rank) and mean of wall" \
-	"time per query; CPU = process CPU time per query (newsline: whole batch process, both passes)"
-printf '%-7s %-10s %10s %10s %10s %10s\n' form engine median p99 mean CPU
+	"time per query, each query's least over $ROUNDS interleaved rounds; CPU = process CPU time" \
+	"per query, least round (newsline: whole batch process, both passes); last column: the" \
+	"median of each round on its own"
+printf '%-7s %-10s %10s %10s %10s %10s   %s\n' form engine median p99 mean CPU 'round medians'
 for form in or and phrase; do
 	for e in newsline fts5 lucene; do
 		if [ -s "$T/$e.$form.lat" ]; then
@@ -255,7 +297,8 @@ for form in or and phrase; do
 		c=n/a
 		[ -s "$T/$e.$form.cpu" ] && c=$(cat "$T/$e.$form.cpu")
 		eval "${e}_med=$1 ${e}_p99=$2 ${e}_mean=$3 ${e}_cpu=$c"
-		printf '%-7s %-10s %10s %10s %10s %10s\n' "$form" "$e" "$1" "$2" "$3" "$c"
+		rm=$(cat "$T/$e.$form.rmed" 2>/dev/null || true)
+		printf '%-7s %-10s %10s %10s %10s %10s   %s\n' "$form" "$e" "$1" "$2" "$3" "$c" "$rm"
 	done
 	for p in fts5 lucene; do
 		eval "pm=\$${p}_med pp=\$${p}_p99 pa=\$${p}_mean pc=\$${p}_cpu"
