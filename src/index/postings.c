@@ -4,12 +4,15 @@
  * Why this shape: doc data and positions live apart so that ranked OR/AND
  * queries never touch positions; 128-posting blocks with a skip table let a
  * cursor jump over blocks (AND, phrase, MaxScore/WAND) and give block maxima
- * for block-max pruning; varints keep the index compact (the archive must be
- * no larger than SQLite FTS5's database of the same text).
+ * for block-max pruning; a block's gaps and tfs are bit-packed at the width
+ * of its largest value, which keeps the index compact (the archive must be
+ * no larger than SQLite FTS5's database of the same text) and decodes a
+ * block in a few hundred independent shifts; positions stay varints.
  */
 #include "index/postings.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,10 +125,53 @@ static uint32_t u32_or_die(size_t v)
 	return (uint32_t)v;
 }
 
+/* Bits needed for the largest of v[0..n) (0 when all are 0). */
+static unsigned width_of(const uint32_t *v, uint32_t n)
+{
+	uint32_t all = 0;
+	for (uint32_t i = 0; i < n; i++)
+		all |= v[i];
+	return all ? 32u - (unsigned)__builtin_clz(all) : 0;
+}
+
+/* Append v[0..n) as n fields of w bits, least significant bit first, in
+ * (n * w + 7) / 8 bytes. */
+static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
+{
+	size_t size = ((size_t)n * w + 7) / 8;
+	unsigned char *o = (unsigned char *)buf_reserve(b, size + 8);
+	memset(o, 0, size + 8);
+	for (uint32_t i = 0; i < n; i++) {
+		size_t bit = (size_t)i * w;
+		uint64_t x;
+		memcpy(&x, o + bit / 8, 8);
+		x |= (uint64_t)v[i] << (bit % 8);
+		memcpy(o + bit / 8, &x, 8);
+	}
+	b->n += size;
+}
+
+/* The block's doc data (layout: postings.h): three widths, then the gaps,
+ * body tfs and title tfs packed at those widths. */
+static void pack_block(struct post_enc *e)
+{
+	uint32_t n = e->inblock;
+	unsigned wg = width_of(e->bgap, n), wb = width_of(e->btfb, n), wt = width_of(e->btft, n);
+	unsigned char *h = (unsigned char *)buf_reserve(&e->docs, 3);
+	h[0] = (unsigned char)wg;
+	h[1] = (unsigned char)wb;
+	h[2] = (unsigned char)wt;
+	e->docs.n += 3;
+	pack(&e->docs, e->bgap, n, wg);
+	pack(&e->docs, e->btfb, n, wb);
+	pack(&e->docs, e->btft, n, wt);
+}
+
 static void close_block(struct post_enc *e)
 {
 	if (e->inblock == 0)
 		return;
+	pack_block(e);
 	qsort(e->imp, e->nimp, sizeof *e->imp, cmp_impact);
 	buf_put_varint(&e->impb, e->nimp);
 	for (uint32_t i = 0; i < e->nimp; i++) {
@@ -145,16 +191,13 @@ static void close_block(struct post_enc *e)
 }
 
 /* The doc part of a posting whose positions are already appended: its doc
- * data, the block's impacts, the list's maxima; a full block is closed. */
+ * gap and tfs (packed when the block closes), the block's impacts, the
+ * list's maxima; a full block is closed. */
 static void add_doc(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen)
 {
-	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
-	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
-	size_t n = varint_put(t, gap);
-	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
-	if (tft)
-		n += varint_put(t + n, tft);
-	e->docs.n += n;
+	e->bgap[e->inblock] = e->any ? doc - e->last_doc - 1 : doc;
+	e->btft[e->inblock] = tft;
+	e->btfb[e->inblock] = tfb;
 	e->last_doc = doc;
 	e->any = true;
 	impact_add(e, tft, tfb, doclen);
@@ -219,7 +262,7 @@ void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint6
 void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const unsigned char *p,
 		   size_t pn, uint32_t df)
 {
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct post_cur, bdoc)); /* the block arrays are filled when read */
 	c->df = df;
 	c->pos_block = UINT32_MAX;
 	c->pos_base = p;
@@ -242,10 +285,10 @@ void post_cur_open(struct post_cur *c, const unsigned char *d, size_t dn, const 
 	c->imps_end = c->imps + impn;
 	c->docs = c->imps_end;
 	c->docs_end = end;
-	c->p = c->docs;
+	/* the positions part usually follows: unpack() may read into it */
+	c->data_end = p == end ? p + pn : end;
 	c->pp = p;
 	c->block = 0;
-	c->left_in_block = NL_MIN(df, (uint32_t)POST_BLOCK);
 	c->doc = UINT32_MAX; /* before first */
 	return;
 bad:
@@ -323,6 +366,43 @@ static bool block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
 	return true;
 }
 
+/* v[0..n) from n fields of w bits packed by pack() at p. Eight fields fill
+ * exactly w bytes, so within a group of eight every offset and shift is a
+ * constant once w is: no field depends on the one before it. Reads up to 7
+ * bytes past the fields' last byte; the caller makes sure they are there. */
+static inline __attribute__((always_inline)) void unpack_w(const unsigned char *p, uint32_t n,
+							  unsigned w, uint32_t *v)
+{
+	const uint64_t mask = w == 32 ? 0xffffffffu : ((uint64_t)1 << w) - 1;
+	uint32_t i = 0;
+	for (; i + 8 <= n; i += 8, p += w) {
+#pragma GCC unroll 8
+		for (unsigned j = 0; j < 8; j++) {
+			uint64_t x;
+			memcpy(&x, p + j * w / 8, 8);
+			v[i + j] = (uint32_t)(x >> (j * w % 8) & mask);
+		}
+	}
+	for (unsigned j = 0; i < n; i++, j++) {
+		uint64_t x;
+		memcpy(&x, p + j * w / 8, 8);
+		v[i] = (uint32_t)(x >> (j * w % 8) & mask);
+	}
+}
+
+/* unpack_w() with w a constant in each case (w <= 32) */
+static void unpack(const unsigned char *p, uint32_t n, unsigned w, uint32_t *v)
+{
+	switch (w) {
+	case 0: memset(v, 0, (size_t)n * sizeof *v); break;
+#define W(k) case k: unpack_w(p, n, k, v); break;
+	W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8) W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
+	W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24) W(25) W(26) W(27) W(28) W(29) W(30)
+	W(31) W(32)
+#undef W
+	}
+}
+
 uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
 			   uint32_t *tft, uint32_t *tfb)
 {
@@ -330,41 +410,32 @@ uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint3
 	if (!block_docs(c, b, &q, &end))
 		return 0;
 	uint32_t n = NL_MIN(c->df - b * POST_BLOCK, (uint32_t)POST_BLOCK);
+	if (end - q < 3 || q[0] > 32 || q[1] > 32 || q[2] > 32)
+		goto bad;
+	size_t lg = ((size_t)n * q[0] + 7) / 8, lb = ((size_t)n * q[1] + 7) / 8;
+	size_t lt = ((size_t)n * q[2] + 7) / 8;
+	if ((size_t)(end - q) != 3 + lg + lb + lt)
+		goto bad;
+	const unsigned char *p = q + 3;
+	unsigned char pad[3 * POST_BLOCK * 4 + 8];
+	if (c->data_end - end < 8) { /* too near the end of the data for unpack()'s reads */
+		memcpy(pad, p, lg + lb + lt);
+		memset(pad + lg + lb + lt, 0, 8);
+		p = pad;
+	}
+	unpack(p, n, q[0], doc);
+	unpack(p + lg, n, q[1], tfb);
+	unpack(p + lg + lb, n, q[2], tft);
 	/* prev + 1 + gap: with prev = UINT64_MAX (none yet) the first posting's
-	 * gap is its document. Documents only grow, so checking the last one
-	 * (and each gap, so that none wraps) keeps them all in range. */
+	 * gap is its document. Documents only grow (and cannot wrap in 64
+	 * bits), so checking the last one keeps them all in range; it must also
+	 * be the one the skip table names. */
 	uint64_t prev = b ? post_block_last(c, b - 1) : UINT64_MAX;
 	for (uint32_t i = 0; i < n; i++) {
-		if (end - q >= 4) {
-			/* the common posting in one step, its lengths worked out
-			 * without branches: a gap of one or two bytes, a one-byte
-			 * body tf (<< 1 | title flag) and, flagged, a one-byte title tf */
-			uint32_t b0 = q[0], b1 = q[1], two = b0 >> 7;
-			const unsigned char *r = q + 1 + two;
-			uint32_t tfw = r[0], title = tfw & 1, tt = r[1] & (0u - title);
-			if (!(((b1 & (0u - two)) | tfw | tt) & 0x80)) {
-				prev += 1 + ((b0 & 0x7f) | ((b1 & 0x7f) << 7 & (0u - two)));
-				doc[i] = (uint32_t)prev;
-				tft[i] = tt;
-				tfb[i] = tfw >> 1;
-				q = r + 1 + title;
-				continue;
-			}
-		}
-		uint64_t gap, tfw, tt = 0;
-		if (!varint_get(&q, end, &gap) || !varint_get(&q, end, &tfw) ||
-		    ((tfw & 1) && !varint_get(&q, end, &tt)))
-			goto bad;
-		if (gap >= ndocs || (tfw >> 1) > UINT32_MAX || tt > UINT32_MAX)
-			goto bad;
-		prev = prev + 1 + gap;
-		if (prev >= ndocs)
-			goto bad;
+		prev += 1 + (uint64_t)doc[i];
 		doc[i] = (uint32_t)prev;
-		tft[i] = (uint32_t)tt;
-		tfb[i] = (uint32_t)(tfw >> 1);
 	}
-	if (n == 0 || prev >= ndocs)
+	if (n == 0 || prev >= ndocs || prev != post_block_last(c, b))
 		goto bad;
 	return n;
 bad:
@@ -425,16 +496,18 @@ static bool block_pos(struct post_cur *c, uint32_t b)
 	return true;
 }
 
-static void enter_block(struct post_cur *c, uint32_t b)
+/* Decode block b into the cursor's arrays and stand before its first posting. */
+static bool load_block(struct post_cur *c, uint32_t b)
 {
-	const unsigned char *end;
-	if (!block_docs(c, b, &c->p, &end) || !block_pos(c, b))
-		return;
+	uint32_t n = post_block_decode(c, b, UINT32_MAX, c->bdoc, c->btft, c->btfb);
+	if (!n || !block_pos(c, b))
+		return false;
 	c->block = b;
+	c->loaded = true;
+	c->bi = 0;
+	c->bn = n;
 	c->have_pos = false;
-	c->doc = post_block_last(c, b - 1);
-	uint32_t before = b * POST_BLOCK;
-	c->left_in_block = NL_MIN(c->df - before, (uint32_t)POST_BLOCK);
+	return true;
 }
 
 bool post_cur_next(struct post_cur *c)
@@ -443,30 +516,19 @@ bool post_cur_next(struct post_cur *c)
 		return false;
 	if (!skip_positions(c))
 		return false;
-	if (c->left_in_block == 0) {
-		if (c->block + 1 >= c->nblocks) {
+	if (!c->loaded || c->bi == c->bn) {
+		uint32_t b = c->loaded ? c->block + 1 : c->block;
+		if (b >= c->nblocks) {
 			c->done = true;
 			return false;
 		}
-		c->block++;
-		uint32_t before = c->block * POST_BLOCK;
-		c->left_in_block = NL_MIN(c->df - before, (uint32_t)POST_BLOCK);
-		/* the block's positions start where the skip table says */
-		if (!block_pos(c, c->block))
+		if (!load_block(c, b))
 			return false;
 	}
-	uint64_t gap, tfw, tft = 0;
-	if (!varint_get(&c->p, c->docs_end, &gap) || !varint_get(&c->p, c->docs_end, &tfw))
-		return fail(c);
-	if ((tfw & 1) && !varint_get(&c->p, c->docs_end, &tft))
-		return fail(c);
-	uint64_t doc = c->doc == UINT32_MAX ? gap : (uint64_t)c->doc + 1 + gap;
-	if (doc >= UINT32_MAX || (tfw >> 1) > UINT32_MAX || tft > UINT32_MAX)
-		return fail(c);
-	c->doc = (uint32_t)doc;
-	c->tfb = (uint32_t)(tfw >> 1);
-	c->tft = (uint32_t)tft;
-	c->left_in_block--;
+	c->doc = c->bdoc[c->bi];
+	c->tft = c->btft[c->bi];
+	c->tfb = c->btfb[c->bi];
+	c->bi++;
 	c->have_pos = true;
 	return true;
 }
@@ -478,11 +540,8 @@ bool post_cur_seek(struct post_cur *c, uint32_t target)
 	if (c->doc != UINT32_MAX && c->doc >= target)
 		return true;
 	uint32_t b = post_block_scan(c, c->block, target);
-	if (b != c->block) {
-		enter_block(c, b);
-		if (c->done)
-			return false;
-	}
+	if ((!c->loaded || b != c->block) && !load_block(c, b))
+		return false;
 	while (post_cur_next(c))
 		if (c->doc >= target)
 			return true;

@@ -28,11 +28,20 @@
  *       with tf and shrinks with length, so the best BM25 over the impacts is
  *       an upper bound of the block's for any k1, b, field weights and
  *       average length (block-max pruning; Lucene calls these "impacts").
- *     block doc data, for each posting:
- *       doc gap     (from the previous posting; the first posting of the list
- *                   stores doc + 1 - 1 = doc itself)
- *       tfw         (tf_body << 1 | (tf_title > 0))
- *       [tf_title]  (only when the low bit of tfw is set)
+ *     block doc data, for a block of n postings (128, or fewer in a list's
+ *     last block):
+ *       u8 wg, u8 wb, u8 wt   bit widths (0..32) of the three arrays below:
+ *                             each the width of the largest value in it
+ *       gaps       n values of wg bits: each posting's doc minus the previous
+ *                  posting's doc minus 1 (the list's first posting: its doc)
+ *       tf_body    n values of wb bits
+ *       tf_title   n values of wt bits (wt = 0: no posting of the block is
+ *                  in a title, and the array is empty)
+ *       Each array is packed least significant bit first — value i occupies
+ *       bits [i * w, (i + 1) * w) of the array, bit k of an array being bit
+ *       k % 8 of its byte k / 8 — and takes (n * w + 7) / 8 bytes; the block
+ *       is exactly 3 + the three arrays long. (Fixed widths per block decode
+ *       without a dependency from one posting to the next, unlike varints.)
  *   positions part: for each posting in order, tf_title + tf_body positions,
  *     first as is, the rest as gaps.
  *
@@ -65,6 +74,8 @@ struct post_enc {
 	struct buf impb;    /* impacts */
 	uint32_t nblocks, inblock, last_doc;
 	bool any;
+	/* the open block's doc gaps and tfs, packed when it closes */
+	uint32_t bgap[POST_BLOCK], btft[POST_BLOCK], btfb[POST_BLOCK];
 	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
 	uint32_t nimp;
 	struct post_stats st;
@@ -102,11 +113,10 @@ struct post_cur {
 	const unsigned char *imps, *imps_end; /* impacts */
 	const unsigned char *docs, *docs_end; /* doc data */
 	const unsigned char *pos_base, *pos_end;
-	const unsigned char *p;               /* next posting in doc data */
+	const unsigned char *data_end;        /* readable bytes end (unpack may read past a block) */
 	const unsigned char *pp;              /* next position list */
 	uint32_t nblocks, block;              /* current block index */
 	uint32_t bscan;                       /* last block post_cur_find found */
-	uint32_t left_in_block;
 	uint32_t doc, tft, tfb;               /* current posting */
 	bool have_pos;                        /* positions of current posting not yet skipped */
 	uint64_t pending;                     /* position varints to skip before pp's posting */
@@ -114,6 +124,10 @@ struct post_cur {
 	uint32_t df;
 	uint32_t pos_block, pos_at;           /* post_block_positions(): pp stands at
 					       * posting pos_at of block pos_block */
+	/* post_cur_next(): the current block, decoded; bi is the next posting */
+	bool loaded;
+	uint32_t bi, bn;
+	uint32_t bdoc[POST_BLOCK], btft[POST_BLOCK], btfb[POST_BLOCK];
 };
 
 /* Block b's last document (b < nblocks). */

@@ -102,8 +102,10 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 	}
 	if (rd_u32le(m + 8) != SEG_VERSION) {
 		*rc = NL_EVERSION;
-		snprintf(err, errcap, "%s: segment format version %u is not supported", path,
-			 rd_u32le(m + 8));
+		snprintf(err, errcap,
+			 "%s: segment format version %u is not supported (this newsline reads %u: "
+			 "add the articles again into a new archive)",
+			 path, rd_u32le(m + 8), SEG_VERSION);
 		goto fail;
 	}
 	s->ndocs = rd_u32le(m + 12);

@@ -278,6 +278,83 @@ Test(postings, block_decode_matches_cursor)
 	post_enc_release(&e);
 }
 
+/* Doc data is bit-packed per block at the width of its largest value: every
+ * width from 0 to 32 round-trips, through post_block_decode and post_cur_next,
+ * in a full block and in a list's short last block; a width over 32 and a
+ * last document that is not the skip table's are damage. */
+Test(postings, every_packed_width)
+{
+	enum { N = POST_BLOCK + 37 };
+	static uint32_t docs[N], tft[N], tfb[N];
+	uint32_t bd[POST_BLOCK], bt[POST_BLOCK], bb[POST_BLOCK], pos[1] = { 0 };
+	for (unsigned w = 0; w <= 32; w++) {
+		uint32_t top = w ? (uint32_t)((1ull << w) - 1) : 0; /* the largest w-bit value */
+		struct post_enc e;
+		post_enc_init(&e);
+		post_enc_begin(&e);
+		for (uint32_t i = 0; i < N; i++) {
+			/* the first gap (the first doc) needs w bits, the rest are 0 */
+			docs[i] = (w ? (uint32_t)(1ull << (w - 1)) : 0) + i;
+			tfb[i] = i % 2 ? top : 1;
+			tft[i] = i % 3 ? 0 : top;
+			post_enc_add(&e, docs[i], tft[i], tfb[i], 10, pos, 1);
+		}
+		struct enc_list l;
+		enc_finish(&e, &l, N);
+		struct post_cur c;
+		enc_cursor(&l, l.dl, &c);
+		cr_assert_eq(c.nblocks, 2);
+		uint32_t i = 0;
+		for (uint32_t b = 0; b < 2; b++) {
+			uint32_t n = post_block_decode(&c, b, UINT32_MAX, bd, bt, bb);
+			cr_assert_eq(n, b ? N - POST_BLOCK : POST_BLOCK, "width %u", w);
+			for (uint32_t k = 0; k < n; k++, i++) {
+				cr_assert_eq(bd[k], docs[i], "width %u posting %u", w, i);
+				cr_assert_eq(bt[k], tft[i], "width %u posting %u", w, i);
+				cr_assert_eq(bb[k], tfb[i], "width %u posting %u", w, i);
+			}
+		}
+		post_cur_close(&c);
+		enc_cursor(&l, l.dl, &c);
+		for (i = 0; post_cur_next(&c); i++) {
+			cr_assert_eq(c.doc, docs[i], "width %u posting %u", w, i);
+			cr_assert_eq(c.tft, tft[i]);
+			cr_assert_eq(c.tfb, tfb[i]);
+		}
+		cr_assert_eq(i, N);
+		cr_assert(!c.corrupt);
+		size_t at = (size_t)(c.docs - (const unsigned char *)l.out.p);
+		post_cur_close(&c);
+		/* a width byte over 32 */
+		l.out.p[at] = 33;
+		enc_cursor(&l, l.dl, &c);
+		cr_assert_eq(post_block_decode(&c, 0, UINT32_MAX, bd, bt, bb), 0);
+		cr_assert(c.corrupt);
+		post_cur_close(&c);
+		buf_release(&l.out);
+		post_enc_release(&e);
+	}
+	/* a skip table whose last document is not the block's */
+	struct post_enc e;
+	post_enc_init(&e);
+	post_enc_begin(&e);
+	for (uint32_t i = 0; i < 10; i++)
+		post_enc_add(&e, 3 * i, 0, 1, 10, pos, 1);
+	struct enc_list l;
+	enc_finish(&e, &l, 10);
+	struct post_cur c;
+	enc_cursor(&l, l.dl, &c);
+	cr_assert_eq(post_block_decode(&c, 0, 100, bd, bt, bb), 10);
+	post_cur_close(&c);
+	wr_u32le(l.out.p + 1, 28); /* entry 0's last doc, after the 1-byte varint nblocks */
+	enc_cursor(&l, l.dl, &c);
+	cr_assert_eq(post_block_decode(&c, 0, 100, bd, bt, bb), 0);
+	cr_assert(c.corrupt);
+	post_cur_close(&c);
+	buf_release(&l.out);
+	post_enc_release(&e);
+}
+
 /* Every posting of a block is dominated by one of the block's impacts (tfs no
  * smaller, length no larger), there are at most POST_IMPACTS_MAX, and the
  * block lookups the search uses find the right blocks. */
