@@ -258,11 +258,12 @@ int seg_record(struct segment *s, uint32_t i, struct nl_str *rec)
 
 /* ------------------------------------------------------------ dictionary --- */
 
-/* Decode one dictionary entry at *pp into term (with prefix from the previous). */
-static bool dict_entry(const unsigned char **pp, const unsigned char *end, char *term, size_t *len,
-		       struct seg_term *t)
+/* The term of the dictionary entry at *pp (its prefix shared with the
+ * previous entry's term, already in term[0..*len), then its own suffix); *pp
+ * is left on the entry's statistics. */
+static bool dict_head(const unsigned char **pp, const unsigned char *end, char *term, size_t *len)
 {
-	uint64_t pre, suf, v[7];
+	uint64_t pre, suf;
 	if (!varint_get(pp, end, &pre) || !varint_get(pp, end, &suf))
 		return false;
 	if (pre > *len || pre + suf > 255 || suf > (uint64_t)(end - *pp))
@@ -270,6 +271,13 @@ static bool dict_entry(const unsigned char **pp, const unsigned char *end, char 
 	memcpy(term + pre, *pp, suf);
 	*pp += suf;
 	*len = (size_t)(pre + suf);
+	return true;
+}
+
+/* The seven statistics varints of an entry: decoded into t, or skipped. */
+static bool dict_stats(const unsigned char **pp, const unsigned char *end, struct seg_term *t)
+{
+	uint64_t v[7];
 	for (int i = 0; i < 7; i++)
 		if (!varint_get(pp, end, &v[i]))
 			return false;
@@ -283,6 +291,29 @@ static bool dict_entry(const unsigned char **pp, const unsigned char *end, char 
 	t->docs_len = v[5];
 	t->pos_len = v[6];
 	return true;
+}
+
+static bool dict_skip_stats(const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *q = *pp;
+	for (int i = 0; i < 7; i++) {
+		/* a varint ends at a byte with the high bit clear, in at most 10 */
+		const unsigned char *stop = end - q > 10 ? q + 10 : end;
+		while (q < stop && (*q & 0x80))
+			q++;
+		if (q == stop)
+			return false;
+		q++;
+	}
+	*pp = q;
+	return true;
+}
+
+/* Decode one dictionary entry at *pp into term (with prefix from the previous). */
+static bool dict_entry(const unsigned char **pp, const unsigned char *end, char *term, size_t *len,
+		       struct seg_term *t)
+{
+	return dict_head(pp, end, term, len) && dict_stats(pp, end, t);
 }
 
 static int term_cmp(const char *a, size_t an, const char *b, size_t bn)
@@ -303,8 +334,7 @@ static uint32_t term_block(const struct segment *s, const char *term, size_t len
 		uint32_t mid = lo + (hi - lo) / 2;
 		const unsigned char *p = base + rd_u64le(idx + (size_t)mid * 8);
 		size_t bl = 0;
-		struct seg_term tt;
-		if (!dict_entry(&p, end, buf, &bl, &tt))
+		if (!dict_head(&p, end, buf, &bl))
 			return UINT32_MAX;
 		if (term_cmp(buf, bl, term, len) <= 0)
 			lo = mid;
@@ -326,13 +356,14 @@ bool seg_term_find(const struct segment *s, const char *term, size_t len, struct
 	char buf[256];
 	size_t bl = 0;
 	uint32_t count = NL_MIN((uint32_t)SEG_TERM_BLOCK, s->nterms - lo * SEG_TERM_BLOCK);
+	/* only the entry that matches has its statistics decoded */
 	for (uint32_t i = 0; i < count; i++) {
-		if (!dict_entry(&p, end, buf, &bl, t))
+		if (!dict_head(&p, end, buf, &bl))
 			return false;
 		int c = term_cmp(buf, bl, term, len);
 		if (c == 0)
-			return true;
-		if (c > 0)
+			return dict_stats(&p, end, t);
+		if (c > 0 || !dict_skip_stats(&p, end))
 			return false;
 	}
 	return false;

@@ -178,7 +178,14 @@ struct searcher {
 	struct pred **preds;
 	size_t npreds, predcap;
 	struct segment *seg;
-	uint32_t segbase;
+	uint32_t segbase, segi; /* the current segment, its first document and index */
+	/* the dictionary entries term_df() found in each segment for the term
+	 * it looked up last (tmemo_ok[i]: found in segment i), which term_it()
+	 * then opens without looking the term up again */
+	struct seg_term *tmemo;
+	bool *tmemo_ok;
+	char tmemo_term[256];
+	size_t tmemo_len; /* 0: no term */
 	/* the prefixes of the current query */
 	struct pset *psets;
 	size_t npsets, pscap;
@@ -270,6 +277,8 @@ void searcher_free(struct searcher *s)
 	free(s->bestdoc);
 	free(s->touched);
 	free(s->qterms);
+	free(s->tmemo);
+	free(s->tmemo_ok);
 	for (int i = 0; i < 8; i++)
 		free(s->posbuf[i]);
 	free(s);
@@ -310,16 +319,36 @@ static struct pred *new_pred(struct searcher *s, enum pred_kind kind)
 
 /* ------------------------------------------------------------ statistics --- */
 
-/* Archive-wide document frequency of a term. */
+/* Archive-wide document frequency of a term (its entries kept in tmemo). */
 static uint64_t term_df(struct searcher *s, const char *t, size_t n)
 {
 	uint64_t df = 0;
+	if (!s->tmemo) {
+		s->tmemo = xcalloc(s->a->nsegs + 1, sizeof *s->tmemo);
+		s->tmemo_ok = xcalloc(s->a->nsegs + 1, sizeof *s->tmemo_ok);
+	}
 	for (uint32_t i = 0; i < s->a->nsegs; i++) {
-		struct seg_term st;
-		if (seg_term_find(s->a->segs[i], t, n, &st))
-			df += st.st.df;
+		s->tmemo_ok[i] = seg_term_find(s->a->segs[i], t, n, &s->tmemo[i]);
+		if (s->tmemo_ok[i])
+			df += s->tmemo[i].st.df;
+	}
+	s->tmemo_len = 0;
+	if (n > 0 && n < sizeof s->tmemo_term) {
+		memcpy(s->tmemo_term, t, n);
+		s->tmemo_len = n;
 	}
 	return df;
+}
+
+/* The current segment's dictionary entry of a term: from tmemo when term_df()
+ * looked that term up last. */
+static bool seg_term(struct searcher *s, const char *t, size_t n, struct seg_term *st)
+{
+	if (s->tmemo_len == n && n && !memcmp(s->tmemo_term, t, n)) {
+		*st = s->tmemo[s->segi];
+		return s->tmemo_ok[s->segi];
+	}
+	return seg_term_find(s->seg, t, n, st);
 }
 
 static float idf_of(struct searcher *s, uint64_t df)
@@ -357,7 +386,7 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 	float idf = idf_of(s, term_df(s, t, n));
 	if (note)
 		note_qterm(s, t, n, idf, false);
-	if (!seg_term_find(s->seg, t, n, &st))
+	if (!seg_term(s, t, n, &st))
 		return new_it(s, IT_EMPTY);
 	struct it *it = new_it(s, IT_TERM);
 	seg_term_cursor(s->seg, &st, &it->cur);
@@ -1821,6 +1850,7 @@ static int run_query(struct searcher *s, const char *q, size_t qlen, struct run 
 	for (uint32_t si = 0; si < s->a->nsegs && !s->rc; si++) {
 		s->seg = s->a->segs[si];
 		s->segbase = s->a->base[si];
+		s->segi = si;
 		struct compiled c = compile(s, t->root);
 		struct it *it = c.it;
 		struct pred *gp = new_pred(s, P_AND);
