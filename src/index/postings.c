@@ -41,6 +41,7 @@ void post_enc_begin(struct post_enc *e)
 	buf_clear(&e->skip);
 	buf_clear(&e->impb);
 	e->nblocks = e->inblock = 0;
+	e->block_at = 0;
 	e->last_doc = 0;
 	e->any = false;
 	e->nimp = 0;
@@ -151,20 +152,39 @@ static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
 	b->n += size;
 }
 
-/* The block's doc data (layout: postings.h): three widths, then the gaps,
- * body tfs and title tfs packed at those widths. */
+/* The block's doc data (layout: postings.h): its postings, held as varints
+ * (gap, tfw, title tf when flagged) from block_at on while it was open, are
+ * rewritten as three widths, then the gaps, body tfs and title tfs packed at
+ * those widths. Keeping varints until then keeps an encoder small (the
+ * segment writer holds one per frequent term). */
 static void pack_block(struct post_enc *e)
 {
 	uint32_t n = e->inblock;
-	unsigned wg = width_of(e->bgap, n), wb = width_of(e->btfb, n), wt = width_of(e->btft, n);
+	uint32_t gap[POST_BLOCK], tfb[POST_BLOCK], tft[POST_BLOCK];
+	const unsigned char *q = (const unsigned char *)e->docs.p + e->block_at;
+	const unsigned char *end = (const unsigned char *)e->docs.p + e->docs.n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t g = 0, w = 0, t = 0;
+		/* written by add_doc just before: cannot fail */
+		varint_get(&q, end, &g);
+		varint_get(&q, end, &w);
+		if (w & 1)
+			varint_get(&q, end, &t);
+		gap[i] = (uint32_t)g;
+		tfb[i] = (uint32_t)(w >> 1);
+		tft[i] = (uint32_t)t;
+	}
+	e->docs.n = e->block_at;
+	unsigned wg = width_of(gap, n), wb = width_of(tfb, n), wt = width_of(tft, n);
 	unsigned char *h = (unsigned char *)buf_reserve(&e->docs, 3);
 	h[0] = (unsigned char)wg;
 	h[1] = (unsigned char)wb;
 	h[2] = (unsigned char)wt;
 	e->docs.n += 3;
-	pack(&e->docs, e->bgap, n, wg);
-	pack(&e->docs, e->btfb, n, wb);
-	pack(&e->docs, e->btft, n, wt);
+	pack(&e->docs, gap, n, wg);
+	pack(&e->docs, tfb, n, wb);
+	pack(&e->docs, tft, n, wt);
+	e->block_at = e->docs.n;
 }
 
 static void close_block(struct post_enc *e)
@@ -191,13 +211,17 @@ static void close_block(struct post_enc *e)
 }
 
 /* The doc part of a posting whose positions are already appended: its doc
- * gap and tfs (packed when the block closes), the block's impacts, the
- * list's maxima; a full block is closed. */
+ * data (varints until the block closes and packs them), the block's
+ * impacts, the list's maxima; a full block is closed. */
 static void add_doc(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen)
 {
-	e->bgap[e->inblock] = e->any ? doc - e->last_doc - 1 : doc;
-	e->btft[e->inblock] = tft;
-	e->btfb[e->inblock] = tfb;
+	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
+	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
+	size_t n = varint_put(t, gap);
+	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
+	if (tft)
+		n += varint_put(t + n, tft);
+	e->docs.n += n;
 	e->last_doc = doc;
 	e->any = true;
 	impact_add(e, tft, tfb, doclen);

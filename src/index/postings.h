@@ -74,8 +74,8 @@ struct post_enc {
 	struct buf impb;    /* impacts */
 	uint32_t nblocks, inblock, last_doc;
 	bool any;
-	/* the open block's doc gaps and tfs, packed when it closes */
-	uint32_t bgap[POST_BLOCK], btft[POST_BLOCK], btfb[POST_BLOCK];
+	size_t block_at;    /* where the open block's doc data starts in docs: its
+			     * postings are varints there until it closes, then packed */
 	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
 	uint32_t nimp;
 	struct post_stats st;
