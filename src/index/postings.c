@@ -427,8 +427,8 @@ static void unpack(const unsigned char *p, uint32_t n, unsigned w, uint32_t *v)
 	}
 }
 
-uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
-			   uint32_t *tft, uint32_t *tfb)
+uint32_t post_block_docs(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
+			 struct post_packed *pk)
 {
 	const unsigned char *q, *end;
 	if (!block_docs(c, b, &q, &end))
@@ -441,15 +441,22 @@ uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint3
 	if ((size_t)(end - q) != 3 + lg + lb + lt)
 		goto bad;
 	const unsigned char *p = q + 3;
-	unsigned char pad[3 * POST_BLOCK * 4 + 8];
-	if (c->data_end - end < 8) { /* too near the end of the data for unpack()'s reads */
-		memcpy(pad, p, lg + lb + lt);
-		memset(pad + lg + lb + lt, 0, 8);
-		p = pad;
+	if (c->data_end - end >= 8) {
+		unpack(p, n, q[0], doc);
+		pk->tfb = p + lg;
+		pk->tft = p + lg + lb;
+	} else { /* too near the end of the data for unpacking's reads: copies */
+		unsigned char gpad[POST_BLOCK * 4 + 8];
+		memcpy(gpad, p, lg);
+		memset(gpad + lg, 0, 8);
+		unpack(gpad, n, q[0], doc);
+		memcpy(pk->pad, p + lg, lb + lt);
+		memset(pk->pad + lb + lt, 0, 8);
+		pk->tfb = pk->pad;
+		pk->tft = pk->pad + lb;
 	}
-	unpack(p, n, q[0], doc);
-	unpack(p + lg, n, q[1], tfb);
-	unpack(p + lg + lb, n, q[2], tft);
+	pk->wb = q[1];
+	pk->wt = q[2];
 	/* prev + 1 + gap: with prev = UINT64_MAX (none yet) the first posting's
 	 * gap is its document. Documents only grow (and cannot wrap in 64
 	 * bits), so checking the last one keeps them all in range; it must also
@@ -465,6 +472,22 @@ uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint3
 bad:
 	fail(c);
 	return 0;
+}
+
+void post_block_tfs(const struct post_packed *pk, uint32_t n, uint32_t *tft, uint32_t *tfb)
+{
+	unpack(pk->tfb, n, pk->wb, tfb);
+	unpack(pk->tft, n, pk->wt, tft);
+}
+
+uint32_t post_block_decode(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
+			   uint32_t *tft, uint32_t *tfb)
+{
+	struct post_packed pk;
+	uint32_t n = post_block_docs(c, b, ndocs, doc, &pk);
+	if (n)
+		post_block_tfs(&pk, n, tft, tfb);
+	return n;
 }
 
 /* The positions of the current posting were not read: remember to skip them.

@@ -53,6 +53,8 @@
 
 #include "util/buf.h"
 
+#include <string.h>
+
 #define POST_BLOCK 128
 #define POST_IMPACTS_MAX 8
 
@@ -144,6 +146,38 @@ static inline uint32_t post_block_scan(const struct post_cur *c, uint32_t b, uin
 		b++;
 	return b;
 }
+
+/* A decoded block's tfs, still packed: where they are and at which widths
+ * (post_block_docs). They point into the posting list, or into pad when the
+ * block lies too near the end of the data for unpacking to read in place;
+ * so the struct must not be copied while in use. */
+struct post_packed {
+	const unsigned char *tfb, *tft;
+	unsigned wb, wt;
+	unsigned char pad[2 * POST_BLOCK * 4 + 8];
+};
+
+/* One field of w bits of an array packed at p (layout: postings.h). */
+static inline uint32_t post_packed_get(const unsigned char *p, unsigned w, uint32_t i)
+{
+	if (w == 0)
+		return 0;
+	size_t bit = (size_t)i * w;
+	uint64_t x;
+	memcpy(&x, p + bit / 8, 8);
+	return (uint32_t)(x >> (bit % 8) & (((uint64_t)1 << w) - 1));
+}
+
+/* Block b's documents only, into doc[] (POST_BLOCK entries); its tfs are
+ * left packed in *pk, to read one at a time (post_packed_get) or all at
+ * once (post_block_tfs) — a block that is only searched for a document
+ * never unpacks them. Returns the number of postings; 0 (and the cursor
+ * marked corrupt) when the block is damaged or a document is not below
+ * ndocs. The cursor itself does not move. */
+uint32_t post_block_docs(struct post_cur *c, uint32_t b, uint32_t ndocs, uint32_t *doc,
+			 struct post_packed *pk);
+/* All n tfs of a block post_block_docs() left in pk. */
+void post_block_tfs(const struct post_packed *pk, uint32_t n, uint32_t *tft, uint32_t *tfb);
 
 /* Decode block b's postings (documents, title and body tfs; not positions)
  * into doc[], tft[] and tfb[], each of POST_BLOCK entries, at once: the

@@ -69,7 +69,31 @@ struct pred;
 struct blk {
 	uint32_t doc[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK];
 	uint32_t n, i, b;       /* postings in the block, the current one, block number */
+	bool tfs;               /* tft[] and tfb[] are unpacked; else read from pk */
+	struct post_packed pk;  /* the block's tfs as stored */
 };
+
+/* Unpack all of the block's tfs (a list scored posting by posting). */
+static inline void blk_tfs(struct blk *k)
+{
+	if (!k->tfs) {
+		post_block_tfs(&k->pk, k->n, k->tft, k->tfb);
+		k->tfs = true;
+	}
+}
+
+/* The tfs of posting i of the block, unpacked or read from where they are
+ * stored (a list only searched for documents never unpacks them all). */
+static inline void blk_tf(const struct blk *k, uint32_t i, uint32_t *tft, uint32_t *tfb)
+{
+	if (k->tfs) {
+		*tft = k->tft[i];
+		*tfb = k->tfb[i];
+	} else {
+		*tft = post_packed_get(k->pk.tft, k->pk.wt, i);
+		*tfb = post_packed_get(k->pk.tfb, k->pk.wb, i);
+	}
+}
 
 struct it {
 	enum it_kind kind;
@@ -807,9 +831,10 @@ static bool field_ok(const struct it *it)
 static bool blk_load(struct searcher *s, struct it *it, uint32_t b)
 {
 	struct blk *k = it->blk;
-	uint32_t n = post_block_decode(&it->cur, b, s->seg->ndocs, k->doc, k->tft, k->tfb);
+	uint32_t n = post_block_docs(&it->cur, b, s->seg->ndocs, k->doc, &k->pk);
 	if (!n)
 		return false;
+	k->tfs = false;
 	k->n = n;
 	k->i = 0;
 	k->b = b;
@@ -845,8 +870,7 @@ static uint32_t term_next(struct searcher *s, struct it *it, uint32_t target)
 		while (k->doc[k->i] < target)
 			k->i++;
 		c->doc = k->doc[k->i];
-		c->tft = k->tft[k->i];
-		c->tfb = k->tfb[k->i];
+		blk_tf(k, k->i, &c->tft, &c->tfb);
 		if (field_ok(it))
 			return it->doc = c->doc;
 		target = c->doc + 1;
@@ -864,6 +888,7 @@ static uint32_t phrase_count(struct searcher *s, struct it *p, uint32_t *in_titl
 	uint32_t cnt[8];
 	for (size_t i = 0; i < n; i++) {
 		struct it *t = p->kids[i];
+		blk_tfs(t->blk);
 		cnt[i] = post_block_positions(&t->cur, t->blk->b, t->blk->i, t->blk->tft,
 					      t->blk->tfb, &s->posbuf[i], &s->poscap[i]);
 	}
@@ -1532,6 +1557,7 @@ static void window_add(struct searcher *s, struct it *k, uint32_t lo, uint32_t h
 		struct blk *b = k->blk;
 		while (k->doc < hi && !s->rc) {
 			uint32_t i = b->i, n = b->n;
+			blk_tfs(b);
 			for (; i < n && b->doc[i] < hi; i++) {
 				uint32_t d = b->doc[i];
 				float tf = field_tf(QFIELD_ANY, b->tft[i], b->tfb[i]); /* leaf_tf() */
@@ -1716,7 +1742,7 @@ static void rank_term(struct searcher *s, struct run *r, struct it *it, struct p
 	for (uint32_t b = 0; b < c->nblocks && !s->rc; b++) {
 		double th = threshold(s, o);
 		float ub, bn;
-		if (!block_bounds(s, it, b, &ub, &bn) || !blk_load(s, it, b)) {
+		if (!block_bounds(s, it, b, &ub, &bn)) {
 			c->done = c->corrupt = true;
 			s->rc = NL_ECORRUPT;
 			break;
@@ -1725,6 +1751,12 @@ static void rank_term(struct searcher *s, struct run *r, struct it *it, struct p
 			s->inexact = true;
 			continue;
 		}
+		if (!blk_load(s, it, b)) {
+			c->done = c->corrupt = true;
+			s->rc = NL_ECORRUPT;
+			break;
+		}
+		blk_tfs(k);
 		double lim = below_limit(1.0, 0, th);
 		for (uint32_t i = 0; i < k->n; i++) {
 			it->doc = c->doc = k->doc[i];
