@@ -136,19 +136,26 @@ static unsigned width_of(const uint32_t *v, uint32_t n)
 }
 
 /* Append v[0..n) as n fields of w bits, least significant bit first, in
- * (n * w + 7) / 8 bytes. */
+ * (n * w + 7) / 8 bytes: the bits gather in a register, 32 at a time out. */
 static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
 {
 	size_t size = ((size_t)n * w + 7) / 8;
+	if (size == 0)
+		return;
 	unsigned char *o = (unsigned char *)buf_reserve(b, size + 8);
-	memset(o, 0, size + 8);
+	uint64_t acc = 0;
+	unsigned nb = 0; /* bits in acc, < 32 between values: nb + w < 64 */
 	for (uint32_t i = 0; i < n; i++) {
-		size_t bit = (size_t)i * w;
-		uint64_t x;
-		memcpy(&x, o + bit / 8, 8);
-		x |= (uint64_t)v[i] << (bit % 8);
-		memcpy(o + bit / 8, &x, 8);
+		acc |= (uint64_t)v[i] << nb;
+		nb += w;
+		if (nb >= 32) {
+			wr_u32le(o, (uint32_t)acc);
+			o += 4;
+			acc >>= 32;
+			nb -= 32;
+		}
 	}
+	wr_u64le(o, acc); /* the last bits (room reserved; bytes past size are not kept) */
 	b->n += size;
 }
 
