@@ -27,7 +27,7 @@
 #include <zstd.h>
 
 #define DOCBLOCK (64u << 10)
-#define ZLEVEL 3
+#define ZLEVEL 1 /* level 3 took twice the CPU for 1.3% less archive */
 #define WRITEBACK_STEP ((uint64_t)8 << 20)
 
 /* --------------------------------------------------- file with sections --- */
