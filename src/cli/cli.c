@@ -1,7 +1,10 @@
 /* cli.c — helpers shared by the commands; see cli.h. */
 #include "cli/cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "index/archive.h"
 
 #include "util/buf.h"
 
@@ -11,6 +14,17 @@ const char *cli_db_path(const char *opt)
 		return opt;
 	const char *e = getenv("NEWSLINE_DB");
 	return e && *e ? e : "newsline.db";
+}
+
+struct archive *cli_open_archive(const char *db, int mode, const char *cmd)
+{
+	char err[512];
+	struct archive *a;
+	if (archive_open(cli_db_path(db), mode, &a, err, sizeof err)) {
+		fprintf(stderr, "newsline: %s: %s\n", cmd, err);
+		return NULL;
+	}
+	return a;
 }
 
 int cli_join_args(struct buf *q, int argc, char **argv, int from)

@@ -39,4 +39,10 @@ int cli_parse_day(const char *s, int32_t *out);
 /* The archive directory: --db value if given, else $NEWSLINE_DB, else ./newsline.db. */
 const char *cli_db_path(const char *opt);
 
+/* Open the archive of --db value db (cli_db_path) in mode (ARCHIVE_READ or
+ * ARCHIVE_WRITE) for command cmd; on failure print "newsline: CMD: reason"
+ * and return NULL. */
+struct archive;
+struct archive *cli_open_archive(const char *db, int mode, const char *cmd);
+
 #endif

@@ -73,20 +73,16 @@ int cmd_add(int argc, char **argv)
 		fprintf(stderr, "newsline: add: no input paths given\n");
 		return 2;
 	}
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	int rc = archive_open(db, ARCHIVE_WRITE, &a, err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "newsline: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_WRITE, "add");
+	if (!a)
 		return 1;
-	}
 	struct ingest ig;
 	ingest_init(&ig, archive_add, a);
 	ig.format = fmt;
 	ig.quiet = quiet;
 	if (maxrec)
 		ig.max_record = (size_t)maxrec;
+	int rc = 0;
 	double t0 = now();
 	for (int i = optind; i < argc && rc == 0; i++)
 		rc = ingest_path(&ig, argv[i]);

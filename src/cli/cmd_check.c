@@ -22,15 +22,11 @@ int cmd_check(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	int rc = archive_open(db, ARCHIVE_READ, &a, err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "newsline: check: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "check");
+	if (!a)
 		return 1;
-	}
-	rc = archive_check(a, err, sizeof err);
+	char err[512];
+	int rc = archive_check(a, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "newsline: check: %s\n", err);
 		archive_close(a);

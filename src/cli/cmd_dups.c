@@ -56,13 +56,9 @@ int cmd_dups(int argc, char **argv)
 		fprintf(stderr, "newsline: dups: --min must be at least 1 and -n at least 0\n");
 		return 2;
 	}
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	if (archive_open(db, ARCHIVE_READ, &a, err, sizeof err)) {
-		fprintf(stderr, "newsline: dups: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "dups");
+	if (!a)
 		return 1;
-	}
 	const uint32_t *rep, *size;
 	archive_groups(a, &rep, &size);
 	struct grp *g = NULL;

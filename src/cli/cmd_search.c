@@ -275,13 +275,9 @@ int cmd_search(int argc, char **argv)
 		fprintf(stderr, "newsline: search: no query given\n");
 		return 2;
 	}
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	if (archive_open(db, ARCHIVE_READ, &a, err, sizeof err)) {
-		fprintf(stderr, "newsline: search: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "search");
+	if (!a)
 		return 1;
-	}
 	struct searcher *se = searcher_new(a);
 	struct members m = { NULL, NULL }; /* story-group lists, built when first needed */
 	struct search_result r;
@@ -289,6 +285,7 @@ int cmd_search(int argc, char **argv)
 	struct buf o;
 	buf_init(&o, 0);
 	int status = 0;
+	char err[512];
 	if (batch) {
 		FILE *f = strcmp(batch, "-") ? fopen(batch, "r") : stdin;
 		if (!f) {

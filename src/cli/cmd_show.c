@@ -43,14 +43,10 @@ int cmd_show(int argc, char **argv)
 		return 2;
 	}
 	const char *what = argv[optind];
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	int rc = archive_open(db, ARCHIVE_READ, &a, err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "newsline: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "show");
+	if (!a)
 		return 1;
-	}
+	int rc = 0;
 	uint32_t id = 0;
 	char *end = NULL;
 	unsigned long v = strtoul(what, &end, 10);
@@ -68,7 +64,7 @@ int cmd_show(int argc, char **argv)
 			if (rc == NL_ENOTFOUND)
 				fprintf(stderr, "newsline: show: no document with URL %s\n", what);
 			else
-				fprintf(stderr, "newsline: %s\n", a->err);
+				fprintf(stderr, "newsline: show: %s\n", a->err);
 			archive_close(a);
 			return 1;
 		}
@@ -77,7 +73,7 @@ int cmd_show(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	rc = archive_doc(a, id, &d);
 	if (rc) {
-		fprintf(stderr, "newsline: %s\n", a->err);
+		fprintf(stderr, "newsline: show: %s\n", a->err);
 		doc_release(&d);
 		archive_close(a);
 		return 1;

@@ -68,14 +68,9 @@ int cmd_stats(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	int rc = archive_open(db, ARCHIVE_READ, &a, err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "newsline: stats: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "stats");
+	if (!a)
 		return 1;
-	}
 	uint32_t undated = 0;
 	int32_t first = NL_NODAY, last = NL_NODAY;
 	size_t bytes = 0, nsrc = 0;
@@ -126,7 +121,7 @@ int cmd_stats(int argc, char **argv)
 		buf_printf(&o, "archive:    %s\ndocuments:  %u (%u undated)\nsources:    %zu\n"
 			   "dates:      %s to %s\nterms:      %llu distinct, %llu tokens\n"
 			   "segments:   %u, %.1f MB on disk\n",
-			   db, a->ndocs, undated, distinct, f, l, (unsigned long long)terms,
+			   cli_db_path(db), a->ndocs, undated, distinct, f, l, (unsigned long long)terms,
 			   (unsigned long long)tokens, a->nsegs, (double)bytes / 1e6);
 		if (cache)
 			buf_printf(&o, "cache:      %.1f MB (dedup.snap: the near-duplicate detector, "

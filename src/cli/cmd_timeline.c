@@ -524,12 +524,8 @@ int cmd_timeline(int argc, char **argv)
 	o.keywords = kw;
 	o.nkeywords = nkw;
 
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	int rc = archive_open(db, ARCHIVE_READ, &a, err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "newsline: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "timeline");
+	if (!a) {
 		free(kw);
 		free(kwcopy);
 		buf_release(&q);
@@ -541,7 +537,7 @@ int cmd_timeline(int argc, char **argv)
 	int status = 0;
 	int mrc = match_query(a, q.p, &ids, &nmatch, qerr, sizeof qerr);
 	if (mrc == NL_ECORRUPT) {
-		fprintf(stderr, "newsline: timeline: %s: %s\n", db, qerr);
+		fprintf(stderr, "newsline: timeline: %s: %s\n", cli_db_path(db), qerr);
 		status = 1;
 	} else if (mrc) {
 		fprintf(stderr, "newsline: timeline: %s\n", qerr);
@@ -553,7 +549,7 @@ int cmd_timeline(int argc, char **argv)
 	if (!status) {
 		sort_by_day(a, ids, nmatch);
 		struct timeline tl;
-		rc = timeline_build(a, ids, nmatch, &o, &tl);
+		int rc = timeline_build(a, ids, nmatch, &o, &tl);
 		struct buf out;
 		buf_init(&out, 0);
 		if (!rc)

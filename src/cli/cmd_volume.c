@@ -133,16 +133,14 @@ int cmd_volume(int argc, char **argv)
 	struct buf q;
 	buf_init(&q, 0);
 	cli_join_args(&q, argc, argv, optind);
-	db = cli_db_path(db);
-	char err[512];
-	struct archive *a;
-	if (archive_open(db, ARCHIVE_READ, &a, err, sizeof err)) {
-		fprintf(stderr, "newsline: volume: %s\n", err);
+	struct archive *a = cli_open_archive(db, ARCHIVE_READ, "volume");
+	if (!a) {
 		buf_release(&q);
 		return 1;
 	}
 	struct searcher *se = searcher_new(a);
 	struct vol v = { a, by, NULL, 0, 0, 0 };
+	char err[512];
 	int rc = searcher_match(se, q.p, q.n, &so, on_match, &v, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "newsline: volume: %s\n", err);
