@@ -42,6 +42,9 @@
 
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum next_kind { N_END, N_UPPER, N_DIGIT, N_OPEN, N_LOWER, N_OTHER };
 
@@ -95,6 +98,32 @@ static const char *const openers[] = {
 /* ------------------------------------------------------------------------ */
 /* Characters                                                                */
 /* ------------------------------------------------------------------------ */
+
+/* Index of the first byte at or after s[i] that is a line break or may start
+ * a stop ('.', '?', '!', or 0xE2, the lead byte of U+2026); len if none.
+ * Most bytes are none of these: with SSE2, 16 are tested at once. */
+static size_t next_interesting(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), dot = _mm_set1_epi8('.'), qm = _mm_set1_epi8('?'),
+		      ex = _mm_set1_epi8('!'), e2 = _mm_set1_epi8((char)0xE2);
+	while (i + 16 <= len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, nl), _mm_cmpeq_epi8(x, dot)),
+					 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, qm),
+								   _mm_cmpeq_epi8(x, ex)),
+						      _mm_cmpeq_epi8(x, e2)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+		i += 16;
+	}
+#endif
+	while (i < len && s[i] != '\n' && s[i] != '.' && s[i] != '?' && s[i] != '!' &&
+	       s[i] != '\xE2')
+		i++;
+	return i;
+}
 
 static bool is_space_byte(unsigned char c)
 {
@@ -394,9 +423,7 @@ size_t sentence_split(const char *s, size_t len, struct span **out, size_t *n, s
 	while (i < len) {
 		/* most bytes are neither a line break nor can start a stop
 		 * ('.', '?', '!', U+2026 = E2 80 A6): step over them at once */
-		while (i < len && s[i] != '\n' && s[i] != '.' && s[i] != '?' && s[i] != '!' &&
-		       s[i] != '\xE2')
-			i++;
+		i = next_interesting(s, len, i);
 		if (i >= len)
 			break;
 		if (s[i] == '\n') {
