@@ -40,10 +40,6 @@ static const char *const slot_names[S_NSLOTS] = {
 	"domain", "source_domain", "id", "date", "date_publish", "published", "datetime", "time",
 	"date_published", "pubdate",
 };
-/* their lengths (every key of every record is looked up: no strlen there) */
-static const unsigned char slot_lens[S_NSLOTS] = {
-	5, 8, 3, 4, 4, 8, 4, 7, 6, 6, 13, 2, 4, 12, 9, 8, 4, 14, 7,
-};
 
 struct jparse {
 	struct jsonl_scratch *js;
@@ -53,17 +49,36 @@ struct jparse {
 	bool started;
 };
 
+/* The slots of each key length, as slot + 1, 0-terminated: a key is
+ * compared only with the names of its length. */
+#define KEY_MAXLEN 14
+static const unsigned char slots_by_len[KEY_MAXLEN + 1][6] = {
+	[2] = { S_ID + 1 },
+	[3] = { S_URL + 1 },
+	[4] = { S_TEXT + 1, S_DATE + 1, S_LINK + 1, S_BODY + 1, S_TIME + 1 },
+	[5] = { S_TITLE + 1 },
+	[6] = { S_SOURCE + 1, S_DOMAIN + 1 },
+	[7] = { S_CONTENT + 1, S_PUBDATE + 1 },
+	[8] = { S_HEADLINE + 1, S_MAINTEXT + 1, S_DATETIME + 1 },
+	[9] = { S_PUBLISHED + 1 },
+	[12] = { S_DATE_PUBLISH + 1 },
+	[13] = { S_SOURCE_DOMAIN + 1 },
+	[14] = { S_DATE_PUBLISHED + 1 },
+};
+
 static int j_key(void *ctx, const unsigned char *k, size_t n)
 {
 	struct jparse *p = ctx;
 	p->key = -1;
-	if (p->depth != 1)
+	if (p->depth != 1 || n > KEY_MAXLEN)
 		return 1;
-	for (int i = 0; i < S_NSLOTS; i++)
-		if (slot_lens[i] == n && !memcmp(slot_names[i], k, n)) {
-			p->key = i;
+	for (const unsigned char *c = slots_by_len[n]; *c; c++) {
+		const char *name = slot_names[*c - 1];
+		if (name[0] == (char)k[0] && !memcmp(name, k, n)) {
+			p->key = *c - 1;
 			break;
 		}
+	}
 	return 1;
 }
 
