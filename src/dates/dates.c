@@ -354,6 +354,8 @@ struct dates_tagger {
 	uint64_t kw[NL_ARRAY_LEN(kwdefs)][2]; /* each keyword, zero-padded to 16 bytes */
 	struct tok *tok;
 	size_t ntok, tokcap;
+	unsigned char *pad;        /* the text of the call, then 16 zero bytes */
+	size_t padcap;
 	struct date_mention *ment;
 	size_t nment, mentcap;
 	/* per call */
@@ -413,6 +415,7 @@ void dates_free(struct dates_tagger *t)
 	if (!t)
 		return;
 	free(t->tok);
+	free(t->pad);
 	free(t->ment);
 	free(t);
 }
@@ -471,13 +474,21 @@ static inline struct tok *tok_push(struct dates_tagger *t)
 	return k;
 }
 
-static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
+static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 {
 	size_t i = 0;
 	uint8_t pend = TF_SPACE;
 	t->ntok = 0;
 	if (len + TOK_PAD + 1 > t->tokcap)
 		t->tok = xgrow(t->tok, &t->tokcap, len + TOK_PAD + 1, sizeof *t->tok);
+	/* scanned from a copy with 16 zero bytes after it, so every word is
+	 * measured 16 bytes at a time, up to the end of the text (a zero byte
+	 * ends a word as the end of the text does) */
+	t->pad = xgrow(t->pad, &t->padcap, len + 16, 1);
+	if (len)
+		memcpy(t->pad, text, len);
+	memset(t->pad + len, 0, 16);
+	const unsigned char *p = t->pad;
 	while (i < len) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
@@ -488,9 +499,9 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 			bool lower = false;
 			size_t n = 0;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			if (i + 16 <= len) {
-				/* 16 bytes at once: the word's length from the first
-				 * byte that is not a letter, no branch per byte */
+			{
+				/* 16 bytes at once (p is padded): the word's length from
+				 * the first byte that is not a letter, no branch per byte */
 				uint64_t x0, x1;
 				memcpy(&x0, p + i, 8);
 				memcpy(&x1, p + i + 8, 8);
@@ -520,7 +531,7 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 				i += n;
 			}
 #endif
-			/* the rest of a long word, or a word near the end of the text */
+			/* the rest of a word longer than 16 letters */
 			while (i < len && is_alpha(p[i])) {
 				unsigned char l = p[i] | 0x20;
 				lower |= p[i] == l;
@@ -634,15 +645,11 @@ static void scan(struct dates_tagger *t, const unsigned char *p, size_t len)
 			pend = 0;
 		}
 	}
-	/* sentinels: kind TK_END, span at the end of the text */
-	if (t->ntok + TOK_PAD >= t->tokcap)
-		t->tok = xgrow(t->tok, &t->tokcap, t->ntok + TOK_PAD + 1, sizeof *t->tok);
-	for (size_t j = 0; j < TOK_PAD; j++) {
-		struct tok *k = &t->tok[t->ntok + j];
-		memset(k, 0, sizeof *k);
-		k->s = k->e = (uint32_t)len;
-		k->flags = TF_SPACE;
-	}
+	/* sentinels: kind TK_END, span at the end of the text (room for them
+	 * was reserved above: a token is at least one byte) */
+	struct tok *k = &t->tok[t->ntok];
+	for (size_t j = 0; j < TOK_PAD; j++)
+		k[j] = (struct tok){ .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
 }
 
 /* ------------------------------------------------------------------------ */
