@@ -599,19 +599,7 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		pe->start = (uint32_t)w.start;
 		pe->end = (uint32_t)w.end;
 		pe->stem = t->stemmer && n > 2 && !(w.flags & (F_NUM | F_ACRO));
-		if (pe->stem && !(w.flags & (F_WIDE | F_SEP)) && n <= STEM_KEY &&
-		    w.start + STEM_KEY <= len) {
-			/* the key straight from the text (ASCII: lowercased the
-			 * same way), not from the bytes just stored in pe->term */
-			for (size_t j = 0; j < STEM_KEY / 8; j++) {
-				uint64_t x;
-				memcpy(&x, text + w.start + 8 * j, 8);
-				pe->key[j] = lower8(x);
-			}
-			pe->slot = stem_slot_key(t, pe->key, n);
-		} else {
-			pe->slot = pe->stem ? stem_slot_of(t, pe) : NULL;
-		}
+		pe->slot = pe->stem ? stem_slot_of(t, pe) : NULL;
 		if (pe->slot)
 			__builtin_prefetch(pe->slot);
 		if (++count == AHEAD) {
