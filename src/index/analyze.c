@@ -270,7 +270,6 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 		if (!s) {
 			id = a->nterms++;
 			a->slot[i] = id + 1;
-			a->tcap = a->tcap; /* grown below */
 			if (a->nterms > a->tcap) {
 				size_t c = a->tcap ? a->tcap * 2 : 1024;
 				a->toff = xrealloc(a->toff, c * sizeof *a->toff);
@@ -286,10 +285,16 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 			a->tlen[id] = (uint8_t)len;
 			a->tft[id] = a->tfb[id] = 0;
 			/* a new term of this document: appended without a call
-			 * unless the buffer must grow (it is not NUL-terminated) */
-			if (a->terms.n + len + 1 > a->terms.cap)
-				buf_reserve(&a->terms, len);
-			memcpy(a->terms.p + a->terms.n, term, len);
+			 * unless the buffer must grow (it is not NUL-terminated).
+			 * Most terms are short: 16 bytes are copied at once
+			 * (tokenize() lets us read TOKEN_MAX_BYTES of a term), the
+			 * bytes past len are overwritten by the next term */
+			if (a->terms.n + 16 + len + 1 > a->terms.cap)
+				buf_reserve(&a->terms, 16 + len);
+			if (len <= 16)
+				memcpy(a->terms.p + a->terms.n, term, 16);
+			else
+				memcpy(a->terms.p + a->terms.n, term, len);
 			a->terms.n += len;
 			if (a->nterms * 2 > a->slotcap) {
 				size_t nc = a->slotcap * 2;

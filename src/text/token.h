@@ -36,7 +36,9 @@
 struct tokenizer;
 
 /* Called once per token; term is not NUL-terminated and valid only during the
- * call. Return nonzero to stop tokenizing (tokenize() then returns that value). */
+ * call. term[0..TOKEN_MAX_BYTES) may always be read (the bytes past term_len
+ * are unspecified), so a callback can copy a short term with a fixed-size
+ * copy. Return nonzero to stop tokenizing (tokenize() then returns that value). */
 typedef int (*token_fn)(void *ctx, const char *term, size_t term_len, uint32_t start, uint32_t end);
 
 /* A new tokenizer; stem = true applies Snowball English stemming. Never NULL. */
