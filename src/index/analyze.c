@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dates/dates.h"
 #include "dedup/dedup.h"
@@ -380,9 +383,49 @@ static long repair(struct buf *out, struct nl_str s, size_t cap)
 	return utf8_repair(s.p, s.n, out);
 }
 
+/* Would squeeze() change b: white space other than ' ', two spaces in a
+ * row, or a space at either end? Most titles and URLs have none, and this
+ * only reads (16 bytes at a time with SSE2). */
+static bool needs_squeeze(const struct buf *b)
+{
+	const char *p = b->p;
+	size_t n = b->n, i = 0;
+	if (n == 0)
+		return false;
+	if (p[0] == ' ' || p[n - 1] == ' ')
+		return true;
+	unsigned prev = 0; /* the byte before i is a space */
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+					  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+						       _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+		if (_mm_movemask_epi8(ws))
+			return true;
+		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+		if (sp & ((sp << 1) | prev))
+			return true;
+		prev = sp >> 15;
+	}
+#endif
+	for (; i < n; i++) {
+		char c = p[i];
+		if (c == '\n' || c == '\t' || c == '\r' || (c == ' ' && prev))
+			return true;
+		prev = c == ' ';
+	}
+	return false;
+}
+
 /* Collapse runs of white space (titles are shown on one line). */
 static void squeeze(struct buf *b)
 {
+	if (!needs_squeeze(b)) {
+		if (b->p)
+			b->p[b->n] = 0;
+		return;
+	}
 	size_t w = 0;
 	bool sp = true;
 	for (size_t i = 0; i < b->n; i++) {
