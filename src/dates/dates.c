@@ -496,7 +496,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 			/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
 			 * zero-padded) and whether a lower-case letter was seen */
 			uint64_t w0 = 0, w1 = 0;
-			bool lower = false;
+			bool lower = false, more = true;
 			size_t n = 0;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 			{
@@ -529,10 +529,11 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 					}
 				}
 				i += n;
+				more = n == 16;
 			}
 #endif
 			/* the rest of a word longer than 16 letters */
-			while (i < len && is_alpha(p[i])) {
+			while (more && i < len && is_alpha(p[i])) {
 				unsigned char l = p[i] | 0x20;
 				lower |= p[i] == l;
 				size_t k = i - s;
@@ -572,6 +573,12 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 			    (p[i - 2] | 0x20) == 'e')
 				k->flags |= TF_ED;
 			pend = 0;
+			/* the usual separator, without another turn of the loop
+			 * (p[len] is padding) */
+			if (p[i] == ' ') {
+				pend = TF_SPACE;
+				i++;
+			}
 		} else if (is_digit(c)) {
 			size_t s = i;
 			int64_t v = 0;
@@ -647,9 +654,10 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 	}
 	/* sentinels: kind TK_END, span at the end of the text (room for them
 	 * was reserved above: a token is at least one byte) */
+	const struct tok sentinel = { .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
 	struct tok *k = &t->tok[t->ntok];
 	for (size_t j = 0; j < TOK_PAD; j++)
-		k[j] = (struct tok){ .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
+		memcpy(&k[j], &sentinel, sizeof sentinel);
 }
 
 /* ------------------------------------------------------------------------ */
