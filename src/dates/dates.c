@@ -327,6 +327,9 @@ enum tkind { TK_END = 0, TK_WORD, TK_NUM, TK_PUNCT };
 #define TF_ED 0x08       /* lower-case word ending in -ed (past tense cue) */
 #define TF_NL 0x10       /* a line break precedes the token */
 #define TF_ALLCAP 0x20   /* word is all upper case, two letters or more */
+#define TF_START 0x40    /* an expression may start here (dates_tag tries only these):
+			  * a number, a starter keyword, an ordinal word, a one-letter
+			  * word, an apostrophe */
 
 struct tok {          /* 16 bytes */
 	uint32_t s, e;   /* byte span */
@@ -553,6 +556,8 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				k->flags |= TF_CAP;
 			if (!lower && n >= 2)
 				k->flags |= TF_ALLCAP;
+			if (n == 1)
+				k->flags |= TF_START;
 			if (n <= KW_MAXLEN) {
 				uint32_t h = kw_hash(w0, w1, n);
 				uint32_t slot = h & (KW_SLOTS - 1);
@@ -564,6 +569,8 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 						k->cls = d->cls;
 						k->kf = d->flags;
 						k->num = d->val;
+						if ((d->flags & KF_START) || d->cls == K_ORDW)
+							k->flags |= TF_START;
 						break;
 					}
 					slot = (slot + 1) & (KW_SLOTS - 1);
@@ -606,7 +613,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
 			k->kind = TK_NUM;
-			k->flags = pend | fl;
+			k->flags = pend | fl | TF_START;
 			k->num = (int32_t)(v > 1000000000 ? 1000000000 : v);
 			k->nd = (uint8_t)(nd > 255 ? 255 : nd);
 			pend = 0;
@@ -621,7 +628,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 			k->s = (uint32_t)i;
 			k->e = (uint32_t)i + 1;
 			k->kind = TK_PUNCT;
-			k->flags = pend;
+			k->flags = pend | (c == '\'' ? TF_START : 0);
 			k->num = c;
 			pend = 0;
 			i++;
@@ -647,7 +654,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
 			k->kind = TK_PUNCT;
-			k->flags = pend;
+			k->flags = pend | (ch == '\'' ? TF_START : 0);
 			k->num = ch;
 			pend = 0;
 		}
@@ -2535,12 +2542,11 @@ static size_t m_point(struct dates_tagger *t, size_t i, struct res *r)
 	return 0;
 }
 
-/* Try every matcher at token i; returns the end token or 0. */
-static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
+/* Does a preposition that takes a time come right before token i ("in",
+ * "since", ..., "in the")? Asked only by the matchers that need it. */
+static bool prep_before(const struct dates_tagger *t, size_t i)
 {
-	const struct tok *k = TK(i);
-	size_t e;
-	bool prep = i > 0 && (cls(t, i - 1) == K_IN || cls(t, i - 1) == K_SINCE ||
+	return i > 0 && (cls(t, i - 1) == K_IN || cls(t, i - 1) == K_SINCE ||
 		cls(t, i - 1) == K_UNTIL || cls(t, i - 1) == K_BY || cls(t, i - 1) == K_DURING ||
 		cls(t, i - 1) == K_FROM || cls(t, i - 1) == K_THROUGH || cls(t, i - 1) == K_OF ||
 		cls(t, i - 1) == K_ON || cls(t, i - 1) == K_FOR || cls(t, i - 1) == K_BEFORE ||
@@ -2549,6 +2555,13 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		(cls(t, i - 1) == K_THE && i > 1 && (cls(t, i - 2) == K_IN || cls(t, i - 2) == K_DURING ||
 		cls(t, i - 2) == K_SINCE || cls(t, i - 2) == K_UNTIL || cls(t, i - 2) == K_BY ||
 		cls(t, i - 2) == K_FOR || cls(t, i - 2) == K_THROUGH || cls(t, i - 2) == K_OVER)));
+}
+
+/* Try every matcher at token i; returns the end token or 0. */
+static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
+{
+	const struct tok *k = TK(i);
+	size_t e;
 
 	if (k->kind == TK_NUM) {
 		if ((e = m_numeric(t, i, r)))
@@ -2566,7 +2579,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 			v_century(r, k->num - 1);
 			return i + 3;
 		}
-		if (bare_year_ok(t, i, prep)) {
+		if (bare_year_ok(t, i, prep_before(t, i))) {
 			v_year(r, k->num);
 			return i + 1;
 		}
@@ -2581,7 +2594,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		return 0;
 	switch (k->cls) {
 	case K_MONTH: case K_MONABBR:
-		return m_month(t, i, r, prep || (i > 0 && (cls(t, i - 1) == K_LAST ||
+		return m_month(t, i, r, prep_before(t, i) || (i > 0 && (cls(t, i - 1) == K_LAST ||
 			cls(t, i - 1) == K_THIS || cls(t, i - 1) == K_NEXT)));
 	case K_WDAY:
 		return m_wday(t, i, r, 0, i);
@@ -2831,7 +2844,7 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 		}
 		return 0;
 	case K_SEASON:
-		return m_season(t, i, r, prep && !(i > 0 && cls(t, i - 1) == K_TO));
+		return m_season(t, i, r, prep_before(t, i) && !(i > 0 && cls(t, i - 1) == K_TO));
 	case K_THAT:
 		/* "that day", "that same day": the day last mentioned */
 		{
@@ -3007,9 +3020,7 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 	size_t i = 0;
 	while (i < t->ntok) {
 		const struct tok *k = TK(i);
-		if ((k->kind == TK_WORD && !(k->kf & KF_START) && k->cls != K_ORDW &&
-		     k->e - k->s != 1) ||
-		    (k->kind == TK_PUNCT && k->num != '\'')) {
+		if (!(k->flags & TF_START)) {
 			/* nothing starts here (match_at would say so, after work) */
 			i++;
 			continue;
