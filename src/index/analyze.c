@@ -258,6 +258,36 @@ static void terms_reset(struct analyzer *a)
 	a->position = 0;
 }
 
+/* Room for more terms in the per-term arrays (rare: kept out of on_token,
+ * whose every call would otherwise save the registers this needs). */
+static __attribute__((noinline)) void terms_grow(struct analyzer *a)
+{
+	size_t c = a->tcap ? a->tcap * 2 : 1024;
+	a->toff = xrealloc(a->toff, c * sizeof *a->toff);
+	a->thash = xrealloc(a->thash, c * sizeof *a->thash);
+	a->tlen = xrealloc(a->tlen, c);
+	a->tft = xrealloc(a->tft, c * sizeof *a->tft);
+	a->tfb = xrealloc(a->tfb, c * sizeof *a->tfb);
+	a->start = xrealloc(a->start, (c + 1) * sizeof *a->start);
+	a->tcap = c;
+}
+
+/* Double the term table and put every term back (rare, as terms_grow). */
+static __attribute__((noinline)) void slots_grow(struct analyzer *a)
+{
+	size_t nc = a->slotcap * 2;
+	uint32_t *ns = xcalloc(nc, sizeof *ns);
+	for (uint32_t t = 0; t < a->nterms; t++) {
+		size_t j = a->thash[t] & (nc - 1);
+		while (ns[j])
+			j = (j + 1) & (nc - 1);
+		ns[j] = t + 1;
+	}
+	free(a->slot);
+	a->slot = ns;
+	a->slotcap = nc;
+}
+
 static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uint32_t end)
 {
 	struct analyzer *a = ctx;
@@ -273,16 +303,8 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 		if (!s) {
 			id = a->nterms++;
 			a->slot[i] = id + 1;
-			if (a->nterms > a->tcap) {
-				size_t c = a->tcap ? a->tcap * 2 : 1024;
-				a->toff = xrealloc(a->toff, c * sizeof *a->toff);
-				a->thash = xrealloc(a->thash, c * sizeof *a->thash);
-				a->tlen = xrealloc(a->tlen, c);
-				a->tft = xrealloc(a->tft, c * sizeof *a->tft);
-				a->tfb = xrealloc(a->tfb, c * sizeof *a->tfb);
-				a->start = xrealloc(a->start, (c + 1) * sizeof *a->start);
-				a->tcap = c;
-			}
+			if (a->nterms > a->tcap)
+				terms_grow(a);
 			a->toff[id] = (uint32_t)a->terms.n;
 			a->thash[id] = h;
 			a->tlen[id] = (uint8_t)len;
@@ -299,29 +321,28 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 			else
 				memcpy(a->terms.p + a->terms.n, term, len);
 			a->terms.n += len;
-			if (a->nterms * 2 > a->slotcap) {
-				size_t nc = a->slotcap * 2;
-				uint32_t *ns = xcalloc(nc, sizeof *ns);
-				for (uint32_t t = 0; t < a->nterms; t++) {
-					size_t j = a->thash[t] & (nc - 1);
-					while (ns[j])
-						j = (j + 1) & (nc - 1);
-					ns[j] = t + 1;
-				}
-				free(a->slot);
-				a->slot = ns;
-				a->slotcap = nc;
-			}
+			if (a->nterms * 2 > a->slotcap)
+				slots_grow(a);
 			break;
 		}
 		id = s - 1;
 		if (a->thash[id] == h && a->tlen[id] == len) {
 			const char *q = a->terms.p + a->toff[id];
-			size_t k = 0;
-			while (k < len && q[k] == term[k])
-				k++;
-			if (k == len)
+			if (len <= 16) {
+				/* two words each: 16 bytes can be read at both (see
+				 * the append below and token.h) */
+				uint64_t x0, x1, y0, y1;
+				memcpy(&x0, q, 8);
+				memcpy(&x1, q + 8, 8);
+				memcpy(&y0, term, 8);
+				memcpy(&y1, term + 8, 8);
+				uint64_t m0 = len >= 8 ? ~0ull : ~0ull >> (64 - 8 * len);
+				uint64_t m1 = len > 8 ? ~0ull >> (128 - 8 * len) : 0;
+				if ((((x0 ^ y0) & m0) | ((x1 ^ y1) & m1)) == 0)
+					break;
+			} else if (memcmp(q, term, len) == 0) {
 				break;
+			}
 		}
 		i = (i + 1) & mask;
 	}
