@@ -342,14 +342,14 @@ struct tok {          /* 16 bytes */
 	};
 };
 
-#define KW_SLOTS 1024 /* power of two, > 2 * NL_ARRAY_LEN(kwdefs) */
+#define KW_SLOTS 4096 /* power of two, > 8 * NL_ARRAY_LEN(kwdefs): most words are not
+		       * keywords, and most of them then find an empty slot first */
 #define KW_MAXLEN 15
 #define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely */
 
-struct kwslot {
-	uint32_t hash;             /* full kw_hash of the word */
+struct kwslot {                /* 4 bytes: the table is 16 KiB */
+	uint16_t tag;              /* the high half of kw_hash of the word */
 	uint16_t idx;              /* index+1 into kwdefs, 0 = empty */
-	uint16_t len;
 };
 
 struct dates_tagger {
@@ -406,8 +406,7 @@ struct dates_tagger *dates_new(void)
 		}
 		if (!dup) {
 			t->slot[h].idx = (uint16_t)(i + 1);
-			t->slot[h].hash = full;
-			t->slot[h].len = (uint16_t)n;
+			t->slot[h].tag = (uint16_t)(full >> 16);
 		}
 	}
 	return t;
@@ -563,7 +562,9 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				uint32_t slot = h & (KW_SLOTS - 1);
 				while (t->slot[slot].idx) {
 					const struct kwslot *ks = &t->slot[slot];
-					if (ks->hash == h && ks->len == n && t->kw[ks->idx - 1][0] == w0 &&
+					/* equal zero-padded words are equal words
+					 * (no keyword holds a zero byte) */
+					if (ks->tag == (uint16_t)(h >> 16) && t->kw[ks->idx - 1][0] == w0 &&
 					    t->kw[ks->idx - 1][1] == w1) {
 						const struct kwdef *d = &kwdefs[ks->idx - 1];
 						k->cls = d->cls;
