@@ -459,27 +459,15 @@ static bool slot_has(const struct stem_slot *slot, const uint64_t *k, size_t n)
 	       slot->key[2] == k[2];
 }
 
-/* Stem pe->term[0..n) in place (through its cache set, if any); returns
- * the new length. */
-static size_t stem_term(struct tokenizer *t, struct pending *pe)
+/* Stem pe->term[0..n) with the stemmer and remember the stem in its cache
+ * set, if any; returns the new length. Out of line: stem_term() inlines the
+ * cache hit, which is most calls. */
+static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct pending *pe)
 {
 	struct stem_set *set = pe->slot;
 	const uint64_t *k = pe->key;
 	char *term = pe->term;
 	size_t n = pe->n;
-	if (set) {
-		struct stem_slot *slot = &set->way[0];
-		if (!slot_has(slot, k, n)) {
-			if (!slot_has(&set->way[1], k, n))
-				goto miss;
-			struct stem_slot tmp = set->way[1];
-			set->way[1] = set->way[0];
-			set->way[0] = tmp;
-		}
-		memcpy(term + slot->keep, slot->add, sizeof slot->add);
-		return (size_t)slot->keep + slot->addlen;
-	}
-miss:;
 	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)term, (int)n);
 	if (!st)
 		nl_die("tokenizer: out of memory in the stemmer");
@@ -500,6 +488,25 @@ miss:;
 	}
 	memcpy(term, st, m);
 	return m;
+}
+
+/* Stem pe->term[0..n) in place (through its cache set, if any); returns
+ * the new length. */
+static inline size_t stem_term(struct tokenizer *t, struct pending *pe)
+{
+	struct stem_set *set = pe->slot;
+	if (!set)
+		return stem_miss(t, pe);
+	struct stem_slot *slot = &set->way[0];
+	if (!slot_has(slot, pe->key, pe->n)) {
+		if (!slot_has(&set->way[1], pe->key, pe->n))
+			return stem_miss(t, pe);
+		struct stem_slot tmp = set->way[1];
+		set->way[1] = set->way[0];
+		set->way[0] = tmp;
+	}
+	memcpy(pe->term + slot->keep, slot->add, sizeof slot->add);
+	return (size_t)slot->keep + slot->addlen;
 }
 
 /* Lowercase 8 bytes of ASCII at once: add 0x20 to each byte in 'A'..'Z'.
