@@ -365,6 +365,7 @@ struct dates_tagger {
 	const char *text;
 	int32_t dct;
 	int dy, dm, dd, dwd;       /* dct as y-m-d and weekday */
+	int32_t ymd_day;           /* the day dy, dm, dd (and dwd) were computed for */
 	struct dates_ctx *ctx;
 };
 
@@ -389,6 +390,7 @@ static void kw_words(const char *w, size_t n, uint64_t out[2])
 struct dates_tagger *dates_new(void)
 {
 	struct dates_tagger *t = xcalloc(1, sizeof *t);
+	t->ymd_day = NL_NODAY;
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
 		const char *w = kwdefs[i].w;
 		size_t n = strlen(w);
@@ -486,7 +488,8 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 	/* scanned from a copy with 16 zero bytes after it, so every word is
 	 * measured 16 bytes at a time, up to the end of the text (a zero byte
 	 * ends a word as the end of the text does) */
-	t->pad = xgrow(t->pad, &t->padcap, len + 16, 1);
+	if (len + 16 > t->padcap)
+		t->pad = xgrow(t->pad, &t->padcap, len + 16, 1);
 	if (len)
 		memcpy(t->pad, text, len);
 	memset(t->pad + len, 0, 16);
@@ -3010,12 +3013,15 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 	t->dct = dct;
 	t->ctx = ctx;
 	if (dct != NL_NODAY) {
-		day_to_ymd(dct, &t->dy, &t->dm, &t->dd);
-		if (t->dy < 2 || t->dy > 9998) {
-			t->dct = NL_NODAY;
-		} else {
-			t->dwd = day_weekday(dct);
+		/* the sentences of an article share its day: convert it once */
+		if (dct != t->ymd_day) {
+			day_to_ymd(dct, &t->dy, &t->dm, &t->dd);
+			if (t->dy >= 2 && t->dy <= 9998)
+				t->dwd = day_weekday(dct);
+			t->ymd_day = dct;
 		}
+		if (t->dy < 2 || t->dy > 9998)
+			t->dct = NL_NODAY;
 	}
 	scan(t, (const unsigned char *)text, len);
 	size_t i = 0;

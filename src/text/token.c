@@ -242,8 +242,10 @@ static bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* End of a dotted acronym starting at s[ws] ("U.S." -> ws + 4), or 0. */
-static size_t acronym_end(const struct tokenizer *t, const char *s, size_t len, size_t ws)
+/* End of a dotted acronym starting at s[ws] ("U.S." -> ws + 4), or 0.
+ * Rare, so kept out of tokenize()'s loop. */
+static __attribute__((noinline)) size_t acronym_end(const struct tokenizer *t, const char *s,
+						    size_t len, size_t ws)
 {
 	size_t p = ws;
 	int letters = 0;
@@ -387,8 +389,10 @@ static size_t cut_utf8(const char *p, size_t n, size_t max)
 	return k;
 }
 
-/* NFKC + case fold the word s[0..n) into out; returns the length. */
-static size_t fold_word(struct tokenizer *t, const char *s, size_t n, char *out)
+/* NFKC + case fold the word s[0..n) into out; returns the length. Rare in
+ * English news, so kept out of tokenize()'s loop. */
+static __attribute__((noinline)) size_t fold_word(struct tokenizer *t, const char *s, size_t n,
+						  char *out)
 {
 	size_t rn = 0;
 	for (size_t i = 0; i < n && rn < RAW_MAX;) {
