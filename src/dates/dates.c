@@ -549,17 +549,15 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				i++;
 			}
 			n = i - s;
-			struct tok *k = tok_push(t);
-			k->s = (uint32_t)s;
-			k->e = (uint32_t)i;
-			k->kind = TK_WORD;
-			k->flags = pend;
-			if (c != (c | 0x20))
-				k->flags |= TF_CAP;
+			/* the token is built in a local and stored once */
+			struct tok k = { .s = (uint32_t)s, .e = (uint32_t)i, .kind = TK_WORD };
+			uint8_t fl = pend;
+			if (!(c & 0x20))
+				fl |= TF_CAP;
 			if (!lower && n >= 2)
-				k->flags |= TF_ALLCAP;
+				fl |= TF_ALLCAP;
 			if (n == 1)
-				k->flags |= TF_START;
+				fl |= TF_START;
 			if (n <= KW_MAXLEN) {
 				uint32_t h = kw_hash(w0, w1, n);
 				uint32_t slot = h & (KW_SLOTS - 1);
@@ -570,19 +568,21 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 					if (ks->tag == (uint16_t)(h >> 16) && t->kw[ks->idx - 1][0] == w0 &&
 					    t->kw[ks->idx - 1][1] == w1) {
 						const struct kwdef *d = &kwdefs[ks->idx - 1];
-						k->cls = d->cls;
-						k->kf = d->flags;
-						k->num = d->val;
+						k.cls = d->cls;
+						k.kf = d->flags;
+						k.num = d->val;
 						if ((d->flags & KF_START) || d->cls == K_ORDW)
-							k->flags |= TF_START;
+							fl |= TF_START;
 						break;
 					}
 					slot = (slot + 1) & (KW_SLOTS - 1);
 				}
 			}
-			if (!k->cls && n >= 5 && c == (c | 0x20) && (p[i - 1] | 0x20) == 'd' &&
+			if (!k.cls && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
 			    (p[i - 2] | 0x20) == 'e')
-				k->flags |= TF_ED;
+				fl |= TF_ED;
+			k.flags = fl;
+			t->tok[t->ntok++] = k;
 			pend = 0;
 			/* the usual separator, without another turn of the loop
 			 * (p[len] is padding) */

@@ -600,6 +600,8 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		struct word w;
 		scan_word(t, text, len, i, c, k, &w);
 		i = w.end;
+		if (i < len && text[i] == ' ')
+			i++; /* the usual separator, without another turn of the loop */
 		if (skip_word(text, len, &w))
 			continue;
 		struct pending *pe = &ring[(head + count) % AHEAD];
