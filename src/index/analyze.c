@@ -365,20 +365,19 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 		a->termp = xrealloc(a->termp, a->ptrcap * sizeof *a->termp);
 		a->posp = xrealloc(a->posp, a->ptrcap * sizeof *a->posp);
 	}
+	/* every token counted one occurrence of its term: the positions of
+	 * all terms fill exactly ntoks slots */
+	a->pos = xgrow(a->pos, &a->poscap, a->ntoks + 1, sizeof *a->pos);
 	uint32_t acc = 0;
 	for (uint32_t t = 0; t < n; t++) {
 		a->start[t] = acc;
+		a->posp[t] = a->pos + acc;
+		a->termp[t] = a->terms.p + a->toff[t];
 		acc += a->tft[t] + a->tfb[t];
 	}
-	a->pos = xgrow(a->pos, &a->poscap, acc + 1, sizeof *a->pos);
 	/* tokens are in position order, so each term's positions come out ascending */
 	for (size_t i = 0; i < a->ntoks; i++)
 		a->pos[a->start[a->toks[i].term]++] = a->toks[i].pos;
-	for (uint32_t t = 0; t < n; t++) {
-		uint32_t cnt = a->tft[t] + a->tfb[t];
-		a->posp[t] = a->pos + a->start[t] - cnt;
-		a->termp[t] = a->terms.p + a->toff[t];
-	}
 	w->nterms = n;
 	w->terms = a->termp;
 	w->term_lens = a->tlen;
