@@ -353,6 +353,8 @@ static bool is_apos_before(const char *s, size_t a, size_t *q)
 static bool skip_word(const char *s, size_t len, const struct word *w)
 {
 	size_t a = w->start, n = w->end - w->start, q;
+	if (n > 5)
+		return false; /* every case below is a short word */
 	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
 		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
 		for (size_t i = 0; i < NL_ARRAY_LEN(brackets); i++)
