@@ -128,7 +128,8 @@ long utf8_repair(const char *s, size_t n, struct buf *out)
 		i += (size_t)-k;
 		run = i;
 	}
-	if (buf_put(out, s + run, n - run))
+	/* s may be NULL when n is 0: no offset is applied to it then */
+	if (buf_put(out, run < n ? s + run : "", n - run))
 		goto toobig;
 	return bad;
 
