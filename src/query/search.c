@@ -211,7 +211,7 @@ struct searcher {
 	char tmemo_term[256];
 	size_t tmemo_len; /* 0: no term */
 	/* the prefixes of the current query */
-	struct pset *psets;
+	struct pset **psets;    /* each on its own: iterators point at them */
 	size_t npsets, pscap;
 	/* query terms of the last run, for snippets */
 	struct qterm *qterms;
@@ -273,9 +273,10 @@ static void free_its(struct searcher *s)
 static void free_psets(struct searcher *s)
 {
 	for (size_t i = 0; i < s->npsets; i++) {
-		free(s->psets[i].tft);
-		free(s->psets[i].tfb);
-		free(s->psets[i].bits);
+		free(s->psets[i]->tft);
+		free(s->psets[i]->tfb);
+		free(s->psets[i]->bits);
+		free(s->psets[i]);
 	}
 	s->npsets = 0;
 }
@@ -547,10 +548,13 @@ static struct pset *prefix_set(struct searcher *s, const struct qnode *n, const 
 			       size_t pn)
 {
 	for (size_t i = 0; i < s->npsets; i++)
-		if (s->psets[i].node == n)
-			return &s->psets[i];
+		if (s->psets[i]->node == n)
+			return s->psets[i];
+	/* allocated on its own, not in a growing array: a query's earlier
+	 * prefix iterators keep pointing at theirs (fuzz_search found this) */
 	s->psets = xgrow(s->psets, &s->pscap, s->npsets + 1, sizeof *s->psets);
-	struct pset *p = &s->psets[s->npsets++];
+	struct pset *p = xmalloc(sizeof *p);
+	s->psets[s->npsets++] = p;
 	uint32_t nd = s->a->ndocs;
 	*p = (struct pset){ .node = n, .min_len = UINT32_MAX };
 	p->tft = xcalloc((size_t)nd + 1, sizeof *p->tft);

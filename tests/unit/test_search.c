@@ -244,6 +244,16 @@ Test(search, prefix_of_many_words)
 	searcher_snippet(s, 600, 200, "[", "]", &snip);
 	cr_assert(strstr(snip.p, "[zq001] [zq002] [zq599]"), "%s", snip.p);
 	buf_release(&snip);
+	/* more prefixes than the searcher's first table of them holds: the
+	 * iterators of the first ones must survive its growth (under ASan this
+	 * was a use after free, found by fuzz_search) */
+	struct buf q;
+	buf_init(&q, 0);
+	for (int i = 0; i < 20; i++)
+		buf_printf(&q, "%szq%02d*", i ? " OR " : "", i);
+	cr_assert_eq(searcher_run(s, q.p, q.n, &o, &r, err, sizeof err), NL_OK, "%s", err);
+	cr_assert_eq(r.total, 201); /* zq000..zq199, and the triple */
+	buf_release(&q);
 	search_result_release(&r);
 	searcher_free(s);
 	archive_close(a);
