@@ -248,6 +248,22 @@ static void dict_write(struct fw *f, struct dictw *d)
 
 /* ------------------------------------------------------------ the writer --- */
 
+/*
+ * Hot terms. A term's postings are first kept as the varints above and
+ * encoded into a posting list (postings.h) when the segment is finished. Once
+ * a term has HOT_DF postings, the list is built as they come instead: its
+ * postings so far are encoded, its buffer freed, and each later posting goes
+ * straight into the term's encoder. Most postings belong to such frequent
+ * terms, so most of the encoding is done while documents are added (with one
+ * thread or more, beside the analysis) rather than all at once at the end,
+ * and their postings are not written, read back and copied once more. The
+ * bytes are the same: the encoder sees the same postings in the same order.
+ * dn and dcap go on counting what the varints would take and how their
+ * buffer would have grown, so the memory reported, and so where segments are
+ * cut, do not change.
+ */
+#define HOT_DF POST_BLOCK
+
 /* A term's accumulator: one 64-byte cache line, which holds the start of
  * the term, so finding a term costs one miss into the table (the writer
  * prefetches the slots of the terms ahead). */
@@ -255,8 +271,13 @@ static void dict_write(struct fw *f, struct dictw *d)
 struct tacc {
 	uint64_t hash;          /* nl_hash64 of the term */
 	char *term;             /* NULL: empty slot */
-	char *data;             /* per posting: gap, tft, tfb, positions (gaps) */
-	size_t dn, dcap;        /* bytes of data used, allocated */
+	union {
+		char *data;     /* df < HOT_DF: per posting gap, tft, tfb,
+				 * positions (gaps) */
+		struct post_enc *enc; /* df >= HOT_DF: the posting list itself */
+	};
+	size_t dn, dcap;        /* bytes of data used, allocated (for a hot
+				 * term: what data would hold, see HOT_DF) */
 	uint32_t df, last_doc;
 	uint8_t len;
 	char pre[TACC_PRE];     /* the term's first bytes */
@@ -307,6 +328,8 @@ struct seg_writer {
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
+	struct enc_post *ps;    /* replay_postings scratch of seg_writer_add */
+	size_t pscap;
 };
 
 static char *arena_copy(struct seg_writer *w, const char *p, size_t n)
@@ -457,6 +480,59 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 	}
 }
 
+/* One posting of the term being encoded, as read from its accumulator. */
+struct enc_post {
+	uint32_t doc, tft, tfb, len;
+	const unsigned char *pos, *pos_end; /* its position varints */
+};
+
+/* Add the postings kept in a's varints to enc (begun), and free them. ps and
+ * pscap: scratch, grown as needed. */
+static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc,
+			    struct enc_post **ps, size_t *pscap)
+{
+	/* First the postings are read, and each document's length asked for (a
+	 * cache miss per posting when done one at a time; here the loads are
+	 * independent and overlap), then encoded. */
+	*ps = xgrow(*ps, pscap, (size_t)a->df + 1, sizeof **ps);
+	struct enc_post *v = *ps;
+	const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
+	uint32_t doc = 0;
+	for (uint32_t j = 0; j < a->df; j++) {
+		uint64_t gap = 0, tft = 0, tfb = 0;
+		varint_get(&p, end, &gap);
+		varint_get(&p, end, &tft);
+		varint_get(&p, end, &tfb);
+		doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
+		uint32_t np = (uint32_t)(tft + tfb);
+		const unsigned char *q = p;
+		for (uint32_t c = 0; c < np && q < end; q++)
+			c += *q < 0x80;
+		v[j] = (struct enc_post){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
+		p = q;
+	}
+	/* The positions are already the varints the encoder writes (first as
+	 * is, then gaps): their bytes are handed over as they are, the same
+	 * bytes as decoding them for post_enc_add, without the work. Room for
+	 * all of them is made once. */
+	post_enc_reserve(enc, a->dn);
+	for (uint32_t j = 0; j < a->df; j++)
+		post_enc_add_encoded(enc, v[j].doc, v[j].tft, v[j].tfb, v[j].len, v[j].pos,
+				     (size_t)(v[j].pos_end - v[j].pos));
+	free(a->data);
+	a->data = NULL;
+}
+
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 {
 	if (w->f.rc)
@@ -500,20 +576,40 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 				__builtin_prefetch(&w->tab[d->term_hash[i + 16] & mask]);
 			if (i + 8 < d->nterms) {
 				const struct tacc *b = &w->tab[d->term_hash[i + 8] & mask];
-				if (b->hash == d->term_hash[i + 8] && b->data)
-					__builtin_prefetch(b->data + b->dn, 1);
+				if (b->hash == d->term_hash[i + 8] && b->data) {
+					if (b->df < HOT_DF)
+						__builtin_prefetch(b->data + b->dn, 1);
+					else
+						__builtin_prefetch(b->enc);
+				}
 			}
 		}
 		struct tacc *a = term_slot(w, t, tl, d->term_hash ? d->term_hash[i] : nl_hash64(t, tl));
 		size_t before = a->dcap;
 		uint32_t npos = d->tft[i] + d->tfb[i];
 		size_t need = 30 + (size_t)npos * 5;
+		bool hot = a->df >= HOT_DF;
 		if (a->dn + need + 1 > a->dcap) {
 			/* grown as a struct buf grows (the memory count and so the
 			 * segment cuts depend on it) */
 			size_t c = buf_grow_cap(a->dcap, a->dn + need + 1);
-			a->data = xrealloc(a->data, c);
+			if (!hot)
+				a->data = xrealloc(a->data, c);
 			a->dcap = c;
+		}
+		w->mem += a->dcap - before;
+		if (hot) {
+			/* what the varints would take: the positions' are the
+			 * bytes the encoder appends */
+			struct post_enc *pe = a->enc;
+			size_t pn = pe->pos.n;
+			uint32_t gap = doc - a->last_doc - 1;
+			post_enc_add(pe, doc, d->tft[i], d->tfb[i], w->doclen[doc], d->pos[i], npos);
+			a->dn += varint_len(gap) + varint_len(d->tft[i]) + varint_len(d->tfb[i]) +
+				 (pe->pos.n - pn);
+			a->df++;
+			a->last_doc = doc;
+			continue;
 		}
 		unsigned char *p = (unsigned char *)a->data + a->dn;
 		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
@@ -527,7 +623,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		a->dn += n;
 		a->df++;
 		a->last_doc = doc;
-		w->mem += a->dcap - before;
+		if (a->df == HOT_DF) {
+			struct post_enc *pe = xmalloc(sizeof *pe);
+			post_enc_init(pe);
+			post_enc_begin(pe);
+			replay_postings(w, a, pe, &w->ps, &w->pscap);
+			a->enc = pe;
+		}
 	}
 	return NL_OK;
 }
@@ -645,12 +747,25 @@ static void write_stats(struct fw *f, uint64_t tt, uint64_t tb)
 	fw_sec_end(f);
 }
 
+/* Free a term's postings (not yet encoded, or its encoder). */
+static void tacc_release(struct tacc *a)
+{
+	if (a->df >= HOT_DF && a->enc) {
+		post_enc_release(a->enc);
+		free(a->enc);
+	} else {
+		free(a->data);
+	}
+	a->data = NULL;
+}
+
 static void free_writer(struct seg_writer *w)
 {
 	for (size_t i = 0; i < w->tcap; i++)
 		if (w->tab[i].term)
-			free(w->tab[i].data);
+			tacc_release(&w->tab[i]);
 	free(w->tab);
+	free(w->ps);
 	ZSTD_freeCCtx(w->zc);
 	buf_release(&w->block);
 	buf_release(&w->blocks);
@@ -688,12 +803,6 @@ struct enc_part {
 	struct enc_term *terms;
 };
 
-/* One posting of the term being encoded, as read from its accumulator. */
-struct enc_post {
-	uint32_t doc, tft, tfb, len;
-	const unsigned char *pos, *pos_end; /* its position varints */
-};
-
 static void encode_part(struct enc_part *pt)
 {
 	struct seg_writer *w = pt->w;
@@ -713,51 +822,29 @@ static void encode_part(struct enc_part *pt)
 			__builtin_prefetch(pt->terms_in[i + 4]);
 		if (i + 2 < pt->n)
 			__builtin_prefetch(pt->terms_in[i + 2]->data);
-		/* First the postings are read, and each document's length asked
-		 * for (a cache miss per posting when done one at a time; here
-		 * the loads are independent and overlap), then encoded. */
-		ps = xgrow(ps, &pscap, (size_t)a->df + 1, sizeof *ps);
-		const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
-		uint32_t doc = 0;
-		for (uint32_t j = 0; j < a->df; j++) {
-			uint64_t gap = 0, tft = 0, tfb = 0;
-			varint_get(&p, end, &gap);
-			varint_get(&p, end, &tft);
-			varint_get(&p, end, &tfb);
-			doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
-			uint32_t np = (uint32_t)(tft + tfb);
-			const unsigned char *q = p;
-			for (uint32_t c = 0; c < np && q < end; q++)
-				c += *q < 0x80;
-			ps[j] = (struct enc_post){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
-			p = q;
+		/* a hot term's list is built (HOT_DF): it is only finished */
+		struct post_enc *le = &enc;
+		if (a->df >= HOT_DF) {
+			le = a->enc;
+		} else {
+			post_enc_begin(&enc);
+			replay_postings(w, a, &enc, &ps, &pscap);
 		}
-		/* The positions are already the varints the encoder writes (first
-		 * as is, then gaps): their bytes are handed over as they are, the
-		 * same bytes as decoding them for post_enc_add, without the work.
-		 * Room for all of them is made once. */
-		post_enc_begin(&enc);
-		post_enc_reserve(&enc, a->dn);
-		for (uint32_t j = 0; j < a->df; j++) {
-			const struct enc_post *e = &ps[j];
-			post_enc_add_encoded(&enc, e->doc, e->tft, e->tfb, e->len, e->pos,
-					     (size_t)(e->pos_end - e->pos));
-		}
-		free(a->data);
-		a->data = NULL;
 		uint64_t dl, pl;
 		struct post_stats st;
 		if (pt->f) {
 			buf_clear(&one);
-			post_enc_end(&enc, &one, &dl, &pl, &st);
+			post_enc_end(le, &one, &dl, &pl, &st);
 			fw_write(pt->f, one.p, one.n);
 			dict_add(pt->dict, a->term, a->len, &st, pt->post_off, dl, pl);
 			pt->post_off += one.n;
 		} else {
 			size_t before = pt->out.n;
-			post_enc_end(&enc, &pt->out, &dl, &pl, &st);
+			post_enc_end(le, &pt->out, &dl, &pl, &st);
 			pt->terms[i] = (struct enc_term){ st, dl, pl, pt->out.n - before };
 		}
+		if (le != &enc)
+			tacc_release(a);
 	}
 	free(ps);
 	buf_release(&one);
