@@ -27,7 +27,8 @@ void buf_clear(struct buf *b)
 		b->p[0] = 0;
 }
 
-char *buf_reserve(struct buf *b, size_t n)
+/* buf_reserve() when the room is short. */
+char *buf_grow_(struct buf *b, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {
 		b->cap = buf_grow_cap(b->cap, b->n + n + 1);
@@ -36,7 +37,8 @@ char *buf_reserve(struct buf *b, size_t n)
 	return b->p + b->n;
 }
 
-int buf_put(struct buf *b, const void *p, size_t n)
+/* buf_put() with a cap or when the room is short. */
+int buf_put_(struct buf *b, const void *p, size_t n)
 {
 	if (b->limit && b->n + n > b->limit)
 		return NL_ETOOBIG;
@@ -46,12 +48,6 @@ int buf_put(struct buf *b, const void *p, size_t n)
 	b->n += n;
 	b->p[b->n] = 0;
 	return NL_OK;
-}
-
-int buf_putc(struct buf *b, int c)
-{
-	char ch = (char)c;
-	return buf_put(b, &ch, 1);
 }
 
 int buf_puts(struct buf *b, const char *s)
@@ -100,10 +96,4 @@ void buf_put_u64le(struct buf *b, uint64_t v)
 	unsigned char t[8];
 	wr_u64le(t, v);
 	buf_put(b, t, 8);
-}
-
-void buf_put_varint(struct buf *b, uint64_t v)
-{
-	unsigned char t[10];
-	buf_put(b, t, varint_put(t, v));
 }

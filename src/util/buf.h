@@ -15,6 +15,8 @@
 
 #include "util/common.h"
 
+#include <string.h>
+
 struct buf {
 	char *p;
 	size_t n, cap;
@@ -24,8 +26,8 @@ struct buf {
 void buf_init(struct buf *b, size_t limit);
 void buf_release(struct buf *b);    /* free memory; buffer is reusable after init */
 void buf_clear(struct buf *b);      /* length 0, keep memory */
-int buf_put(struct buf *b, const void *p, size_t n);
-int buf_putc(struct buf *b, int c);
+static inline int buf_put(struct buf *b, const void *p, size_t n);
+static inline int buf_putc(struct buf *b, int c);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The capacity a buffer of cap bytes grows to so that need bytes fit:
@@ -39,13 +41,13 @@ static inline size_t buf_grow_cap(size_t cap, size_t need)
 	return c;
 }
 /* Ensure room for n more bytes; returns pointer to the end. */
-char *buf_reserve(struct buf *b, size_t n);
+static inline char *buf_reserve(struct buf *b, size_t n);
 /* Take ownership of the bytes; the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
 void buf_put_u32le(struct buf *b, uint32_t v);
 void buf_put_u64le(struct buf *b, uint64_t v);
-void buf_put_varint(struct buf *b, uint64_t v);
+static inline void buf_put_varint(struct buf *b, uint64_t v);
 
 static inline uint32_t rd_u32le(const void *p)
 {
@@ -103,6 +105,48 @@ static inline bool varint_get(const unsigned char **pp, const unsigned char *end
 		}
 	}
 	return false;
+}
+
+/* The appends above are called for a few bytes at a time in the hot loops
+ * (pipeline packing, posting lists): the common case (no cap, room left) is
+ * inline, the rest is in buf.c. */
+char *buf_grow_(struct buf *b, size_t n);
+int buf_put_(struct buf *b, const void *p, size_t n);
+
+static inline char *buf_reserve(struct buf *b, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		return buf_grow_(b, n);
+	return b->p + b->n;
+}
+
+static inline int buf_put(struct buf *b, const void *p, size_t n)
+{
+	if (b->limit || b->n + n + 1 > b->cap)
+		return buf_put_(b, p, n);
+	if (n) /* p may be NULL when n is 0 */
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = 0;
+	return NL_OK;
+}
+
+static inline int buf_putc(struct buf *b, int c)
+{
+	char ch = (char)c;
+	return buf_put(b, &ch, 1);
+}
+
+static inline void buf_put_varint(struct buf *b, uint64_t v)
+{
+	if (b->limit) {
+		unsigned char t[10];
+		buf_put_(b, t, varint_put(t, v));
+		return;
+	}
+	unsigned char *t = (unsigned char *)buf_reserve(b, 10);
+	b->n += varint_put(t, v);
+	b->p[b->n] = 0;
 }
 
 #endif
