@@ -433,17 +433,11 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 		return;
 	}
 	unsigned char fl[DEDUP_K];
-	unsigned char hide[DEDUP_K];
 	if (nf < 12) {
 		unsigned n = 0;
 		for (unsigned w = 0; w < 2; w++)
 			for (uint64_t b = filled[w]; b; b &= b - 1)
 				fl[n++] = (unsigned char)(64 * w + (unsigned)__builtin_ctzll(b));
-	} else {
-		/* 0 for a filled bin, 0x80 for an empty one: rank | hide is the
-		 * rank of a filled bin and above every rank (< 128) for an empty one */
-		for (unsigned j = 0; j < DEDUP_K; j++)
-			hide[j] = (unsigned char)((~filled[j >> 6] >> (j & 63) & 1) << 7);
 	}
 	for (unsigned i = 0; i < DEDUP_K; i++) {
 		uint32_t v = mins[i];
@@ -456,14 +450,13 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 					best = fl[f];
 			v = mins[best];
 		} else if (empty) {
-			/* the filled bin of least rank in i's order (a loop the
-			 * compiler makes a vector minimum) */
-			unsigned char m = 0xff;
-			for (unsigned j = 0; j < DEDUP_K; j++) {
-				unsigned char r = probe_rank[i][j] | hide[j];
-				m = r < m ? r : m;
-			}
-			v = mins[probe_order[i][m]];
+			/* i's order walked to its first filled bin: about
+			 * DEDUP_K / (nf + 1) steps */
+			const unsigned char *o = probe_order[i];
+			unsigned r = 0;
+			while (r + 1 < DEDUP_K && !(filled[o[r] >> 6] >> (o[r] & 63) & 1))
+				r++;
+			v = mins[o[r]];
 		}
 		out[2 * i] = (unsigned char)v;
 		out[2 * i + 1] = (unsigned char)(v >> 8);
