@@ -64,7 +64,10 @@ struct pipeline {
 	struct batch *cur;                 /* filling */
 	struct batch *spare;               /* consumed batches kept for reuse: their
 					    * buffers are warm (no page faults) */
-	unsigned nspare;
+	unsigned nspare, spare_max;        /* as many as can be in flight: the
+					    * consumer often takes several at once,
+					    * and a batch freed then is a batch
+					    * allocated, and faulted in, again soon */
 	struct analyzer *inline_an;
 	/* unpack scratch of the consuming thread (the ordering stage reads no terms) */
 	struct unpack_scratch {
@@ -99,7 +102,7 @@ static void batch_free(struct batch *b);
 /* Keep a consumed batch for batch_new(), emptied, or free it. */
 static void batch_recycle(struct pipeline *p, struct batch *b)
 {
-	if (p->nspare >= 2) { /* one is taken for every one consumed */
+	if (p->nspare >= p->spare_max) {
 		batch_free(b);
 		return;
 	}
@@ -369,6 +372,7 @@ struct pipeline *pipeline_new(unsigned workers, struct ingest *ig, pipeline_orde
 	p->consume = fn;
 	p->ctx = ctx;
 	p->nworkers = workers > 1 ? workers : 0;
+	p->spare_max = 2 * p->nworkers + 2;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
