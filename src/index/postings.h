@@ -68,19 +68,23 @@ struct post_stats {
 	uint32_t max_tft, max_tfb, min_len;
 };
 
-/* Builds one posting list; postings must come in increasing doc order. */
+/* Builds one posting list; postings must come in increasing doc order.
+ * What every posting touches comes first, in the first two cache lines of
+ * an encoder aligned to 64 bytes (a segment writer keeps one per frequent
+ * term and reaches them at random). */
 struct post_enc {
 	struct buf docs;    /* current list's doc data, its blocks one after another */
 	struct buf pos;     /* current list's positions (appended to directly) */
+	uint32_t inblock, last_doc, nimp;
+	bool any;
+	struct post_stats st;
+	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier
+						       * (nimp of them) */
 	struct buf skip;    /* skip entries */
 	struct buf impb;    /* impacts */
-	uint32_t nblocks, inblock, last_doc;
-	bool any;
 	size_t block_at;    /* where the open block's doc data starts in docs: its
 			     * postings are varints there until it closes, then packed */
-	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier */
-	uint32_t nimp;
-	struct post_stats st;
+	uint32_t nblocks;
 };
 
 void post_enc_init(struct post_enc *e);

@@ -577,10 +577,21 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			if (i + 8 < d->nterms) {
 				const struct tacc *b = &w->tab[d->term_hash[i + 8] & mask];
 				if (b->hash == d->term_hash[i + 8] && b->data) {
-					if (b->df < HOT_DF)
+					if (b->df < HOT_DF) {
 						__builtin_prefetch(b->data + b->dn, 1);
-					else
+					} else {
 						__builtin_prefetch(b->enc);
+						__builtin_prefetch((char *)b->enc + 64);
+					}
+				}
+			}
+			/* a hot term's encoder (now cached): the ends of its lists */
+			if (i + 4 < d->nterms) {
+				const struct tacc *b = &w->tab[d->term_hash[i + 4] & mask];
+				if (b->hash == d->term_hash[i + 4] && b->df >= HOT_DF && b->enc) {
+					const struct post_enc *be = b->enc;
+					__builtin_prefetch(be->pos.p + be->pos.n, 1);
+					__builtin_prefetch(be->docs.p + be->docs.n, 1);
 				}
 			}
 		}
@@ -624,7 +635,10 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		a->df++;
 		a->last_doc = doc;
 		if (a->df == HOT_DF) {
-			struct post_enc *pe = xmalloc(sizeof *pe);
+			/* aligned: a posting touches its first two cache lines */
+			struct post_enc *pe = aligned_alloc(64, (sizeof *pe + 63) & ~(size_t)63);
+			if (!pe)
+				nl_die("out of memory");
 			post_enc_init(pe);
 			post_enc_begin(pe);
 			replay_postings(w, a, pe, &w->ps, &w->pscap);
