@@ -264,6 +264,9 @@ static void dict_write(struct fw *f, struct dictw *d)
  */
 #define HOT_DF POST_BLOCK
 
+#define SLAB_CLASSES 10                          /* 64 B .. 32 KiB */
+#define SLAB_MAX ((size_t)64 << (SLAB_CLASSES - 1))
+
 /* A term's accumulator: one 64-byte cache line, which holds the start of
  * the term, so finding a term costs one miss into the table (the writer
  * prefetches the slots of the terms ahead). */
@@ -330,7 +333,60 @@ struct seg_writer {
 	unsigned threads;       /* threads seg_writer_finish may use */
 	struct enc_post *ps;    /* replay_postings scratch of seg_writer_add */
 	size_t pscap;
+	/* cold terms' postings buffers (slab_get) */
+	void *slab_free[SLAB_CLASSES];
+	char *slab;
+	size_t slab_left;
+	char **slabs;
+	size_t nslabs, slabcap;
 };
+
+/*
+ * A cold term's postings buffer has a power of two size from 64 bytes (it
+ * grows as a struct buf does). Up to SLAB_MAX they are carved from 1 MiB
+ * slabs of the writer, and one that a term outgrows (or leaves, turning
+ * hot) goes on a free list of its size for the next term that needs one;
+ * all are freed with the writer, at once. Many small buffers that grow and
+ * are dropped cost a malloc, a realloc with a copy and a free each
+ * otherwise, and freeing them one by one at the end was part of the serial
+ * end of an add. The slabs are not counted in the writer's memory: the
+ * buffers are, as before (dcap).
+ */
+static void *slab_get(struct seg_writer *w, size_t cap)
+{
+	if (cap > SLAB_MAX)
+		return xmalloc(cap);
+	unsigned c = (unsigned)__builtin_ctzll(cap / 64);
+	void *p = w->slab_free[c];
+	if (p) {
+		memcpy(&w->slab_free[c], p, sizeof p);
+		return p;
+	}
+	if (w->slab_left < cap) {
+		w->slab_left = (size_t)1 << 20;
+		w->slab = xmalloc(w->slab_left);
+		w->slabs = xgrow(w->slabs, &w->slabcap, w->nslabs + 1, sizeof *w->slabs);
+		w->slabs[w->nslabs++] = w->slab;
+	}
+	p = w->slab;
+	w->slab += cap;
+	w->slab_left -= cap;
+	return p;
+}
+
+/* Give back a buffer of cap bytes from slab_get (NULL: none). */
+static void slab_put(struct seg_writer *w, void *p, size_t cap)
+{
+	if (!p)
+		return;
+	if (cap > SLAB_MAX) {
+		free(p);
+		return;
+	}
+	unsigned c = (unsigned)__builtin_ctzll(cap / 64);
+	memcpy(p, &w->slab_free[c], sizeof p);
+	w->slab_free[c] = p;
+}
 
 static char *arena_copy(struct seg_writer *w, const char *p, size_t n)
 {
@@ -486,8 +542,9 @@ struct enc_post {
 	const unsigned char *pos, *pos_end; /* its position varints */
 };
 
-/* Add the postings kept in a's varints to enc (begun), and free them. ps and
- * pscap: scratch, grown as needed. */
+/* Add the postings kept in a's varints to enc (begun), and drop them (the
+ * caller gives the buffer back or frees it). ps and pscap: scratch, grown
+ * as needed. */
 static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc,
 			    struct enc_post **ps, size_t *pscap)
 {
@@ -519,8 +576,6 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 	for (uint32_t j = 0; j < a->df; j++)
 		post_enc_add_encoded(enc, v[j].doc, v[j].tft, v[j].tfb, v[j].len, v[j].pos,
 				     (size_t)(v[j].pos_end - v[j].pos));
-	free(a->data);
-	a->data = NULL;
 }
 
 static size_t varint_len(uint64_t v)
@@ -604,8 +659,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			/* grown as a struct buf grows (the memory count and so the
 			 * segment cuts depend on it) */
 			size_t c = buf_grow_cap(a->dcap, a->dn + need + 1);
-			if (!hot)
-				a->data = xrealloc(a->data, c);
+			if (!hot) {
+				char *nd = slab_get(w, c);
+				if (a->dn)
+					memcpy(nd, a->data, a->dn);
+				slab_put(w, a->data, a->dcap);
+				a->data = nd;
+			}
 			a->dcap = c;
 		}
 		w->mem += a->dcap - before;
@@ -642,6 +702,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			post_enc_init(pe);
 			post_enc_begin(pe);
 			replay_postings(w, a, pe, &w->ps, &w->pscap);
+			slab_put(w, a->data, a->dcap);
 			a->enc = pe;
 		}
 	}
@@ -761,13 +822,14 @@ static void write_stats(struct fw *f, uint64_t tt, uint64_t tb)
 	fw_sec_end(f);
 }
 
-/* Free a term's postings (not yet encoded, or its encoder). */
+/* Free a term's postings (not yet encoded, or its encoder); a cold term's
+ * buffer in a slab is freed with the slabs. Any thread may call it. */
 static void tacc_release(struct tacc *a)
 {
 	if (a->df >= HOT_DF && a->enc) {
 		post_enc_release(a->enc);
 		free(a->enc);
-	} else {
+	} else if (a->dcap > SLAB_MAX) {
 		free(a->data);
 	}
 	a->data = NULL;
@@ -795,6 +857,9 @@ static void free_writer(struct seg_writer *w)
 	for (size_t i = 0; i < w->nchunks; i++)
 		free(w->chunks[i]);
 	free(w->chunks);
+	for (size_t i = 0; i < w->nslabs; i++)
+		free(w->slabs[i]);
+	free(w->slabs);
 	free(w);
 }
 
@@ -843,6 +908,7 @@ static void encode_part(struct enc_part *pt)
 		} else {
 			post_enc_begin(&enc);
 			replay_postings(w, a, &enc, &ps, &pscap);
+			tacc_release(a);
 		}
 		uint64_t dl, pl;
 		struct post_stats st;
