@@ -264,6 +264,7 @@ static void dict_write(struct fw *f, struct dictw *d)
  */
 #define HOT_DF POST_BLOCK
 
+#define ZQ 4 /* full docstore blocks waiting for the compression thread, at most */
 #define SLAB_CLASSES 10                          /* 64 B .. 32 KiB */
 #define SLAB_MAX ((size_t)64 << (SLAB_CLASSES - 1))
 
@@ -333,6 +334,19 @@ struct seg_writer {
 	unsigned threads;       /* threads seg_writer_finish may use */
 	struct enc_post *ps;    /* replay_postings scratch of seg_writer_add */
 	size_t pscap;
+	/* docstore compression thread (flush_block) */
+	bool zon;               /* it runs */
+	pthread_t zthread;
+	pthread_mutex_t zmu;
+	pthread_cond_t zcv;     /* a block queued or done, or stop */
+	struct zjob {
+		struct buf raw;
+		uint32_t first, ndocs;
+	} zq[ZQ];
+	unsigned zhead, ztail;  /* blocks zhead..ztail-1 queued (under zmu) */
+	bool zstop;             /* under zmu */
+	int zrc;                /* f.rc as the thread last saw it (under zmu) */
+	int zseen;              /* zrc as the adding thread last saw it */
 	/* cold terms' postings buffers (slab_get) */
 	void *slab_free[SLAB_CLASSES];
 	char *slab;
@@ -436,22 +450,115 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
 	return w;
 }
 
-static void flush_block(struct seg_writer *w)
+/* ------------------------------------------------- docstore compression --- */
+/*
+ * With threads (seg_writer_set_threads > 1), full docstore blocks are
+ * compressed and written by a thread of their own, ZQ of them at most
+ * waiting, so that the thread adding documents — the serial stage of an add
+ * — does not spend a third of its time in zstd. One thread compresses the
+ * blocks in order with the one context: the frames and the SEC_BLOCKS
+ * entries are the same. While it runs, it alone touches the file (and
+ * zbuf, zc, blocks); the adding thread learns of a write error (zseen) when
+ * it queues a block, and waits for the queue to drain (zdrain) before it
+ * writes anything else.
+ */
+
+/* Compress raw block bytes, write the frame and its SEC_BLOCKS entry. */
+static void compress_block(struct seg_writer *w, const char *raw, size_t n, uint32_t first,
+			   uint32_t ndocs)
 {
-	if (w->block.n == 0)
-		return;
-	size_t bound = ZSTD_compressBound(w->block.n);
+	size_t bound = ZSTD_compressBound(n);
 	buf_clear(&w->zbuf);
 	buf_reserve(&w->zbuf, bound);
-	size_t c = ZSTD_compress2(w->zc, w->zbuf.p, bound, w->block.p, w->block.n);
+	size_t c = ZSTD_compress2(w->zc, w->zbuf.p, bound, raw, n);
 	if (ZSTD_isError(c))
 		nl_die("zstd compression failed: %s", ZSTD_getErrorName(c));
 	buf_put_u64le(&w->blocks, w->f.off - w->f.sec_start);
 	buf_put_u32le(&w->blocks, (uint32_t)c);
-	buf_put_u32le(&w->blocks, (uint32_t)w->block.n);
-	buf_put_u32le(&w->blocks, w->block_first);
-	buf_put_u32le(&w->blocks, w->ndocs - w->block_first);
+	buf_put_u32le(&w->blocks, (uint32_t)n);
+	buf_put_u32le(&w->blocks, first);
+	buf_put_u32le(&w->blocks, ndocs);
 	fw_write(&w->f, w->zbuf.p, c);
+}
+
+static void *zmain(void *arg)
+{
+	struct seg_writer *w = arg;
+	pthread_mutex_lock(&w->zmu);
+	for (;;) {
+		while (w->zhead == w->ztail && !w->zstop)
+			pthread_cond_wait(&w->zcv, &w->zmu);
+		if (w->zhead == w->ztail)
+			break; /* stopped, nothing left */
+		struct zjob *j = &w->zq[w->zhead % ZQ];
+		pthread_mutex_unlock(&w->zmu);
+		compress_block(w, j->raw.p, j->raw.n, j->first, j->ndocs);
+		pthread_mutex_lock(&w->zmu);
+		w->zhead++;
+		w->zrc = w->f.rc;
+		pthread_cond_broadcast(&w->zcv);
+	}
+	pthread_mutex_unlock(&w->zmu);
+	return NULL;
+}
+
+/* Start the compression thread; false if it cannot be (then blocks are
+ * compressed by the caller). */
+static bool zstart(struct seg_writer *w)
+{
+	pthread_mutex_init(&w->zmu, NULL);
+	pthread_cond_init(&w->zcv, NULL);
+	for (unsigned i = 0; i < ZQ; i++)
+		buf_init(&w->zq[i].raw, 0);
+	w->zon = pthread_create(&w->zthread, NULL, zmain, w) == 0;
+	if (!w->zon) {
+		pthread_mutex_destroy(&w->zmu);
+		pthread_cond_destroy(&w->zcv);
+	}
+	return w->zon;
+}
+
+/* Let the compression thread finish the queued blocks and end. */
+static void zdrain(struct seg_writer *w)
+{
+	if (!w->zon)
+		return;
+	pthread_mutex_lock(&w->zmu);
+	w->zstop = true;
+	pthread_cond_broadcast(&w->zcv);
+	pthread_mutex_unlock(&w->zmu);
+	pthread_join(w->zthread, NULL);
+	pthread_mutex_destroy(&w->zmu);
+	pthread_cond_destroy(&w->zcv);
+	for (unsigned i = 0; i < ZQ; i++)
+		buf_release(&w->zq[i].raw);
+	w->zon = false;
+}
+
+static void flush_block(struct seg_writer *w)
+{
+	if (w->block.n == 0)
+		return;
+	if (w->zon || (w->threads > 1 && !w->zstop && zstart(w))) {
+		pthread_mutex_lock(&w->zmu);
+		while (w->ztail - w->zhead == ZQ)
+			pthread_cond_wait(&w->zcv, &w->zmu);
+		pthread_mutex_unlock(&w->zmu);
+		/* slot ztail is not queued: the thread does not read it */
+		struct zjob *j = &w->zq[w->ztail % ZQ];
+		buf_clear(&j->raw);
+		buf_put(&j->raw, w->block.p, w->block.n);
+		j->first = w->block_first;
+		j->ndocs = w->ndocs - w->block_first;
+		pthread_mutex_lock(&w->zmu);
+		w->ztail++;
+		w->zseen = w->zrc;
+		pthread_cond_broadcast(&w->zcv);
+		pthread_mutex_unlock(&w->zmu);
+	} else {
+		compress_block(w, w->block.p, w->block.n, w->block_first,
+			       w->ndocs - w->block_first);
+	}
 	buf_clear(&w->block);
 	w->block_first = w->ndocs;
 	w->nblocks++;
@@ -590,8 +697,9 @@ static size_t varint_len(uint64_t v)
 
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 {
-	if (w->f.rc)
-		return w->f.rc;
+	int rc = w->zon ? w->zseen : w->f.rc; /* f is the thread's while it runs */
+	if (rc)
+		return rc;
 	if (w->block.n && w->block.n + d->record.n > DOCBLOCK)
 		flush_block(w);
 	uint32_t doc = w->ndocs;
@@ -966,6 +1074,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 {
 	struct fw *f = &w->f;
 	flush_block(w);
+	zdrain(w);
 	fw_sec_end(f);
 	fw_sec_begin(f, SEC_BLOCKS);
 	fw_write(f, w->blocks.p, w->blocks.n);
@@ -1089,6 +1198,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 
 void seg_writer_abort(struct seg_writer *w)
 {
+	zdrain(w);
 	fw_abort(&w->f);
 	free((char *)w->f.path);
 	free_writer(w);
