@@ -199,13 +199,25 @@ static void close_block(struct post_enc *e)
 	if (e->inblock == 0)
 		return;
 	pack_block(e);
-	qsort(e->imp, e->nimp, sizeof *e->imp, cmp_impact);
-	buf_put_varint(&e->impb, e->nimp);
-	for (uint32_t i = 0; i < e->nimp; i++) {
-		buf_put_varint(&e->impb, i ? e->imp[i].len - e->imp[i - 1].len : e->imp[i].len);
-		buf_put_varint(&e->impb, e->imp[i].tft);
-		buf_put_varint(&e->impb, e->imp[i].tfb);
+	/* a few impacts: sorted by insertion (stable, as qsort is here: a
+	 * frontier holds no two equal impacts anyway) */
+	struct post_impact *v = e->imp;
+	for (uint32_t i = 1; i < e->nimp; i++) {
+		struct post_impact x = v[i];
+		uint32_t j = i;
+		for (; j > 0 && cmp_impact(&x, &v[j - 1]) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
 	}
+	unsigned char *t0 = (unsigned char *)buf_reserve(&e->impb, 10 + 30 * (size_t)e->nimp);
+	size_t tn = varint_put(t0, e->nimp);
+	for (uint32_t i = 0; i < e->nimp; i++) {
+		tn += varint_put(t0 + tn, i ? v[i].len - v[i - 1].len : v[i].len);
+		tn += varint_put(t0 + tn, v[i].tft);
+		tn += varint_put(t0 + tn, v[i].tfb);
+	}
+	e->impb.n += tn;
+	e->impb.p[e->impb.n] = 0;
 	unsigned char t[16];
 	wr_u32le(t, e->last_doc);
 	wr_u32le(t + 4, u32_or_die(e->docs.n));
@@ -220,7 +232,9 @@ static void close_block(struct post_enc *e)
 /* The doc part of a posting whose positions are already appended: its doc
  * data (varints until the block closes and packs them), the block's
  * impacts, the list's maxima; a full block is closed. */
-static void add_doc(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen)
+static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, uint32_t doc,
+							  uint32_t tft, uint32_t tfb,
+							  uint32_t doclen)
 {
 	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
 	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
