@@ -159,6 +159,9 @@ struct word {
 
 struct wordscan {
 	const char *p, *end;
+	char *ex;  /* if not NULL: every letter and digit scanned is appended
+		    * here (the exact key's input; see exact_key) */
+	size_t exn;
 };
 
 static inline bool is_space(unsigned char c)
@@ -189,8 +192,11 @@ static const unsigned char wtab[256] = {
 };
 
 /* Next word of the paragraph into *w; false at the end. Words are runs of
- * non-space bytes with at least one ASCII letter or digit; only those are kept. */
-static bool word_next(struct wordscan *s, struct word *w)
+ * non-space bytes with at least one ASCII letter or digit; only those are
+ * kept. ex: append the letters and digits to s->ex (a constant: the compiler
+ * makes two loops). */
+static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s, struct word *w,
+							      bool ex)
 {
 	const unsigned char *p = (const unsigned char *)s->p;
 	const unsigned char *end = (const unsigned char *)s->end;
@@ -209,6 +215,8 @@ static bool word_next(struct wordscan *s, struct word *w)
 				break;
 			if (!c)
 				continue;
+			if (ex)
+				s->ex[s->exn++] = (char)c;
 			h = (h ^ c) * 0x100000001b3ULL;
 			if (n < WORD_TEXT)
 				w->t[n] = (char)c;
@@ -221,6 +229,11 @@ static bool word_next(struct wordscan *s, struct word *w)
 			return true;
 		}
 	}
+}
+
+static bool word_next(struct wordscan *s, struct word *w)
+{
+	return word_next_x(s, w, false);
 }
 
 static bool word_is(const struct word *w, const char *lit)
@@ -249,13 +262,17 @@ static inline uint32_t words_key(uint64_t h)
 	return (uint32_t)(fmix64(h) | 1);
 }
 
-static void para_scan(const char *p, const char *end, struct para *pa)
+/* ex, if not NULL, gets the paragraph's letters and digits appended (at
+ * ex->ex + ex->exn). */
+static inline __attribute__((always_inline)) void para_scan_x(const char *p, const char *end,
+							      struct para *pa,
+							      struct wordscan *ex)
 {
-	struct wordscan s = { p, end };
+	struct wordscan s = { p, end, ex ? ex->ex : NULL, ex ? ex->exn : 0 };
 	struct word w;
 	uint64_t h = 0, ring[KEY_WORDS];
 	pa->nwords = 0;
-	while (word_next(&s, &w)) {
+	while (ex ? word_next_x(&s, &w, true) : word_next(&s, &w)) {
 		h = (h + w.h) * 0x9e3779b97f4a7c15ULL;
 		ring[pa->nwords % KEY_WORDS] = w.h;
 		if (pa->nwords < PARA_WORDS)
@@ -267,6 +284,8 @@ static void para_scan(const char *p, const char *end, struct para *pa)
 		if (pa->nwords == KEY_WORDS)
 			pa->pkey = words_key(h);
 	}
+	if (ex)
+		ex->exn = s.exn;
 	pa->key = words_key(h);
 	if (pa->nwords <= KEY_WORDS) {
 		pa->pkey = pa->skey = pa->key;
@@ -276,6 +295,14 @@ static void para_scan(const char *p, const char *end, struct para *pa)
 	for (size_t i = 0; i < KEY_WORDS; i++)
 		h = (h + ring[(pa->nwords + i) % KEY_WORDS]) * 0x9e3779b97f4a7c15ULL;
 	pa->skey = words_key(h);
+}
+
+static void para_scan(const char *p, const char *end, struct para *pa, struct wordscan *ex)
+{
+	if (ex)
+		para_scan_x(p, end, pa, ex);
+	else
+		para_scan_x(p, end, pa, NULL);
 }
 
 static bool first_is(const struct para *pa, size_t i, const char *lit)
@@ -504,7 +531,7 @@ static const uint64_t pos_mul[SHINGLE_W] = {
  * words becomes one shingle of all its words. */
 static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa)
 {
-	struct wordscan s = { p, end };
+	struct wordscan s = { p, end, NULL, 0 };
 	struct word w;
 	uint64_t ring[SHINGLE_W];
 	size_t i = 0;
@@ -550,8 +577,10 @@ static bool ends_sentence(const char *p, const char *e)
 
 /* Shingle every paragraph that passes the boilerplate rules (whole = false;
  * each such line's keys and shingle count go to lines, if not NULL), or every
- * paragraph with a word (whole = true). */
-static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole, struct buf *lines)
+ * paragraph with a word (whole = true). ex, if not NULL, gets the body's
+ * letters and digits (every byte is scanned once). */
+static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole, struct buf *lines,
+		    struct wordscan *ex)
 {
 	const char *p = body, *end = body + len;
 	unsigned links = 0; /* link lines still to skip */
@@ -559,7 +588,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *pe = nl ? nl : end;
 		struct para pa;
-		para_scan(p, pe, &pa);
+		para_scan(p, pe, &pa, ex);
 		if (whole) {
 			if (pa.nwords)
 				sk_para(k, p, pe, &pa);
@@ -592,25 +621,12 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 /* The exact key: a hash of the body's ASCII letters and digits, lowercased,
  * with everything else (spaces, line breaks, punctuation, non-ASCII) dropped.
  * Two bodies that differ only in wrapping, spacing or punctuation are exact
- * copies. */
-static uint64_t exact_key(const char *body, size_t len)
+ * copies. The letters and digits are the bytes word_next keeps (wtab): they
+ * are gathered by the first scan of the body (sk_body's ex), not by a scan
+ * of their own. */
+static uint64_t exact_key(const char *kept, size_t n)
 {
-	XXH3_state_t st;
-	char tmp[512];
-	size_t n = 0;
-	XXH3_64bits_reset(&st);
-	for (size_t i = 0; i < len; i++) {
-		/* branch-free: write every byte, keep the letters and digits */
-		unsigned c = wtab[(unsigned char)body[i]] & (SPACE - 1);
-		tmp[n] = (char)c;
-		n += c != 0;
-		if (n == sizeof tmp) {
-			XXH3_64bits_update(&st, tmp, n);
-			n = 0;
-		}
-	}
-	XXH3_64bits_update(&st, tmp, n);
-	return XXH3_64bits_digest(&st);
+	return XXH3_64bits(kept, n);
 }
 
 void dedup_prepare(const char *body, size_t len, struct buf *out)
@@ -625,7 +641,10 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	/* a shingle per word at most, and a word takes two bytes with its space */
 	size_t at = out->n;
 	k.sh = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2)) + sizeof h;
-	sk_body(&k, body, len, false, &lines);
+	/* the body's letters and digits, for the exact key */
+	char exs[4096];
+	struct wordscan ex = { NULL, NULL, len <= sizeof exs ? exs : xmalloc(len ? len : 1), 0 };
+	sk_body(&k, body, len, false, &lines, &ex);
 	memset(&h, 0, sizeof h);
 	h.magic = PREP_MAGIC;
 	h.ntext = (uint32_t)(lines.n / sizeof(struct prep_line));
@@ -636,13 +655,15 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	if (!k.count) {
 		/* no line passed the rules: the signature of every line */
 		memset(&k, 0, sizeof k);
-		sk_body(&k, body, len, true, NULL);
+		sk_body(&k, body, len, true, NULL, NULL);
 		h.wcount = k.count;
 	}
 	if (h.xcount || h.wcount) {
-		h.exact = exact_key(body, len);
+		h.exact = exact_key(ex.ex, ex.exn);
 		densify(k.mins, k.filled, h.sig);
 	}
+	if (ex.ex != exs)
+		free(ex.ex);
 	memcpy(out->p + at, &h, sizeof h);
 	out->n = at + sizeof h + 8 * h.xcount;
 	buf_put(out, lines.p, lines.n);
