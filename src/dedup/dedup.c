@@ -460,11 +460,15 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 		return;
 	}
 	unsigned char fl[DEDUP_K];
+	unsigned char isf[DEDUP_K]; /* 1 for a filled bin */
 	if (nf < 12) {
 		unsigned n = 0;
 		for (unsigned w = 0; w < 2; w++)
 			for (uint64_t b = filled[w]; b; b &= b - 1)
 				fl[n++] = (unsigned char)(64 * w + (unsigned)__builtin_ctzll(b));
+	} else {
+		for (unsigned j = 0; j < DEDUP_K; j++)
+			isf[j] = (unsigned char)(filled[j >> 6] >> (j & 63) & 1);
 	}
 	for (unsigned i = 0; i < DEDUP_K; i++) {
 		uint32_t v = mins[i];
@@ -481,7 +485,7 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 			 * DEDUP_K / (nf + 1) steps */
 			const unsigned char *o = probe_order[i];
 			unsigned r = 0;
-			while (r + 1 < DEDUP_K && !(filled[o[r] >> 6] >> (o[r] & 63) & 1))
+			while (r + 1 < DEDUP_K && !isf[o[r]])
 				r++;
 			v = mins[o[r]];
 		}
