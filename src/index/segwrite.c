@@ -4,10 +4,13 @@
  *
  * While documents are added, their records are packed into ~64 KiB blocks
  * that are zstd-compressed and written to the file at once (so document text
- * never piles up in memory); the inverted index is accumulated in memory —
- * a hash table from term to one growable byte string of postings (doc gap,
- * tf_title, tf_body, positions, as varints) — and written sorted by term at
- * finish. Memory is reported so the caller can cut segments at a budget.
+ * never piles up in memory; with threads, by a compression thread beside the
+ * adding one); the inverted index is accumulated in memory — a hash table
+ * from term to one growable byte string of postings (doc gap, tf_title,
+ * tf_body, positions, as varints), or, for a term with HOT_DF postings or
+ * more, to its posting list already being encoded — and written sorted by
+ * term at finish. Memory is reported so the caller can cut segments at a
+ * budget.
  *
  * The file is written as NAME.tmp, fsync'ed and renamed to NAME; it becomes
  * part of the archive only when a manifest naming it is committed (archive.c).
