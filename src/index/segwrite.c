@@ -1042,6 +1042,14 @@ static void encode_part(struct enc_part *pt)
 	post_enc_release(&enc);
 }
 
+/* What finishing a term's list costs, roughly, for splitting the work: a
+ * cold term's postings are read and encoded, a hot term's list is only
+ * copied out. */
+static uint64_t enc_cost(const struct tacc *a)
+{
+	return a->df >= HOT_DF ? a->dn / 8 : a->dn;
+}
+
 /* The helper thread's share of the posting lists, in ENC_PIECES runs encoded
  * one after the other; each is handed over as soon as it is done, so the
  * calling thread writes it while the helper encodes the next. */
@@ -1110,9 +1118,9 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	if (w->threads > 1 && w->mem > ((size_t)16 << 20)) {
 		uint64_t total = 0, acc = 0;
 		for (size_t i = 0; i < k; i++)
-			total += order[i]->dn;
+			total += enc_cost(order[i]);
 		for (mid = 0; mid < k && acc < total / 2; mid++)
-			acc += order[mid]->dn;
+			acc += enc_cost(order[mid]);
 		hp = xcalloc(1, sizeof *hp);
 		pthread_mutex_init(&hp->mu, NULL);
 		pthread_cond_init(&hp->cv, NULL);
@@ -1123,7 +1131,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 			if (pc == ENC_PIECES - 1)
 				i = k;
 			while (i < k && pacc < upto)
-				pacc += order[i++]->dn;
+				pacc += enc_cost(order[i++]);
 			struct enc_part *pt = &hp->piece[hp->npieces++];
 			pt->w = w;
 			pt->terms_in = order + from;
