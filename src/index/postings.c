@@ -411,28 +411,22 @@ static bool block_docs(struct post_cur *c, uint32_t b, const unsigned char **p,
 	return true;
 }
 
-/* v[0..n) from n fields of w bits packed by pack() at p. Eight fields fill
- * exactly w bytes, so within a group of eight every offset and shift is a
- * constant once w is: no field depends on the one before it. Reads up to 7
- * bytes past the fields' last byte; the caller makes sure they are there. */
+/* v[0..n) from n fields of w bits packed by pack() at p, each read as
+ * post_packed_get() reads one. Eight fields fill exactly w bytes, so within a
+ * group of eight every offset and shift is a constant once w is: no field
+ * depends on the one before it. Reads up to 7 bytes past the fields' last
+ * byte; the caller makes sure they are there. */
 static inline __attribute__((always_inline)) void unpack_w(const unsigned char *p, uint32_t n,
 							  unsigned w, uint32_t *v)
 {
-	const uint64_t mask = w == 32 ? 0xffffffffu : ((uint64_t)1 << w) - 1;
 	uint32_t i = 0;
 	for (; i + 8 <= n; i += 8, p += w) {
 #pragma GCC unroll 8
-		for (unsigned j = 0; j < 8; j++) {
-			uint64_t x;
-			memcpy(&x, p + j * w / 8, 8);
-			v[i + j] = (uint32_t)(x >> (j * w % 8) & mask);
-		}
+		for (unsigned j = 0; j < 8; j++)
+			v[i + j] = post_packed_get(p, w, j);
 	}
-	for (unsigned j = 0; i < n; i++, j++) {
-		uint64_t x;
-		memcpy(&x, p + j * w / 8, 8);
-		v[i] = (uint32_t)(x >> (j * w % 8) & mask);
-	}
+	for (unsigned j = 0; i < n; i++, j++)
+		v[i] = post_packed_get(p, w, j);
 }
 
 /* unpack_w() with w a constant in each case (w <= 32) */

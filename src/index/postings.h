@@ -161,8 +161,10 @@ struct post_packed {
 	unsigned char pad[2 * POST_BLOCK * 4 + 8];
 };
 
-/* One field of w bits of an array packed at p (layout: postings.h). */
-static inline uint32_t post_packed_get(const unsigned char *p, unsigned w, uint32_t i)
+/* Field i of w bits of an array packed at p (layout: postings.h); reads 8
+ * bytes from the field's first. */
+static inline __attribute__((always_inline)) uint32_t post_packed_get(const unsigned char *p,
+								     unsigned w, uint32_t i)
 {
 	if (w == 0)
 		return 0;
