@@ -295,17 +295,10 @@ static bool dict_stats(const unsigned char **pp, const unsigned char *end, struc
 
 static bool dict_skip_stats(const unsigned char **pp, const unsigned char *end)
 {
-	const unsigned char *q = *pp;
-	for (int i = 0; i < 7; i++) {
-		/* a varint ends at a byte with the high bit clear, in at most 10 */
-		const unsigned char *stop = end - q > 10 ? q + 10 : end;
-		while (q < stop && (*q & 0x80))
-			q++;
-		if (q == stop)
+	uint64_t v;
+	for (int i = 0; i < 7; i++)
+		if (!varint_get(pp, end, &v))
 			return false;
-		q++;
-	}
-	*pp = q;
 	return true;
 }
 
