@@ -367,7 +367,7 @@ static uint64_t term_df(struct searcher *s, const char *t, size_t n)
 
 /* The current segment's dictionary entry of a term: from tmemo when term_df()
  * looked that term up last. */
-static bool seg_term(struct searcher *s, const char *t, size_t n, struct seg_term *st)
+static bool term_entry(struct searcher *s, const char *t, size_t n, struct seg_term *st)
 {
 	if (s->tmemo_len == n && n && !memcmp(s->tmemo_term, t, n)) {
 		*st = s->tmemo[s->segi];
@@ -411,7 +411,7 @@ static struct it *term_it(struct searcher *s, const char *t, size_t n, enum qfie
 	float idf = idf_of(s, term_df(s, t, n));
 	if (note)
 		note_qterm(s, t, n, idf, false);
-	if (!seg_term(s, t, n, &st))
+	if (!term_entry(s, t, n, &st))
 		return new_it(s, IT_EMPTY);
 	struct it *it = new_it(s, IT_TERM);
 	seg_term_cursor(s->seg, &st, &it->cur);
@@ -1746,16 +1746,12 @@ static void rank_term(struct searcher *s, struct run *r, struct it *it, struct p
 	for (uint32_t b = 0; b < c->nblocks && !s->rc; b++) {
 		double th = threshold(s, o);
 		float ub, bn;
-		if (!block_bounds(s, it, b, &ub, &bn)) {
-			c->done = c->corrupt = true;
-			s->rc = NL_ECORRUPT;
-			break;
-		}
-		if (th > -INFINITY && below((double)ub, th)) {
-			s->inexact = true;
+		bool ok = block_bounds(s, it, b, &ub, &bn);
+		if (ok && th > -INFINITY && below((double)ub, th)) {
+			s->inexact = true; /* skipped undecoded */
 			continue;
 		}
-		if (!blk_load(s, it, b)) {
+		if (!ok || !blk_load(s, it, b)) {
 			c->done = c->corrupt = true;
 			s->rc = NL_ECORRUPT;
 			break;
