@@ -422,8 +422,8 @@ static void consume_head(struct pipeline *p)
 	batch_recycle(p, b);
 }
 
-/* Submit the current batch; consume whatever is finished, waiting when too
- * many are in flight (or when all must finish). */
+/* Submit the current batch; consume the oldest finished one, waiting when
+ * too many are in flight (all of them, in order, when all must finish). */
 static void submit(struct pipeline *p, bool drain)
 {
 	struct batch *b = p->cur;
@@ -471,6 +471,11 @@ static void submit(struct pipeline *p, bool drain)
 			break;
 		(void)h;
 		consume_head(p);
+		/* one batch consumed per batch submitted: consuming all that are
+		 * ready starves the workers, whose queue only this thread, by
+		 * reading, fills */
+		if (!drain && p->inflight <= limit)
+			break;
 	}
 	if (!drain) {
 		p->cur = batch_new(p);
