@@ -73,11 +73,13 @@ struct rec {
 struct ingest;
 
 /* Scratch space for parsing JSONL records (one per thread). */
+struct jsonl_parser;
 struct jsonl_scratch {
 	struct buf fixed;       /* the line after UTF-8 repair */
 	struct buf vals;        /* the wanted fields' values, unescaped */
 	size_t off[20], len[20];
 	bool set[20], num[20];
+	struct jsonl_parser *parser; /* a parser kept between records, or NULL */
 };
 void jsonl_scratch_init(struct jsonl_scratch *js);
 void jsonl_scratch_release(struct jsonl_scratch *js);

@@ -29,6 +29,16 @@
  * Parsing is event-driven (yajl): only the wanted top-level fields are kept,
  * nothing else is built, which makes a record several times cheaper than
  * building a document tree. The slots below list every field name we read.
+ *
+ * A yajl handle costs some 30 allocations over a record (the handle, its
+ * lexer, and the buffers growing from nothing to the size of the text), so
+ * each thread keeps one in its scratch and parses record after record with
+ * it (yajl_allow_multiple_values: after a complete value it takes the next).
+ * That handle only serves records that parse: a second value on the line is
+ * cancelled by the callbacks (a fresh handle would call it trailing garbage
+ * before any callback), and on any failure the kept handle is freed and the
+ * line parsed again by a fresh one, which gives the same events, error and
+ * column as always.
  */
 enum slot {
 	S_TITLE, S_HEADLINE, S_URL, S_LINK, S_TEXT, S_MAINTEXT, S_BODY, S_CONTENT, S_SOURCE,
@@ -47,6 +57,13 @@ struct jparse {
 	int key;            /* slot of the current top-level key, -1 if unwanted */
 	bool object;        /* the top level is an object */
 	bool started;
+};
+
+/* The handle kept in a scratch between records, with the context its
+ * callbacks were given. */
+struct jsonl_parser {
+	yajl_handle h;
+	struct jparse p;
 };
 
 /* The slots of each key length, as slot + 1, 0-terminated: a key is
@@ -82,6 +99,13 @@ static int j_key(void *ctx, const unsigned char *k, size_t n)
 	return 1;
 }
 
+/* A value at depth 0 after the first: a second value on the line, which
+ * only a kept handle reports (see above); it stops the parse. */
+static int second_value(const struct jparse *p)
+{
+	return p->depth == 0 && p->started;
+}
+
 static void j_value(struct jparse *p, const char *v, size_t n, bool number)
 {
 	if (p->depth == 1 && p->key >= 0 && !p->js->set[p->key]) {
@@ -96,18 +120,24 @@ static void j_value(struct jparse *p, const char *v, size_t n, bool number)
 
 static int j_string(void *ctx, const unsigned char *v, size_t n)
 {
+	if (second_value(ctx))
+		return 0;
 	j_value(ctx, (const char *)v, n, false);
 	return 1;
 }
 
 static int j_number(void *ctx, const char *v, size_t n)
 {
+	if (second_value(ctx))
+		return 0;
 	j_value(ctx, v, n, true);
 	return 1;
 }
 
 static int j_null(void *ctx)
 {
+	if (second_value(ctx))
+		return 0;
 	((struct jparse *)ctx)->key = -1;
 	return 1;
 }
@@ -115,6 +145,8 @@ static int j_null(void *ctx)
 static int j_bool(void *ctx, int b)
 {
 	(void)b;
+	if (second_value(ctx))
+		return 0;
 	((struct jparse *)ctx)->key = -1;
 	return 1;
 }
@@ -122,6 +154,8 @@ static int j_bool(void *ctx, int b)
 static int j_start(void *ctx, bool is_map)
 {
 	struct jparse *p = ctx;
+	if (second_value(p))
+		return 0;
 	if (!p->started) {
 		p->started = true;
 		p->object = is_map;
@@ -209,27 +243,45 @@ static int32_t date_field(const struct jsonl_scratch *js, bool *given, char *sho
 	return NL_NODAY;
 }
 
-int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
+/* Start a record: no field seen yet. */
+static void fields_clear(struct jsonl_scratch *js)
 {
-	static const int title_s[] = { S_TITLE, S_HEADLINE };
-	static const int url_s[] = { S_URL, S_LINK };
-	static const int body_s[] = { S_TEXT, S_MAINTEXT, S_BODY, S_CONTENT };
-	static const int source_s[] = { S_SOURCE, S_DOMAIN, S_SOURCE_DOMAIN };
-
-	const char *line = r->json.p;
-	size_t len = r->json.n;
-	uint64_t ln = r->line;
-	const char *path = r->file;
-	bool repaired = false;
-	if (!utf8_valid(line, len)) {
-		buf_clear(&js->fixed);
-		utf8_repair(line, len, &js->fixed);
-		line = js->fixed.p;
-		len = js->fixed.n;
-		repaired = true;
-	}
 	buf_clear(&js->vals);
 	memset(js->set, 0, sizeof js->set);
+}
+
+/* Parse the line with the kept handle (made on first use); true if it is a
+ * JSON object and nothing else. On false the handle is gone and the fields
+ * are to be read again. */
+static bool parse_kept(struct jsonl_scratch *js, const char *line, size_t len)
+{
+	struct jsonl_parser *jp = js->parser;
+	if (!jp) {
+		jp = js->parser = xcalloc(1, sizeof *jp);
+		jp->h = yajl_alloc(&jcb, NULL, &jp->p);
+		if (!jp->h)
+			nl_die("out of memory allocating a JSON parser");
+		yajl_config(jp->h, yajl_allow_multiple_values, 1);
+	}
+	fields_clear(js);
+	jp->p = (struct jparse){ js, 0, -1, false, false };
+	yajl_status st = yajl_parse(jp->h, (const unsigned char *)line, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(jp->h);
+	if (st == yajl_status_ok && jp->p.object)
+		return true;
+	yajl_free(jp->h);
+	free(jp);
+	js->parser = NULL;
+	return false;
+}
+
+/* Parse the line with a handle of its own, reporting why it is not a JSON
+ * object if it is not. */
+static int parse_fresh(struct ingest *ig, struct jsonl_scratch *js, const char *line, size_t len,
+		       const char *path, uint64_t ln)
+{
+	fields_clear(js);
 	struct jparse p = { js, 0, -1, false, false };
 	yajl_handle h = yajl_alloc(&jcb, NULL, &p);
 	yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
@@ -265,6 +317,33 @@ int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 		return NL_EINVAL;
 	}
 	yajl_free(h);
+	return NL_OK;
+}
+
+int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
+{
+	static const int title_s[] = { S_TITLE, S_HEADLINE };
+	static const int url_s[] = { S_URL, S_LINK };
+	static const int body_s[] = { S_TEXT, S_MAINTEXT, S_BODY, S_CONTENT };
+	static const int source_s[] = { S_SOURCE, S_DOMAIN, S_SOURCE_DOMAIN };
+
+	const char *line = r->json.p;
+	size_t len = r->json.n;
+	uint64_t ln = r->line;
+	const char *path = r->file;
+	bool repaired = false;
+	if (!utf8_valid(line, len)) {
+		buf_clear(&js->fixed);
+		utf8_repair(line, len, &js->fixed);
+		line = js->fixed.p;
+		len = js->fixed.n;
+		repaired = true;
+	}
+	if (!parse_kept(js, line, len)) {
+		int rc = parse_fresh(ig, js, line, len, path, ln);
+		if (rc != NL_OK)
+			return rc;
+	}
 	if (repaired)
 		ingest_report(ig, WARN_BADUTF8, path, ln, "invalid UTF-8 repaired");
 	r->json = nl_str_make(NULL, 0);
@@ -297,6 +376,11 @@ void jsonl_scratch_release(struct jsonl_scratch *js)
 {
 	buf_release(&js->fixed);
 	buf_release(&js->vals);
+	if (js->parser) {
+		yajl_free(js->parser->h);
+		free(js->parser);
+		js->parser = NULL;
+	}
 }
 
 /* The reader only cuts lines; parsing happens in jsonl_record(), on the

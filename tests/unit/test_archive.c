@@ -34,6 +34,53 @@ Test(ingest, url_host)
 	cr_assert_eq(h.n, 0);
 }
 
+/* One scratch parses record after record with a kept handle: a bad line in
+ * between is reported as a fresh parser reports it, and the next good line
+ * is read in full. */
+Test(ingest, jsonl_records_share_a_parser)
+{
+	struct ingest ig;
+	ingest_init(&ig, NULL, NULL);
+	struct buf msgs;
+	buf_init(&msgs, 0);
+	ig.capture = &msgs;
+	struct jsonl_scratch js;
+	jsonl_scratch_init(&js);
+	static const struct { const char *line, *title, *msg; } cases[] = {
+		{ "{\"title\":\"one\",\"text\":\"a\\nb\"}", "one", NULL },
+		{ "{\"title\":\"two\"} {\"title\":\"three\"}", NULL, "column 18: trailing garbage" },
+		{ "{\"title\":\"four\",\"id\":4}", "four", NULL },
+		{ "{\"title\":\"five\"} 5", NULL, "the line ends inside a value" },
+		{ "{\"title\":\"six\"} \"x\"", NULL, "invalid JSON" },
+		{ "[1, 2]", NULL, "not a JSON object" },
+		{ "{\"title\":\"seven\"", NULL, "the line ends inside a value" },
+		{ "\"eight\"", NULL, "invalid JSON" },
+		{ "{\"title\":\"nine\"}  ", "nine", NULL },
+		{ "{\"title\":\"ten\",\"x\":[{\"title\":\"no\"}]}", "ten", NULL },
+	};
+	for (size_t i = 0; i < NL_ARRAY_LEN(cases); i++) {
+		struct rec r;
+		memset(&r, 0, sizeof r);
+		r.file = "t.jsonl";
+		r.line = i + 1;
+		r.json = nl_str_make(cases[i].line, strlen(cases[i].line));
+		buf_clear(&msgs);
+		int rc = jsonl_record(&ig, &r, &js);
+		if (cases[i].title) {
+			cr_assert_eq(rc, NL_OK, "line %zu", i + 1);
+			cr_assert(nl_str_eq(r.title, nl_str_make(cases[i].title, strlen(cases[i].title))),
+				  "line %zu", i + 1);
+		} else {
+			cr_assert_eq(rc, NL_EINVAL, "line %zu", i + 1);
+			buf_putc(&msgs, 0);
+			cr_assert(memmem(msgs.p, msgs.n, cases[i].msg, strlen(cases[i].msg)),
+				  "line %zu: %s", i + 1, msgs.p + 7);
+		}
+	}
+	jsonl_scratch_release(&js);
+	buf_release(&msgs);
+}
+
 Test(analyze, paragraph_layouts)
 {
 	struct nl_str *p = NULL;
