@@ -201,19 +201,21 @@ static struct nl_str pick(const struct jsonl_scratch *js, const int *slots, int 
 	return nl_str_make("", 0);
 }
 
-static int32_t date_field(const struct jsonl_scratch *js, bool *given, char *shown, size_t cap)
+/* The day of the first date field that gives one, or NL_NODAY; *shown is
+ * the slot of the last non-empty date field (to name in a warning), -1 if
+ * there is none. */
+static int32_t date_field(const struct jsonl_scratch *js, int *shown)
 {
 	static const int slots[] = { S_DATE, S_DATE_PUBLISH, S_PUBLISHED, S_DATETIME, S_TIME,
 				     S_DATE_PUBLISHED, S_PUBDATE };
-	*given = false;
+	*shown = -1;
 	for (size_t i = 0; i < NL_ARRAY_LEN(slots); i++) {
 		int sl = slots[i];
 		if (!js->set[sl] || js->len[sl] == 0)
 			continue;
 		const char *v = js->vals.p + js->off[sl];
 		size_t n = js->len[sl];
-		*given = true;
-		snprintf(shown, cap, "%.*s", (int)NL_MIN(n, (size_t)40), v);
+		*shown = sl;
 		if (!js->num[sl]) {
 			int32_t d = ingest_parse_date(v, n);
 			if (d != NL_NODAY)
@@ -354,13 +356,15 @@ int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 	r->source = pick(js, source_s, 3);
 	r->id = js->set[S_ID] ? nl_str_make(js->vals.p + js->off[S_ID], js->len[S_ID])
 			      : nl_str_make("", 0);
-	bool given;
-	char shown[48] = "";
-	r->day = date_field(js, &given, shown, sizeof shown);
-	if (r->day == NL_NODAY && given)
+	int sl;
+	r->day = date_field(js, &sl);
+	if (r->day == NL_NODAY && sl >= 0) {
+		char shown[48];
+		snprintf(shown, sizeof shown, "%.*s", (int)NL_MIN(js->len[sl], (size_t)40),
+			 js->vals.p + js->off[sl]);
 		ingest_report(ig, WARN_BADDATE, path, ln,
 			      "impossible date '%s'; article kept undated", shown);
-	else if (r->day == NL_NODAY)
+	} else if (r->day == NL_NODAY)
 		ingest_report(ig, WARN_NODATE, path, ln, "no date; article kept undated");
 	return NL_OK;
 }
