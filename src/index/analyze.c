@@ -389,7 +389,8 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 
 /* ------------------------------------------------------------- analysis --- */
 
-static long repair(struct buf *out, struct nl_str s, size_t cap)
+/* *plain: see utf8_repair_plain(), counted in s cut to cap. */
+static long repair_plain(struct buf *out, struct nl_str s, size_t cap, size_t *plain)
 {
 	buf_clear(out);
 	if (s.n > cap) {
@@ -400,7 +401,13 @@ static long repair(struct buf *out, struct nl_str s, size_t cap)
 		s.n = n;
 	}
 	/* one pass: invalid sequences -> U+FFFD (counted), controls -> spaces */
-	return utf8_repair(s.p, s.n, out);
+	return utf8_repair_plain(s.p, s.n, out, plain);
+}
+
+static long repair(struct buf *out, struct nl_str s, size_t cap)
+{
+	size_t plain;
+	return repair_plain(out, s, cap, &plain);
 }
 
 /* Would squeeze() change b: white space other than ' ', two spaces in a
@@ -492,12 +499,17 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
 		return NL_EEMPTY;
 	}
-	if (text_looks_binary(r->body.p, r->body.n)) {
+	/* The body is repaired before it is judged: the repair's scan tells how
+	 * much of it is plain ASCII (tab and newline included), and
+	 * text_looks_binary() finds nothing to count in such text, so most
+	 * bodies skip its byte-by-byte look (it reads only the first 64 KiB). */
+	long bad = 0;
+	size_t plain;
+	bad += repair_plain(&a->body, r->body, ig->max_record, &plain);
+	if (plain < NL_MIN(r->body.n, (size_t)65536) && text_looks_binary(r->body.p, r->body.n)) {
 		ingest_report(ig, SKIP_BINARY, r->file, r->line, "binary data, not an article; skipped");
 		return NL_EINVAL;
 	}
-	long bad = 0;
-	bad += repair(&a->body, r->body, ig->max_record);
 	bad += repair(&a->title, r->title, MAX_TITLE);
 	bad += repair(&a->url, r->url, MAX_FIELD);
 	bad += repair(&a->source, r->source, 200);

@@ -75,10 +75,17 @@ bool utf8_valid(const char *s, size_t n)
 
 long utf8_repair(const char *s, size_t n, struct buf *out)
 {
+	size_t plain;
+	return utf8_repair_plain(s, n, out, &plain);
+}
+
+long utf8_repair_plain(const char *s, size_t n, struct buf *out, size_t *plain)
+{
 	static const char fffd[3] = { (char)0xEF, (char)0xBF, (char)0xBD };
 	size_t old = out->n;
 	size_t run = 0, i = 0;
 	long bad = 0;
+	size_t first = n; /* the first byte other than 0x20..0x7F, tab and newline */
 
 	while (i < n) {
 #ifdef __SSE2__
@@ -111,11 +118,13 @@ long utf8_repair(const char *s, size_t n, struct buf *out)
 				i++;
 				continue;
 			}
+			first = NL_MIN(first, i);
 			if (buf_put(out, s + run, i - run) || buf_putc(out, ' '))
 				goto toobig;
 			run = ++i;
 			continue;
 		}
+		first = NL_MIN(first, i);
 		uint32_t cp;
 		int k = utf8_decode(s + i, n - i, &cp);
 		if (k > 0) {
@@ -129,11 +138,13 @@ long utf8_repair(const char *s, size_t n, struct buf *out)
 		run = i;
 	}
 	/* s may be NULL when n is 0: no offset is applied to it then */
+	*plain = first;
 	if (buf_put(out, run < n ? s + run : "", n - run))
 		goto toobig;
 	return bad;
 
 toobig:
+	*plain = first;
 	out->n = old;
 	if (out->p)
 		out->p[old] = 0;

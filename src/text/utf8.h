@@ -22,6 +22,10 @@ bool utf8_valid(const char *s, size_t n);
  * replaced (controls replaced by spaces are not counted), or NL_ETOOBIG if
  * out's cap would be crossed, in which case out is left as it was. */
 long utf8_repair(const char *s, size_t n, struct buf *out);
+/* utf8_repair(), also telling in *plain (whatever it returns) the length of
+ * the leading part of s made only of 0x20..0x7F, tab and newline (n if that
+ * is all of s): the repair's scan finds it at no extra cost. */
+long utf8_repair_plain(const char *s, size_t n, struct buf *out, size_t *plain);
 
 /*
  * Decode one code point at s (n > 0 bytes available). Returns its length

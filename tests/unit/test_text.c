@@ -164,6 +164,37 @@ Test(utf8, fast_path_boundaries)
 	}
 }
 
+Test(utf8, plain_prefix_is_measured)
+{
+	/* the first byte other than 0x20..0x7F, tab and newline, at every
+	 * position of a run with tabs and newlines in it */
+	static const char odd[] = { '\r', '\f', '\0', '\x01', (char)0xC3, (char)0xFE };
+	for (size_t k = 0; k < sizeof odd; k++)
+		for (size_t pos = 0; pos < 40; pos++) {
+			char in[41];
+			for (size_t i = 0; i < 40; i++)
+				in[i] = i % 7 == 3 ? '\n' : i % 11 == 5 ? '\t' : (char)('a' + i % 26);
+			in[pos] = odd[k];
+			if (pos + 1 < 40 && odd[k] == (char)0xC3)
+				in[pos + 1] = (char)0xA9;
+			struct buf b;
+			buf_init(&b, 0);
+			size_t plain = 99;
+			utf8_repair_plain(in, 40, &b, &plain);
+			cr_assert_eq(plain, pos, "byte %zu at %zu", k, pos);
+			buf_release(&b);
+		}
+	struct buf b;
+	buf_init(&b, 0);
+	size_t plain = 99;
+	const char *tn = "tab\tand\nnewline are plain";
+	utf8_repair_plain(tn, strlen(tn), &b, &plain);
+	cr_assert_eq(plain, strlen(tn));
+	utf8_repair_plain("", 0, &b, &plain);
+	cr_assert_eq(plain, 0);
+	buf_release(&b);
+}
+
 Test(utf8, appends_and_respects_the_cap)
 {
 	struct buf b;
