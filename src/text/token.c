@@ -357,6 +357,11 @@ static bool skip_word(const char *s, size_t len, const struct word *w)
 	size_t a = w->start, n = w->end - w->start, q;
 	if (n > 5)
 		return false; /* every case below is a short word */
+	/* ... with an apostrophe inside it (F_SEP), or a '-' or an apostrophe
+	 * (' or the last byte of U+2019) right before it: most have neither */
+	unsigned char before = a > 0 ? (unsigned char)s[a - 1] : 0;
+	if (!(w->flags & F_SEP) && before != '-' && before != '\'' && before != 0x99)
+		return false;
 	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
 		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
 		for (size_t i = 0; i < NL_ARRAY_LEN(brackets); i++)

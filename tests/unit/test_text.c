@@ -265,6 +265,8 @@ Test(token, timeline17_artefacts)
 			 "we sure you do do i he they");
 	cr_assert_str_eq(terms(false, "(n't) x'll 'ok' n\xE2\x80\x99t"), "xll ok");
 	cr_assert_str_eq(terms(false, "LRB -LRBX-"), "lrb lrbx", "only the exact bracket tokens");
+	cr_assert_str_eq(terms(false, "China \xE2\x80\x99s censors \xE2\x80\x99re \xE2\x80\x99d -RSB- x-LCB-"),
+			 "china censors x", "curly clitics, brackets after a word");
 }
 
 Test(token, hyphens_split)
