@@ -30,7 +30,10 @@
  *
  * Normalisation. Words made only of ASCII (plus U+2019) take the fast path:
  * bytes are lowercased through a table straight into the term buffer, with no
- * call into utf8proc and no allocation. Other words are NFKC case folded by
+ * call into utf8proc and no allocation. Most words are ASCII letters or
+ * digits ending within 16 bytes at a plain separator: with SSE2 one 16-byte
+ * load finds such a word's end and lower-cases its term at once
+ * (plain_word), where scanning and then lower-casing read it twice. Other words are NFKC case folded by
  * utf8proc (decompose + reencode into a scratch array the tokenizer keeps,
  * so again no allocation once warm). Words with a number in them are not
  * stemmed ("1990s", "h1n1", "3.5"); other terms go through Snowball English
@@ -61,6 +64,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* character classes: bits, so a run's classes can be OR-ed together */
 enum {
@@ -571,6 +577,54 @@ static size_t make_term(struct tokenizer *t, const char *s, size_t len, const st
 	return n;
 }
 
+#ifdef __SSE2__
+/* The common word in one step: ASCII letters and digits ending within 16
+ * bytes at a byte that ends the word for sure (not an apostrophe before a
+ * word character, not '.' or ',' between digits, not '.' after a single
+ * letter, which may be an acronym, not a byte >= 0x80). Then *w is the
+ * word as scan_word() would find it, its term (make_term()'s, lower case)
+ * is in out[0..16) and the term's length is returned; otherwise 0, and
+ * nothing is decided. text[i] is an ASCII letter or digit and i + 16 <= len.
+ * One load serves both, where scan_word() and make_term() each went
+ * through the word byte by byte. */
+static size_t plain_word(const struct tokenizer *t, const char *s, size_t len, size_t i,
+			 struct word *w, char *out)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+	/* signed compares: bytes >= 0x80 are neither letters nor digits */
+	__m128i xl = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i let = _mm_and_si128(_mm_cmpgt_epi8(xl, _mm_set1_epi8('a' - 1)),
+				    _mm_cmplt_epi8(xl, _mm_set1_epi8('z' + 1)));
+	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig));
+	size_t n = (size_t)__builtin_ctz(~word); /* >= 1 */
+	if (n == 16)
+		return 0;
+	unsigned digits = (unsigned)_mm_movemask_epi8(dig) & ((1u << n) - 1);
+	unsigned char b = (unsigned char)s[i + n];
+	if (b >= 0x80)
+		return 0;
+	if (b == '\'' || b == '.' || b == ',') {
+		unsigned next = i + n + 1 < len ? t->cls[(unsigned char)s[i + n + 1]] : 0;
+		if (b == '\'' && (next & (K_LET | K_NUM | K_HIGH)))
+			return 0;
+		if (b != '\'' && (digits >> (n - 1) & 1) && (next & K_NUM))
+			return 0;
+		if (b == '.' && n == 1 && !digits)
+			return 0;
+	}
+	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+				   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+	_mm_storeu_si128((__m128i *)(void *)out,
+			 _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+	w->start = i;
+	w->end = w->tend = i + n;
+	w->flags = digits ? F_NUM : 0;
+	return n;
+}
+#endif
+
 /* Stem (if it is to be) and hand out the oldest pending word. Inlined at
  * both of tokenize()'s calls: as a call, saving and restoring registers
  * cost some 17 instructions a word. */
@@ -608,14 +662,21 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 			continue;
 		}
 		struct word w;
-		scan_word(t, text, len, i, c, k, &w);
+		struct pending *pe = &ring[(head + count) % AHEAD];
+		size_t n = 0;
+#ifdef __SSE2__
+		if (k == 1 && i + 16 <= len)
+			n = plain_word(t, text, len, i, &w, pe->term);
+#endif
+		if (!n)
+			scan_word(t, text, len, i, c, k, &w);
 		i = w.end;
 		if (i < len && text[i] == ' ')
 			i++; /* the usual separator, without another turn of the loop */
 		if (skip_word(text, len, &w))
 			continue;
-		struct pending *pe = &ring[(head + count) % AHEAD];
-		size_t n = make_term(t, text, len, &w, pe->term);
+		if (!n)
+			n = make_term(t, text, len, &w, pe->term);
 		if (n == 0)
 			continue;
 		pe->n = n;
