@@ -948,52 +948,55 @@ static __attribute__((format(printf, 3, 4))) void vfmt(char *out, size_t cap, co
 	va_start(ap, fmt);
 	size_t n = 0;
 	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {
+			if (n + 1 < cap)
+				out[n] = *f;
+			n++;
+			continue;
+		}
+		f++;
+		bool zero = *f == '0';
+		size_t width = 0;
+		while (*f >= '0' && *f <= '9')
+			width = width * 10 + (size_t)(*f++ - '0');
 		char num[24];
-		const char *s = f;
-		size_t len = 1;
-		if (*f == '%') {
-			f++;
-			bool zero = *f == '0';
-			size_t width = 0;
-			while (*f >= '0' && *f <= '9')
-				width = width * 10 + (size_t)(*f++ - '0');
-			if (*f == 's') {
-				s = va_arg(ap, const char *);
-				len = strlen(s);
+		const char *s;
+		size_t len;
+		if (*f == 's') {
+			s = va_arg(ap, const char *);
+			len = strlen(s);
+		} else {
+			long v;
+			if (*f == 'l') {
+				f++;
+				v = va_arg(ap, long);
 			} else {
-				long v;
-				if (*f == 'l') {
-					f++;
-					v = va_arg(ap, long);
-				} else {
-					v = va_arg(ap, int);
-				}
-				if (*f != 'd')
-					nl_die("dates: vfmt: unknown conversion in \"%s\"", fmt);
-				/* digits from the right end of num, then zeros or
-				 * spaces to the width, the sign inside the zeros */
-				unsigned long u = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
-				char *e = num + sizeof num, *q = e;
-				do {
-					*--q = (char)('0' + u % 10);
-					u /= 10;
-				} while (u);
-				size_t body = (size_t)(e - q) + (v < 0);
-				for (; zero && body < width && q > num + 1; body++)
-					*--q = '0';
-				if (v < 0)
-					*--q = '-';
-				for (; body < width && q > num; body++)
-					*--q = ' ';
-				s = q;
-				len = (size_t)(e - q);
+				v = va_arg(ap, int);
 			}
+			if (*f != 'd')
+				nl_die("dates: vfmt: unknown conversion in \"%s\"", fmt);
+			/* digits from the right end of num, then zeros or spaces
+			 * to the width, the sign inside the zeros */
+			unsigned long u = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
+			char *e = num + sizeof num, *q = e;
+			do {
+				*--q = (char)('0' + u % 10);
+				u /= 10;
+			} while (u);
+			size_t body = (size_t)(e - q) + (v < 0);
+			for (; zero && body < width && q > num + 1; body++)
+				*--q = '0';
+			if (v < 0)
+				*--q = '-';
+			for (; body < width && q > num; body++)
+				*--q = ' ';
+			s = q;
+			len = (size_t)(e - q);
 		}
-		if (n + 1 < cap) {
-			size_t k = NL_MIN(len, cap - 1 - n);
-			memcpy(out + n, s, k);
-		}
-		n += len;
+		/* a value is a few bytes: a loop, not a call */
+		for (size_t j = 0; j < len; j++, n++)
+			if (n + 1 < cap)
+				out[n] = s[j];
 	}
 	va_end(ap);
 	if (cap)
@@ -1009,7 +1012,20 @@ static void v_day(struct res *r, int32_t day)
 		r->gran = GRAN_DAY;
 		return;
 	}
-	vfmt(r->value, sizeof r->value, "%04d-%02d-%02d", y, m, d);
+	/* the most common value: its digits written directly (y is in range,
+	 * m and d are those of a real day) */
+	char *v = r->value;
+	v[0] = (char)('0' + y / 1000);
+	v[1] = (char)('0' + y / 100 % 10);
+	v[2] = (char)('0' + y / 10 % 10);
+	v[3] = (char)('0' + y % 10);
+	v[4] = '-';
+	v[5] = (char)('0' + m / 10);
+	v[6] = (char)('0' + m % 10);
+	v[7] = '-';
+	v[8] = (char)('0' + d / 10);
+	v[9] = (char)('0' + d % 10);
+	v[10] = 0;
 	r->gran = GRAN_DAY;
 	r->day = day;
 	r->flags |= DATES_F_RESOLVED;
