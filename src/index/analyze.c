@@ -3,8 +3,10 @@
  *
  * Term collection per document: every token's term is looked up in a small
  * open-addressing table (cleared per document) that gives it a dense number;
- * tokens are appended as (number, position); a counting sort by number then
- * yields each unique term's ascending positions without per-term allocation.
+ * tokens are appended as numbers, in position order (a token's position is
+ * its index, plus one in the body: a gap after the title); a counting sort by
+ * number then yields each unique term's ascending positions without per-term
+ * allocation.
  */
 /* XXH3 inlined for the per-token hash (the same values as nl_hash64) */
 #define XXH_INLINE_ALL
@@ -30,10 +32,6 @@
 #define MAX_TITLE 1000
 #define MAX_FIELD 2000
 
-struct tok {
-	uint32_t term, pos;
-};
-
 struct analyzer {
 	struct tokenizer *tk;
 	struct dates_tagger *dt;
@@ -58,14 +56,14 @@ struct analyzer {
 	uint32_t *tft, *tfb, *start;
 	size_t tcap;
 	uint32_t nterms;
-	struct tok *toks;
+	uint32_t *toks;            /* term number of each token, in text order */
 	size_t ntoks, tokcap;
 	uint32_t *pos;
 	size_t poscap;
 	const char **termp;
 	const uint32_t **posp;
 	size_t ptrcap;
-	uint32_t position;
+	uint32_t title_toks;       /* tokens of the title (positions 0..title_toks) */
 	bool in_title;
 };
 
@@ -255,7 +253,6 @@ static void terms_reset(struct analyzer *a)
 	a->nterms = 0;
 	a->ntoks = 0;
 	buf_clear(&a->terms);
-	a->position = 0;
 }
 
 /* Room for more terms in the per-term arrays (rare: kept out of on_token,
@@ -352,7 +349,7 @@ static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uin
 		a->tfb[id]++;
 	if (a->ntoks == a->tokcap)
 		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + 1, sizeof *a->toks);
-	a->toks[a->ntoks++] = (struct tok){ id, a->position++ };
+	a->toks[a->ntoks++] = id;
 	return 0;
 }
 
@@ -375,9 +372,13 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 		a->termp[t] = a->terms.p + a->toff[t];
 		acc += a->tft[t] + a->tfb[t];
 	}
-	/* tokens are in position order, so each term's positions come out ascending */
-	for (size_t i = 0; i < a->ntoks; i++)
-		a->pos[a->start[a->toks[i].term]++] = a->toks[i].pos;
+	/* tokens are in position order, so each term's positions come out
+	 * ascending; the body's are one more than their index */
+	size_t i = 0;
+	for (; i < a->title_toks; i++)
+		a->pos[a->start[a->toks[i]]++] = (uint32_t)i;
+	for (; i < a->ntoks; i++)
+		a->pos[a->start[a->toks[i]]++] = (uint32_t)i + 1;
 	w->nterms = n;
 	w->terms = a->termp;
 	w->term_lens = a->tlen;
@@ -616,12 +617,12 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	terms_reset(a);
 	a->in_title = true;
 	tokenize(a->tk, a->title.p, a->title.n, on_token, a);
-	uint32_t title_len = a->position;
-	a->position++; /* a gap: no phrase spans the title/body edge */
+	uint32_t title_len = a->title_toks = (uint32_t)a->ntoks;
+	/* the body starts at title_len + 1: a gap, no phrase spans the edge */
 	a->in_title = false;
 	for (size_t i = 0; i < a->npara; i++)
 		tokenize(a->tk, a->para[i].p, a->para[i].n, on_token, a);
-	uint32_t body_len = a->position - title_len - 1;
+	uint32_t body_len = (uint32_t)a->ntoks - title_len;
 	terms_finish(a, out);
 
 	/* the stored record */
