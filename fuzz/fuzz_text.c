@@ -4,7 +4,8 @@
  * The input is untrusted bytes, as ingest sees them. We check:
  *   - utf8_repair: the output is valid UTF-8 without controls other than
  *     tab and newline; repairing it again changes nothing; utf8_valid(input)
- *     agrees with "no replacements";
+ *     agrees with "no replacements"; utf8_repair_plain gives the same output
+ *     and the length of the plain ASCII prefix;
  *   - tokenize (with and without stemming) on the repaired text: spans are
  *     in bounds, non-empty and in order, terms are 1..TOKEN_MAX_BYTES bytes of
  *     valid UTF-8, and tokenizer_term() on each span's text gives exactly
@@ -12,7 +13,9 @@
  *   - sentence_split on the repaired text: spans in bounds, non-empty,
  *     ordered, without surrounding white space, only white space between;
  *   - tokenize and sentence_split on the raw, unrepaired bytes: no crash,
- *     spans in bounds.
+ *     spans in bounds;
+ *   - tokenize_hashed (both texts): tokenize's terms in order, each with its
+ *     nl_hash64.
  */
 #include "text/sentence.h"
 #include "text/token.h"
@@ -51,6 +54,41 @@ static int on_token(void *ctx, const char *term, size_t n, uint32_t start, uint3
 		CHECK(m == n && memcmp(out, term, n) == 0);
 	}
 	return 0;
+}
+
+/* tokenize_hashed gives tokenize's terms, in order, each with its nl_hash64 */
+struct seq {
+	struct buf b; /* each term as a length byte and its bytes */
+	size_t at;
+};
+
+static int collect(void *ctx, const char *term, size_t n, uint32_t start, uint32_t end)
+{
+	struct seq *q = ctx;
+	buf_putc(&q->b, (char)n);
+	buf_put(&q->b, term, n);
+	return 0;
+}
+
+static int replay_hashed(void *ctx, const char *term, size_t n, uint64_t hash)
+{
+	struct seq *q = ctx;
+	CHECK(hash == nl_hash64(term, n));
+	CHECK(q->at < q->b.n && (size_t)(unsigned char)q->b.p[q->at] == n &&
+	      memcmp(q->b.p + q->at + 1, term, n) == 0);
+	q->at += 1 + n;
+	return 0;
+}
+
+static void check_hashed(struct tokenizer *t, const char *text, size_t len)
+{
+	struct seq q;
+	buf_init(&q.b, 0);
+	q.at = 0;
+	CHECK(tokenize(t, text, len, collect, &q) == 0);
+	CHECK(tokenize_hashed(t, text, len, replay_hashed, &q) == 0);
+	CHECK(q.at == q.b.n);
+	buf_release(&q.b);
 }
 
 static void check_sentences(const char *text, size_t len, bool trimmed)
@@ -96,6 +134,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned char c = (unsigned char)out.p[i];
 		CHECK(c >= 0x20 || c == '\t' || c == '\n');
 	}
+	/* utf8_repair_plain: the same output, and *plain is the first byte
+	 * outside 0x20..0x7F, tab and newline */
+	struct buf same;
+	buf_init(&same, 0);
+	size_t plain = 0, want = 0;
+	while (want < size && (((unsigned char)raw[want] >= 0x20 && (unsigned char)raw[want] < 0x80) ||
+			       raw[want] == '\t' || raw[want] == '\n'))
+		want++;
+	CHECK(utf8_repair_plain(raw, size, &same, &plain) == bad);
+	CHECK(plain == want);
+	CHECK(same.n == out.n && (out.n == 0 || memcmp(same.p, out.p, out.n) == 0));
+	buf_release(&same);
 	struct buf again;
 	buf_init(&again, 0);
 	CHECK(utf8_repair(out.p, out.n, &again) == 0);
@@ -115,10 +165,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = (struct check){ tok_plain, text, out.n, 0, true };
 	CHECK(tokenize(tok_plain, text, out.n, on_token, &c) == 0);
 	check_sentences(text, out.n, true);
+	check_hashed(tok_stem, text, out.n);
+	check_hashed(tok_plain, text, out.n);
 
 	c = (struct check){ tok_stem, raw, size, 0, false };
 	CHECK(tokenize(tok_stem, raw, size, on_token, &c) == 0);
 	check_sentences(raw, size, false);
+	check_hashed(tok_stem, raw, size);
 
 	buf_release(&out);
 	return 0;

@@ -8,10 +8,6 @@
  * number then yields each unique term's ascending positions without per-term
  * allocation.
  */
-/* XXH3 inlined for the per-token hash (the same values as nl_hash64) */
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "index/analyze.h"
 
 #include <stdio.h>
@@ -285,14 +281,11 @@ static __attribute__((noinline)) void slots_grow(struct analyzer *a)
 	a->slotcap = nc;
 }
 
-static int on_token(void *ctx, const char *term, size_t len, uint32_t start, uint32_t end)
+static int on_token(void *ctx, const char *term, size_t len, uint64_t h)
 {
 	struct analyzer *a = ctx;
-	(void)start;
-	(void)end;
 	if (len == 0 || len > 255)
 		return 0;
-	uint64_t h = XXH3_64bits(term, len); /* nl_hash64, inlined */
 	size_t mask = a->slotcap - 1, i = h & mask;
 	uint32_t id;
 	for (;;) {
@@ -616,12 +609,12 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	/* terms */
 	terms_reset(a);
 	a->in_title = true;
-	tokenize(a->tk, a->title.p, a->title.n, on_token, a);
+	tokenize_hashed(a->tk, a->title.p, a->title.n, on_token, a);
 	uint32_t title_len = a->title_toks = (uint32_t)a->ntoks;
 	/* the body starts at title_len + 1: a gap, no phrase spans the edge */
 	a->in_title = false;
 	for (size_t i = 0; i < a->npara; i++)
-		tokenize(a->tk, a->para[i].p, a->para[i].n, on_token, a);
+		tokenize_hashed(a->tk, a->para[i].p, a->para[i].n, on_token, a);
 	uint32_t body_len = (uint32_t)a->ntoks - title_len;
 	terms_finish(a, out);
 

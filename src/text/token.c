@@ -33,17 +33,22 @@
  * call into utf8proc and no allocation. Most words are ASCII letters or
  * digits ending within 16 bytes at a plain separator: with SSE2 one 16-byte
  * load finds such a word's end and lower-cases its term at once
- * (plain_word), where scanning and then lower-casing read it twice. Other words are NFKC case folded by
- * utf8proc (decompose + reencode into a scratch array the tokenizer keeps,
- * so again no allocation once warm). Words with a number in them are not
- * stemmed ("1990s", "h1n1", "3.5"); other terms go through Snowball English
- * (libstemmer). Snowball is the slowest step, and news vocabulary is
- * Zipfian, so each tokenizer keeps a cache of recent stems (32768 sets of
- * two 32-byte slots, 2 MiB; words up to 24 bytes): on Reuters 19 in 20
- * lookups hit and skip the stemmer. (1 MiB missed more at full scale: the
- * 334k-record add with 2 threads took 3.6% longer in 3 interleaved pairs;
- * 4 MiB measured no better than 2.) A set is one 64-byte cache line, so the
- * second way costs no extra memory access, and it keeps two frequent words
+ * (plain_word), where scanning and then lower-casing read it twice. Other
+ * words are NFKC case folded by utf8proc (decompose + reencode into a
+ * scratch array the tokenizer keeps, so again no allocation once warm).
+ * Words with a number in them are not stemmed ("1990s", "h1n1", "3.5");
+ * other terms go through Snowball English (libstemmer). Snowball is the
+ * slowest step, and news vocabulary is Zipfian, so each tokenizer keeps a
+ * cache of recent stems (32768 sets of two 32-byte slots, 2 MiB; words up to
+ * 16 bytes): on Reuters 19 in 20 lookups hit and skip the stemmer. (1 MiB
+ * missed more at full scale: the 334k-record add with 2 threads took 3.6%
+ * longer in 3 interleaved pairs; 4 MiB measured no better than 2.) A slot
+ * also keeps the stem's nl_hash64, which tokenize_hashed() hands out with
+ * the term, so the indexer does not hash the terms that hit (words of 17 to
+ * 24 bytes, which the cache took before the hash had their room, are too
+ * rare to count: 32,752 stemmer calls on 10,000 live-blog posts, not 32,687). A set
+ * is one 64-byte cache line, so the second way costs no extra memory
+ * access, and it keeps two frequent words
  * that hash to the same set from evicting each other (on 10,000 live-blog
  * posts: 37,635 misses, against 51,480 for a direct-mapped table of the
  * same size; 30,326 of them are first sightings). A new stem goes into way 0
@@ -57,6 +62,10 @@
  * raw bytes of a non-ASCII word are first cut to 4 * TOKEN_MAX_BYTES so a
  * pathological megabyte-long "word" costs no more than a short one.
  */
+/* XXH3 inlined for the terms' hashes (the same values as nl_hash64) */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "text/token.h"
 #include "text/utf8.h"
 
@@ -90,13 +99,15 @@ enum {
 
 #define RAW_MAX (4 * TOKEN_MAX_BYTES)
 #define STEM_SETS 32768 /* power of two; two slots each */
-#define STEM_KEY 24       /* longer words bypass the cache */
+#define STEM_KEY 16       /* longer words bypass the cache */
 
-/* A cached stem, 32 bytes: the word zero-padded, and the stem written as
+/* A cached stem, 32 bytes: the word zero-padded, the stem written as
  * "keep this many bytes of the word, then append add" (English stems differ
- * from their word only at the end: running -> run, happy -> happi). */
+ * from their word only at the end: running -> run, happy -> happi), and the
+ * stem's nl_hash64 (tokenize_hashed hands it out: no hashing on a hit). */
 struct stem_slot {
 	uint64_t key[STEM_KEY / 8];
+	uint64_t hash;
 	unsigned char klen, keep, addlen;
 	char add[5];
 };
@@ -117,7 +128,8 @@ struct pending {
 	uint32_t start, end;
 	bool stem;                 /* to be stemmed */
 	struct stem_set *set;      /* its cache set, or NULL (not stemmed, or too long) */
-	uint64_t key[3];           /* the word zero-padded, for the slot */
+	uint64_t key[STEM_KEY / 8]; /* the word zero-padded, for the slot */
+	uint64_t hash;             /* nl_hash64 of the stem, once stemmed */
 };
 
 struct tokenizer {
@@ -276,7 +288,8 @@ static __attribute__((noinline)) size_t acronym_end(const struct tokenizer *t, c
 
 /* Scan the word starting at s[ws], whose first code point has class c0 and
  * length k0. */
-static void scan_word(const struct tokenizer *t, const char *s, size_t len, size_t ws, unsigned c0,
+__attribute__((always_inline))
+static inline void scan_word(const struct tokenizer *t, const char *s, size_t len, size_t ws, unsigned c0,
 		      int k0, struct word *w)
 {
 	w->start = ws;
@@ -358,7 +371,8 @@ static bool is_apos_before(const char *s, size_t a, size_t *q)
 
 /* Words that are not words: Penn Treebank bracket tokens (-LRB-) and
  * clitics split off as tokens of their own (China 's, we 're, do n't). */
-static bool skip_word(const char *s, size_t len, const struct word *w)
+__attribute__((always_inline))
+static inline bool skip_word(const char *s, size_t len, const struct word *w)
 {
 	size_t a = w->start, n = w->end - w->start, q;
 	if (n > 5)
@@ -450,14 +464,15 @@ static struct stem_set *stem_slot_key(const struct tokenizer *t, uint64_t *k, si
 
 /* The stem-cache set of the word pe->term[0..pe->n) (n <= STEM_KEY), with
  * its key in pe->key; NULL for longer words. */
-static struct stem_set *stem_slot_of(struct tokenizer *t, struct pending *pe)
+__attribute__((always_inline))
+static inline struct stem_set *stem_slot_of(struct tokenizer *t, struct pending *pe)
 {
 	size_t n = pe->n;
 	if (n > STEM_KEY)
 		return NULL;
-	/* the word as 3 zero-padded words; bytes past n may be garbage */
+	/* the word as 2 zero-padded words; bytes past n may be garbage */
 	uint64_t *k = pe->key;
-	memcpy(k, pe->term, 3 * sizeof *k);
+	memcpy(k, pe->term, sizeof pe->key);
 	return stem_slot_key(t, k, n);
 }
 
@@ -466,22 +481,21 @@ static inline struct stem_set *stem_slot_key(const struct tokenizer *t, uint64_t
 {
 	for (size_t j = 0; j < STEM_KEY / 8; j++)
 		k[j] &= t->keymask[n][j];
-	uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^
-		     (k[2] * 0x165667B19E3779F9ull) ^ n;
+	uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
 	h ^= h >> 32;
 	h *= 0xD6E8FEB86659FD93ull;
 	return &t->cache[(h >> 40) & (STEM_SETS - 1)];
 }
 
-static bool slot_has(const struct stem_slot *slot, const uint64_t *k, size_t n)
+__attribute__((always_inline))
+static inline bool slot_has(const struct stem_slot *slot, const uint64_t *k, size_t n)
 {
-	return slot->klen == n && slot->key[0] == k[0] && slot->key[1] == k[1] &&
-	       slot->key[2] == k[2];
+	return slot->klen == n && slot->key[0] == k[0] && slot->key[1] == k[1];
 }
 
-/* Stem pe->term[0..n) with the stemmer and remember the stem in its cache
- * set, if any; returns the new length. Out of line: stem_term() inlines the
- * cache hit, which is most calls. */
+/* Stem pe->term[0..n) with the stemmer and remember the stem (and its hash,
+ * in pe->hash too) in its cache set, if any; returns the new length. Out of
+ * line: stem_term() inlines the cache hit, which is most calls. */
 static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct pending *pe)
 {
 	struct stem_set *set = pe->set;
@@ -492,6 +506,7 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct pe
 	if (!st)
 		nl_die("tokenizer: out of memory in the stemmer");
 	size_t m = cut_utf8((const char *)st, (size_t)sb_stemmer_length(t->stemmer), TOKEN_MAX_BYTES);
+	pe->hash = XXH3_64bits(st, m);
 	if (set) {
 		struct stem_slot *slot = &set->way[0];
 		size_t keep = 0;
@@ -501,6 +516,7 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct pe
 			set->way[1] = set->way[0];
 			memcpy(slot->key, k, sizeof slot->key);
 			slot->klen = (unsigned char)n;
+			slot->hash = pe->hash;
 			slot->keep = (unsigned char)keep;
 			slot->addlen = (unsigned char)(m - keep);
 			memcpy(slot->add, st + keep, m - keep);
@@ -510,8 +526,8 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct pe
 	return m;
 }
 
-/* Stem pe->term[0..n) in place (through its cache set, if any); returns
- * the new length. */
+/* Stem pe->term[0..n) in place (through its cache set, if any), its hash
+ * to pe->hash; returns the new length. */
 static inline size_t stem_term(struct tokenizer *t, struct pending *pe)
 {
 	struct stem_set *set = pe->set;
@@ -526,6 +542,7 @@ static inline size_t stem_term(struct tokenizer *t, struct pending *pe)
 		set->way[0] = tmp;
 	}
 	memcpy(pe->term + slot->keep, slot->add, sizeof slot->add);
+	pe->hash = slot->hash;
 	return (size_t)slot->keep + slot->addlen;
 }
 
@@ -540,7 +557,8 @@ static inline uint64_t lower8(uint64_t x)
 
 /* Build the unstemmed term of w into out (TOKEN_MAX_BYTES + 32 bytes);
  * returns its length (may be 0). */
-static size_t make_term(struct tokenizer *t, const char *s, size_t len, const struct word *w,
+__attribute__((always_inline))
+static inline size_t make_term(struct tokenizer *t, const char *s, size_t len, const struct word *w,
 			char *out)
 {
 	const unsigned char *p = (const unsigned char *)s + w->start;
@@ -587,7 +605,8 @@ static size_t make_term(struct tokenizer *t, const char *s, size_t len, const st
  * nothing is decided. text[i] is an ASCII letter or digit and i + 16 <= len.
  * One load serves both, where scan_word() and make_term() each went
  * through the word byte by byte. */
-static size_t plain_word(const struct tokenizer *t, const char *s, size_t len, size_t i,
+__attribute__((always_inline))
+static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t len, size_t i,
 			 struct word *w, char *out)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
@@ -630,21 +649,29 @@ static size_t plain_word(const struct tokenizer *t, const char *s, size_t len, s
  * cost some 17 instructions a word. */
 __attribute__((always_inline))
 static inline int emit_oldest(struct tokenizer *t, struct pending *ring, size_t *head,
-			      size_t *count, token_fn fn, void *ctx)
+			      size_t *count, token_fn fn, token_hash_fn hfn, void *ctx)
 {
 	struct pending *pe = &ring[*head];
 	*head = (*head + 1) % AHEAD;
 	(*count)--;
 	if (pe->stem)
 		pe->n = stem_term(t, pe);
-	return fn(ctx, pe->term, pe->n, pe->start, pe->end);
+	if (!hfn)
+		return fn(ctx, pe->term, pe->n, pe->start, pe->end);
+	if (!pe->stem)
+		pe->hash = XXH3_64bits(pe->term, pe->n);
+	return hfn(ctx, pe->term, pe->n, pe->hash);
 }
 
 /* ------------------------------------------------------------------------ */
 /* API                                                                       */
 /* ------------------------------------------------------------------------ */
 
-int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
+/* tokenize() and tokenize_hashed(), one of fn and hfn given: inlined in
+ * both, so each is the loop for its own callback. */
+__attribute__((always_inline))
+static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len, token_fn fn,
+			       token_hash_fn hfn, void *ctx)
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
@@ -687,17 +714,28 @@ int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, voi
 		if (pe->set)
 			__builtin_prefetch(pe->set);
 		if (++count == AHEAD) {
-			int rc = emit_oldest(t, ring, &head, &count, fn, ctx);
+			int rc = emit_oldest(t, ring, &head, &count, fn, hfn, ctx);
 			if (rc)
 				return rc;
 		}
 	}
 	while (count) {
-		int rc = emit_oldest(t, ring, &head, &count, fn, ctx);
+		int rc = emit_oldest(t, ring, &head, &count, fn, hfn, ctx);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
+{
+	return tokenize_run(t, text, len, fn, NULL, ctx);
+}
+
+int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
+		    void *ctx)
+{
+	return tokenize_run(t, text, len, NULL, fn, ctx);
 }
 
 struct first_term {

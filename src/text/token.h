@@ -23,7 +23,7 @@
  * acronym with its final dot), are non-empty and come in increasing,
  * non-overlapping order. Invalid UTF-8 is skipped, never read past len.
  *
- * A tokenizer owns a libstemmer handle, a 1 MiB stem cache and scratch
+ * A tokenizer owns a libstemmer handle, a 2 MiB stem cache and scratch
  * buffers: use one per thread. Out of memory aborts (xmalloc).
  */
 #ifndef NL_TOKEN_H
@@ -49,6 +49,13 @@ void tokenizer_free(struct tokenizer *t);
  * text is done, the callback's nonzero value if it stopped early, or
  * NL_ETOOBIG (without calling fn) if len > UINT32_MAX (offsets are 32-bit). */
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx);
+/* As token_fn, with hash = nl_hash64(term, term_len) (util/common.h), for a
+ * callback that would hash every term: the tokenizer keeps each stem's hash
+ * in its stem cache, so most terms come hashed at no cost. */
+typedef int (*token_hash_fn)(void *ctx, const char *term, size_t term_len, uint64_t hash);
+/* tokenize(), handing out each term with its hash instead of its span. */
+int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
+		    void *ctx);
 /* Normalise one word as tokenize() would (for query terms): the result is the
  * first term tokenize() reports for word[0..len) alone, so a query word
  * matches the index term of the same word in a document. If the text holds
