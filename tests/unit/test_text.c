@@ -164,6 +164,31 @@ Test(utf8, fast_path_boundaries)
 	}
 }
 
+Test(utf8, valid_across_the_wide_steps)
+{
+	/* a bad or a good non-ASCII byte at every position of ASCII runs
+	 * around the 16- and 64-byte steps, and a bad byte just past the end */
+	static const size_t lens[] = { 15, 16, 17, 63, 64, 65, 127, 128, 129, 200 };
+	char in[256];
+	for (size_t l = 0; l < NL_ARRAY_LEN(lens); l++) {
+		size_t n = lens[l];
+		memset(in, 'x', sizeof in);
+		in[n] = (char)0xFF;
+		cr_assert(utf8_valid(in, n), "len %zu", n);
+		for (size_t pos = 0; pos < n; pos++) {
+			in[pos] = (char)0xFE;
+			cr_assert(!utf8_valid(in, n), "len %zu pos %zu", n, pos);
+			in[pos] = 'x';
+			if (pos + 1 < n) {
+				in[pos] = (char)0xC3;
+				in[pos + 1] = (char)0xA9;
+				cr_assert(utf8_valid(in, n), "len %zu pos %zu", n, pos);
+				in[pos] = in[pos + 1] = 'x';
+			}
+		}
+	}
+}
+
 Test(utf8, plain_prefix_is_measured)
 {
 	/* the first byte other than 0x20..0x7F, tab and newline, at every
