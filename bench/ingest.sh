@@ -11,7 +11,9 @@
 # work on the machine), BENCH_DATA (folder
 # with liveblogs.jsonl.zst and reuters21578.jsonl.zst, default
 # ../shared/data/scale), BENCH_KEEP=1 keeps the work folder, NEWSLINE (the
-# binary, default build/newsline), TMPDIR.
+# binary, default build/newsline), BENCH_FTS5_HUGE (default 1: FTS5 also runs
+# a second time with glibc's malloc in huge pages, GLIBC_TUNABLES=
+# glibc.malloc.hugetlb=1, as newsline's add sets for itself; 0: not), TMPDIR.
 #
 # Throughput is MB (10^6 bytes) of input text — title + text of every record
 # whose text (body) is not blank, as counted by fts5load; records with a blank
@@ -30,6 +32,7 @@ cd "$(dirname "$0")/.."
 DATA=${BENCH_DATA:-../shared/data/scale}
 LIMIT=${BENCH_LIMIT:-0}
 REPEAT=${BENCH_REPEAT:-1}
+FTS5_HUGE=${BENCH_FTS5_HUGE:-1}
 NEWSLINE=${NEWSLINE:-build/newsline}
 SRC="$DATA/liveblogs.jsonl.zst $DATA/reuters21578.jsonl.zst"
 for f in $SRC; do
@@ -130,6 +133,16 @@ while [ $round -lt "$REPEAT" ]; do
 		exit 1
 	}
 	best fts5
+	# newsline's add runs with glibc's huge-page tunable (src/cli/main.c);
+	# FTS5 is also run with it, so the gain is not the environment's
+	if [ "$FTS5_HUGE" = 1 ]; then
+		GLIBC_TUNABLES=glibc.malloc.hugetlb=1 run fts5h build/bench/fts5load "$T/fts5h.db" $FILES || {
+			cat "$T/fts5h.out" >&2
+			echo "ingest: fts5load (huge pages) failed" >&2
+			exit 1
+		}
+		best fts5h
+	fi
 	for th in 1 2; do
 		eval "note=\$N${th}_NOTE"
 		[ -z "$note" ] || continue
@@ -164,7 +177,7 @@ fig() {
 ratio() {
 	case "$1$2" in *n/a*) echo n/a ;; *) echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }' ;; esac
 }
-for e in fts5 nl1 nl2; do
+for e in fts5 fts5h nl1 nl2; do
 	for k in 1 2 3 4 5 6; do
 		eval "${e}_$k=\$(fig $e $k)"
 	done
@@ -186,11 +199,14 @@ line() {
 line "newsline (1 thread)" nl1
 line "newsline (2 threads)" nl2
 line "sqlite fts5" fts5
+[ "$FTS5_HUGE" = 1 ] && line "fts5, huge pages" fts5h
 echo "ratios newsline/fts5: throughput $(ratio "$nl1_4" "$fts5_4") (1 thread)," \
 	"$(ratio "$nl2_4" "$fts5_4") (2 threads); per CPU-second $(ratio "$nl1_5" "$fts5_5")," \
 	"$(ratio "$nl2_5" "$fts5_5");"
 echo "                      peak RSS $(ratio "$nl1_3" "$fts5_3"), $(ratio "$nl2_3" "$fts5_3");" \
 	"size $(ratio "$nl1_6" "$fts5_6"), $(ratio "$nl2_6" "$fts5_6")"
+[ "$FTS5_HUGE" = 1 ] && echo "ratios newsline/(fts5 with glibc.malloc.hugetlb=1): throughput" \
+	"$(ratio "$nl1_4" "$fts5h_4") (1 thread), $(ratio "$nl2_4" "$fts5h_4") (2 threads)"
 echo "goal: throughput >= 2.00 x fts5, peak RSS < 1024 MB, size <= 1.00 x fts5"
 [ "$REPEAT" -gt 1 ] && echo "best of $REPEAT rounds (least time, largest RSS)"
 echo "fts5:     $(grep '^fts5load:' "$T/fts5.out")"
