@@ -99,6 +99,9 @@
 #include <string.h>
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* Parameters                                                                */
@@ -430,7 +433,8 @@ static void probe_init(void)
 	for (unsigned i = 0; i < DEDUP_K; i++) {
 		uint64_t seen[DEDUP_K / 64] = { 0 };
 		unsigned n = 0;
-		/* every sequence reaches every bin within a few thousand probes */
+		/* every sequence reaches every bin within 1,449 probes (densify's
+		 * walk relies on it) */
 		for (uint64_t a = 1; n < DEDUP_K && a < (1u << 20); a++) {
 			unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
 			if (!(seen[j >> 6] >> (j & 63) & 1)) {
@@ -439,58 +443,82 @@ static void probe_init(void)
 				probe_order[i][n++] = (unsigned char)j;
 			}
 		}
-		for (unsigned j = 0; j < DEDUP_K; j++)
-			if (!(seen[j >> 6] >> (j & 63) & 1))
-				probe_rank[i][j] = 255; /* never reached (cannot happen) */
+		if (n < DEDUP_K)
+			nl_die("dedup: probe sequence %u misses a bin", i); /* cannot happen */
 	}
 }
 
 /* Densify a signature (at least one bin filled) into the blob's 2 * DEDUP_K
- * bytes: low 16 bits of each bin's minimum, little-endian. */
+ * bytes: low 16 bits of each bin's minimum, little-endian. The filled bins
+ * are written first, all at once; then each empty bin, found from the
+ * filled bits, gets the minimum its sequence reaches first. */
 static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char *out)
 {
 	pthread_once(&probe_once, probe_init);
 	_Static_assert(DEDUP_K == 128, "two words of filled bits");
 	unsigned nf = (unsigned)(__builtin_popcountll(filled[0]) + __builtin_popcountll(filled[1]));
-	if (nf == DEDUP_K) {
-		for (unsigned i = 0; i < DEDUP_K; i++) {
-			out[2 * i] = (unsigned char)mins[i];
-			out[2 * i + 1] = (unsigned char)(mins[i] >> 8);
-		}
-		return;
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* eight at a time: each u32's low half, sign-extended so that the
+	 * saturating pack keeps it as it is */
+	for (unsigned i = 0; i < DEDUP_K; i += 8) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(mins + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(mins + i + 4));
+		a = _mm_srai_epi32(_mm_slli_epi32(a, 16), 16);
+		b = _mm_srai_epi32(_mm_slli_epi32(b, 16), 16);
+		_mm_storeu_si128((__m128i *)(out + 2 * i), _mm_packs_epi32(a, b));
 	}
+#else
+	for (unsigned i = 0; i < DEDUP_K; i++) {
+		out[2 * i] = (unsigned char)mins[i];
+		out[2 * i + 1] = (unsigned char)(mins[i] >> 8);
+	}
+#endif
+	if (nf == DEDUP_K)
+		return;
 	unsigned char fl[DEDUP_K];
-	unsigned char isf[DEDUP_K]; /* 1 for a filled bin */
+	unsigned char isf[DEDUP_K]; /* not 0 for a filled bin */
 	if (nf < 12) {
 		unsigned n = 0;
 		for (unsigned w = 0; w < 2; w++)
 			for (uint64_t b = filled[w]; b; b &= b - 1)
 				fl[n++] = (unsigned char)(64 * w + (unsigned)__builtin_ctzll(b));
 	} else {
-		for (unsigned j = 0; j < DEDUP_K; j++)
-			isf[j] = (unsigned char)(filled[j >> 6] >> (j & 63) & 1);
-	}
-	for (unsigned i = 0; i < DEDUP_K; i++) {
-		uint32_t v = mins[i];
-		bool empty = !(filled[i >> 6] >> (i & 63) & 1);
-		if (nf < 12 && empty) {
-			/* few filled bins: the one i's sequence reaches first */
-			unsigned best = fl[0];
-			for (unsigned f = 1; f < nf; f++)
-				if (probe_rank[i][fl[f]] < probe_rank[i][best])
-					best = fl[f];
-			v = mins[best];
-		} else if (empty) {
-			/* i's order walked to its first filled bin: about
-			 * DEDUP_K / (nf + 1) steps */
-			const unsigned char *o = probe_order[i];
-			unsigned r = 0;
-			while (r + 1 < DEDUP_K && !isf[o[r]])
-				r++;
-			v = mins[o[r]];
+		for (unsigned j = 0; j < DEDUP_K / 8; j++) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* eight bits to eight bytes: byte k keeps bit k */
+			uint64_t b = filled[j >> 3] >> (8 * (j & 7)) & 0xff;
+			uint64_t x = (b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
+			memcpy(isf + 8 * j, &x, 8);
+#else
+			for (unsigned k = 8 * j; k < 8 * j + 8; k++)
+				isf[k] = (unsigned char)(filled[k >> 6] >> (k & 63) & 1);
+#endif
 		}
-		out[2 * i] = (unsigned char)v;
-		out[2 * i + 1] = (unsigned char)(v >> 8);
+	}
+	for (unsigned w = 0; w < 2; w++) {
+		for (uint64_t e = ~filled[w]; e; e &= e - 1) {
+			unsigned i = 64 * w + (unsigned)__builtin_ctzll(e);
+			uint32_t v;
+			if (nf < 12) {
+				/* few filled bins: the one i's sequence reaches first */
+				unsigned best = fl[0];
+				for (unsigned f = 1; f < nf; f++)
+					if (probe_rank[i][fl[f]] < probe_rank[i][best])
+						best = fl[f];
+				v = mins[best];
+			} else {
+				/* i's order walked to its first filled bin: about
+				 * DEDUP_K / (nf + 1) steps (every order holds
+				 * every bin: the walk ends) */
+				const unsigned char *o = probe_order[i];
+				unsigned r = 0;
+				while (!isf[o[r]])
+					r++;
+				v = mins[o[r]];
+			}
+			out[2 * i] = (unsigned char)v;
+			out[2 * i + 1] = (unsigned char)(v >> 8);
+		}
 	}
 }
 
