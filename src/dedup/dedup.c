@@ -824,8 +824,12 @@ static int sk_parse(const unsigned char *b, size_t n, struct sk *s)
 	s->exact = rd_u64le(b + 8);
 	if ((s->count == 0) != ((s->flags & FLAG_EMPTY) != 0))
 		return NL_ECORRUPT;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(s->sig, b + OFF_MINS, sizeof s->sig); /* the blob's u16s are ours */
+#else
 	for (unsigned i = 0; i < DEDUP_K; i++)
 		s->sig[i] = (uint16_t)(b[OFF_MINS + 2 * i] | b[OFF_MINS + 2 * i + 1] << 8);
+#endif
 	for (unsigned i = 0; i < NEDGE; i++)
 		s->edge[i] = rd_u32le(b + OFF_EDGES + 4 * i);
 	return NL_OK;
