@@ -615,6 +615,30 @@ static void grow_terms(struct seg_writer *w)
 	w->tcap = nc;
 }
 
+/* Whether the first m (<= 15) bytes of p and t are the same. Terms are
+ * short: two loads that overlap (of 8, 4 or 1 bytes) compare them, where a
+ * byte loop or a call to memcmp cost more. */
+static inline bool pre_eq(const char *p, const char *t, size_t m)
+{
+	if (m >= 8) {
+		uint64_t x, y, u, v;
+		memcpy(&x, p, 8);
+		memcpy(&y, t, 8);
+		memcpy(&u, p + m - 8, 8);
+		memcpy(&v, t + m - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	if (m >= 4) {
+		uint32_t x, y, u, v;
+		memcpy(&x, p, 4);
+		memcpy(&y, t, 4);
+		memcpy(&u, p + m - 4, 4);
+		memcpy(&v, t + m - 4, 4);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	return m == 0 || (p[0] == t[0] && p[m / 2] == t[m / 2] && p[m - 1] == t[m - 1]);
+}
+
 /* The accumulator of term t (n bytes, nl_hash64 h), created if new. */
 static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
 {
@@ -633,15 +657,9 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 			}
 			return a;
 		}
-		if (a->hash == h && a->len == n) {
-			/* terms are short: a byte loop beats a call to memcmp */
-			size_t k = 0, m = NL_MIN(n, (size_t)TACC_PRE);
-			while (k < m && a->pre[k] == t[k])
-				k++;
-			if (k == m && (n <= TACC_PRE ||
-				       !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
-				return a;
-		}
+		if (a->hash == h && a->len == n && pre_eq(a->pre, t, NL_MIN(n, (size_t)TACC_PRE)) &&
+		    (n <= TACC_PRE || !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
+			return a;
 		i = (i + 1) & mask;
 	}
 }
