@@ -156,8 +156,9 @@ static inline uint64_t fmix64(uint64_t k)
 
 struct word {
 	uint64_t h;
-	unsigned char n; /* bytes in t (a prefix of the word) */
-	char t[WORD_TEXT];
+	unsigned char n; /* bytes of t (a prefix of the word, at most WORD_TEXT) */
+	const char *t;   /* the word normalised: where the scan appended it to
+			  * its ex (NULL, and n 0, for a scan without ex) */
 };
 
 struct wordscan {
@@ -196,13 +197,14 @@ static const unsigned char wtab[256] = {
 
 /* Next word of the paragraph into *w; false at the end. Words are runs of
  * non-space bytes with at least one ASCII letter or digit; only those are
- * kept. ex: append the letters and digits to s->ex (a constant: the compiler
- * makes two loops). */
+ * kept. ex: append the letters and digits to s->ex, where w->t then points
+ * (a constant: the compiler makes two loops). */
 static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s, struct word *w,
 							      bool ex)
 {
 	const unsigned char *p = (const unsigned char *)s->p;
 	const unsigned char *end = (const unsigned char *)s->end;
+	char *x = ex ? s->ex + s->exn : NULL, *x0 = x;
 	for (;;) {
 		while (p < end && wtab[*p] == SPACE)
 			p++;
@@ -219,16 +221,20 @@ static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s
 			if (!c)
 				continue;
 			if (ex)
-				s->ex[s->exn++] = (char)c;
+				*x++ = (char)c;
+			else
+				n = 1;
 			h = (h ^ c) * 0x100000001b3ULL;
-			if (n < WORD_TEXT)
-				w->t[n] = (char)c;
-			n++;
 		}
+		if (ex)
+			n = (size_t)(x - x0);
 		if (n) {
 			s->p = (const char *)p;
 			w->h = h;
-			w->n = (unsigned char)NL_MIN(n, (size_t)WORD_TEXT);
+			w->n = ex ? (unsigned char)NL_MIN(n, (size_t)WORD_TEXT) : 0;
+			w->t = x0;
+			if (ex)
+				s->exn += n;
 			return true;
 		}
 	}
