@@ -148,6 +148,66 @@ Test(stream, truncated_zstd_keeps_earlier_lines)
 	free(d);
 }
 
+/* zstd frames of every kind in one file: a small window and no content size
+ * (the decoding ring wraps many times), a skippable frame, an empty frame, a
+ * frame with its size: every line comes back as written. */
+Test(stream, zstd_frames_read_back)
+{
+	char *d = tmpdir();
+	char path[300];
+	snprintf(path, sizeof path, "%s/f.jsonl.zst", d);
+	struct buf text, z;
+	buf_init(&text, 0);
+	buf_init(&z, 0);
+	for (int i = 0; i < 30000; i++)
+		buf_printf(&text, "line %d %d %.*s\n", i, i * 7919 % 100003, i % 97,
+			   "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	size_t half = text.n / 2;
+	while (text.p[half - 1] != '\n')
+		half++;
+	ZSTD_CCtx *c = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, 10);
+	ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+	size_t bound = ZSTD_compressBound(text.n);
+	char *out = malloc(bound);
+	ZSTD_outBuffer ob = { out, bound, 0 };
+	ZSTD_inBuffer ib = { text.p, half, 0 };
+	cr_assert_eq(ZSTD_compressStream2(c, &ob, &ib, ZSTD_e_end), 0);
+	buf_put(&z, out, ob.pos);
+	unsigned char skip[8 + 300] = { 0x50, 0x2a, 0x4d, 0x18, 44, 1, 0, 0 };
+	buf_put(&z, skip, sizeof skip);
+	size_t n = ZSTD_compress(out, bound, "", 0, 1);
+	buf_put(&z, out, n);
+	n = ZSTD_compress(out, bound, text.p + half, text.n - half, 3);
+	buf_put(&z, out, n);
+	free(out);
+	ZSTD_freeCCtx(c);
+	FILE *f = fopen(path, "wb");
+	fwrite(z.p, 1, z.n, f);
+	fclose(f);
+	const char *err;
+	struct stream *s = stream_open(path, 1 << 20, &err);
+	cr_assert(s);
+	struct buf got;
+	buf_init(&got, 0);
+	const char *line;
+	size_t len;
+	enum stream_status st;
+	while ((st = stream_getline(s, &line, &len)) == STREAM_LINE) {
+		buf_put(&got, line, len);
+		buf_putc(&got, '\n');
+	}
+	cr_assert_eq(st, STREAM_EOF, "%s", stream_error(s));
+	cr_assert_eq(got.n, text.n);
+	cr_assert(memcmp(got.p, text.p, text.n) == 0);
+	stream_close(s);
+	buf_release(&got);
+	buf_release(&text);
+	buf_release(&z);
+	rmrf(d);
+	free(d);
+}
+
 Test(stream, long_lines_are_skipped_not_buffered)
 {
 	char *d = tmpdir();
