@@ -2,7 +2,7 @@
  * stream.h — read a file line by line, plain or compressed.
  *
  * The compression is recognised from the first bytes, not the name: gzip
- * (1f 8b) is read with zlib, zstd (28 b5 2f fd) with libzstd's streaming
+ * (1f 8b) is read with zlib, zstd (28 b5 2f fd) with libzstd's buffer-less
  * decoder, anything else as is. Lines longer than the cap are not returned:
  * the reader skips to the next newline and reports STREAM_TOOLONG for that
  * line, so one giant line never costs more than the cap in memory.
