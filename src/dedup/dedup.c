@@ -137,6 +137,7 @@
 _Static_assert(DEDUP_K == 1 << BIN_BITS, "bins");
 _Static_assert(BANDS * ROWS <= DEDUP_K, "bands");
 _Static_assert((BANDS & (BANDS - 1)) == 0, "BANDS is a power of two");
+_Static_assert(BANDS <= 32, "lookup keeps a bit per band in a u32");
 _Static_assert(OFF_CHECK + 4 == DEDUP_SKETCH_BYTES, "layout");
 
 static inline uint64_t fmix64(uint64_t k)
@@ -1147,11 +1148,59 @@ static void add_root(struct dedup *d, size_t root)
 	d->roots[d->nroots++] = (uint32_t)root;
 }
 
+/* The best candidate of a lookup so far, and how many were verified. */
+struct cand {
+	size_t best; /* slot + 1, 0: none */
+	size_t verified;
+	float j, c;
+};
+
+#define WALK_AHEAD 4 /* chain links per band that lookup gathers before checking */
+
+/* Check entry e (entry + 1) of band b's chain as a candidate for s; false
+ * when MAX_VERIFY candidates have been verified (stop looking). */
+static inline bool consider(struct dedup *d, const struct sk *s, unsigned b, uint32_t e,
+			    struct cand *c)
+{
+	size_t cs = (e - 1) / BANDS;
+	if ((e - 1) % BANDS != b || d->stamp[cs] == d->gen)
+		return true;
+	const uint16_t *cg = d->sig + cs * DEDUP_K;
+	if (memcmp(cg + b * ROWS, s->sig + b * ROWS, ROWS * sizeof *cg))
+		return true;
+	d->stamp[cs] = d->gen;
+	if (++c->verified > MAX_VERIFY)
+		return false;
+	float j, cn;
+	if (!sim(s, cg, d->count[cs], d->flags[cs], 0, &j, &cn))
+		return true;
+	/* a document that holds most of a stored one of at most its size joins
+	 * that one's group to its own */
+	if (cn >= MERGE_CONTAINMENT && s->count >= d->count[cs])
+		add_root(d, group_of(d, cs));
+	if (!c->best || cn > c->c || (cn == c->c && (j > c->j || (j == c->j && cs + 1 < c->best)))) {
+		c->best = cs + 1;
+		c->j = j;
+		c->c = cn;
+	}
+	return true;
+}
+
 /* Best stored match for s, as slot + 1 (0: none); d->roots gets its group and
  * the groups that s joins (see below). */
 static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 {
 	d->nroots = 0;
+	/* the exact key's slot, the band heads and the first link of each
+	 * chain are cache misses in a large detector: start them all before
+	 * reading any */
+	__builtin_prefetch(&d->eval[s->exact & d->emask]);
+	__builtin_prefetch(&d->ekey[s->exact & d->emask]);
+	uint32_t first[BANDS];
+	for (unsigned b = 0; b < BANDS; b++) {
+		first[b] = (uint32_t)(band_key(s->sig, b) & d->hmask);
+		__builtin_prefetch(&d->head[first[b]]);
+	}
 	size_t slot = exact_find(d, s);
 	if (slot) {
 		m->exact = true;
@@ -1163,54 +1212,65 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 		memset(d->stamp, 0, d->n * sizeof *d->stamp);
 		d->gen = 1;
 	}
-	size_t best = 0, verified = 0;
-	float bj = 0, bc = 0;
-	/* the band heads and the first link of each chain are cache misses in
-	 * a large detector: start them all before walking any chain */
-	uint32_t first[BANDS];
-	for (unsigned b = 0; b < BANDS; b++) {
-		first[b] = (uint32_t)(band_key(s->sig, b) & d->hmask);
-		__builtin_prefetch(&d->head[first[b]]);
-	}
+	struct cand c = { 0, 0, 0, 0 };
+	/* ...and so is every later link: the first WALK_AHEAD links of the
+	 * chains are followed a round at a time, over the chains that go on
+	 * (up to 32 independent loads a round, each prefetched a round
+	 * before). The links of the band's own entries (the others are other
+	 * bands' collisions) are kept, and the stamps and band values of their
+	 * documents fetched; then the bands are checked in order: their kept
+	 * links, then what is left of their chains. */
+	uint32_t ahead[BANDS][WALK_AHEAD];
+	unsigned char na[BANDS], live[BANDS];
+	unsigned nlive = 0;
+	uint32_t todo = 0; /* bands with links kept or left */
 	for (unsigned b = 0; b < BANDS; b++) {
 		first[b] = d->head[first[b]];
-		if (first[b])
+		na[b] = 0;
+		if (first[b]) {
 			__builtin_prefetch(&d->next[first[b] - 1]);
-	}
-	for (unsigned b = 0; b < BANDS; b++) {
-		const uint16_t *q = s->sig + b * ROWS;
-		for (uint32_t e = first[b]; e; e = d->next[e - 1]) {
-			size_t cs = (e - 1) / BANDS;
-			if ((e - 1) % BANDS != b || d->stamp[cs] == d->gen)
-				continue;
-			const uint16_t *cg = d->sig + cs * DEDUP_K;
-			if (memcmp(cg + b * ROWS, q, ROWS * sizeof *q))
-				continue;
-			d->stamp[cs] = d->gen;
-			if (++verified > MAX_VERIFY)
-				goto done;
-			float j, c;
-			if (!sim(s, cg, d->count[cs], d->flags[cs], 0, &j, &c))
-				continue;
-			/* a document that holds most of a stored one of at most its
-			 * size joins that one's group to its own */
-			if (c >= MERGE_CONTAINMENT && s->count >= d->count[cs])
-				add_root(d, group_of(d, cs));
-			if (!best || c > bc || (c == bc && (j > bj || (j == bj && cs + 1 < best)))) {
-				best = cs + 1;
-				bj = j;
-				bc = c;
-			}
+			live[nlive++] = (unsigned char)b;
 		}
 	}
-done:
-	if (best) {
-		m->exact = false;
-		m->jaccard = bj;
-		m->containment = bc;
-		add_root(d, group_of(d, best - 1));
+	for (unsigned k = 0; k < WALK_AHEAD && nlive; k++) {
+		unsigned nl = 0;
+		for (unsigned i = 0; i < nlive; i++) {
+			unsigned b = live[i];
+			uint32_t e = first[b];
+			if ((e - 1) % BANDS == b) {
+				size_t cs = (e - 1) / BANDS;
+				__builtin_prefetch(&d->stamp[cs]);
+				__builtin_prefetch(d->sig + cs * DEDUP_K + b * ROWS);
+				ahead[b][na[b]++] = e;
+				todo |= 1u << b;
+			}
+			first[b] = d->next[e - 1];
+			if (first[b]) {
+				__builtin_prefetch(&d->next[first[b] - 1]);
+				live[nl++] = (unsigned char)b;
+			}
+		}
+		nlive = nl;
 	}
-	return best;
+	for (unsigned i = 0; i < nlive; i++)
+		todo |= 1u << live[i];
+	for (; todo; todo &= todo - 1) {
+		unsigned b = (unsigned)__builtin_ctz(todo);
+		for (unsigned k = 0; k < na[b]; k++)
+			if (!consider(d, s, b, ahead[b][k], &c))
+				goto done;
+		for (uint32_t e = first[b]; e; e = d->next[e - 1])
+			if (!consider(d, s, b, e, &c))
+				goto done;
+	}
+done:
+	if (c.best) {
+		m->exact = false;
+		m->jaccard = c.j;
+		m->containment = c.c;
+		add_root(d, group_of(d, c.best - 1));
+	}
+	return c.best;
 }
 
 /* The oldest of the matched groups. */
@@ -1252,6 +1312,11 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	d->nmerged = 0;
 	if (s.flags & FLAG_EMPTY)
 		return doc_id;
+	/* the edge keys' entries are cache misses: start them now, the lookup
+	 * hides them */
+	for (size_t i = 0; i < NEDGE; i++)
+		if (s.edge[i])
+			__builtin_prefetch(&d->et[(s.edge[i] >> 2) & d->emask2]);
 	size_t hit = lookup(d, &s, &m);
 	size_t root = hit ? oldest_root(d) : d->n;
 	/* a document that matches several groups joins them into the oldest */
