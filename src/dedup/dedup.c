@@ -1070,18 +1070,45 @@ static inline uint64_t band_key(const uint16_t *sig, unsigned band)
 	return fmix64(k);
 }
 
-static void band_link(struct dedup *d, size_t slot)
+/* The band table buckets of slot's bands into h, their heads prefetched. */
+static void band_buckets(const struct dedup *d, size_t slot, size_t h[BANDS])
 {
 	const uint16_t *sig = d->sig + slot * DEDUP_K;
-	size_t h[BANDS];
 	for (unsigned b = 0; b < BANDS; b++) {
 		h[b] = band_key(sig, b) & d->hmask;
 		__builtin_prefetch(&d->head[h[b]], 1);
 	}
+}
+
+/* Link slot's entries at the heads of their buckets h (band_buckets). */
+static void band_put(struct dedup *d, size_t slot, const size_t h[BANDS])
+{
 	for (unsigned b = 0; b < BANDS; b++) {
 		size_t e = slot * BANDS + b;
 		d->next[e] = d->head[h[b]];
 		d->head[h[b]] = (uint32_t)(e + 1);
+	}
+}
+
+static void band_link(struct dedup *d, size_t slot)
+{
+	size_t h[BANDS];
+	band_buckets(d, slot, h);
+	band_put(d, slot, h);
+}
+
+/* Link every slot, in order, into an empty table: the heads of slot s + 2
+ * are on their way while slot s is linked (one slot's 32 misses at a time
+ * left the thread waiting out each slot's first miss). */
+#define RELINK_AHEAD 2
+static void band_link_all(struct dedup *d)
+{
+	size_t h[RELINK_AHEAD + 1][BANDS];
+	for (size_t s = 0; s < d->n + RELINK_AHEAD; s++) {
+		if (s < d->n)
+			band_buckets(d, s, h[s % (RELINK_AHEAD + 1)]);
+		if (s >= RELINK_AHEAD)
+			band_put(d, s - RELINK_AHEAD, h[(s - RELINK_AHEAD) % (RELINK_AHEAD + 1)]);
 	}
 }
 
@@ -1101,8 +1128,7 @@ static void band_grow(struct dedup *d)
 	free(d->head);
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	hint_huge(d->head, (d->hmask + 1) * sizeof *d->head);
-	for (size_t s = 0; s < d->n; s++)
-		band_link(d, s);
+	band_link_all(d);
 }
 
 static size_t exact_find(const struct dedup *d, const struct sk *s)
@@ -1512,8 +1538,7 @@ struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
 		d->flags[i] = (uint8_t)k.flags;
 		memcpy(d->sig + i * DEDUP_K, k.sig, sizeof k.sig);
 	}
-	for (size_t i = 0; i < n; i++)
-		band_link(d, i);
+	band_link_all(d);
 	return d;
 bad:
 	dedup_free(d);
