@@ -1064,10 +1064,18 @@ static size_t group_of(struct dedup *d, size_t slot)
 
 static inline uint64_t band_key(const uint16_t *sig, unsigned band)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	_Static_assert(ROWS == 2, "a band is two u16s");
+	/* the band's two values as one u32 (first value low), halves swapped */
+	uint32_t v;
+	memcpy(&v, sig + band * ROWS, 4);
+	return fmix64((uint64_t)band << 32 | (v << 16 | v >> 16));
+#else
 	uint64_t k = band;
 	for (unsigned r = 0; r < ROWS; r++)
 		k = k << 16 | sig[band * ROWS + r];
 	return fmix64(k);
+#endif
 }
 
 /* The band table buckets of slot's bands into h, their heads prefetched. */
