@@ -217,10 +217,11 @@ static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s
 		size_t n = 0;
 		for (; p < end; p++) {
 			unsigned c = wtab[*p];
-			if (c == SPACE)
-				break;
-			if (!c)
+			if ((signed char)c <= 0) { /* one test for both rare kinds */
+				if (c == SPACE)
+					break;
 				continue;
+			}
 			if (ex)
 				*x++ = (char)c;
 			else
