@@ -63,17 +63,15 @@ static bool dominates(const struct post_impact *a, uint32_t tft, uint32_t tfb, u
 	return a->tft >= tft && a->tfb >= tfb && a->len <= len;
 }
 
-/* Keep the block's frontier: drop a posting some impact dominates, else add
- * it and drop what it dominates; past POST_IMPACTS_MAX, replace the two
- * impacts whose envelope loosens the bound least by that envelope. */
-static void impact_add(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t len)
+/* impact_add for a posting no impact dominates: add it and drop what it
+ * dominates; past POST_IMPACTS_MAX, replace the two impacts whose envelope
+ * loosens the bound least by that envelope. */
+static __attribute__((noinline)) void impact_insert(struct post_enc *e, uint32_t tft,
+						    uint32_t tfb, uint32_t len)
 {
 	struct post_impact *v = e->imp;
 	uint32_t n = e->nimp, k = 0;
 	const struct post_impact add = { tft, tfb, len };
-	for (uint32_t i = 0; i < n; i++)
-		if (dominates(&v[i], tft, tfb, len))
-			return;
 	for (uint32_t i = 0; i < n; i++)
 		if (!dominates(&add, v[i].tft, v[i].tfb, v[i].len))
 			v[k++] = v[i];
@@ -104,6 +102,17 @@ static void impact_add(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t 
 		k = m;
 	}
 	e->nimp = k;
+}
+
+/* Keep the block's frontier: drop a posting some impact dominates (most
+ * are: checked here, inline, with no call), else impact_insert. */
+static inline __attribute__((always_inline)) void impact_add(struct post_enc *e, uint32_t tft,
+							     uint32_t tfb, uint32_t len)
+{
+	for (uint32_t i = 0; i < e->nimp; i++)
+		if (dominates(&e->imp[i], tft, tfb, len))
+			return;
+	impact_insert(e, tft, tfb, len);
 }
 
 static int cmp_impact(const void *x, const void *y)
