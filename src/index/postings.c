@@ -135,12 +135,10 @@ static uint32_t u32_or_die(size_t v)
 	return (uint32_t)v;
 }
 
-/* Bits needed for the largest of v[0..n) (0 when all are 0). */
-static unsigned width_of(const uint32_t *v, uint32_t n)
+/* Bits needed for the largest of some values, given all of them or'ed (0
+ * when all are 0). */
+static unsigned width_of(uint32_t all)
 {
-	uint32_t all = 0;
-	for (uint32_t i = 0; i < n; i++)
-		all |= v[i];
 	return all ? 32u - (unsigned)__builtin_clz(all) : 0;
 }
 
@@ -179,6 +177,7 @@ static void pack_block(struct post_enc *e)
 	uint32_t gap[POST_BLOCK], tfb[POST_BLOCK], tft[POST_BLOCK];
 	const unsigned char *q = (const unsigned char *)e->docs.p + e->block_at;
 	const unsigned char *end = (const unsigned char *)e->docs.p + e->docs.n;
+	uint32_t ag = 0, ab = 0, at = 0; /* every value or'ed: the widths */
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t g = 0, w = 0, t = 0;
 		/* written by add_doc just before: cannot fail */
@@ -189,9 +188,12 @@ static void pack_block(struct post_enc *e)
 		gap[i] = (uint32_t)g;
 		tfb[i] = (uint32_t)(w >> 1);
 		tft[i] = (uint32_t)t;
+		ag |= gap[i];
+		ab |= tfb[i];
+		at |= tft[i];
 	}
 	e->docs.n = e->block_at;
-	unsigned wg = width_of(gap, n), wb = width_of(tfb, n), wt = width_of(tft, n);
+	unsigned wg = width_of(ag), wb = width_of(ab), wt = width_of(at);
 	unsigned char *h = (unsigned char *)buf_reserve(&e->docs, 3);
 	h[0] = (unsigned char)wg;
 	h[1] = (unsigned char)wb;
