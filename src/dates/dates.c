@@ -473,14 +473,17 @@ static inline uint64_t alpha8(uint64_t x)
 
 /* scan() reserves len + TOK_PAD tokens first (a token is at least one
  * byte), so pushing never grows the array. */
-static inline struct tok *tok_push(struct dates_tagger *t)
+static inline struct tok *tok_push(struct tok *tk, size_t *nt)
 {
-	struct tok *k = &t->tok[t->ntok++];
+	struct tok *k = &tk[(*nt)++];
 	memset(k, 0, sizeof *k);
 	return k;
 }
 
-static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
+/* Kept out of dates_tag (called once a sentence): inlined there, it shared
+ * the registers with the driver and spilled in its per-word loop. */
+static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigned char *text,
+					   size_t len)
 {
 	size_t i = 0;
 	uint8_t pend = TF_SPACE;
@@ -496,6 +499,10 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 		memcpy(t->pad, text, len);
 	memset(t->pad + len, 0, 16);
 	const unsigned char *p = t->pad;
+	/* the array and the count in locals: the tokens' byte-sized fields may
+	 * alias anything, so t's would be stored and loaded again per token */
+	struct tok *tk = t->tok;
+	size_t nt = 0;
 	while (i < len) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
@@ -555,8 +562,15 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				i++;
 			}
 			n = i - s;
-			/* the token is built in a local and stored once */
-			struct tok k = { .s = (uint32_t)s, .e = (uint32_t)i, .kind = TK_WORD };
+			/* the token is written in place as its fields are known:
+			 * nothing of it has to be kept in a register */
+			struct tok *k = &tk[nt++];
+			k->s = (uint32_t)s;
+			k->e = (uint32_t)i;
+			k->num = 0;
+			k->kind = TK_WORD;
+			k->cls = K_NONE;
+			k->kf = 0;
 			uint8_t fl = pend;
 			if (!(c & 0x20))
 				fl |= TF_CAP;
@@ -574,9 +588,9 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 					if (ks->tag == (uint16_t)(h >> 16) && t->kw[ks->idx - 1][0] == w0 &&
 					    t->kw[ks->idx - 1][1] == w1) {
 						const struct kwdef *d = &kwdefs[ks->idx - 1];
-						k.cls = d->cls;
-						k.kf = d->flags;
-						k.num = d->val;
+						k->cls = d->cls;
+						k->kf = d->flags;
+						k->num = d->val;
 						if ((d->flags & KF_START) || d->cls == K_ORDW)
 							fl |= TF_START;
 						break;
@@ -584,11 +598,10 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 					slot = (slot + 1) & (KW_SLOTS - 1);
 				}
 			}
-			if (!k.cls && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
+			if (!k->cls && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
 			    (p[i - 2] | 0x20) == 'e')
 				fl |= TF_ED;
-			k.flags = fl;
-			t->tok[t->ntok++] = k;
+			k->flags = fl;
 			pend = 0;
 			/* the usual separator, without another turn of the loop
 			 * (p[len] is padding) */
@@ -619,7 +632,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				while (i < len && is_digit(p[i]))
 					i++;
 			}
-			struct tok *k = tok_push(t);
+			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
 			k->kind = TK_NUM;
@@ -634,7 +647,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				pend |= TF_NL;
 			i++;
 		} else if (c < 0x80) {
-			struct tok *k = tok_push(t);
+			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)i;
 			k->e = (uint32_t)i + 1;
 			k->kind = TK_PUNCT;
@@ -660,7 +673,7 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 				else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
 					ch = '-';
 			}
-			struct tok *k = tok_push(t);
+			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
 			k->kind = TK_PUNCT;
@@ -672,7 +685,8 @@ static void scan(struct dates_tagger *t, const unsigned char *text, size_t len)
 	/* sentinels: kind TK_END, span at the end of the text (room for them
 	 * was reserved above: a token is at least one byte) */
 	const struct tok sentinel = { .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
-	struct tok *k = &t->tok[t->ntok];
+	t->ntok = nt;
+	struct tok *k = &tk[nt];
 	/* four a turn: with one, the loop cost more than the stores (every
 	 * sentence pays this) */
 	for (size_t j = 0; j < TOK_PAD; j += 4) {
