@@ -583,17 +583,19 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 			}
 #endif
 			/* the rest of a word longer than 16 letters */
-			while (more && i < len && is_alpha(p[i])) {
-				unsigned char l = p[i] | 0x20;
-				lower |= p[i] == l;
-				size_t k = i - s;
-				if (k < 8)
-					w0 |= (uint64_t)l << (8 * k);
-				else if (k < 16)
-					w1 |= (uint64_t)l << (8 * (k - 8));
-				i++;
+			if (__builtin_expect(more, 0)) {
+				while (i < len && is_alpha(p[i])) {
+					unsigned char l = p[i] | 0x20;
+					lower |= p[i] == l;
+					size_t k = i - s;
+					if (k < 8)
+						w0 |= (uint64_t)l << (8 * k);
+					else if (k < 16)
+						w1 |= (uint64_t)l << (8 * (k - 8));
+					i++;
+				}
+				n = i - s;
 			}
-			n = i - s;
 			/* the token is written in place as its fields are known:
 			 * nothing of it has to be kept in a register */
 			struct tok *k = &tk[nt++];
@@ -603,13 +605,14 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 			k->kind = TK_WORD;
 			k->cls = K_NONE;
 			k->kf = 0;
-			uint8_t fl = pend;
-			if (!(c & 0x20))
-				fl |= TF_CAP;
+			/* TF_CAP from the case bit of the first letter, no branch */
+			_Static_assert(TF_CAP == 0x20 >> 4, "TF_CAP is the case bit shifted");
+			uint8_t fl = (uint8_t)(pend | ((~c & 0x20) >> 4));
 			if (!lower && n >= 2)
 				fl |= TF_ALLCAP;
 			if (n == 1)
 				fl |= TF_START;
+			const struct kwdef *d = NULL;
 			if (n <= KW_MAXLEN) {
 				uint32_t h = kw_hash(w0, w1, n);
 				uint32_t slot = h & (KW_SLOTS - 1);
@@ -619,20 +622,23 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 					 * (no keyword holds a zero byte) */
 					if (ks->tag == (uint16_t)(h >> 16) && t->kw[ks->idx - 1][0] == w0 &&
 					    t->kw[ks->idx - 1][1] == w1) {
-						const struct kwdef *d = &kwdefs[ks->idx - 1];
-						k->cls = d->cls;
-						k->kf = d->flags;
-						k->num = d->val;
-						if ((d->flags & KF_START) || d->cls == K_ORDW)
-							fl |= TF_START;
+						d = &kwdefs[ks->idx - 1];
 						break;
 					}
 					slot = (slot + 1) & (KW_SLOTS - 1);
 				}
 			}
-			if (!k->cls && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
-			    (p[i - 2] | 0x20) == 'e')
+			if (d) {
+				/* (every keyword has a class: a keyword is never -ed) */
+				k->cls = d->cls;
+				k->kf = d->flags;
+				k->num = d->val;
+				if ((d->flags & KF_START) || d->cls == K_ORDW)
+					fl |= TF_START;
+			} else if (n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
+				   (p[i - 2] | 0x20) == 'e') {
 				fl |= TF_ED;
+			}
 			k->flags = fl;
 			pend = 0;
 			/* the usual separator, without another turn of the loop
