@@ -15,10 +15,11 @@
  *     ends with sentinel tokens so matchers can look ahead without checks.
  *
  *  2. Match. Only tokens that can start an expression (numbers, keywords
- *     flagged as starters) are tried; a matcher is a plain function reading
- *     tokens forward and returning the end of the longest expression it
- *     recognises, filling a struct res (type, granularity, value). Matchers
- *     are tried longest-first where they compete.
+ *     flagged as starters; the scan lists them) are tried; a matcher is a
+ *     plain function reading tokens forward and returning the end of the
+ *     longest expression it recognises, filling a struct res (type,
+ *     granularity, value). Matchers are tried longest-first where they
+ *     compete.
  *
  *  3. Resolve. Relative expressions are resolved with day numbers
  *     (util/day.h): "last week" is the ISO week of dct-7, "Friday" is the
@@ -362,6 +363,8 @@ struct dates_tagger {
 	uint64_t kw[NL_ARRAY_LEN(kwdefs)][2]; /* each keyword, zero-padded to 16 bytes */
 	struct tok *tok;
 	size_t ntok, tokcap;
+	uint32_t *start;           /* indexes of the tokens flagged TF_START, in order */
+	size_t nstart, startcap;
 	unsigned char *pad;        /* the text of the call, then 16 zero bytes */
 	size_t padcap;
 	struct date_mention *ment;
@@ -424,6 +427,7 @@ void dates_free(struct dates_tagger *t)
 	if (!t)
 		return;
 	free(t->tok);
+	free(t->start);
 	free(t->pad);
 	free(t->ment);
 	free(t);
@@ -500,6 +504,8 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	t->ntok = 0;
 	if (len + TOK_PAD + 1 > t->tokcap)
 		t->tok = xgrow(t->tok, &t->tokcap, len + TOK_PAD + 1, sizeof *t->tok);
+	if (len + 1 > t->startcap)
+		t->start = xgrow(t->start, &t->startcap, len + 1, sizeof *t->start);
 	/* scanned from a copy with 16 zero bytes after it, so every word is
 	 * measured 16 bytes at a time, up to the end of the text (a zero byte
 	 * ends a word as the end of the text does) */
@@ -513,6 +519,9 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	 * alias anything, so t's would be stored and loaded again per token */
 	struct tok *tk = t->tok;
 	size_t nt = 0;
+	/* and the starters' indexes, so that dates_tag visits only them */
+	uint32_t *st = t->start;
+	size_t ns = 0;
 	while (i < len) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
@@ -640,6 +649,8 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				fl |= TF_ED;
 			}
 			k->flags = fl;
+			if (fl & TF_START)
+				st[ns++] = (uint32_t)(nt - 1);
 			pend = 0;
 			/* the usual separator, without another turn of the loop
 			 * (p[len] is padding) */
@@ -670,6 +681,7 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				while (i < len && is_digit(p[i]))
 					i++;
 			}
+			st[ns++] = (uint32_t)nt;
 			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
@@ -685,6 +697,8 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				pend |= TF_NL;
 			i++;
 		} else if (c < 0x80) {
+			if (c == '\'')
+				st[ns++] = (uint32_t)nt;
 			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)i;
 			k->e = (uint32_t)i + 1;
@@ -711,6 +725,8 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
 					ch = '-';
 			}
+			if (ch == '\'')
+				st[ns++] = (uint32_t)nt;
 			struct tok *k = tok_push(tk, &nt);
 			k->s = (uint32_t)s;
 			k->e = (uint32_t)i;
@@ -724,6 +740,7 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	 * was reserved above: a token is at least one byte) */
 	const struct tok sentinel = { .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
 	t->ntok = nt;
+	t->nstart = ns;
 	struct tok *k = &tk[nt];
 	/* four a turn: with one, the loop cost more than the stores (every
 	 * sentence pays this) */
@@ -3169,14 +3186,14 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 			t->dct = NL_NODAY;
 	}
 	scan(t, (const unsigned char *)text, len);
-	size_t i = 0;
-	while (i < t->ntok) {
-		const struct tok *k = TK(i);
-		if (!(k->flags & TF_START)) {
-			/* nothing starts here (match_at would say so, after work) */
-			i++;
+	/* only the tokens flagged TF_START are tried, from scan's list of them
+	 * (nothing starts at the others: match_at would say so, after work);
+	 * those inside an expression found (before next) are passed over */
+	size_t next = 0;
+	for (size_t j = 0; j < t->nstart; j++) {
+		size_t i = t->start[j];
+		if (i < next)
 			continue;
-		}
 		struct res r;
 		r.type = DATE_DATE;
 		r.gran = GRAN_NONE;
@@ -3184,10 +3201,8 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 		r.day = NL_NODAY;
 		r.value[0] = 0;
 		size_t e = match_at(t, i, &r);
-		if (!e || e <= i || !r.value[0]) {
-			i++;
+		if (!e || e <= i || !r.value[0])
 			continue;
-		}
 		if (e > t->ntok)
 			e = t->ntok;
 		if (cls(t, e) == K_OR && cls(t, e + 1) == K_SO) /* "a week or so" */
@@ -3210,7 +3225,7 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 			ctx->last_gran = r.gran;
 			memcpy(ctx->last_value, r.value, sizeof ctx->last_value);
 		}
-		i = e;
+		next = e;
 	}
 	*out = t->ment;
 	return t->nment;
