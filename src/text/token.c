@@ -621,10 +621,13 @@ static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t
 	if (n == 16)
 		return 0;
 	unsigned digits = (unsigned)_mm_movemask_epi8(dig) & ((1u << n) - 1);
+	/* the byte after the word: one look at its class tells the common
+	 * case (a space, most punctuation) from the four that need more */
 	unsigned char b = (unsigned char)s[i + n];
-	if (b >= 0x80)
-		return 0;
-	if (b == '\'' || b == '.' || b == ',') {
+	unsigned cb = t->cls[b];
+	if (cb & (K_APOS | K_DOT | K_COMMA | K_HIGH)) {
+		if (cb == K_HIGH)
+			return 0;
 		unsigned next = i + n + 1 < len ? t->cls[(unsigned char)s[i + n + 1]] : 0;
 		if (b == '\'' && (next & (K_LET | K_NUM | K_HIGH)))
 			return 0;
