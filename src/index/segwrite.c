@@ -691,8 +691,12 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 		doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
 		uint32_t np = (uint32_t)(tft + tfb);
 		const unsigned char *q = p;
-		for (uint32_t c = 0; c < np && q < end; q++)
-			c += *q < 0x80;
+		if (np == 1 && q < end && *q < 0x80) {
+			q++; /* most often: one position, under 128 */
+		} else {
+			for (uint32_t c = 0; c < np && q < end; q++)
+				c += *q < 0x80;
+		}
 		v[j] = (struct enc_post){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
 		p = q;
 	}
