@@ -222,10 +222,19 @@ static void close_block(struct post_enc *e)
 	}
 	unsigned char *t0 = (unsigned char *)buf_reserve(&e->impb, 10 + 30 * (size_t)e->nimp);
 	size_t tn = varint_put(t0, e->nimp);
+	/* the list's maxima, from the block's (an impact's tfs are the largest
+	 * and its length the shortest of some of the block's postings, and
+	 * every posting is dominated by one: the impacts' extremes are the
+	 * postings'), here rather than posting by posting */
+	struct post_stats *st = &e->st;
+	st->df += e->inblock;
 	for (uint32_t i = 0; i < e->nimp; i++) {
 		tn += varint_put(t0 + tn, i ? v[i].len - v[i - 1].len : v[i].len);
 		tn += varint_put(t0 + tn, v[i].tft);
 		tn += varint_put(t0 + tn, v[i].tfb);
+		if (v[i].tft > st->max_tft) st->max_tft = v[i].tft;
+		if (v[i].tfb > st->max_tfb) st->max_tfb = v[i].tfb;
+		if (v[i].len < st->min_len) st->min_len = v[i].len;
 	}
 	e->impb.n += tn;
 	e->impb.p[e->impb.n] = 0;
@@ -242,7 +251,7 @@ static void close_block(struct post_enc *e)
 
 /* The doc part of a posting whose positions are already appended: its doc
  * data (varints until the block closes and packs them), the block's
- * impacts, the list's maxima; a full block is closed. */
+ * impacts; a full block is closed (and counted in the list's maxima). */
 static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, uint32_t doc,
 							  uint32_t tft, uint32_t tfb,
 							  uint32_t doclen)
@@ -257,10 +266,6 @@ static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, ui
 	e->last_doc = doc;
 	e->any = true;
 	impact_add(e, tft, tfb, doclen);
-	if (tft > e->st.max_tft) e->st.max_tft = tft;
-	if (tfb > e->st.max_tfb) e->st.max_tfb = tfb;
-	if (doclen < e->st.min_len) e->st.min_len = doclen;
-	e->st.df++;
 	if (++e->inblock == POST_BLOCK)
 		close_block(e);
 }
