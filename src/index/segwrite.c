@@ -751,20 +751,31 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	w->total_title += d->title_len;
 	w->total_body += d->body_len;
 	w->ndocs++;
-	for (uint32_t i = 0; d->term_hash && i < 16 && i < d->nterms; i++)
-		__builtin_prefetch(&w->tab[d->term_hash[i] & (w->tcap - 1)]);
-	for (uint32_t i = 0; i < d->nterms; i++) {
-		const char *t = d->terms[i];
-		size_t tl = d->term_lens[i];
-		if (d->term_hash) {
+	/* the document's arrays in locals: the postings are written as bytes,
+	 * which may alias anything, so fields read through d would be loaded
+	 * again after every store */
+	const uint32_t nterms = d->nterms;
+	const char *const *terms = d->terms;
+	const uint8_t *term_lens = d->term_lens;
+	const uint64_t *th = d->term_hash;
+	const uint32_t *tfts = d->tft, *tfbs = d->tfb;
+	const uint32_t *const *poss = d->pos;
+	const uint32_t dlen = d->title_len + d->body_len;
+	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
+	size_t mask = w->tcap - 1;
+	for (uint32_t i = 0; th && i < 16 && i < nterms; i++)
+		__builtin_prefetch(&tab[th[i] & mask]);
+	for (uint32_t i = 0; i < nterms; i++) {
+		const char *t = terms[i];
+		size_t tl = term_lens[i];
+		if (th) {
 			/* two stages ahead: the slot of the term 16 on, then (its
 			 * slot now cached) the end of the postings of the term 8 on */
-			size_t mask = w->tcap - 1;
-			if (i + 16 < d->nterms)
-				__builtin_prefetch(&w->tab[d->term_hash[i + 16] & mask]);
-			if (i + 8 < d->nterms) {
-				const struct tacc *b = &w->tab[d->term_hash[i + 8] & mask];
-				if (b->hash == d->term_hash[i + 8] && b->data) {
+			if (i + 16 < nterms)
+				__builtin_prefetch(&tab[th[i + 16] & mask]);
+			if (i + 8 < nterms) {
+				const struct tacc *b = &tab[th[i + 8] & mask];
+				if (b->hash == th[i + 8] && b->data) {
 					if (b->df < HOT_DF) {
 						__builtin_prefetch(b->data + b->dn, 1);
 					} else {
@@ -774,18 +785,20 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 				}
 			}
 			/* a hot term's encoder (now cached): the ends of its lists */
-			if (i + 4 < d->nterms) {
-				const struct tacc *b = &w->tab[d->term_hash[i + 4] & mask];
-				if (b->hash == d->term_hash[i + 4] && b->df >= HOT_DF && b->enc) {
+			if (i + 4 < nterms) {
+				const struct tacc *b = &tab[th[i + 4] & mask];
+				if (b->hash == th[i + 4] && b->df >= HOT_DF && b->enc) {
 					const struct post_enc *be = b->enc;
 					__builtin_prefetch(be->pos.p + be->pos.n, 1);
 					__builtin_prefetch(be->docs.p + be->docs.n, 1);
 				}
 			}
 		}
-		struct tacc *a = term_slot(w, t, tl, d->term_hash ? d->term_hash[i] : nl_hash64(t, tl));
+		struct tacc *a = term_slot(w, t, tl, th ? th[i] : nl_hash64(t, tl));
+		tab = w->tab;
+		mask = w->tcap - 1;
 		size_t before = a->dcap;
-		uint32_t npos = d->tft[i] + d->tfb[i];
+		uint32_t npos = tfts[i] + tfbs[i];
 		size_t need = 30 + (size_t)npos * 5;
 		bool hot = a->df >= HOT_DF;
 		if (a->dn + need + 1 > a->dcap) {
@@ -808,8 +821,8 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			struct post_enc *pe = a->enc;
 			size_t pn = pe->pos.n;
 			uint32_t gap = doc - a->last_doc - 1;
-			post_enc_add(pe, doc, d->tft[i], d->tfb[i], w->doclen[doc], d->pos[i], npos);
-			a->dn += varint_len(gap) + varint_len(d->tft[i]) + varint_len(d->tfb[i]) +
+			post_enc_add(pe, doc, tfts[i], tfbs[i], dlen, poss[i], npos);
+			a->dn += varint_len(gap) + varint_len(tfts[i]) + varint_len(tfbs[i]) +
 				 (pe->pos.n - pn);
 			a->df++;
 			a->last_doc = doc;
@@ -817,12 +830,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		}
 		unsigned char *p = (unsigned char *)a->data + a->dn;
 		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
-		n += varint_put(p + n, d->tft[i]);
-		n += varint_put(p + n, d->tfb[i]);
+		n += varint_put(p + n, tfts[i]);
+		n += varint_put(p + n, tfbs[i]);
+		const uint32_t *pi = poss[i];
 		uint32_t prev = 0;
 		for (uint32_t k = 0; k < npos; k++) {
-			n += varint_put(p + n, k == 0 ? d->pos[i][0] : d->pos[i][k] - prev);
-			prev = d->pos[i][k];
+			n += varint_put(p + n, k == 0 ? pi[0] : pi[k] - prev);
+			prev = pi[k];
 		}
 		a->dn += n;
 		a->df++;
