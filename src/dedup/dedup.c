@@ -175,10 +175,12 @@ static inline bool is_space(unsigned char c)
 }
 
 /* Each byte's part in a word: an ASCII letter or digit, lowercased; SPACE for
- * ASCII white space other than '\n' (is_space); 0 for every other byte. */
+ * ASCII white space (is_space, and '\n', which never is inside a paragraph:
+ * it ends a word scan at a paragraph's end, see word_next_x); 0 for every
+ * other byte. */
 #define SPACE 0x80
 static const unsigned char wtab[256] = {
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x80, 0x80, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -198,24 +200,35 @@ static const unsigned char wtab[256] = {
 
 /* Next word of the paragraph into *w; false at the end. Words are runs of
  * non-space bytes with at least one ASCII letter or digit; only those are
- * kept. ex: append the letters and digits to s->ex, where w->t then points
- * (a constant: the compiler makes two loops). */
+ * kept. ex: append the letters and digits to s->ex, where w->t then points.
+ * nl_end: the paragraph is followed by its '\n', which stops the scan as a
+ * space does, so a byte need not be compared with the end (the last
+ * paragraph of a body has none). Both are constants: the compiler makes a
+ * loop for each. */
 static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s, struct word *w,
-							      bool ex)
+							      bool ex, bool nl_end)
 {
 	const unsigned char *p = (const unsigned char *)s->p;
 	const unsigned char *end = (const unsigned char *)s->end;
 	char *x = ex ? s->ex + s->exn : NULL, *x0 = x;
 	for (;;) {
-		while (p < end && wtab[*p] == SPACE)
-			p++;
-		if (p == end) {
-			s->p = (const char *)p;
-			return false;
+		if (nl_end) {
+			for (; wtab[*p] == SPACE; p++)
+				if (p == end) {
+					s->p = (const char *)p;
+					return false;
+				}
+		} else {
+			while (p < end && wtab[*p] == SPACE)
+				p++;
+			if (p == end) {
+				s->p = (const char *)p;
+				return false;
+			}
 		}
 		uint64_t h = 0xcbf29ce484222325ULL;
 		size_t n = 0;
-		for (; p < end; p++) {
+		for (; nl_end || p < end; p++) {
 			unsigned c = wtab[*p];
 			if ((signed char)c <= 0) { /* one test for both rare kinds */
 				if (c == SPACE)
@@ -244,7 +257,7 @@ static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s
 
 static bool word_next(struct wordscan *s, struct word *w)
 {
-	return word_next_x(s, w, false);
+	return word_next_x(s, w, false, false);
 }
 
 static bool word_is(const struct word *w, const char *lit)
@@ -274,16 +287,16 @@ static inline uint32_t words_key(uint64_t h)
 }
 
 /* ex, if not NULL, gets the paragraph's letters and digits appended (at
- * ex->ex + ex->exn). */
+ * ex->ex + ex->exn); nl_end: *end is the paragraph's '\n' (word_next_x). */
 static inline __attribute__((always_inline)) void para_scan_x(const char *p, const char *end,
 							      struct para *pa,
-							      struct wordscan *ex)
+							      struct wordscan *ex, bool nl_end)
 {
 	struct wordscan s = { p, end, ex ? ex->ex : NULL, ex ? ex->exn : 0 };
 	struct word w;
 	uint64_t h = 0, ring[KEY_WORDS];
 	pa->nwords = 0;
-	while (ex ? word_next_x(&s, &w, true) : word_next(&s, &w)) {
+	while (ex ? word_next_x(&s, &w, true, nl_end) : word_next(&s, &w)) {
 		h = (h + w.h) * 0x9e3779b97f4a7c15ULL;
 		ring[pa->nwords % KEY_WORDS] = w.h;
 		if (pa->nwords < PARA_WORDS)
@@ -308,12 +321,16 @@ static inline __attribute__((always_inline)) void para_scan_x(const char *p, con
 	pa->skey = words_key(h);
 }
 
-static void para_scan(const char *p, const char *end, struct para *pa, struct wordscan *ex)
+/* nl_end: *end is the paragraph's '\n' (it is not the body's last). */
+static void para_scan(const char *p, const char *end, struct para *pa, struct wordscan *ex,
+		      bool nl_end)
 {
-	if (ex)
-		para_scan_x(p, end, pa, ex);
+	if (ex && nl_end)
+		para_scan_x(p, end, pa, ex, true);
+	else if (ex)
+		para_scan_x(p, end, pa, ex, false);
 	else
-		para_scan_x(p, end, pa, NULL);
+		para_scan_x(p, end, pa, NULL, false);
 }
 
 static bool first_is(const struct para *pa, size_t i, const char *lit)
@@ -628,7 +645,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *pe = nl ? nl : end;
 		struct para pa;
-		para_scan(p, pe, &pa, ex);
+		para_scan(p, pe, &pa, ex, nl != NULL);
 		if (whole) {
 			if (pa.nwords)
 				sk_para(k, p, pe, &pa);
