@@ -42,8 +42,7 @@ void post_enc_begin(struct post_enc *e)
 	buf_clear(&e->impb);
 	e->nblocks = e->inblock = 0;
 	e->block_at = 0;
-	e->last_doc = 0;
-	e->any = false;
+	e->last_doc = UINT32_MAX; /* so the first gap, doc - last_doc - 1, is doc */
 	e->nimp = 0;
 	memset(&e->st, 0, sizeof e->st);
 	e->st.min_len = UINT32_MAX;
@@ -256,7 +255,7 @@ static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, ui
 							  uint32_t tft, uint32_t tfb,
 							  uint32_t doclen)
 {
-	uint32_t gap = e->any ? doc - e->last_doc - 1 : doc;
+	uint32_t gap = doc - e->last_doc - 1; /* the first: doc (post_enc_begin) */
 	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
 	size_t n = varint_put(t, gap);
 	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
@@ -264,7 +263,6 @@ static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, ui
 		n += varint_put(t + n, tft);
 	e->docs.n += n;
 	e->last_doc = doc;
-	e->any = true;
 	impact_add(e, tft, tfb, doclen);
 	if (++e->inblock == POST_BLOCK)
 		close_block(e);

@@ -76,7 +76,6 @@ struct post_enc {
 	struct buf docs;    /* current list's doc data, its blocks one after another */
 	struct buf pos;     /* current list's positions (appended to directly) */
 	uint32_t inblock, last_doc, nimp;
-	bool any;
 	struct post_stats st;
 	struct post_impact imp[POST_IMPACTS_MAX + 1]; /* current block's frontier
 						       * (nimp of them) */
