@@ -282,21 +282,21 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 	add_doc(e, doc, tft, tfb, doclen);
 }
 
-void post_enc_reserve(struct post_enc *e, size_t pos_bytes)
+void post_enc_add_encoded(struct post_enc *e, const struct post_encoded *v, size_t n,
+			  size_t pos_bytes)
 {
 	buf_reserve(&e->pos, pos_bytes);
-}
-
-void post_enc_add_encoded(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb,
-			  uint32_t doclen, const unsigned char *pos, size_t n)
-{
-	if (e->pos.n + n + 1 > e->pos.cap) /* rare after post_enc_reserve */
-		buf_reserve(&e->pos, n);
-	unsigned char *o = (unsigned char *)e->pos.p + e->pos.n;
-	for (size_t b = 0; b < n; b++) /* a few bytes: no call */
-		o[b] = pos[b];
-	e->pos.n += n;
-	add_doc(e, doc, tft, tfb, doclen);
+	for (size_t j = 0; j < n; j++) {
+		const unsigned char *pos = v[j].pos;
+		size_t m = (size_t)(v[j].pos_end - pos);
+		if (e->pos.n + m + 1 > e->pos.cap) /* only if pos_bytes fell short */
+			buf_reserve(&e->pos, m);
+		unsigned char *o = (unsigned char *)e->pos.p + e->pos.n;
+		for (size_t b = 0; b < m; b++) /* a few bytes: no call */
+			o[b] = pos[b];
+		e->pos.n += m;
+		add_doc(e, v[j].doc, v[j].tft, v[j].tfb, v[j].doclen);
+	}
 }
 
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

@@ -91,13 +91,18 @@ void post_enc_release(struct post_enc *e);
 void post_enc_begin(struct post_enc *e);
 void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
 		  const uint32_t *pos, uint32_t npos);
-/* post_enc_add with the positions already encoded as the positions part
- * stores them (n bytes: varints, the first position as is, then gaps), as a
- * segment writer keeps them: they are copied, not decoded and encoded again.
- * post_enc_reserve makes room for a list's position bytes at once. */
-void post_enc_add_encoded(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb,
-			  uint32_t doclen, const unsigned char *pos, size_t n);
-void post_enc_reserve(struct post_enc *e, size_t pos_bytes);
+/* A posting with its positions already encoded as the positions part
+ * stores them (varints, the first position as is, then gaps), as a segment
+ * writer keeps them. */
+struct post_encoded {
+	uint32_t doc, tft, tfb, doclen;
+	const unsigned char *pos, *pos_end; /* its position bytes */
+};
+/* post_enc_add for n such postings, in increasing doc order, at once (one
+ * call, not one per posting): their position bytes are copied, not decoded
+ * and encoded again; room for pos_bytes of them (a bound) is made first. */
+void post_enc_add_encoded(struct post_enc *e, const struct post_encoded *v, size_t n,
+			  size_t pos_bytes);
 /* Finish the list: append its docs part and positions part to out; report
  * their sizes and the list's statistics. */
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

@@ -335,7 +335,7 @@ struct seg_writer {
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
-	struct enc_post *ps;    /* replay_postings scratch of seg_writer_add */
+	struct post_encoded *ps; /* replay_postings scratch of seg_writer_add */
 	size_t pscap;
 	/* docstore compression thread (flush_block) */
 	bool zon;               /* it runs */
@@ -664,23 +664,17 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 	}
 }
 
-/* One posting of the term being encoded, as read from its accumulator. */
-struct enc_post {
-	uint32_t doc, tft, tfb, len;
-	const unsigned char *pos, *pos_end; /* its position varints */
-};
-
 /* Add the postings kept in a's varints to enc (begun), and drop them (the
  * caller gives the buffer back or frees it). ps and pscap: scratch, grown
  * as needed. */
 static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc,
-			    struct enc_post **ps, size_t *pscap)
+			    struct post_encoded **ps, size_t *pscap)
 {
 	/* First the postings are read, and each document's length asked for (a
 	 * cache miss per posting when done one at a time; here the loads are
 	 * independent and overlap), then encoded. */
 	*ps = xgrow(*ps, pscap, (size_t)a->df + 1, sizeof **ps);
-	struct enc_post *v = *ps;
+	struct post_encoded *v = *ps;
 	const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
 	uint32_t doc = 0;
 	for (uint32_t j = 0; j < a->df; j++) {
@@ -697,17 +691,14 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 			for (uint32_t c = 0; c < np && q < end; q++)
 				c += *q < 0x80;
 		}
-		v[j] = (struct enc_post){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
+		v[j] = (struct post_encoded){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
 		p = q;
 	}
 	/* The positions are already the varints the encoder writes (first as
 	 * is, then gaps): their bytes are handed over as they are, the same
 	 * bytes as decoding them for post_enc_add, without the work. Room for
 	 * all of them is made once. */
-	post_enc_reserve(enc, a->dn);
-	for (uint32_t j = 0; j < a->df; j++)
-		post_enc_add_encoded(enc, v[j].doc, v[j].tft, v[j].tfb, v[j].len, v[j].pos,
-				     (size_t)(v[j].pos_end - v[j].pos));
+	post_enc_add_encoded(enc, v, a->df, a->dn);
 }
 
 static size_t varint_len(uint64_t v)
@@ -1036,7 +1027,7 @@ static void encode_part(struct enc_part *pt)
 	post_enc_init(&enc);
 	struct buf one;
 	buf_init(&one, 0);
-	struct enc_post *ps = NULL;
+	struct post_encoded *ps = NULL;
 	size_t pscap = 0;
 	if (!pt->f)
 		pt->terms = xmalloc((pt->n ? pt->n : 1) * sizeof *pt->terms);
