@@ -451,6 +451,11 @@ static bool boiler_has(const struct dedup *d, uint32_t key);
  */
 static unsigned char probe_order[DEDUP_K][DEDUP_K];
 static unsigned char probe_rank[DEDUP_K][DEDUP_K]; /* [i][j]: j's place in i's order */
+#ifdef __SSE2__
+/* [j][i]: probe_rank[i][j] << 8 | j, by filled bin j: the minimum over the
+ * filled bins' rows names, for every bin i at once, the bin i reaches first */
+static uint16_t probe_key[DEDUP_K][DEDUP_K] __attribute__((aligned(16)));
+#endif
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 
 static void probe_init(void)
@@ -465,6 +470,9 @@ static void probe_init(void)
 			if (!(seen[j >> 6] >> (j & 63) & 1)) {
 				seen[j >> 6] |= 1ull << (j & 63);
 				probe_rank[i][j] = (unsigned char)n;
+#ifdef __SSE2__
+				probe_key[j][i] = (uint16_t)(n << 8 | j);
+#endif
 				probe_order[i][n++] = (unsigned char)j;
 			}
 		}
@@ -500,6 +508,34 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 #endif
 	if (nf == DEDUP_K)
 		return;
+#ifdef __SSE2__
+	if (nf < 32) { /* 12 or 64 cost more instructions */
+		/* few filled bins: for every bin, the smallest key of the filled
+		 * bins' rows (eight bins a vector), then each empty bin takes the
+		 * minimum of the bin the key names (ranks are distinct: no tie) */
+		__m128i m[DEDUP_K / 8];
+		for (unsigned k = 0; k < DEDUP_K / 8; k++)
+			m[k] = _mm_set1_epi16(0x7fff);
+		for (unsigned w = 0; w < 2; w++)
+			for (uint64_t b = filled[w]; b; b &= b - 1) {
+				const __m128i *r = (const __m128i *)probe_key[64 * w +
+									  (unsigned)__builtin_ctzll(b)];
+				for (unsigned k = 0; k < DEDUP_K / 8; k++)
+					m[k] = _mm_min_epi16(m[k], _mm_load_si128(r + k));
+			}
+		uint16_t best[DEDUP_K] __attribute__((aligned(16)));
+		for (unsigned k = 0; k < DEDUP_K / 8; k++)
+			_mm_store_si128((__m128i *)best + k, m[k]);
+		for (unsigned w = 0; w < 2; w++)
+			for (uint64_t e = ~filled[w]; e; e &= e - 1) {
+				unsigned i = 64 * w + (unsigned)__builtin_ctzll(e);
+				uint32_t v = mins[best[i] & 0xff];
+				out[2 * i] = (unsigned char)v;
+				out[2 * i + 1] = (unsigned char)(v >> 8);
+			}
+		return;
+	}
+#endif
 	unsigned char fl[DEDUP_K];
 	unsigned char isf[DEDUP_K]; /* not 0 for a filled bin */
 	if (nf < 12) {
