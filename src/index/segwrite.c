@@ -298,9 +298,7 @@ static struct tacc *tacc_table(size_t n)
 {
 	size_t bytes = n * sizeof(struct tacc), huge = (size_t)2 << 20;
 	bool big = bytes >= 2 * huge;
-	struct tacc *t = aligned_alloc(big ? huge : 64, big ? (bytes + huge - 1) / huge * huge : bytes);
-	if (!t)
-		nl_die("out of memory");
+	struct tacc *t = xaligned_alloc(big ? huge : 64, bytes);
 	if (big)
 		(void)madvise(t, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
 	memset(t, 0, bytes);
@@ -834,9 +832,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		a->last_doc = doc;
 		if (a->df == HOT_DF) {
 			/* aligned: a posting touches its first two cache lines */
-			struct post_enc *pe = aligned_alloc(64, (sizeof *pe + 63) & ~(size_t)63);
-			if (!pe)
-				nl_die("out of memory");
+			struct post_enc *pe = xaligned_alloc(64, sizeof *pe);
 			post_enc_init(pe);
 			post_enc_begin(pe);
 			replay_postings(w, a, pe, &w->ps, &w->pscap);

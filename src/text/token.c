@@ -176,9 +176,7 @@ struct tokenizer *tokenizer_new(bool stem)
 		t->stemmer = sb_stemmer_new("english", NULL);
 		if (!t->stemmer)
 			nl_die("tokenizer: cannot create the english stemmer");
-		t->cache = aligned_alloc(64, STEM_SETS * sizeof *t->cache);
-		if (!t->cache)
-			nl_die("out of memory allocating %zu bytes", STEM_SETS * sizeof *t->cache);
+		t->cache = xaligned_alloc(64, STEM_SETS * sizeof *t->cache);
 		memset(t->cache, 0, STEM_SETS * sizeof *t->cache);
 		for (size_t n = 0; n <= STEM_KEY; n++)
 			for (size_t j = 0; j < STEM_KEY / 8; j++) {

@@ -86,6 +86,17 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
+void *xaligned_alloc(size_t align, size_t n)
+{
+	size_t r = n ? (n + align - 1) & ~(align - 1) : align;
+	if (r < n)
+		oom(n);
+	void *p = aligned_alloc(align, r);
+	if (!p)
+		oom(r);
+	return p;
+}
+
 void *xgrow(void *p, size_t *cap, size_t need, size_t elsize)
 {
 	if (need <= *cap)

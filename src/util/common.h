@@ -53,6 +53,9 @@ bool nl_str_ieq(struct nl_str a, const char *lit);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/* n bytes aligned to align (a power of two), n rounded up to a multiple of
+ * it as aligned_alloc() requires; freed with free(). */
+void *xaligned_alloc(size_t align, size_t n);
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);
 /* Grow *p (an array of elsize items with capacity *cap) to hold need items. */
