@@ -1132,10 +1132,10 @@ static inline uint64_t band_key(const uint16_t *sig, unsigned band)
 #endif
 }
 
-/* The band table buckets of slot's bands into h, their heads prefetched. */
-static void band_buckets(const struct dedup *d, size_t slot, size_t h[BANDS])
+/* The band table buckets of signature sig's bands into h, their heads
+ * prefetched (to be written: a looked-up sketch is usually linked next). */
+static void band_buckets(const struct dedup *d, const uint16_t *sig, size_t h[BANDS])
 {
-	const uint16_t *sig = d->sig + slot * DEDUP_K;
 	for (unsigned b = 0; b < BANDS; b++) {
 		h[b] = band_key(sig, b) & d->hmask;
 		__builtin_prefetch(&d->head[h[b]], 1);
@@ -1155,7 +1155,7 @@ static void band_put(struct dedup *d, size_t slot, const size_t h[BANDS])
 static void band_link(struct dedup *d, size_t slot)
 {
 	size_t h[BANDS];
-	band_buckets(d, slot, h);
+	band_buckets(d, d->sig + slot * DEDUP_K, h);
 	band_put(d, slot, h);
 }
 
@@ -1168,7 +1168,7 @@ static void band_link_all(struct dedup *d)
 	size_t h[RELINK_AHEAD + 1][BANDS];
 	for (size_t s = 0; s < d->n + RELINK_AHEAD; s++) {
 		if (s < d->n)
-			band_buckets(d, s, h[s % (RELINK_AHEAD + 1)]);
+			band_buckets(d, d->sig + s * DEDUP_K, h[s % (RELINK_AHEAD + 1)]);
 		if (s >= RELINK_AHEAD)
 			band_put(d, s - RELINK_AHEAD, h[(s - RELINK_AHEAD) % (RELINK_AHEAD + 1)]);
 	}
@@ -1284,11 +1284,8 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 	 * reading any */
 	__builtin_prefetch(&d->eval[s->exact & d->emask]);
 	__builtin_prefetch(&d->ekey[s->exact & d->emask]);
-	uint32_t first[BANDS];
-	for (unsigned b = 0; b < BANDS; b++) {
-		first[b] = (uint32_t)(band_key(s->sig, b) & d->hmask);
-		__builtin_prefetch(&d->head[first[b]]);
-	}
+	size_t hb[BANDS];
+	band_buckets(d, s->sig, hb);
 	size_t slot = exact_find(d, s);
 	if (slot) {
 		m->exact = true;
@@ -1308,12 +1305,12 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 	 * bands' collisions) are kept, and the stamps and band values of their
 	 * documents fetched; then the bands are checked in order: their kept
 	 * links, then what is left of their chains. */
-	uint32_t ahead[BANDS][WALK_AHEAD];
+	uint32_t first[BANDS], ahead[BANDS][WALK_AHEAD];
 	unsigned char na[BANDS], live[BANDS];
 	unsigned nlive = 0;
 	uint32_t todo = 0; /* bands with links kept or left */
 	for (unsigned b = 0; b < BANDS; b++) {
-		first[b] = d->head[first[b]];
+		first[b] = d->head[hb[b]];
 		na[b] = 0;
 		if (first[b]) {
 			__builtin_prefetch(&d->next[first[b] - 1]);
