@@ -1152,13 +1152,6 @@ static void band_put(struct dedup *d, size_t slot, const size_t h[BANDS])
 	}
 }
 
-static void band_link(struct dedup *d, size_t slot)
-{
-	size_t h[BANDS];
-	band_buckets(d, d->sig + slot * DEDUP_K, h);
-	band_put(d, slot, h);
-}
-
 /* Link every slot, in order, into an empty table: the heads of slot s + 2
  * are on their way while slot s is linked (one slot's 32 misses at a time
  * left the thread waiting out each slot's first miss). */
@@ -1275,8 +1268,11 @@ static inline bool consider(struct dedup *d, const struct sk *s, unsigned b, uin
 }
 
 /* Best stored match for s, as slot + 1 (0: none); d->roots gets its group and
- * the groups that s joins (see below). */
-static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
+ * the groups that s joins (see below). hb gets s's band buckets, for
+ * dedup_load to link s with if it stores it (the same table: nothing grows
+ * in between). */
+static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m,
+		     size_t hb[BANDS])
 {
 	d->nroots = 0;
 	/* the exact key's slot, the band heads and the first link of each
@@ -1284,7 +1280,6 @@ static size_t lookup(struct dedup *d, const struct sk *s, struct dedup_match *m)
 	 * reading any */
 	__builtin_prefetch(&d->eval[s->exact & d->emask]);
 	__builtin_prefetch(&d->ekey[s->exact & d->emask]);
-	size_t hb[BANDS];
 	band_buckets(d, s->sig, hb);
 	size_t slot = exact_find(d, s);
 	if (slot) {
@@ -1378,7 +1373,8 @@ int dedup_check(struct dedup *d, const unsigned char *blob, size_t n, struct ded
 		m = &tmp;
 	if (s.flags & FLAG_EMPTY)
 		return 0;
-	size_t slot = lookup(d, &s, m);
+	size_t hb[BANDS];
+	size_t slot = lookup(d, &s, m, hb);
 	if (!slot)
 		return 0;
 	m->doc = d->id[slot - 1];
@@ -1402,7 +1398,8 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	for (size_t i = 0; i < NEDGE; i++)
 		if (s.edge[i])
 			__builtin_prefetch(&d->et[(s.edge[i] >> 2) & d->emask2]);
-	size_t hit = lookup(d, &s, &m);
+	size_t hb[BANDS];
+	size_t hit = lookup(d, &s, &m, hb);
 	size_t root = hit ? oldest_root(d) : d->n;
 	/* a document that matches several groups joins them into the oldest */
 	for (size_t i = 0; hit && i < d->nroots; i++) {
@@ -1455,7 +1452,7 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	if (d->n * BANDS > 2 * (d->hmask + 1))
 		band_grow(d);
 	else
-		band_link(d, slot);
+		band_put(d, slot, hb); /* the buckets lookup found for s */
 	return d->id[root];
 }
 
