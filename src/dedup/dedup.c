@@ -595,16 +595,24 @@ static void sk_edge(struct sketcher *k, const struct para *pa)
 	k->nlines++;
 }
 
-/* Put a shingle in the signature. */
+/* Put a shingle in the signature. The minima start at UINT32_MAX (see
+ * mins_clear), so a value not above its bin's minimum takes the bin: an empty
+ * bin's first value, or a smaller one (a tie writes the same value again),
+ * and the filled bit need not be read first. */
 static inline void mins_add(uint32_t *mins, uint64_t *filled, uint64_t s)
 {
 	unsigned bin = (unsigned)(s >> (64 - BIN_BITS));
 	uint32_t v = (uint32_t)s;
-	uint64_t bit = 1ull << (bin & 63);
-	if (!(filled[bin >> 6] & bit) || v < mins[bin]) {
+	if (v <= mins[bin]) {
 		mins[bin] = v;
-		filled[bin >> 6] |= bit;
+		filled[bin >> 6] |= 1ull << (bin & 63);
 	}
+}
+
+static void mins_clear(uint32_t *mins, uint64_t *filled)
+{
+	memset(mins, 0xff, DEDUP_K * sizeof *mins);
+	memset(filled, 0, DEDUP_K / 64 * sizeof *filled);
 }
 
 static inline void sk_shingle(struct sketcher *k, uint64_t s)
@@ -620,6 +628,30 @@ static const uint64_t pos_mul[SHINGLE_W] = {
 	0x85ebca77c2b2ae63ULL, 0x27d4eb2f165667c5ULL,
 };
 
+/* The shingles of nw >= SHINGLE_W kept word hashes: the same sums as
+ * sk_para's ring, straight from the hashes, with the sketcher's count and
+ * shingle store kept in registers (keep: k->sh is set; a constant, so the
+ * compiler makes a loop for each). */
+static inline __attribute__((always_inline)) void shingle_words(struct sketcher *k,
+								const uint64_t *wd, size_t nw,
+								bool keep)
+{
+	uint32_t *mins = k->mins;
+	uint64_t *filled = k->filled;
+	unsigned char *sh = keep ? k->sh + 8 * k->count : NULL;
+	for (size_t e = SHINGLE_W; e <= nw; e++) {
+		const uint64_t *q = wd + e - SHINGLE_W;
+		uint64_t s = fmix64(q[0] * pos_mul[0] + q[1] * pos_mul[1] + q[2] * pos_mul[2] +
+				    q[3] * pos_mul[3] + q[4] * pos_mul[4]);
+		mins_add(mins, filled, s);
+		if (keep) {
+			memcpy(sh, &s, 8);
+			sh += 8;
+		}
+	}
+	k->count += nw - SHINGLE_W + 1;
+}
+
 /* Shingle the words of one paragraph; a paragraph shorter than SHINGLE_W
  * words becomes one shingle of all its words. */
 static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa)
@@ -630,14 +662,10 @@ static void sk_para(struct sketcher *k, const char *p, const char *end, const st
 	size_t i = 0;
 	bool kept = pa->nwords <= PARA_WORDS; /* para_scan kept the word hashes */
 	if (kept && pa->nwords >= SHINGLE_W) {
-		/* the same sums straight from the kept hashes (no ring) */
-		const uint64_t *wd = pa->words;
-		for (size_t e = SHINGLE_W; e <= pa->nwords; e++) {
-			const uint64_t *q = wd + e - SHINGLE_W;
-			uint64_t h = q[0] * pos_mul[0] + q[1] * pos_mul[1] + q[2] * pos_mul[2] +
-				     q[3] * pos_mul[3] + q[4] * pos_mul[4];
-			sk_shingle(k, fmix64(h));
-		}
+		if (k->sh)
+			shingle_words(k, pa->words, pa->nwords, true);
+		else
+			shingle_words(k, pa->words, pa->nwords, false);
 		return;
 	}
 	while (kept ? i < pa->nwords : word_next(&s, &w)) {
@@ -731,6 +759,7 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 		len = DEDUP_MAX_BODY;
 	buf_init(&lines, 0);
 	memset(&k, 0, sizeof k);
+	mins_clear(k.mins, k.filled);
 	/* a shingle per word at most, and a word takes two bytes with its space */
 	size_t at = out->n;
 	k.sh = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2)) + sizeof h;
@@ -748,6 +777,7 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	if (!k.count) {
 		/* no line passed the rules: the signature of every line */
 		memset(&k, 0, sizeof k);
+		mins_clear(k.mins, k.filled);
 		sk_body(&k, body, len, true, NULL, NULL);
 		h.wcount = k.count;
 	}
@@ -789,8 +819,7 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 		boiler = boiler_has(d, l.key) || boiler_has(d, l.pkey) || boiler_has(d, l.skey);
 	}
 	if (boiler) {
-		memset(mins, 0, sizeof mins);
-		memset(filled, 0, sizeof filled);
+		mins_clear(mins, filled);
 		count = 0;
 		for (uint32_t i = 0; i < h.ntext; i++) {
 			struct prep_line l;
