@@ -153,21 +153,15 @@ static inline uint64_t fmix64(uint64_t k)
 /* ------------------------------------------------------------------------- */
 /* Words                                                                     */
 
-#define WORD_TEXT 16 /* normalised prefix kept for the boilerplate rules */
-
-struct word {
-	uint64_t h;
-	unsigned char n; /* bytes of t (a prefix of the word, at most WORD_TEXT) */
-	const char *t;   /* the word normalised: where the scan appended it to
-			  * its ex (NULL, and n 0, for a scan without ex) */
-};
-
 struct wordscan {
 	const char *p, *end;
 	char *ex;  /* if not NULL: every letter and digit scanned is appended
 		    * here (the exact key's input; see exact_key) */
 	size_t exn;
 };
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL /* a word's hash: FNV-1a of its */
+#define FNV_PRIME 0x100000001b3ULL       /* normalised bytes */
 
 static inline bool is_space(unsigned char c)
 {
@@ -176,7 +170,7 @@ static inline bool is_space(unsigned char c)
 
 /* Each byte's part in a word: an ASCII letter or digit, lowercased; SPACE for
  * ASCII white space (is_space, and '\n', which never is inside a paragraph:
- * it ends a word scan at a paragraph's end, see word_next_x); 0 for every
+ * it ends a word scan at a paragraph's end, see para_scan_x); 0 for every
  * other byte. */
 #define SPACE 0x80
 static const unsigned char wtab[256] = {
@@ -198,127 +192,173 @@ static const unsigned char wtab[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-/* Next word of the paragraph into *w; false at the end. Words are runs of
- * non-space bytes with at least one ASCII letter or digit; only those are
- * kept. ex: append the letters and digits to s->ex, where w->t then points.
- * nl_end: the paragraph is followed by its '\n', which stops the scan as a
- * space does, so a byte need not be compared with the end (the last
- * paragraph of a body has none). Both are constants: the compiler makes a
- * loop for each. */
-static inline __attribute__((always_inline)) bool word_next_x(struct wordscan *s, struct word *w,
-							      bool ex, bool nl_end)
+/* A byte's wtab entry, sign-extended: WSPACE for white space, > 0 for a
+ * letter or digit, 0 for a byte that is dropped. */
+#define WSPACE ((int64_t)(signed char)SPACE)
+static inline int64_t wclass(unsigned char b)
+{
+	return (signed char)wtab[b];
+}
+
+/* Next word of the paragraph into *h (its hash); false at the end. Words
+ * are runs of non-space bytes with at least one ASCII letter or digit; only
+ * those are kept. The first pass reads words with para_scan_x, which keeps
+ * them by the same rule; this is for sk_para, to read a paragraph again. */
+static bool word_next(struct wordscan *s, uint64_t *h)
 {
 	const unsigned char *p = (const unsigned char *)s->p;
 	const unsigned char *end = (const unsigned char *)s->end;
-	char *x = ex ? s->ex + s->exn : NULL, *x0 = x;
 	for (;;) {
-		if (nl_end) {
-			for (; wtab[*p] == SPACE; p++)
-				if (p == end) {
-					s->p = (const char *)p;
-					return false;
-				}
-		} else {
-			while (p < end && wtab[*p] == SPACE)
-				p++;
-			if (p == end) {
-				s->p = (const char *)p;
-				return false;
-			}
+		while (p < end && wtab[*p] == SPACE)
+			p++;
+		if (p == end) {
+			s->p = (const char *)p;
+			return false;
 		}
-		uint64_t h = 0xcbf29ce484222325ULL;
-		size_t n = 0;
-		for (; nl_end || p < end; p++) {
+		uint64_t wh = FNV_OFFSET;
+		bool any = false;
+		for (; p < end; p++) {
 			unsigned c = wtab[*p];
 			if ((signed char)c <= 0) { /* one test for both rare kinds */
 				if (c == SPACE)
 					break;
 				continue;
 			}
-			if (ex)
-				*x++ = (char)c;
-			else
-				n = 1;
-			h = (h ^ c) * 0x100000001b3ULL;
+			any = true;
+			wh = (wh ^ c) * FNV_PRIME;
 		}
-		if (ex)
-			n = (size_t)(x - x0);
-		if (n) {
+		if (any) {
 			s->p = (const char *)p;
-			w->h = h;
-			w->n = ex ? (unsigned char)NL_MIN(n, (size_t)WORD_TEXT) : 0;
-			w->t = x0;
-			if (ex)
-				s->exn += n;
+			*h = wh;
 			return true;
 		}
 	}
 }
 
-static bool word_next(struct wordscan *s, struct word *w)
-{
-	return word_next_x(s, w, false, false);
-}
-
-static bool word_is(const struct word *w, const char *lit)
-{
-	size_t n = strlen(lit);
-	return w->n == n && memcmp(w->t, lit, n) == 0;
-}
-
 /* ------------------------------------------------------------------------- */
 /* Boilerplate                                                               */
 
-/* What the first pass learns of a paragraph. */
-#define PARA_WORDS 512 /* word hashes para_scan keeps for sk_para */
+/* What the first pass learns of a paragraph. Word i's hash and the place of
+ * its text in the scan's ex buffer are at i % PARA_WORDS: all of them for a
+ * paragraph of at most PARA_WORDS words (sk_para shingles those from the
+ * hashes), the last PARA_WORDS of a longer one. One store each per word: the
+ * keys and the rules' words are taken from them once the paragraph ends. */
+#define PARA_WORDS 512 /* a power of two */
 
 struct para {
 	size_t nwords;
-	uint64_t words[PARA_WORDS]; /* hashes of the first PARA_WORDS words */
+	uint64_t words[PARA_WORDS];
+	uint32_t start[PARA_WORDS]; /* offset of word i's text in ex (with ex) */
+	uint32_t fstart[5];  /* start[0..4], kept when a long paragraph wraps */
+	const char *text;    /* the ex buffer the offsets are in */
+	size_t tend;         /* ...and the offset just past the last word */
 	uint32_t key;        /* hash of the normalised words, never 0 */
 	uint32_t pkey, skey; /* the same of the first and of the last KEY_WORDS words */
-	struct word first[4];
-	struct word last[4]; /* ring: last[(nwords - 1 - i) % 4] is i-th from the end */
 };
+_Static_assert((PARA_WORDS & (PARA_WORDS - 1)) == 0 && PARA_WORDS > KEY_WORDS, "ring");
 
 static inline uint32_t words_key(uint64_t h)
 {
 	return (uint32_t)(fmix64(h) | 1);
 }
 
-/* ex, if not NULL, gets the paragraph's letters and digits appended (at
- * ex->ex + ex->exn); nl_end: *end is the paragraph's '\n' (word_next_x). */
-static inline __attribute__((always_inline)) void para_scan_x(const char *p, const char *end,
+/* The hash of words[i], i = from .. from + KEY_WORDS - 1 (mod PARA_WORDS) */
+static uint64_t key_words(const uint64_t *words, size_t from)
+{
+	uint64_t h = 0;
+#pragma GCC unroll 8
+	for (size_t i = 0; i < KEY_WORDS; i++)
+		h = (h + words[(from + i) % PARA_WORDS]) * 0x9e3779b97f4a7c15ULL;
+	return h;
+}
+
+/* Read the paragraph's words (word_next's rule) into pa. ex, if not NULL,
+ * gets the paragraph's letters and digits appended (at ex->ex + ex->exn).
+ * nl_end: *end is the paragraph's '\n', which stops a word as a space does,
+ * so a byte need not be compared with the end (the last paragraph of a body
+ * has none), and with ex a word's letters are copied and hashed by one
+ * index. Both are constants: the compiler makes a loop for each. */
+static inline __attribute__((always_inline)) void para_scan_x(const char *p0, const char *end0,
 							      struct para *pa,
 							      struct wordscan *ex, bool nl_end)
 {
-	struct wordscan s = { p, end, ex ? ex->ex : NULL, ex ? ex->exn : 0 };
-	struct word w;
-	uint64_t h = 0, ring[KEY_WORDS];
-	pa->nwords = 0;
-	while (ex ? word_next_x(&s, &w, true, nl_end) : word_next(&s, &w)) {
-		h = (h + w.h) * 0x9e3779b97f4a7c15ULL;
-		ring[pa->nwords % KEY_WORDS] = w.h;
-		if (pa->nwords < PARA_WORDS)
-			pa->words[pa->nwords] = w.h;
-		if (pa->nwords < 4)
-			pa->first[pa->nwords] = w;
-		pa->last[pa->nwords % 4] = w;
-		pa->nwords++;
-		if (pa->nwords == KEY_WORDS)
-			pa->pkey = words_key(h);
+	const unsigned char *p = (const unsigned char *)p0;
+	const unsigned char *end = (const unsigned char *)end0;
+	char *xb = ex ? ex->ex : NULL, *x = ex ? ex->ex + ex->exn : NULL;
+	uint64_t h = 0;
+	size_t n = 0;
+	/* the byte at p, as wtab has it, sign-extended: SPACE is negative, a
+	 * letter or digit positive (one test for a byte's part, and the
+	 * compiler's best loop) */
+	int64_t c = nl_end || p < end ? wclass(*p) : WSPACE;
+	for (;;) {
+		/* the white space before a word */
+		while (c == WSPACE) {
+			if (p == end)
+				goto done;
+			p++;
+			c = nl_end || p < end ? wclass(*p) : WSPACE;
+		}
+		/* a word: its letters and digits up to a space, any other byte
+		 * dropped */
+		uint64_t wh = FNV_OFFSET;
+		char *x0 = x;
+		bool any = false;
+		for (;;) {
+			if (ex && nl_end) {
+				size_t i = 0;
+				while (c > 0) {
+					x[i] = (char)c;
+					wh = (wh ^ (uint64_t)c) * FNV_PRIME;
+					c = wclass(p[++i]);
+				}
+				p += i;
+				x += i;
+			} else {
+				while (c > 0) {
+					if (ex)
+						*x++ = (char)c;
+					any = true;
+					wh = (wh ^ (uint64_t)c) * FNV_PRIME;
+					p++;
+					c = nl_end || p < end ? wclass(*p) : WSPACE;
+				}
+			}
+			if (c == WSPACE)
+				break;
+			p++; /* a byte that is dropped */
+			c = nl_end || p < end ? wclass(*p) : WSPACE;
+		}
+		if (ex ? x == x0 : !any)
+			continue; /* no letter or digit: not a word */
+		h = (h + wh) * 0x9e3779b97f4a7c15ULL;
+		if (n == PARA_WORDS) {
+			/* the ring wraps: keep what the keys and rules need
+			 * of the first words */
+			pa->pkey = words_key(key_words(pa->words, 0));
+			if (ex)
+				memcpy(pa->fstart, pa->start, sizeof pa->fstart);
+		}
+		pa->words[n % PARA_WORDS] = wh;
+		if (ex)
+			pa->start[n % PARA_WORDS] = (uint32_t)(x0 - xb);
+		n++;
 	}
-	if (ex)
-		ex->exn = s.exn;
+done:
+	pa->nwords = n;
+	if (ex) {
+		ex->exn = (size_t)(x - xb);
+		pa->text = xb;
+		pa->tend = ex->exn;
+	}
 	pa->key = words_key(h);
-	if (pa->nwords <= KEY_WORDS) {
+	if (n <= KEY_WORDS) {
 		pa->pkey = pa->skey = pa->key;
 		return;
 	}
-	h = 0;
-	for (size_t i = 0; i < KEY_WORDS; i++)
-		h = (h + ring[(pa->nwords + i) % KEY_WORDS]) * 0x9e3779b97f4a7c15ULL;
-	pa->skey = words_key(h);
+	if (n <= PARA_WORDS)
+		pa->pkey = words_key(key_words(pa->words, 0));
+	pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
 }
 
 /* nl_end: *end is the paragraph's '\n' (it is not the body's last). */
@@ -333,15 +373,29 @@ static void para_scan(const char *p, const char *end, struct para *pa, struct wo
 		para_scan_x(p, end, pa, NULL, false);
 }
 
-static bool first_is(const struct para *pa, size_t i, const char *lit)
+/* Whether word i (one of the first or last 4) is lit; the paragraph was
+ * scanned with ex. */
+static inline __attribute__((always_inline)) bool word_at_is(const struct para *pa, size_t i,
+							     const char *lit)
 {
-	return i < pa->nwords && i < 4 && word_is(&pa->first[i], lit);
+	const uint32_t *st = pa->nwords > PARA_WORDS && i < 4 ? pa->fstart : pa->start;
+	size_t b = st[i % PARA_WORDS];
+	size_t e = i + 1 < pa->nwords ? st[(i + 1) % PARA_WORDS] : pa->tend;
+	size_t n = strlen(lit);
+	return e - b == n && memcmp(pa->text + b, lit, n) == 0;
+}
+
+static inline __attribute__((always_inline)) bool first_is(const struct para *pa, size_t i,
+							   const char *lit)
+{
+	return i < pa->nwords && i < 4 && word_at_is(pa, i, lit);
 }
 
 /* i-th word from the end (0 = last) */
-static bool last_is(const struct para *pa, size_t i, const char *lit)
+static inline __attribute__((always_inline)) bool last_is(const struct para *pa, size_t i,
+							  const char *lit)
 {
-	return i < pa->nwords && i < 4 && word_is(&pa->last[(pa->nwords - 1 - i) % 4], lit);
+	return i < pa->nwords && i < 4 && word_at_is(pa, pa->nwords - 1 - i, lit);
 }
 
 enum para_kind { PARA_TEXT, PARA_SKIP, PARA_LINKS };
@@ -657,8 +711,7 @@ static inline __attribute__((always_inline)) void shingle_words(struct sketcher 
 static void sk_para(struct sketcher *k, const char *p, const char *end, const struct para *pa)
 {
 	struct wordscan s = { p, end, NULL, 0 };
-	struct word w;
-	uint64_t ring[SHINGLE_W];
+	uint64_t wh = 0, ring[SHINGLE_W];
 	size_t i = 0;
 	bool kept = pa->nwords <= PARA_WORDS; /* para_scan kept the word hashes */
 	if (kept && pa->nwords >= SHINGLE_W) {
@@ -668,8 +721,8 @@ static void sk_para(struct sketcher *k, const char *p, const char *end, const st
 			shingle_words(k, pa->words, pa->nwords, false);
 		return;
 	}
-	while (kept ? i < pa->nwords : word_next(&s, &w)) {
-		ring[i % SHINGLE_W] = kept ? pa->words[i] : w.h;
+	while (kept ? i < pa->nwords : word_next(&s, &wh)) {
+		ring[i % SHINGLE_W] = kept ? pa->words[i] : wh;
 		i++;
 		if (i >= SHINGLE_W) {
 			uint64_t h = 0;
