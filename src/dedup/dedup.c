@@ -507,7 +507,9 @@ static unsigned char probe_order[DEDUP_K][DEDUP_K];
 static unsigned char probe_rank[DEDUP_K][DEDUP_K]; /* [i][j]: j's place in i's order */
 #ifdef __SSE2__
 /* [j][i]: probe_rank[i][j] << 8 | j, by filled bin j: the minimum over the
- * filled bins' rows names, for every bin i at once, the bin i reaches first */
+ * filled bins' rows names, for every bin i at once, the bin i reaches first.
+ * [i][i] is 0x8000 | i, negative as an int16: below every other key, so a
+ * filled bin names itself. */
 static uint16_t probe_key[DEDUP_K][DEDUP_K] __attribute__((aligned(16)));
 #endif
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
@@ -530,20 +532,57 @@ static void probe_init(void)
 				probe_order[i][n++] = (unsigned char)j;
 			}
 		}
+#ifdef __SSE2__
+		probe_key[i][i] = (uint16_t)(0x8000 | i);
+#endif
 		if (n < DEDUP_K)
 			nl_die("dedup: probe sequence %u misses a bin", i); /* cannot happen */
 	}
 }
 
 /* Densify a signature (at least one bin filled) into the blob's 2 * DEDUP_K
- * bytes: low 16 bits of each bin's minimum, little-endian. The filled bins
- * are written first, all at once; then each empty bin, found from the
+ * bytes: low 16 bits of each bin's minimum, little-endian. With few filled
+ * bins, every bin's source is found at once (probe_key); otherwise the filled
+ * bins are written first, all at once, then each empty bin, found from the
  * filled bits, gets the minimum its sequence reaches first. */
 static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char *out)
 {
 	pthread_once(&probe_once, probe_init);
 	_Static_assert(DEDUP_K == 128, "two words of filled bits");
 	unsigned nf = (unsigned)(__builtin_popcountll(filled[0]) + __builtin_popcountll(filled[1]));
+#ifdef __SSE2__
+	if (nf < 56) { /* 32 or 128 cost more instructions */
+		/* few filled bins: for every bin, the smallest key of the filled
+		 * bins' rows (ranks are distinct: no tie), sixty-four bins at a
+		 * time in eight vectors that stay in registers; then every bin
+		 * takes the minimum of the bin its key names (itself, if filled) */
+		uint16_t best[DEDUP_K] __attribute__((aligned(16)));
+		for (unsigned half = 0; half < 2; half++) {
+			__m128i m[8];
+#pragma GCC unroll 8
+			for (unsigned k = 0; k < 8; k++)
+				m[k] = _mm_set1_epi16(0x7fff);
+			for (unsigned w = 0; w < 2; w++)
+				for (uint64_t b = filled[w]; b; b &= b - 1) {
+					const __m128i *r = (const __m128i *)probe_key[64 * w +
+						(unsigned)__builtin_ctzll(b)] + 8 * half;
+#pragma GCC unroll 8
+					for (unsigned k = 0; k < 8; k++)
+						m[k] = _mm_min_epi16(m[k], _mm_load_si128(r + k));
+				}
+#pragma GCC unroll 8
+			for (unsigned k = 0; k < 8; k++)
+				_mm_store_si128((__m128i *)best + 8 * half + k, m[k]);
+		}
+#pragma GCC unroll 8
+		for (unsigned i = 0; i < DEDUP_K; i++) {
+			uint32_t v = mins[best[i] & 0xff];
+			out[2 * i] = (unsigned char)v;
+			out[2 * i + 1] = (unsigned char)(v >> 8);
+		}
+		return;
+	}
+#endif
 #if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* eight at a time: each u32's low half, sign-extended so that the
 	 * saturating pack keeps it as it is */
@@ -562,34 +601,6 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 #endif
 	if (nf == DEDUP_K)
 		return;
-#ifdef __SSE2__
-	if (nf < 32) { /* 12 or 64 cost more instructions */
-		/* few filled bins: for every bin, the smallest key of the filled
-		 * bins' rows (eight bins a vector), then each empty bin takes the
-		 * minimum of the bin the key names (ranks are distinct: no tie) */
-		__m128i m[DEDUP_K / 8];
-		for (unsigned k = 0; k < DEDUP_K / 8; k++)
-			m[k] = _mm_set1_epi16(0x7fff);
-		for (unsigned w = 0; w < 2; w++)
-			for (uint64_t b = filled[w]; b; b &= b - 1) {
-				const __m128i *r = (const __m128i *)probe_key[64 * w +
-									  (unsigned)__builtin_ctzll(b)];
-				for (unsigned k = 0; k < DEDUP_K / 8; k++)
-					m[k] = _mm_min_epi16(m[k], _mm_load_si128(r + k));
-			}
-		uint16_t best[DEDUP_K] __attribute__((aligned(16)));
-		for (unsigned k = 0; k < DEDUP_K / 8; k++)
-			_mm_store_si128((__m128i *)best + k, m[k]);
-		for (unsigned w = 0; w < 2; w++)
-			for (uint64_t e = ~filled[w]; e; e &= e - 1) {
-				unsigned i = 64 * w + (unsigned)__builtin_ctzll(e);
-				uint32_t v = mins[best[i] & 0xff];
-				out[2 * i] = (unsigned char)v;
-				out[2 * i + 1] = (unsigned char)(v >> 8);
-			}
-		return;
-	}
-#endif
 	unsigned char fl[DEDUP_K];
 	unsigned char isf[DEDUP_K]; /* not 0 for a filled bin */
 	if (nf < 12) {
