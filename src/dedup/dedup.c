@@ -1216,7 +1216,15 @@ static inline uint64_t band_key(const uint16_t *sig, unsigned band)
 	/* the band's two values as one u32 (first value low), halves swapped */
 	uint32_t v;
 	memcpy(&v, sig + band * ROWS, 4);
-	return fmix64((uint64_t)band << 32 | (v << 16 | v >> 16));
+	/* fmix64 of band << 32 | the u32, with its first step done by hand:
+	 * k >> 33 is band >> 1, which only flips low bits (and, the band
+	 * loop being unrolled, is a constant) */
+	uint64_t k = (uint64_t)band << 32 | ((v << 16 | v >> 16) ^ (band >> 1));
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
 #else
 	uint64_t k = band;
 	for (unsigned r = 0; r < ROWS; r++)
@@ -1229,9 +1237,12 @@ static inline uint64_t band_key(const uint16_t *sig, unsigned band)
  * prefetched (to be written: a looked-up sketch is usually linked next). */
 static void band_buckets(const struct dedup *d, const uint16_t *sig, size_t h[BANDS])
 {
+	size_t mask = d->hmask;
+	const uint32_t *head = d->head;
+#pragma GCC unroll 32
 	for (unsigned b = 0; b < BANDS; b++) {
-		h[b] = band_key(sig, b) & d->hmask;
-		__builtin_prefetch(&d->head[h[b]], 1);
+		h[b] = band_key(sig, b) & mask;
+		__builtin_prefetch(&head[h[b]], 1);
 	}
 }
 
