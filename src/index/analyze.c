@@ -6,7 +6,8 @@
  * tokens are appended as numbers, in position order (a token's position is
  * its index, plus one in the body: a gap after the title); a counting sort by
  * number then yields each unique term's ascending positions without per-term
- * allocation.
+ * allocation. The tokenizer hands the terms over some tens at a time
+ * (tokenize_batch), so the table's state stays in registers between them.
  */
 #include "index/analyze.h"
 
@@ -281,68 +282,101 @@ static __attribute__((noinline)) void slots_grow(struct analyzer *a)
 	a->slotcap = nc;
 }
 
-static int on_token(void *ctx, const char *term, size_t len, uint64_t h)
+/* Number each term of a batch from the tokenizer (a new term of this
+ * document gets the next number) and append the numbers to toks. The
+ * table's arrays are in locals for the batch, reloaded only after the rare
+ * growth. */
+static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 {
 	struct analyzer *a = ctx;
-	if (len == 0 || len > 255)
-		return 0;
-	size_t mask = a->slotcap - 1, i = h & mask;
-	uint32_t id;
-	for (;;) {
-		uint32_t s = a->slot[i];
-		if (!s) {
-			id = a->nterms++;
-			a->slot[i] = id + 1;
-			if (a->nterms > a->tcap)
-				terms_grow(a);
-			a->toff[id] = (uint32_t)a->terms.n;
-			a->thash[id] = h;
-			a->tlen[id] = (uint8_t)len;
-			a->tft[id] = a->tfb[id] = 0;
-			/* a new term of this document: appended without a call
-			 * unless the buffer must grow (it is not NUL-terminated).
-			 * Most terms are short: 16 bytes are copied at once
-			 * (tokenize() lets us read TOKEN_MAX_BYTES of a term), the
-			 * bytes past len are overwritten by the next term */
-			if (a->terms.n + 16 + len + 1 > a->terms.cap)
-				buf_reserve(&a->terms, 16 + len);
-			if (len <= 16)
-				memcpy(a->terms.p + a->terms.n, term, 16);
-			else
-				memcpy(a->terms.p + a->terms.n, term, len);
-			a->terms.n += len;
-			if (a->nterms * 2 > a->slotcap)
-				slots_grow(a);
-			break;
-		}
-		id = s - 1;
-		if (a->thash[id] == h && a->tlen[id] == len) {
-			const char *q = a->terms.p + a->toff[id];
-			if (len <= 16) {
-				/* two words each: 16 bytes can be read at both (see
-				 * the append below and token.h) */
-				uint64_t x0, x1, y0, y1;
-				memcpy(&x0, q, 8);
-				memcpy(&x1, q + 8, 8);
-				memcpy(&y0, term, 8);
-				memcpy(&y1, term + 8, 8);
-				uint64_t m0 = len >= 8 ? ~0ull : ~0ull >> (64 - 8 * len);
-				uint64_t m1 = len > 8 ? ~0ull >> (128 - 8 * len) : 0;
-				if ((((x0 ^ y0) & m0) | ((x1 ^ y1) & m1)) == 0)
-					break;
-			} else if (memcmp(q, term, len) == 0) {
+	_Static_assert(TOKEN_MAX_BYTES <= 255, "a term's length fits tlen");
+	/* room for the batch up front: a token each, and the bytes of a new
+	 * term each (16 written for a short one, see below) */
+	if (a->ntoks + n > a->tokcap)
+		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + n, sizeof *a->toks);
+	buf_reserve(&a->terms, n * (TOKEN_MAX_BYTES + 16));
+	uint32_t *slot = a->slot, *toff = a->toff, *tft = a->tft, *tfb = a->tfb;
+	uint32_t *cnt = a->in_title ? tft : tfb;
+	uint64_t *thash = a->thash;
+	uint8_t *tlen = a->tlen;
+	char *terms = a->terms.p;
+	size_t mask = a->slotcap - 1, tn = a->terms.n;
+	uint32_t nterms = a->nterms, *toks = a->toks + a->ntoks;
+	/* a new term past this many grows the per-term arrays or the table */
+	size_t lim = NL_MIN(a->tcap, a->slotcap / 2);
+	for (size_t k = 0; k < n; k++) {
+		const char *term = tt[k].term;
+		size_t len = tt[k].len;
+		uint64_t h = tt[k].hash;
+		size_t i = h & mask;
+		uint32_t id;
+		for (;;) {
+			uint32_t s = slot[i];
+			if (!s) {
+				id = nterms++;
+				slot[i] = id + 1;
+				if (nterms > lim) {
+					a->nterms = nterms;
+					if (nterms > a->tcap)
+						terms_grow(a);
+					toff = a->toff;
+					tft = a->tft;
+					tfb = a->tfb;
+					cnt = a->in_title ? tft : tfb;
+					thash = a->thash;
+					tlen = a->tlen;
+				}
+				toff[id] = (uint32_t)tn;
+				thash[id] = h;
+				tlen[id] = (uint8_t)len;
+				tft[id] = tfb[id] = 0;
+				/* a new term of this document, appended (the buffer
+				 * is not NUL-terminated). Most terms are short: 16
+				 * bytes are copied at once (a term's TOKEN_MAX_BYTES
+				 * may be read), the bytes past len are overwritten
+				 * by the next term */
+				if (len <= 16)
+					memcpy(terms + tn, term, 16);
+				else
+					memcpy(terms + tn, term, len);
+				tn += len;
+				if (nterms > lim) {
+					if (nterms * 2 > a->slotcap) {
+						slots_grow(a);
+						slot = a->slot;
+						mask = a->slotcap - 1;
+					}
+					lim = NL_MIN(a->tcap, a->slotcap / 2);
+				}
 				break;
 			}
+			id = s - 1;
+			if (thash[id] == h && tlen[id] == len) {
+				const char *q = terms + toff[id];
+				if (len <= 16) {
+					/* two words each: 16 bytes can be read at both
+					 * (see the append above and token.h) */
+					uint64_t x0, x1, y0, y1;
+					memcpy(&x0, q, 8);
+					memcpy(&x1, q + 8, 8);
+					memcpy(&y0, term, 8);
+					memcpy(&y1, term + 8, 8);
+					uint64_t m0 = len >= 8 ? ~0ull : ~0ull >> (64 - 8 * len);
+					uint64_t m1 = len > 8 ? ~0ull >> (128 - 8 * len) : 0;
+					if ((((x0 ^ y0) & m0) | ((x1 ^ y1) & m1)) == 0)
+						break;
+				} else if (memcmp(q, term, len) == 0) {
+					break;
+				}
+			}
+			i = (i + 1) & mask;
 		}
-		i = (i + 1) & mask;
+		cnt[id]++;
+		*toks++ = id;
 	}
-	if (a->in_title)
-		a->tft[id]++;
-	else
-		a->tfb[id]++;
-	if (a->ntoks == a->tokcap)
-		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + 1, sizeof *a->toks);
-	a->toks[a->ntoks++] = id;
+	a->nterms = nterms;
+	a->ntoks += n;
+	a->terms.n = tn;
 	return 0;
 }
 
@@ -609,12 +643,12 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	/* terms */
 	terms_reset(a);
 	a->in_title = true;
-	tokenize_hashed(a->tk, a->title.p, a->title.n, on_token, a);
+	tokenize_batch(a->tk, a->title.p, a->title.n, on_terms, a);
 	uint32_t title_len = a->title_toks = (uint32_t)a->ntoks;
 	/* the body starts at title_len + 1: a gap, no phrase spans the edge */
 	a->in_title = false;
 	for (size_t i = 0; i < a->npara; i++)
-		tokenize_hashed(a->tk, a->para[i].p, a->para[i].n, on_token, a);
+		tokenize_batch(a->tk, a->para[i].p, a->para[i].n, on_terms, a);
 	uint32_t body_len = (uint32_t)a->ntoks - title_len;
 	terms_finish(a, out);
 

@@ -56,6 +56,21 @@ typedef int (*token_hash_fn)(void *ctx, const char *term, size_t term_len, uint6
 /* tokenize(), handing out each term with its hash instead of its span. */
 int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
 		    void *ctx);
+/* A term as tokenize_batch() hands it out. */
+struct token_term {
+	uint64_t hash;       /* nl_hash64(term, len) */
+	uint32_t len;        /* 1..TOKEN_MAX_BYTES */
+	uint32_t start, end; /* the word's span, as token_fn's */
+	char term[TOKEN_MAX_BYTES + 32]; /* not NUL-terminated; all of it may be read */
+};
+/* Called with terms[0..n) (n >= 1), the next terms of the text in order;
+ * valid only during the call. Return nonzero to stop tokenizing. */
+typedef int (*token_batch_fn)(void *ctx, const struct token_term *terms, size_t n);
+/* tokenize_hashed(), handing out the terms some tens at a time: for a
+ * callback that does little per term, a call per term costs more than its
+ * work (saving registers, reloading its state). Returns as tokenize(). */
+int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
+		   void *ctx);
 /* Normalise one word as tokenize() would (for query terms): the result is the
  * first term tokenize() reports for word[0..len) alone, so a query word
  * matches the index term of the same word in a document. If the text holds

@@ -633,3 +633,53 @@ Test(token, ascii_lowercasing_word_at_a_time)
 	cr_assert_str_eq(terms(true, "INTERNATIONALIZATION Internationalization"),
 			 "internation internation");
 }
+
+/* tokenize_batch: tokenize's terms and spans, in order, with their hashes,
+ * across several batches; a nonzero return stops it */
+struct batch_seen {
+	struct collect c;
+	size_t calls;
+	int stop_after; /* calls; 0: never */
+};
+
+static int collect_batch(void *ctx, const struct token_term *tt, size_t n)
+{
+	struct batch_seen *b = ctx;
+	cr_assert(n >= 1);
+	for (size_t k = 0; k < n; k++) {
+		cr_assert_eq(tt[k].hash, nl_hash64(tt[k].term, tt[k].len));
+		collect_fn(&b->c, tt[k].term, tt[k].len, tt[k].start, tt[k].end);
+	}
+	return ++b->calls == (size_t)b->stop_after ? 5 : 0;
+}
+
+Test(token, batch_matches_tokenize)
+{
+	char text[8192];
+	size_t n = 0;
+	static const char *const words[] = { "Running", "the", "U.S.", "3.5", "Russia's", "H1N1",
+					     "caf\xC3\xA9", "Internationalization", "a", "don't" };
+	for (size_t i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", words[i % NL_ARRAY_LEN(words)],
+				      i % 7 == 6 ? ", " : " ");
+	for (int stem = 0; stem < 2; stem++) {
+		struct tokenizer *t = tokenizer_new(stem);
+		static struct collect want;
+		memset(&want, 0, sizeof want);
+		cr_assert_eq(tokenize(t, text, n, collect_fn, &want), 0);
+		static struct batch_seen got;
+		memset(&got, 0, sizeof got);
+		cr_assert_eq(tokenize_batch(t, text, n, collect_batch, &got), 0);
+		cr_assert_eq(got.c.count, want.count);
+		cr_assert_str_eq(got.c.terms, want.terms);
+		cr_assert(memcmp(got.c.start, want.start, sizeof want.start) == 0);
+		cr_assert(memcmp(got.c.end, want.end, sizeof want.end) == 0);
+		cr_assert(got.calls > 1, "several batches");
+		memset(&got, 0, sizeof got);
+		got.stop_after = 1;
+		cr_assert_eq(tokenize_batch(t, text, n, collect_batch, &got), 5);
+		cr_assert_eq(got.calls, 1);
+		cr_assert(got.c.count < want.count);
+		tokenizer_free(t);
+	}
+}
