@@ -4,6 +4,8 @@
 #include "text/token.h"
 #include "text/utf8.h"
 
+#include <libstemmer.h>
+
 /* ------------------------------------------------------------------------ */
 /* helpers                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -682,4 +684,34 @@ Test(token, batch_matches_tokenize)
 		cr_assert(got.c.count < want.count);
 		tokenizer_free(t);
 	}
+}
+
+/* ASCII terms are stemmed by libstemmer's single-byte build (token.c):
+ * the stems must be the UTF-8 build's, words that exercise every step */
+Test(token, ascii_stems_are_the_utf8_stemmers)
+{
+	static const char *const words[] = {
+		"running", "generously", "dying", "lying", "news", "skies", "succeeding",
+		"youth", "yves", "sayings", "conditional", "relational", "hopefulness",
+		"electricity", "adjustable", "controversies", "communism", "arguing",
+		"emerged", "fluently", "fishing", "proceed", "exceeded", "tries",
+		"crying", "inning", "outing", "canning", "herring", "earring", "gently",
+		"ugly", "early", "only", "singly", "sky", "idly", "atlas", "cosmos",
+		"bias", "andes", "howe", "commun", "generate", "universal", "arsenic",
+		"past", "caresses", "ties", "gas", "this", "agreed", "feed", "bled",
+		"hoping", "luxuriating", "hopping", "classification", "oscillators",
+		"abbreviations", "internationalization", "yyyyy", "aeiouy", "ied",
+	};
+	struct tokenizer *t = tokenizer_new(true);
+	struct sb_stemmer *u = sb_stemmer_new("english", NULL);
+	for (size_t i = 0; i < NL_ARRAY_LEN(words); i++) {
+		char out[TOKEN_MAX_BYTES];
+		size_t n = tokenizer_term(t, words[i], strlen(words[i]), out, sizeof out);
+		const sb_symbol *st = sb_stemmer_stem(u, (const sb_symbol *)words[i], (int)strlen(words[i]));
+		size_t m = (size_t)sb_stemmer_length(u);
+		cr_assert(n == m && memcmp(out, st, n) == 0, "%s: %.*s, not %.*s", words[i], (int)n, out,
+			  (int)m, (const char *)st);
+	}
+	sb_stemmer_delete(u);
+	tokenizer_free(t);
 }
