@@ -141,17 +141,37 @@ static unsigned width_of(uint32_t all)
 	return all ? 32u - (unsigned)__builtin_clz(all) : 0;
 }
 
-/* Append v[0..n) as n fields of w bits, least significant bit first, in
- * (n * w + 7) / 8 bytes: the bits gather in a register, 32 at a time out. */
-static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
+/* pack() for w a constant (the switch below): eight fields fill exactly w
+ * bytes, so within a group of eight every shift and every 32-bit store is
+ * known at compile time, and a field costs a load, a shift and an or (the
+ * loop with a variable w also counts the bits and tests for a store at each
+ * field; it is left for the last few fields). A group's last store may write
+ * up to 7 bytes past its w bytes: the next group's stores cover them again. */
+static inline __attribute__((always_inline)) void pack_w(unsigned char *o, const uint32_t *v,
+							 uint32_t n, unsigned w)
 {
-	size_t size = ((size_t)n * w + 7) / 8;
-	if (size == 0)
-		return;
-	unsigned char *o = (unsigned char *)buf_reserve(b, size + 8);
+	uint32_t i = 0;
+	for (; i + 8 <= n; i += 8, o += w) {
+		uint64_t acc = 0;
+		unsigned nb = 0;
+		unsigned char *q = o;
+#pragma GCC unroll 8
+		for (unsigned j = 0; j < 8; j++) {
+			acc |= (uint64_t)v[i + j] << nb;
+			nb += w;
+			if (nb >= 32) {
+				wr_u32le(q, (uint32_t)acc);
+				q += 4;
+				acc >>= 32;
+				nb -= 32;
+			}
+		}
+		if (nb)
+			wr_u64le(q, acc);
+	}
 	uint64_t acc = 0;
 	unsigned nb = 0; /* bits in acc, < 32 between values: nb + w < 64 */
-	for (uint32_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		acc |= (uint64_t)v[i] << nb;
 		nb += w;
 		if (nb >= 32) {
@@ -162,6 +182,23 @@ static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
 		}
 	}
 	wr_u64le(o, acc); /* the last bits (room reserved; bytes past size are not kept) */
+}
+
+/* Append v[0..n) as n fields of w bits (every v[i] < 2^w), least
+ * significant bit first, in (n * w + 7) / 8 bytes. */
+static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
+{
+	size_t size = ((size_t)n * w + 7) / 8;
+	if (size == 0)
+		return;
+	unsigned char *o = (unsigned char *)buf_reserve(b, size + 8);
+	switch (w) {
+#define W(k) case k: pack_w(o, v, n, k); break;
+	W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8) W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
+	W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24) W(25) W(26) W(27) W(28) W(29) W(30)
+	W(31) W(32)
+#undef W
+	}
 	b->n += size;
 }
 
