@@ -202,6 +202,23 @@ static void pack(struct buf *b, const uint32_t *v, uint32_t n, unsigned w)
 	b->n += size;
 }
 
+/* The open block's doc data from its n gaps, body tfs and title tfs (ag,
+ * ab, at: each array's values or'ed, for the widths), at block_at. */
+static void pack_arrays(struct post_enc *e, const uint32_t *gap, const uint32_t *tfb,
+			const uint32_t *tft, uint32_t n, uint32_t ag, uint32_t ab, uint32_t at)
+{
+	unsigned wg = width_of(ag), wb = width_of(ab), wt = width_of(at);
+	unsigned char *h = (unsigned char *)buf_reserve(&e->docs, 3);
+	h[0] = (unsigned char)wg;
+	h[1] = (unsigned char)wb;
+	h[2] = (unsigned char)wt;
+	e->docs.n += 3;
+	pack(&e->docs, gap, n, wg);
+	pack(&e->docs, tfb, n, wb);
+	pack(&e->docs, tft, n, wt);
+	e->block_at = e->docs.n;
+}
+
 /* The block's doc data (layout: postings.h): its postings, held as varints
  * (gap, tfw, title tf when flagged) from block_at on while it was open, are
  * rewritten as three widths, then the gaps, body tfs and title tfs packed at
@@ -229,23 +246,13 @@ static void pack_block(struct post_enc *e)
 		at |= tft[i];
 	}
 	e->docs.n = e->block_at;
-	unsigned wg = width_of(ag), wb = width_of(ab), wt = width_of(at);
-	unsigned char *h = (unsigned char *)buf_reserve(&e->docs, 3);
-	h[0] = (unsigned char)wg;
-	h[1] = (unsigned char)wb;
-	h[2] = (unsigned char)wt;
-	e->docs.n += 3;
-	pack(&e->docs, gap, n, wg);
-	pack(&e->docs, tfb, n, wb);
-	pack(&e->docs, tft, n, wt);
-	e->block_at = e->docs.n;
+	pack_arrays(e, gap, tfb, tft, n, ag, ab, at);
 }
 
-static void close_block(struct post_enc *e)
+/* The rest of closing a block whose doc data is packed: its impacts, its
+ * skip entry, the list's maxima. */
+static void end_block(struct post_enc *e)
 {
-	if (e->inblock == 0)
-		return;
-	pack_block(e);
 	/* a few impacts: sorted by insertion (stable, as qsort is here: a
 	 * frontier holds no two equal impacts anyway) */
 	struct post_impact *v = e->imp;
@@ -285,6 +292,14 @@ static void close_block(struct post_enc *e)
 	e->nimp = 0;
 }
 
+static void close_block(struct post_enc *e)
+{
+	if (e->inblock == 0)
+		return;
+	pack_block(e);
+	end_block(e);
+}
+
 /* The doc part of a posting whose positions are already appended: its doc
  * data (varints until the block closes and packs them), the block's
  * impacts; a full block is closed (and counted in the list's maxima). */
@@ -319,21 +334,24 @@ void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, 
 	add_doc(e, doc, tft, tfb, doclen);
 }
 
-void post_enc_add_encoded(struct post_enc *e, const struct post_encoded *v, size_t n,
-			  size_t pos_bytes)
+void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
+			const uint32_t *tfb, const uint32_t *doclen, uint32_t n)
 {
-	buf_reserve(&e->pos, pos_bytes);
-	for (size_t j = 0; j < n; j++) {
-		const unsigned char *pos = v[j].pos;
-		size_t m = (size_t)(v[j].pos_end - pos);
-		if (e->pos.n + m + 1 > e->pos.cap) /* only if pos_bytes fell short */
-			buf_reserve(&e->pos, m);
-		unsigned char *o = (unsigned char *)e->pos.p + e->pos.n;
-		for (size_t b = 0; b < m; b++) /* a few bytes: no call */
-			o[b] = pos[b];
-		e->pos.n += m;
-		add_doc(e, v[j].doc, v[j].tft, v[j].tfb, v[j].doclen);
+	/* what add_doc and pack_block do, with no varints in between */
+	uint32_t gap[POST_BLOCK];
+	uint32_t ag = 0, ab = 0, at = 0, last = e->last_doc;
+	for (uint32_t i = 0; i < n; i++) {
+		gap[i] = doc[i] - last - 1; /* the first: doc (post_enc_begin) */
+		last = doc[i];
+		ag |= gap[i];
+		ab |= tfb[i];
+		at |= tft[i];
+		impact_add(e, tft[i], tfb[i], doclen[i]);
 	}
+	e->last_doc = last;
+	e->inblock = n;
+	pack_arrays(e, gap, tfb, tft, n, ag, ab, at);
+	end_block(e);
 }
 
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

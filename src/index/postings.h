@@ -91,18 +91,15 @@ void post_enc_release(struct post_enc *e);
 void post_enc_begin(struct post_enc *e);
 void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
 		  const uint32_t *pos, uint32_t npos);
-/* A posting with its positions already encoded as the positions part
- * stores them (varints, the first position as is, then gaps), as a segment
- * writer keeps them. */
-struct post_encoded {
-	uint32_t doc, tft, tfb, doclen;
-	const unsigned char *pos, *pos_end; /* its position bytes */
-};
-/* post_enc_add for n such postings, in increasing doc order, at once (one
- * call, not one per posting): their position bytes are copied, not decoded
- * and encoded again; room for pos_bytes of them (a bound) is made first. */
-void post_enc_add_encoded(struct post_enc *e, const struct post_encoded *v, size_t n,
-			  size_t pos_bytes);
+/* A block of n postings (1..POST_BLOCK; doc[] increasing, above the
+ * list's postings so far) at once, to an encoder whose postings so far fill
+ * whole blocks (inblock 0: just begun, or after a multiple of POST_BLOCK);
+ * their positions must be appended to e->pos already (varints, as the
+ * positions part stores them). The block is closed at once: with fewer than
+ * POST_BLOCK postings it is the list's last, and only post_enc_end may
+ * follow. The bytes are those of n post_enc_add calls. */
+void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
+			const uint32_t *tfb, const uint32_t *doclen, uint32_t n);
 /* Finish the list: append its docs part and positions part to out; report
  * their sizes and the list's statistics. */
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

@@ -265,7 +265,7 @@ static void dict_write(struct fw *f, struct dictw *d)
  * buffer would have grown, so the memory reported, and so where segments are
  * cut, do not change.
  */
-#define HOT_DF POST_BLOCK
+#define HOT_DF POST_BLOCK /* so a term's kept postings fill one block at most (replay_postings) */
 
 #define ZQ 4 /* full docstore blocks waiting for the compression thread, at most */
 #define SLAB_CLASSES 10                          /* 64 B .. 32 KiB */
@@ -333,8 +333,6 @@ struct seg_writer {
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
-	struct post_encoded *ps; /* replay_postings scratch of seg_writer_add */
-	size_t pscap;
 	/* docstore compression thread (flush_block) */
 	bool zon;               /* it runs */
 	pthread_t zthread;
@@ -662,26 +660,30 @@ static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uin
 	}
 }
 
-/* Add the postings kept in a's varints to enc (begun), and drop them (the
- * caller gives the buffer back or frees it). ps and pscap: scratch, grown
- * as needed. */
-static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc,
-			    struct post_encoded **ps, size_t *pscap)
+/* Add the postings kept in a's varints (df <= HOT_DF = POST_BLOCK of them:
+ * one block) to enc (begun), and drop them (the caller gives the buffer
+ * back or frees it). */
+static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc)
 {
-	/* First the postings are read, and each document's length asked for (a
-	 * cache miss per posting when done one at a time; here the loads are
-	 * independent and overlap), then encoded. */
-	*ps = xgrow(*ps, pscap, (size_t)a->df + 1, sizeof **ps);
-	struct post_encoded *v = *ps;
+	/* The postings are read into arrays, and each document's length asked
+	 * for (a cache miss per posting: here the loads are independent and
+	 * overlap), then encoded as one block. The positions are already the
+	 * varints the encoder stores (first as is, then gaps): their bytes are
+	 * copied as they are, with no decoding. Room for all of them (fewer
+	 * than dn bytes) is made once, with 8 bytes more for a short run's
+	 * copy of 8. */
+	uint32_t docs[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK], len[POST_BLOCK];
 	const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
+	const unsigned char *lim = p + a->dcap; /* the buffer's end */
+	unsigned char *o = (unsigned char *)buf_reserve(&enc->pos, a->dn + 8), *o0 = o;
 	uint32_t doc = 0;
 	for (uint32_t j = 0; j < a->df; j++) {
-		uint64_t gap = 0, tft = 0, tfb = 0;
+		uint64_t gap = 0, t1 = 0, t2 = 0;
 		varint_get(&p, end, &gap);
-		varint_get(&p, end, &tft);
-		varint_get(&p, end, &tfb);
+		varint_get(&p, end, &t1);
+		varint_get(&p, end, &t2);
 		doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
-		uint32_t np = (uint32_t)(tft + tfb);
+		uint32_t np = (uint32_t)(t1 + t2);
 		const unsigned char *q = p;
 		if (np == 1 && q < end && *q < 0x80) {
 			q++; /* most often: one position, under 128 */
@@ -689,14 +691,20 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 			for (uint32_t c = 0; c < np && q < end; q++)
 				c += *q < 0x80;
 		}
-		v[j] = (struct post_encoded){ doc, (uint32_t)tft, (uint32_t)tfb, w->doclen[doc], p, q };
+		size_t m = (size_t)(q - p);
+		if (m <= 8 && lim - p >= 8)
+			memcpy(o, p, 8);
+		else
+			memcpy(o, p, m);
+		o += m;
+		docs[j] = doc;
+		tft[j] = (uint32_t)t1;
+		tfb[j] = (uint32_t)t2;
+		len[j] = w->doclen[doc];
 		p = q;
 	}
-	/* The positions are already the varints the encoder writes (first as
-	 * is, then gaps): their bytes are handed over as they are, the same
-	 * bytes as decoding them for post_enc_add, without the work. Room for
-	 * all of them is made once. */
-	post_enc_add_encoded(enc, v, a->df, a->dn);
+	enc->pos.n += (size_t)(o - o0);
+	post_enc_add_block(enc, docs, tft, tfb, len, a->df);
 }
 
 static size_t varint_len(uint64_t v)
@@ -835,7 +843,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			struct post_enc *pe = xaligned_alloc(64, sizeof *pe);
 			post_enc_init(pe);
 			post_enc_begin(pe);
-			replay_postings(w, a, pe, &w->ps, &w->pscap);
+			replay_postings(w, a, pe);
 			slab_put(w, a->data, a->dcap);
 			a->enc = pe;
 		}
@@ -975,7 +983,6 @@ static void free_writer(struct seg_writer *w)
 		if (w->tab[i].term)
 			tacc_release(&w->tab[i]);
 	free(w->tab);
-	free(w->ps);
 	ZSTD_freeCCtx(w->zc);
 	buf_release(&w->block);
 	buf_release(&w->blocks);
@@ -1023,8 +1030,6 @@ static void encode_part(struct enc_part *pt)
 	post_enc_init(&enc);
 	struct buf one;
 	buf_init(&one, 0);
-	struct post_encoded *ps = NULL;
-	size_t pscap = 0;
 	if (!pt->f)
 		pt->terms = xmalloc((pt->n ? pt->n : 1) * sizeof *pt->terms);
 	for (size_t i = 0; i < pt->n && !(pt->f && pt->f->rc); i++) {
@@ -1041,7 +1046,7 @@ static void encode_part(struct enc_part *pt)
 			le = a->enc;
 		} else {
 			post_enc_begin(&enc);
-			replay_postings(w, a, &enc, &ps, &pscap);
+			replay_postings(w, a, &enc);
 			tacc_release(a);
 		}
 		uint64_t dl, pl;
@@ -1060,7 +1065,6 @@ static void encode_part(struct enc_part *pt)
 		if (le != &enc)
 			tacc_release(a);
 	}
-	free(ps);
 	buf_release(&one);
 	post_enc_release(&enc);
 }

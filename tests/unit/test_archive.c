@@ -315,6 +315,83 @@ Test(postings, roundtrip_and_seek)
 	post_enc_release(&e);
 }
 
+/* post_enc_add_block gives the bytes of as many post_enc_add calls: full
+ * blocks then a short last one, at widths from 0 to 32 bits, with impacts
+ * past POST_IMPACTS_MAX to merge. */
+Test(postings, add_block_matches_add)
+{
+	enum { N = 3 * POST_BLOCK + 37 };
+	static uint32_t docs[N], tft[N], tfb[N], len[N];
+	uint32_t d = 0, pos[4] = { 3, 9, 200, 70000 };
+	srand(5);
+	for (int i = 0; i < N; i++) {
+		uint32_t r = (uint32_t)rand();
+		d += i == N - 1 ? 0x7fffffffu : 1 + (i % 5 == 0 ? r % 100000 : r % 7);
+		docs[i] = d;
+		tft[i] = i % 3 ? 0 : r % 4;
+		tfb[i] = i % 7 == 0 ? r % 3000 : 1 + r % 3;
+		len[i] = 10 + r % 5000;
+	}
+	for (uint32_t n = 1; n <= N; n += n < 20 ? 1 : 61) {
+		struct post_enc a, b;
+		post_enc_init(&a);
+		post_enc_init(&b);
+		post_enc_begin(&a);
+		post_enc_begin(&b);
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t np = 1 + i % 4;
+			post_enc_add(&a, docs[i], tft[i] ? 1 : 0, np - (tft[i] ? 1 : 0), len[i], pos, np);
+		}
+		for (uint32_t i = 0; i < n; i += POST_BLOCK) {
+			uint32_t k = n - i < POST_BLOCK ? n - i : POST_BLOCK;
+			uint32_t t1[POST_BLOCK], t2[POST_BLOCK];
+			for (uint32_t j = 0; j < k; j++) {
+				uint32_t np = 1 + (i + j) % 4, pn = 0;
+				t1[j] = tft[i + j] ? 1 : 0;
+				t2[j] = np - t1[j];
+				char *o = buf_reserve(&b.pos, 40);
+				for (uint32_t q = 0; q < np; q++)
+					pn += (uint32_t)varint_put((unsigned char *)o + pn,
+								   q ? pos[q] - pos[q - 1] : pos[0]);
+				b.pos.n += pn;
+			}
+			post_enc_add_block(&b, docs + i, t1, t2, len + i, k);
+		}
+		struct enc_list la, lb;
+		enc_finish(&a, &la, n);
+		enc_finish(&b, &lb, n);
+		cr_assert_eq(la.out.n, lb.out.n, "n %u", n);
+		cr_assert_eq(memcmp(la.out.p, lb.out.p, la.out.n), 0, "n %u", n);
+		cr_assert_eq(la.dl, lb.dl);
+		cr_assert_eq(memcmp(&la.st, &lb.st, sizeof la.st), 0);
+		buf_release(&la.out);
+		buf_release(&lb.out);
+		post_enc_release(&a);
+		post_enc_release(&b);
+	}
+	/* varied tfs too: the title tf and the body tf of every width */
+	struct post_enc a, b;
+	post_enc_init(&a);
+	post_enc_init(&b);
+	post_enc_begin(&a);
+	post_enc_begin(&b);
+	for (uint32_t i = 0; i < POST_BLOCK; i++)
+		post_enc_add(&a, docs[i], tft[i], tfb[i], len[i], NULL, 0);
+	post_enc_add_block(&b, docs, tft, tfb, len, POST_BLOCK);
+	for (uint32_t i = POST_BLOCK; i < POST_BLOCK + 5; i++) /* adds after a full block */
+		post_enc_add(&a, docs[i], tft[i], tfb[i], len[i], NULL, 0),
+		post_enc_add(&b, docs[i], tft[i], tfb[i], len[i], NULL, 0);
+	struct enc_list la, lb;
+	enc_finish(&a, &la, POST_BLOCK + 5);
+	enc_finish(&b, &lb, POST_BLOCK + 5);
+	cr_assert_eq(la.out.n, lb.out.n);
+	cr_assert_eq(memcmp(la.out.p, lb.out.p, la.out.n), 0);
+	buf_release(&la.out);
+	buf_release(&lb.out);
+	post_enc_release(&a);
+	post_enc_release(&b);
+}
+
 /* Block decoding (ranked search's path) gives what the posting-by-posting
  * cursor gives, for gaps and tfs of every varint length, title tf or not;
  * a truncated list decodes to an error, never out of bounds. */
