@@ -330,6 +330,8 @@ struct seg_writer {
 	char **chunks;
 	size_t nchunks, chunkcap;
 	size_t mem;
+	struct tacc **slots;    /* seg_writer_add: the document's terms' accumulators */
+	size_t slotcap;
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
@@ -635,29 +637,40 @@ static inline bool pre_eq(const char *p, const char *t, size_t m)
 	return m == 0 || (p[0] == t[0] && p[m / 2] == t[m / 2] && p[m - 1] == t[m - 1]);
 }
 
-/* The accumulator of term t (n bytes, nl_hash64 h), created if new. */
-static struct tacc *term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
+static struct tacc *term_new(struct seg_writer *w, struct tacc *a, const char *t, size_t n,
+			     uint64_t h);
+
+/* The accumulator of term t (n bytes, nl_hash64 h), created if new. Inline:
+ * called for every posting; a new term is the rare case, out of line. */
+static inline __attribute__((always_inline)) struct tacc *
+term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
 {
 	size_t mask = w->tcap - 1, i = h & mask;
 	for (;;) {
 		struct tacc *a = &w->tab[i];
-		if (!a->term) {
-			a->term = arena_copy(w, t, n);
-			a->len = (uint8_t)n;
-			a->hash = h;
-			memcpy(a->pre, t, NL_MIN(n, (size_t)TACC_PRE));
-			w->tcount++;
-			if (w->tcount * 2 > w->tcap) {
-				grow_terms(w);
-				return term_slot(w, t, n, h);
-			}
-			return a;
-		}
+		if (!a->term)
+			return term_new(w, a, t, n, h);
 		if (a->hash == h && a->len == n && pre_eq(a->pre, t, NL_MIN(n, (size_t)TACC_PRE)) &&
 		    (n <= TACC_PRE || !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
 			return a;
 		i = (i + 1) & mask;
 	}
+}
+
+/* Make term t's accumulator in the empty slot a (term_slot). */
+static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, struct tacc *a,
+							const char *t, size_t n, uint64_t h)
+{
+	a->term = arena_copy(w, t, n);
+	a->len = (uint8_t)n;
+	a->hash = h;
+	memcpy(a->pre, t, NL_MIN(n, (size_t)TACC_PRE));
+	w->tcount++;
+	if (w->tcount * 2 > w->tcap) {
+		grow_terms(w);
+		return term_slot(w, t, n, h);
+	}
+	return a;
 }
 
 /* Add the postings kept in a's varints (df <= HOT_DF = POST_BLOCK of them:
@@ -758,42 +771,51 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	const uint32_t *tfts = d->tft, *tfbs = d->tfb;
 	const uint32_t *const *poss = d->pos;
 	const uint32_t dlen = d->title_len + d->body_len;
+	/* First every term's accumulator is found (or made), the slots of the
+	 * terms 16 on prefetched; then the postings are added, the ends of the
+	 * postings of the terms 8 on prefetched (and 4 on, once their encoder
+	 * is cached, of a hot term's lists) from the accumulators found, with
+	 * no hashing or comparing again. */
+	w->slots = xgrow(w->slots, &w->slotcap, nterms ? nterms : 1, sizeof *w->slots);
+	struct tacc **sl = w->slots;
 	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
 	size_t mask = w->tcap - 1;
 	for (uint32_t i = 0; th && i < 16 && i < nterms; i++)
 		__builtin_prefetch(&tab[th[i] & mask]);
 	for (uint32_t i = 0; i < nterms; i++) {
-		const char *t = terms[i];
+		if (th && i + 16 < nterms)
+			__builtin_prefetch(&tab[th[i + 16] & mask]);
 		size_t tl = term_lens[i];
-		if (th) {
-			/* two stages ahead: the slot of the term 16 on, then (its
-			 * slot now cached) the end of the postings of the term 8 on */
-			if (i + 16 < nterms)
-				__builtin_prefetch(&tab[th[i + 16] & mask]);
-			if (i + 8 < nterms) {
-				const struct tacc *b = &tab[th[i + 8] & mask];
-				if (b->hash == th[i + 8] && b->data) {
-					if (b->df < HOT_DF) {
-						__builtin_prefetch(b->data + b->dn, 1);
-					} else {
-						__builtin_prefetch(b->enc);
-						__builtin_prefetch((char *)b->enc + 64);
-					}
-				}
-			}
-			/* a hot term's encoder (now cached): the ends of its lists */
-			if (i + 4 < nterms) {
-				const struct tacc *b = &tab[th[i + 4] & mask];
-				if (b->hash == th[i + 4] && b->df >= HOT_DF && b->enc) {
-					const struct post_enc *be = b->enc;
-					__builtin_prefetch(be->pos.p + be->pos.n, 1);
-					__builtin_prefetch(be->docs.p + be->docs.n, 1);
-				}
+		sl[i] = term_slot(w, terms[i], tl, th ? th[i] : nl_hash64(terms[i], tl));
+		if (w->tab != tab) {
+			/* the table grew: the accumulators found so far moved */
+			tab = w->tab;
+			mask = w->tcap - 1;
+			for (uint32_t k = 0; k < i; k++)
+				sl[k] = term_slot(w, terms[k], term_lens[k],
+						  th ? th[k] : nl_hash64(terms[k], term_lens[k]));
+		}
+	}
+	for (uint32_t i = 0; i < nterms; i++) {
+		if (i + 8 < nterms) {
+			const struct tacc *b = sl[i + 8];
+			if (b->df < HOT_DF) {
+				if (b->data)
+					__builtin_prefetch(b->data + b->dn, 1);
+			} else {
+				__builtin_prefetch(b->enc);
+				__builtin_prefetch((char *)b->enc + 64);
 			}
 		}
-		struct tacc *a = term_slot(w, t, tl, th ? th[i] : nl_hash64(t, tl));
-		tab = w->tab;
-		mask = w->tcap - 1;
+		if (i + 4 < nterms) {
+			const struct tacc *b = sl[i + 4];
+			if (b->df >= HOT_DF) {
+				const struct post_enc *be = b->enc;
+				__builtin_prefetch(be->pos.p + be->pos.n, 1);
+				__builtin_prefetch(be->docs.p + be->docs.n, 1);
+			}
+		}
+		struct tacc *a = sl[i];
 		size_t before = a->dcap;
 		uint32_t npos = tfts[i] + tfbs[i];
 		size_t need = 30 + (size_t)npos * 5;
@@ -983,6 +1005,7 @@ static void free_writer(struct seg_writer *w)
 		if (w->tab[i].term)
 			tacc_release(&w->tab[i]);
 	free(w->tab);
+	free(w->slots);
 	ZSTD_freeCCtx(w->zc);
 	buf_release(&w->block);
 	buf_release(&w->blocks);
