@@ -62,11 +62,10 @@ static bool dominates(const struct post_impact *a, uint32_t tft, uint32_t tfb, u
 	return a->tft >= tft && a->tfb >= tfb && a->len <= len;
 }
 
-/* impact_add for a posting no impact dominates: add it and drop what it
- * dominates; past POST_IMPACTS_MAX, replace the two impacts whose envelope
- * loosens the bound least by that envelope. */
-static __attribute__((noinline)) void impact_insert(struct post_enc *e, uint32_t tft,
-						    uint32_t tfb, uint32_t len)
+/* post_enc_impact_add_ for a posting no impact dominates: add it and drop
+ * what it dominates; past POST_IMPACTS_MAX, replace the two impacts whose
+ * envelope loosens the bound least by that envelope. */
+void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t len)
 {
 	struct post_impact *v = e->imp;
 	uint32_t n = e->nimp, k = 0;
@@ -101,17 +100,6 @@ static __attribute__((noinline)) void impact_insert(struct post_enc *e, uint32_t
 		k = m;
 	}
 	e->nimp = k;
-}
-
-/* Keep the block's frontier: drop a posting some impact dominates (most
- * are: checked here, inline, with no call), else impact_insert. */
-static inline __attribute__((always_inline)) void impact_add(struct post_enc *e, uint32_t tft,
-							     uint32_t tfb, uint32_t len)
-{
-	for (uint32_t i = 0; i < e->nimp; i++)
-		if (dominates(&e->imp[i], tft, tfb, len))
-			return;
-	impact_insert(e, tft, tfb, len);
 }
 
 static int cmp_impact(const void *x, const void *y)
@@ -233,7 +221,7 @@ static void pack_block(struct post_enc *e)
 	uint32_t ag = 0, ab = 0, at = 0; /* every value or'ed: the widths */
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t g = 0, w = 0, t = 0;
-		/* written by add_doc just before: cannot fail */
+		/* written by post_enc_add just before: cannot fail */
 		varint_get(&q, end, &g);
 		varint_get(&q, end, &w);
 		if (w & 1)
@@ -300,44 +288,16 @@ static void close_block(struct post_enc *e)
 	end_block(e);
 }
 
-/* The doc part of a posting whose positions are already appended: its doc
- * data (varints until the block closes and packs them), the block's
- * impacts; a full block is closed (and counted in the list's maxima). */
-static inline __attribute__((always_inline)) void add_doc(struct post_enc *e, uint32_t doc,
-							  uint32_t tft, uint32_t tfb,
-							  uint32_t doclen)
+void post_enc_close_block_(struct post_enc *e)
 {
-	uint32_t gap = doc - e->last_doc - 1; /* the first: doc (post_enc_begin) */
-	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
-	size_t n = varint_put(t, gap);
-	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
-	if (tft)
-		n += varint_put(t + n, tft);
-	e->docs.n += n;
-	e->last_doc = doc;
-	impact_add(e, tft, tfb, doclen);
-	if (++e->inblock == POST_BLOCK)
-		close_block(e);
-}
-
-void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
-		  const uint32_t *pos, uint32_t npos)
-{
-	char *w = buf_reserve(&e->pos, (size_t)npos * 5);
-	size_t wn = 0;
-	uint32_t prev = 0;
-	for (uint32_t i = 0; i < npos; i++) {
-		wn += varint_put((unsigned char *)w + wn, i == 0 ? pos[0] : pos[i] - prev);
-		prev = pos[i];
-	}
-	e->pos.n += wn;
-	add_doc(e, doc, tft, tfb, doclen);
+	pack_block(e);
+	end_block(e);
 }
 
 void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
 			const uint32_t *tfb, const uint32_t *doclen, uint32_t n)
 {
-	/* what add_doc and pack_block do, with no varints in between */
+	/* what post_enc_add and pack_block do, with no varints in between */
 	uint32_t gap[POST_BLOCK];
 	uint32_t ag = 0, ab = 0, at = 0, last = e->last_doc;
 	for (uint32_t i = 0; i < n; i++) {
@@ -346,7 +306,7 @@ void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t 
 		ag |= gap[i];
 		ab |= tfb[i];
 		at |= tft[i];
-		impact_add(e, tft[i], tfb[i], doclen[i]);
+		post_enc_impact_add_(e, tft[i], tfb[i], doclen[i]);
 	}
 	e->last_doc = last;
 	e->inblock = n;

@@ -89,8 +89,8 @@ struct post_enc {
 void post_enc_init(struct post_enc *e);
 void post_enc_release(struct post_enc *e);
 void post_enc_begin(struct post_enc *e);
-void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
-		  const uint32_t *pos, uint32_t npos);
+static inline void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, uint32_t tfb,
+				uint32_t doclen, const uint32_t *pos, uint32_t npos);
 /* A block of n postings (1..POST_BLOCK; doc[] increasing, above the
  * list's postings so far) at once, to an encoder whose postings so far fill
  * whole blocks (inblock 0: just begun, or after a multiple of POST_BLOCK);
@@ -221,5 +221,58 @@ bool post_cur_skip(struct post_cur *c, uint32_t b, struct post_skip *s);
 /* Positions of the current posting (tft + tfb of them), decoded into *out
  * (grown with xgrow). Returns the count. */
 uint32_t post_cur_positions(struct post_cur *c, uint32_t **out, size_t *cap);
+
+/* ---------------------------------------------------- post_enc_add inline --- */
+/*
+ * A segment writer calls post_enc_add for most postings, one at a time: the
+ * common case is here, inline (a call cost as much as a short posting's
+ * work), the rest in postings.c. The names ending in _ are its parts, not
+ * to be called otherwise.
+ */
+void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t len);
+void post_enc_close_block_(struct post_enc *e);
+
+/* Keep the block's frontier: drop a posting some impact dominates (most
+ * are: checked here, with no call), else post_enc_impact_insert_. */
+static inline __attribute__((always_inline)) void post_enc_impact_add_(struct post_enc *e,
+								       uint32_t tft,
+								       uint32_t tfb,
+								       uint32_t len)
+{
+	for (uint32_t i = 0; i < e->nimp; i++) {
+		const struct post_impact *a = &e->imp[i];
+		if (a->tft >= tft && a->tfb >= tfb && a->len <= len)
+			return;
+	}
+	post_enc_impact_insert_(e, tft, tfb, len);
+}
+
+static inline __attribute__((always_inline)) void post_enc_add(struct post_enc *e, uint32_t doc,
+								uint32_t tft, uint32_t tfb,
+								uint32_t doclen,
+								const uint32_t *pos, uint32_t npos)
+{
+	/* the positions */
+	unsigned char *w = (unsigned char *)buf_reserve(&e->pos, (size_t)npos * 5);
+	size_t wn = 0;
+	uint32_t prev = 0;
+	for (uint32_t i = 0; i < npos; i++) {
+		wn += varint_put(w + wn, i == 0 ? pos[0] : pos[i] - prev);
+		prev = pos[i];
+	}
+	e->pos.n += wn;
+	/* the doc data: varints until the block closes and packs them */
+	uint32_t gap = doc - e->last_doc - 1; /* the first: doc (post_enc_begin) */
+	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);
+	size_t n = varint_put(t, gap);
+	n += varint_put(t + n, (uint64_t)tfb << 1 | (tft > 0));
+	if (tft)
+		n += varint_put(t + n, tft);
+	e->docs.n += n;
+	e->last_doc = doc;
+	post_enc_impact_add_(e, tft, tfb, doclen);
+	if (++e->inblock == POST_BLOCK)
+		post_enc_close_block_(e);
+}
 
 #endif
