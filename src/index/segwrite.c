@@ -85,19 +85,30 @@ static void fw_flush(struct fw *f)
 	buf_clear(&f->out);
 }
 
-static void fw_write(struct fw *f, const void *p, size_t n)
+/* Write n bytes at p straight from there, with no copy into out (for a
+ * large write, or a buffer of the caller's already gathered). */
+static void fw_write_direct(struct fw *f, const void *p, size_t n)
 {
 	if (f->rc)
 		return;
 	if (f->h)
 		XXH3_64bits_update(f->h, p, n);
 	f->off += n;
+	fw_flush(f);
+	fw_raw(f, p, n);
+}
+
+static void fw_write(struct fw *f, const void *p, size_t n)
+{
 	if (n >= (1u << 20)) {
-		/* large: straight from the caller's memory, no copy */
-		fw_flush(f);
-		fw_raw(f, p, n);
+		fw_write_direct(f, p, n);
 		return;
 	}
+	if (f->rc)
+		return;
+	if (f->h)
+		XXH3_64bits_update(f->h, p, n);
+	f->off += n;
 	buf_put(&f->out, p, n);
 	if (f->out.n >= (1u << 20))
 		fw_flush(f);
@@ -1027,72 +1038,131 @@ static void free_writer(struct seg_writer *w)
 	free(w);
 }
 
-/* One run of terms (in dictionary order) whose posting lists are encoded:
- * to the file and the dictionary (f set), or into out with a record per
- * term (f NULL). */
+/*
+ * The posting lists at finish. They are encoded in dictionary order (a cold
+ * term's from its kept varints, a hot term's list only closed) and written
+ * with the dictionary. The terms are cut into ENC_RUNS runs of about equal
+ * work, each encoded into a buffer of its own; the runs are written in
+ * order. With threads, a helper thread and the calling thread both take
+ * the next run not yet taken, and the calling thread alone writes (the
+ * file, its hash, the dictionary): each run as soon as it and the runs
+ * before it are done, between runs of its own. So it encodes fewer runs
+ * than the helper, as many as its writing leaves it time for, and both
+ * threads stay busy to the end, which is a run's writing away (a fixed
+ * split left one thread alone for a long end, the helper's share being
+ * written after both had encoded theirs). The buffers of written runs are
+ * taken again (fresh memory costs the kernel's zeroing of every page). The
+ * bytes are the same whichever thread encodes a run.
+ */
+#define ENC_RUNS 64
+
 struct enc_term {
 	struct post_stats st;
 	uint64_t dl, pl, bytes;
 };
 
-struct enc_part {
+struct enc_job {
 	struct seg_writer *w;
-	struct tacc **terms_in;
-	size_t n;
-	struct fw *f;
-	struct dictw *dict;
-	uint64_t post_off;
-	struct buf out;
-	struct enc_term *terms;
+	struct tacc **order;
+	struct enc_term *ents;        /* per term, filled as it is encoded */
+	size_t cut[ENC_RUNS + 1];     /* run r: terms cut[r] .. cut[r + 1] - 1 */
+	size_t nruns;
+	struct buf *out[ENC_RUNS];    /* run r's lists, once taken */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;            /* a run is done */
+	size_t next;                  /* the next run to take (under mu) */
+	bool done[ENC_RUNS];          /* under mu */
+	struct buf *spare[ENC_RUNS];  /* buffers of written runs (under mu) */
+	size_t nspare;
 };
 
-static void encode_part(struct enc_part *pt)
+/* Take the next run (false: none left) with a buffer for it. */
+static bool run_take(struct enc_job *j, size_t *r)
 {
-	struct seg_writer *w = pt->w;
-	struct post_enc enc;
-	post_enc_init(&enc);
-	struct buf one;
-	buf_init(&one, 0);
-	if (!pt->f)
-		pt->terms = xmalloc((pt->n ? pt->n : 1) * sizeof *pt->terms);
-	for (size_t i = 0; i < pt->n && !(pt->f && pt->f->rc); i++) {
-		struct tacc *a = pt->terms_in[i];
+	pthread_mutex_lock(&j->mu);
+	if (j->next == j->nruns) {
+		pthread_mutex_unlock(&j->mu);
+		return false;
+	}
+	*r = j->next++;
+	struct buf *b = j->nspare ? j->spare[--j->nspare] : NULL;
+	pthread_mutex_unlock(&j->mu);
+	if (!b) {
+		b = xmalloc(sizeof *b);
+		buf_init(b, 0);
+	}
+	buf_clear(b);
+	j->out[*r] = b;
+	return true;
+}
+
+/* Encode run r into its buffer; enc: the thread's encoder for cold terms. */
+static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
+{
+	struct buf *out = j->out[r];
+	size_t end = j->cut[r + 1];
+	for (size_t i = j->cut[r]; i < end; i++) {
+		struct tacc *a = j->order[i];
 		/* the terms ahead are at random places in the table, their
 		 * postings elsewhere: fetch them while this one is encoded */
-		if (i + 4 < pt->n)
-			__builtin_prefetch(pt->terms_in[i + 4]);
-		if (i + 2 < pt->n)
-			__builtin_prefetch(pt->terms_in[i + 2]->data);
+		if (i + 4 < end)
+			__builtin_prefetch(j->order[i + 4]);
+		if (i + 2 < end)
+			__builtin_prefetch(j->order[i + 2]->data);
 		/* a hot term's list is built (HOT_DF): it is only finished */
-		struct post_enc *le = &enc;
+		struct post_enc *le = enc;
 		if (a->df >= HOT_DF) {
 			le = a->enc;
 		} else {
-			post_enc_begin(&enc);
-			replay_postings(w, a, &enc);
+			post_enc_begin(enc);
+			replay_postings(j->w, a, enc);
 			tacc_release(a);
 		}
-		uint64_t dl, pl;
-		struct post_stats st;
-		if (pt->f) {
-			buf_clear(&one);
-			post_enc_end(le, &one, &dl, &pl, &st);
-			fw_write(pt->f, one.p, one.n);
-			dict_add(pt->dict, a->term, a->len, &st, pt->post_off, dl, pl);
-			pt->post_off += one.n;
-		} else {
-			size_t before = pt->out.n;
-			post_enc_end(le, &pt->out, &dl, &pl, &st);
-			pt->terms[i] = (struct enc_term){ st, dl, pl, pt->out.n - before };
-		}
-		if (le != &enc)
+		size_t before = out->n;
+		struct enc_term *e = &j->ents[i];
+		post_enc_end(le, out, &e->dl, &e->pl, &e->st);
+		e->bytes = out->n - before;
+		if (le != enc)
 			tacc_release(a);
 	}
-	buf_release(&one);
-	post_enc_release(&enc);
+	pthread_mutex_lock(&j->mu);
+	j->done[r] = true;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 }
 
-/* What finishing a term's list costs, roughly, for splitting the work: a
+static void *run_helper_main(void *arg)
+{
+	struct enc_job *j = arg;
+	struct post_enc enc;
+	post_enc_init(&enc);
+	size_t r;
+	while (run_take(j, &r))
+		run_encode(j, r, &enc);
+	post_enc_release(&enc);
+	return NULL;
+}
+
+/* Write run r (done) and its terms' dictionary entries; its buffer is
+ * spare then. */
+static void run_write(struct enc_job *j, size_t r, struct fw *f, struct dictw *dict,
+		      uint64_t *post_off)
+{
+	struct buf *b = j->out[r];
+	fw_write_direct(f, b->p, b->n); /* ENC_RUNS writes at most: no copy */
+	for (size_t i = j->cut[r]; i < j->cut[r + 1]; i++) {
+		const struct tacc *a = j->order[i];
+		const struct enc_term *e = &j->ents[i];
+		dict_add(dict, a->term, a->len, &e->st, *post_off, e->dl, e->pl);
+		*post_off += e->bytes;
+	}
+	pthread_mutex_lock(&j->mu);
+	j->spare[j->nspare++] = b;
+	j->out[r] = NULL;
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* What finishing a term's list costs, roughly, for cutting the runs: a
  * cold term's postings are read and encoded, a hot term's list is only
  * copied out. */
 static uint64_t enc_cost(const struct tacc *a)
@@ -1100,30 +1170,73 @@ static uint64_t enc_cost(const struct tacc *a)
 	return a->df >= HOT_DF ? a->dn / 8 : a->dn;
 }
 
-/* The helper thread's share of the posting lists, in ENC_PIECES runs encoded
- * one after the other; each is handed over as soon as it is done, so the
- * calling thread writes it while the helper encodes the next. */
-#define ENC_PIECES 8
-
-struct enc_helper {
-	struct enc_part piece[ENC_PIECES];
-	size_t npieces;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	size_t done;             /* pieces encoded (under mu) */
-};
-
-static void *encode_helper_main(void *arg)
+/* Encode and write the k posting lists of order[] (dictionary order) as
+ * SEC_POSTINGS, their entries into dict. */
+static void write_postings(struct seg_writer *w, struct tacc **order, size_t k, struct dictw *dict)
 {
-	struct enc_helper *h = arg;
-	for (size_t i = 0; i < h->npieces; i++) {
-		encode_part(&h->piece[i]);
-		pthread_mutex_lock(&h->mu);
-		h->done = i + 1;
-		pthread_cond_signal(&h->cv);
-		pthread_mutex_unlock(&h->mu);
+	struct fw *f = &w->f;
+	struct enc_job *j = xcalloc(1, sizeof *j);
+	j->w = w;
+	j->order = order;
+	j->ents = xmalloc((k ? k : 1) * sizeof *j->ents);
+	uint64_t total = 0, acc = 0;
+	for (size_t i = 0; i < k; i++)
+		total += enc_cost(order[i]);
+	size_t i = 0;
+	for (size_t r = 0; r < ENC_RUNS && i < k; r++) {
+		j->cut[r] = i;
+		uint64_t upto = total / ENC_RUNS * (r + 1);
+		if (r == ENC_RUNS - 1)
+			i = k;
+		while (i < k && acc < upto)
+			acc += enc_cost(order[i++]);
+		if (i == j->cut[r])
+			i++; /* a run has a term at least */
+		j->cut[r + 1] = i;
+		j->nruns = r + 1;
 	}
-	return NULL;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	pthread_t helper;
+	bool threaded = w->threads > 1 && w->mem > ((size_t)16 << 20) &&
+			pthread_create(&helper, NULL, run_helper_main, j) == 0;
+	struct post_enc enc;
+	post_enc_init(&enc);
+	uint64_t post_off = 0;
+	size_t written = 0;
+	fw_sec_begin(f, SEC_POSTINGS);
+	for (;;) {
+		size_t r;
+		bool took = run_take(j, &r);
+		if (took)
+			run_encode(j, r, &enc);
+		/* write the runs done, in order; with none left to take, wait
+		 * for the helper's */
+		for (;;) {
+			pthread_mutex_lock(&j->mu);
+			while (!took && written < j->nruns && !j->done[written])
+				pthread_cond_wait(&j->cv, &j->mu);
+			bool ready = written < j->nruns && j->done[written];
+			pthread_mutex_unlock(&j->mu);
+			if (!ready)
+				break;
+			run_write(j, written++, f, dict, &post_off);
+		}
+		if (!took && written == j->nruns)
+			break;
+	}
+	fw_sec_end(f);
+	if (threaded)
+		pthread_join(helper, NULL);
+	post_enc_release(&enc);
+	for (size_t s = 0; s < j->nspare; s++) {
+		buf_release(j->spare[s]);
+		free(j->spare[s]);
+	}
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j->ents);
+	free(j);
 }
 
 void seg_writer_set_threads(struct seg_writer *w, unsigned n)
@@ -1156,86 +1269,8 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	memset(&dict, 0, sizeof dict);
 	buf_init(&dict.terms, 0);
 	buf_init(&dict.idx, 0);
-	/* The posting lists are encoded in two halves at once when the writer
-	 * may use threads (seg_writer_set_threads): the first straight to the
-	 * file, the second into memory on a helper thread, in ENC_PIECES pieces
-	 * that are written after the first half as each is done (not all at the
-	 * end). The bytes are the same either way. */
-	size_t mid = k;
-	struct enc_helper *hp = NULL;
-	pthread_t helper;
-	bool threaded = false;
-	if (w->threads > 1 && w->mem > ((size_t)16 << 20)) {
-		uint64_t total = 0, acc = 0;
-		for (size_t i = 0; i < k; i++)
-			total += enc_cost(order[i]);
-		for (mid = 0; mid < k && acc < total / 2; mid++)
-			acc += enc_cost(order[mid]);
-		hp = xcalloc(1, sizeof *hp);
-		pthread_mutex_init(&hp->mu, NULL);
-		pthread_cond_init(&hp->cv, NULL);
-		uint64_t rest = total - acc, pacc = 0;
-		size_t from = mid, i = mid;
-		for (size_t pc = 0; pc < ENC_PIECES && from < k; pc++) {
-			uint64_t upto = rest / ENC_PIECES * (pc + 1);
-			if (pc == ENC_PIECES - 1)
-				i = k;
-			while (i < k && pacc < upto)
-				pacc += enc_cost(order[i++]);
-			struct enc_part *pt = &hp->piece[hp->npieces++];
-			pt->w = w;
-			pt->terms_in = order + from;
-			pt->n = i - from;
-			buf_init(&pt->out, 0);
-			from = i;
-		}
-		threaded = pthread_create(&helper, NULL, encode_helper_main, hp) == 0;
-		if (!threaded) {
-			mid = k;
-			pthread_mutex_destroy(&hp->mu);
-			pthread_cond_destroy(&hp->cv);
-			free(hp);
-			hp = NULL;
-		}
-	}
-	struct enc_part first;
-	memset(&first, 0, sizeof first);
-	first.w = w;
-	first.terms_in = order;
-	first.n = mid;
-	buf_init(&first.out, 0);
-	first.f = f;
-	first.dict = &dict;
-	fw_sec_begin(f, SEC_POSTINGS);
-	encode_part(&first);
-	if (threaded) {
-		size_t t = mid;
-		for (size_t pc = 0; pc < hp->npieces; pc++) {
-			pthread_mutex_lock(&hp->mu);
-			while (hp->done <= pc)
-				pthread_cond_wait(&hp->cv, &hp->mu);
-			pthread_mutex_unlock(&hp->mu);
-			struct enc_part *pt = &hp->piece[pc];
-			size_t o = 0;
-			for (size_t i = 0; i < pt->n; i++, t++) {
-				const struct enc_term *e = &pt->terms[i];
-				fw_write(f, pt->out.p + o, e->bytes);
-				dict_add(&dict, order[t]->term, order[t]->len, &e->st,
-					 first.post_off, e->dl, e->pl);
-				first.post_off += e->bytes;
-				o += e->bytes;
-			}
-			free(pt->terms);
-			buf_release(&pt->out);
-		}
-		pthread_join(helper, NULL);
-		pthread_mutex_destroy(&hp->mu);
-		pthread_cond_destroy(&hp->cv);
-		free(hp);
-	}
-	fw_sec_end(f);
+	write_postings(w, order, k, &dict);
 	free(order);
-	buf_release(&first.out);
 	dict_write(f, &dict);
 	write_stats(f, w->total_title, w->total_body);
 	write_blob(f, SEC_SKETCH, w->sketch.p, w->sketch.n);
