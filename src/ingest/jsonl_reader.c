@@ -28,7 +28,8 @@
 /*
  * Parsing is event-driven (yajl): only the wanted top-level fields are kept,
  * nothing else is built, which makes a record several times cheaper than
- * building a document tree. The slots below list every field name we read.
+ * building a document tree. The slots below list every field we read;
+ * key_slot() knows their names.
  *
  * A yajl handle costs some 30 allocations over a record (the handle, its
  * lexer, and the buffers growing from nothing to the size of the text), so
@@ -45,12 +46,6 @@ enum slot {
 	S_DOMAIN, S_SOURCE_DOMAIN, S_ID, S_DATE, S_DATE_PUBLISH, S_PUBLISHED, S_DATETIME, S_TIME,
 	S_DATE_PUBLISHED, S_PUBDATE, S_NSLOTS
 };
-static const char *const slot_names[S_NSLOTS] = {
-	"title", "headline", "url", "link", "text", "maintext", "body", "content", "source",
-	"domain", "source_domain", "id", "date", "date_publish", "published", "datetime", "time",
-	"date_published", "pubdate",
-};
-
 struct jparse {
 	struct jsonl_scratch *js;
 	int depth;
@@ -66,36 +61,46 @@ struct jsonl_parser {
 	struct jparse p;
 };
 
-/* The slots of each key length, as slot + 1, 0-terminated: a key is
- * compared only with the names of its length. */
-#define KEY_MAXLEN 14
-static const unsigned char slots_by_len[KEY_MAXLEN + 1][6] = {
-	[2] = { S_ID + 1 },
-	[3] = { S_URL + 1 },
-	[4] = { S_TEXT + 1, S_DATE + 1, S_LINK + 1, S_BODY + 1, S_TIME + 1 },
-	[5] = { S_TITLE + 1 },
-	[6] = { S_SOURCE + 1, S_DOMAIN + 1 },
-	[7] = { S_CONTENT + 1, S_PUBDATE + 1 },
-	[8] = { S_HEADLINE + 1, S_MAINTEXT + 1, S_DATETIME + 1 },
-	[9] = { S_PUBLISHED + 1 },
-	[12] = { S_DATE_PUBLISH + 1 },
-	[13] = { S_SOURCE_DOMAIN + 1 },
-	[14] = { S_DATE_PUBLISHED + 1 },
-};
+/* The slot of a top-level key, -1 if it is not a name we read: by length,
+ * then first byte, then one compare of a known size (inlined as a few word
+ * loads), as every record names some ten keys. */
+static int key_slot(const unsigned char *k, size_t n)
+{
+#define NAME(s, slot) (memcmp(k, s, sizeof s - 1) ? -1 : (slot))
+	switch (n) {
+	case 2: return NAME("id", S_ID);
+	case 3: return NAME("url", S_URL);
+	case 4:
+		switch (k[0]) {
+		case 't': return k[1] == 'e' ? NAME("text", S_TEXT) : NAME("time", S_TIME);
+		case 'd': return NAME("date", S_DATE);
+		case 'l': return NAME("link", S_LINK);
+		case 'b': return NAME("body", S_BODY);
+		}
+		return -1;
+	case 5: return NAME("title", S_TITLE);
+	case 6: return k[0] == 's' ? NAME("source", S_SOURCE) : NAME("domain", S_DOMAIN);
+	case 7: return k[0] == 'c' ? NAME("content", S_CONTENT) : NAME("pubdate", S_PUBDATE);
+	case 8:
+		switch (k[0]) {
+		case 'h': return NAME("headline", S_HEADLINE);
+		case 'm': return NAME("maintext", S_MAINTEXT);
+		case 'd': return NAME("datetime", S_DATETIME);
+		}
+		return -1;
+	case 9: return NAME("published", S_PUBLISHED);
+	case 12: return NAME("date_publish", S_DATE_PUBLISH);
+	case 13: return NAME("source_domain", S_SOURCE_DOMAIN);
+	case 14: return NAME("date_published", S_DATE_PUBLISHED);
+	}
+	return -1;
+#undef NAME
+}
 
 static int j_key(void *ctx, const unsigned char *k, size_t n)
 {
 	struct jparse *p = ctx;
-	p->key = -1;
-	if (p->depth != 1 || n > KEY_MAXLEN)
-		return 1;
-	for (const unsigned char *c = slots_by_len[n]; *c; c++) {
-		const char *name = slot_names[*c - 1];
-		if (name[0] == (char)k[0] && !memcmp(name, k, n)) {
-			p->key = *c - 1;
-			break;
-		}
-	}
+	p->key = p->depth == 1 ? key_slot(k, n) : -1;
 	return 1;
 }
 
