@@ -52,6 +52,8 @@ struct jparse {
 	int key;            /* slot of the current top-level key, -1 if unwanted */
 	bool object;        /* the top level is an object */
 	bool started;
+	yajl_handle h;      /* the kept handle, NULL for a fresh one */
+	size_t end;         /* where the top-level value ended (kept handle), 0 before */
 };
 
 /* The handle kept in a scratch between records, with the context its
@@ -180,6 +182,8 @@ static int j_end(void *ctx)
 	struct jparse *p = ctx;
 	p->depth--;
 	p->key = -1;
+	if (p->depth == 0 && p->h)
+		p->end = yajl_get_bytes_consumed(p->h); /* just past the bracket */
 	return 1;
 }
 
@@ -257,6 +261,15 @@ static void fields_clear(struct jsonl_scratch *js)
 	memset(js->set, 0, sizeof js->set);
 }
 
+/* Only white space (as few kinds as any JSON parser skips)? */
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
 /* Parse the line with the kept handle (made on first use); true if it is a
  * JSON object and nothing else. On false the handle is gone and the fields
  * are to be read again. */
@@ -271,9 +284,13 @@ static bool parse_kept(struct jsonl_scratch *js, const char *line, size_t len)
 		yajl_config(jp->h, yajl_allow_multiple_values, 1);
 	}
 	fields_clear(js);
-	jp->p = (struct jparse){ js, 0, -1, false, false };
+	jp->p = (struct jparse){ js, 0, -1, false, false, jp->h, 0 };
 	yajl_status st = yajl_parse(jp->h, (const unsigned char *)line, len);
-	if (st == yajl_status_ok)
+	/* yajl_complete_parse() only says whether the text ended inside a value
+	 * (a number or literal is taken only when something follows it): not
+	 * so when the value closed and only white space follows, where it would
+	 * lex one more space to no effect and leave the handle as it is. */
+	if (st == yajl_status_ok && !(jp->p.end && blank(line + jp->p.end, len - jp->p.end)))
 		st = yajl_complete_parse(jp->h);
 	if (st == yajl_status_ok && jp->p.object)
 		return true;
@@ -289,7 +306,7 @@ static int parse_fresh(struct ingest *ig, struct jsonl_scratch *js, const char *
 		       const char *path, uint64_t ln)
 {
 	fields_clear(js);
-	struct jparse p = { js, 0, -1, false, false };
+	struct jparse p = { js, 0, -1, false, false, NULL, 0 };
 	yajl_handle h = yajl_alloc(&jcb, NULL, &p);
 	yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
 	size_t col = yajl_get_bytes_consumed(h) + 1;
