@@ -321,6 +321,9 @@ struct seg_writer {
 	char *final_path;
 	ZSTD_CCtx *zc;
 	struct buf block;       /* raw records of the open docstore block */
+	size_t block_cap;       /* the largest block.cap so far: the block buffers
+				 * take turns (flush_block), the count stays as
+				 * for one buffer that only grows */
 	uint32_t block_first, nblocks;
 	struct buf blocks;      /* SEC_BLOCKS bytes */
 	struct buf doctab;      /* SEC_DOCTAB bytes */
@@ -557,9 +560,13 @@ static void flush_block(struct seg_writer *w)
 			pthread_cond_wait(&w->zcv, &w->zmu);
 		pthread_mutex_unlock(&w->zmu);
 		/* slot ztail is not queued: the thread does not read it */
+		/* the block is handed over, not copied: the job's old buffer
+		 * (same size class) becomes the next open block */
 		struct zjob *j = &w->zq[w->ztail % ZQ];
-		buf_clear(&j->raw);
-		buf_put(&j->raw, w->block.p, w->block.n);
+		struct buf t = j->raw;
+		w->block_cap = NL_MAX(w->block_cap, w->block.cap);
+		j->raw = w->block;
+		w->block = t;
 		j->first = w->block_first;
 		j->ndocs = w->ndocs - w->block_first;
 		pthread_mutex_lock(&w->zmu);
@@ -901,7 +908,7 @@ static void write_blob(struct fw *f, uint32_t type, const void *p, size_t n)
 
 size_t seg_writer_memory(const struct seg_writer *w)
 {
-	return w->mem + w->doctab.cap + w->tcap * sizeof *w->tab + w->block.cap;
+	return w->mem + w->doctab.cap + w->tcap * sizeof *w->tab + NL_MAX(w->block.cap, w->block_cap);
 }
 
 /* Terms are sorted as (key, accumulator) pairs: the key is the term's first
