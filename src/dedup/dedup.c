@@ -172,12 +172,13 @@ static inline bool is_space(unsigned char c)
 }
 
 /* Each byte's part in a word: an ASCII letter or digit, lowercased; SPACE for
- * ASCII white space (is_space, and '\n', which never is inside a paragraph:
- * it ends a word scan at a paragraph's end, see para_scan_x); 0 for every
- * other byte. */
+ * ASCII white space (is_space); NEWLINE for '\n', white space that ends the
+ * paragraph (para_scan_x finds the end so); 0 for every other byte. Both
+ * white space kinds have the top bit set. */
 #define SPACE 0x80
+#define NEWLINE 0x81
 static const unsigned char wtab[256] = {
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x81, 0x80, 0x80, 0x80, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -195,9 +196,10 @@ static const unsigned char wtab[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-/* A byte's wtab entry, sign-extended: WSPACE for white space, > 0 for a
- * letter or digit, 0 for a byte that is dropped. */
+/* A byte's wtab entry, sign-extended: < 0 for white space (WNEWLINE for
+ * '\n'), > 0 for a letter or digit, 0 for a byte that is dropped. */
 #define WSPACE ((int64_t)(signed char)SPACE)
+#define WNEWLINE ((int64_t)(signed char)NEWLINE)
 static inline int64_t wclass(unsigned char b)
 {
 	return (signed char)wtab[b];
@@ -212,7 +214,7 @@ static bool word_next(struct wordscan *s, uint64_t *h)
 	const unsigned char *p = (const unsigned char *)s->p;
 	const unsigned char *end = (const unsigned char *)s->end;
 	for (;;) {
-		while (p < end && wtab[*p] == SPACE)
+		while (p < end && wclass(*p) < 0)
 			p++;
 		if (p == end) {
 			s->p = (const char *)p;
@@ -221,14 +223,14 @@ static bool word_next(struct wordscan *s, uint64_t *h)
 		uint64_t wh = FNV_OFFSET;
 		bool any = false;
 		for (; p < end; p++) {
-			unsigned c = wtab[*p];
-			if ((signed char)c <= 0) { /* one test for both rare kinds */
-				if (c == SPACE)
+			int64_t c = wclass(*p);
+			if (c <= 0) { /* one test for both rare kinds */
+				if (c < 0)
 					break;
 				continue;
 			}
 			any = true;
-			wh = (wh ^ c) * FNV_PRIME;
+			wh = (wh ^ (uint64_t)c) * FNV_PRIME;
 		}
 		if (any) {
 			s->p = (const char *)p;
@@ -275,15 +277,18 @@ static uint64_t key_words(const uint64_t *words, size_t from)
 	return h;
 }
 
-/* Read the paragraph's words (word_next's rule) into pa. ex, if not NULL,
- * gets the paragraph's letters and digits appended (at ex->ex + ex->exn).
- * nl_end: *end is the paragraph's '\n', which stops a word as a space does,
- * so a byte need not be compared with the end (the last paragraph of a body
- * has none), and with ex a word's letters are copied and hashed by one
- * index. Both are constants: the compiler makes a loop for each. */
-static inline __attribute__((always_inline)) void para_scan_x(const char *p0, const char *end0,
-							      struct para *pa,
-							      struct wordscan *ex, bool nl_end)
+/* Read the paragraph at p0 (word_next's rule) into pa; returns its end.
+ * ex, if not NULL, gets the paragraph's letters and digits appended (at
+ * ex->ex + ex->exn). nl_end: a '\n' follows, and the first one ends the
+ * paragraph (end0 is not used): it stops a word as a space does, so a byte
+ * need not be compared with an end, and with ex a word's letters are copied
+ * and hashed by one index; otherwise the paragraph ends at end0 (the last of
+ * a body). Both are constants: the compiler makes a loop for each. */
+static inline __attribute__((always_inline)) const char *para_scan_x(const char *p0,
+								     const char *end0,
+								     struct para *pa,
+								     struct wordscan *ex,
+								     bool nl_end)
 {
 	const unsigned char *p = (const unsigned char *)p0;
 	const unsigned char *end = (const unsigned char *)end0;
@@ -296,8 +301,8 @@ static inline __attribute__((always_inline)) void para_scan_x(const char *p0, co
 	int64_t c = nl_end || p < end ? wclass(*p) : WSPACE;
 	for (;;) {
 		/* the white space before a word */
-		while (c == WSPACE) {
-			if (p == end)
+		while (c < 0) {
+			if (nl_end ? c == WNEWLINE : p == end)
 				goto done;
 			p++;
 			c = nl_end || p < end ? wclass(*p) : WSPACE;
@@ -327,7 +332,7 @@ static inline __attribute__((always_inline)) void para_scan_x(const char *p0, co
 					c = nl_end || p < end ? wclass(*p) : WSPACE;
 				}
 			}
-			if (c == WSPACE)
+			if (c < 0)
 				break;
 			p++; /* a byte that is dropped */
 			c = nl_end || p < end ? wclass(*p) : WSPACE;
@@ -357,23 +362,26 @@ done:
 	pa->key = words_key(h);
 	if (n <= KEY_WORDS) {
 		pa->pkey = pa->skey = pa->key;
-		return;
+	} else {
+		if (n <= PARA_WORDS)
+			pa->pkey = words_key(key_words(pa->words, 0));
+		pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
 	}
-	if (n <= PARA_WORDS)
-		pa->pkey = words_key(key_words(pa->words, 0));
-	pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
+	return (const char *)p;
 }
 
-/* nl_end: *end is the paragraph's '\n' (it is not the body's last). */
-static void para_scan(const char *p, const char *end, struct para *pa, struct wordscan *ex,
-		      bool nl_end)
+/* nl_end: a '\n' follows p (the paragraph is not the body's last). A
+ * function of its own: inlined in sk_body, the scan's loops lose registers
+ * (a tenth more instructions). */
+static __attribute__((noinline)) const char *para_scan(const char *p, const char *end,
+							struct para *pa, struct wordscan *ex,
+							bool nl_end)
 {
-	if (ex && nl_end)
-		para_scan_x(p, end, pa, ex, true);
-	else if (ex)
-		para_scan_x(p, end, pa, ex, false);
+	if (ex)
+		return nl_end ? para_scan_x(p, end, pa, ex, true) : para_scan_x(p, end, pa, ex, false);
 	else
-		para_scan_x(p, end, pa, NULL, false);
+		return nl_end ? para_scan_x(p, end, pa, NULL, true) :
+				para_scan_x(p, end, pa, NULL, false);
 }
 
 /* Whether word i (one of the first or last 4) is lit; the paragraph was
@@ -771,12 +779,13 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 		    struct wordscan *ex)
 {
 	const char *p = body, *end = body + len;
+	/* the paragraphs up to the last '\n' end with one, which the scan of
+	 * their words finds (no search for it first) */
+	const char *last_nl = len ? memrchr(body, '\n', len) : NULL;
 	unsigned links = 0; /* link lines still to skip */
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *pe = nl ? nl : end;
 		struct para pa;
-		para_scan(p, pe, &pa, ex, nl != NULL);
+		const char *pe = para_scan(p, end, &pa, ex, last_nl && p <= last_nl);
 		if (whole) {
 			if (pa.nwords)
 				sk_para(k, p, pe, &pa);
