@@ -476,7 +476,7 @@ static enum para_kind para_classify(const struct para *pa)
 
 struct sketcher {
 	uint32_t mins[DEDUP_K];
-	uint64_t filled[DEDUP_K / 64];
+	unsigned char fill[DEDUP_K]; /* 1 for a filled bin (fill_bits) */
 	uint64_t count;           /* shingles in the signature */
 	uint32_t head[EDGE_LINES][2]; /* first lines: key, prefix key */
 	uint32_t tail[EDGE_LINES][2]; /* ring of the last lines: key, suffix key */
@@ -674,26 +674,43 @@ static void sk_edge(struct sketcher *k, const struct para *pa)
 /* Put a shingle in the signature. The minima start at UINT32_MAX (see
  * mins_clear), so a value not above its bin's minimum takes the bin: an empty
  * bin's first value, or a smaller one (a tie writes the same value again),
- * and the filled bit need not be read first. */
-static inline void mins_add(uint32_t *mins, uint64_t *filled, uint64_t s)
+ * and whether the bin was filled need not be read first. A filled bin is
+ * marked by a byte (one store; fill_bits makes densify's bits of them once). */
+static inline void mins_add(uint32_t *mins, unsigned char *fill, uint64_t s)
 {
 	unsigned bin = (unsigned)(s >> (64 - BIN_BITS));
 	uint32_t v = (uint32_t)s;
 	if (v <= mins[bin]) {
 		mins[bin] = v;
-		filled[bin >> 6] |= 1ull << (bin & 63);
+		fill[bin] = 1;
 	}
 }
 
-static void mins_clear(uint32_t *mins, uint64_t *filled)
+static void mins_clear(uint32_t *mins, unsigned char *fill)
 {
 	memset(mins, 0xff, DEDUP_K * sizeof *mins);
-	memset(filled, 0, DEDUP_K / 64 * sizeof *filled);
+	memset(fill, 0, DEDUP_K);
+}
+
+/* The filled bins' bits (bit i of word i / 64) from mins_add's bytes. */
+static void fill_bits(const unsigned char *fill, uint64_t filled[DEDUP_K / 64])
+{
+	filled[0] = filled[1] = 0;
+#ifdef __SSE2__
+	for (unsigned i = 0; i < DEDUP_K; i += 16) {
+		/* each byte's 1 moved to its top bit */
+		__m128i v = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(fill + i)), 7);
+		filled[i >> 6] |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (i & 63);
+	}
+#else
+	for (unsigned i = 0; i < DEDUP_K; i++)
+		filled[i >> 6] |= (uint64_t)fill[i] << (i & 63);
+#endif
 }
 
 static inline void sk_shingle(struct sketcher *k, uint64_t s)
 {
-	mins_add(k->mins, k->filled, s);
+	mins_add(k->mins, k->fill, s);
 	k->count++;
 	if (k->sh)
 		memcpy(k->sh + 8 * (k->count - 1), &s, 8);
@@ -713,13 +730,13 @@ static inline __attribute__((always_inline)) void shingle_words(struct sketcher 
 								bool keep)
 {
 	uint32_t *mins = k->mins;
-	uint64_t *filled = k->filled;
+	unsigned char *fill = k->fill;
 	unsigned char *sh = keep ? k->sh + 8 * k->count : NULL;
 	for (size_t e = SHINGLE_W; e <= nw; e++) {
 		const uint64_t *q = wd + e - SHINGLE_W;
 		uint64_t s = fmix64(q[0] * pos_mul[0] + q[1] * pos_mul[1] + q[2] * pos_mul[2] +
 				    q[3] * pos_mul[3] + q[4] * pos_mul[4]);
-		mins_add(mins, filled, s);
+		mins_add(mins, fill, s);
 		if (keep) {
 			memcpy(sh, &s, 8);
 			sh += 8;
@@ -835,7 +852,7 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 		len = DEDUP_MAX_BODY;
 	buf_init(&lines, 0);
 	memset(&k, 0, sizeof k);
-	mins_clear(k.mins, k.filled);
+	mins_clear(k.mins, k.fill);
 	/* a shingle per word at most, and a word takes two bytes with its space */
 	size_t at = out->n;
 	k.sh = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2)) + sizeof h;
@@ -853,13 +870,15 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	if (!k.count) {
 		/* no line passed the rules: the signature of every line */
 		memset(&k, 0, sizeof k);
-		mins_clear(k.mins, k.filled);
+		mins_clear(k.mins, k.fill);
 		sk_body(&k, body, len, true, NULL, NULL);
 		h.wcount = k.count;
 	}
 	if (h.xcount || h.wcount) {
 		h.exact = exact_key(ex.ex, ex.exn);
-		densify(k.mins, k.filled, h.sig);
+		uint64_t filled[DEDUP_K / 64];
+		fill_bits(k.fill, filled);
+		densify(k.mins, filled, h.sig);
 	}
 	if (ex.ex != exs)
 		free(ex.ex);
@@ -883,7 +902,7 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 		return NL_EINVAL;
 	unsigned flags = 0;
 	uint32_t mins[DEDUP_K];
-	uint64_t filled[DEDUP_K / 64];
+	unsigned char fill[DEDUP_K];
 	unsigned char sig[2 * DEDUP_K];
 	uint64_t count = h.xcount;
 	const unsigned char *sg = h.sig;
@@ -895,7 +914,7 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 		boiler = boiler_has(d, l.key) || boiler_has(d, l.pkey) || boiler_has(d, l.skey);
 	}
 	if (boiler) {
-		mins_clear(mins, filled);
+		mins_clear(mins, fill);
 		count = 0;
 		for (uint32_t i = 0; i < h.ntext; i++) {
 			struct prep_line l;
@@ -905,14 +924,17 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 				for (uint32_t j = 0; j < l.nsh; j++) {
 					uint64_t s;
 					memcpy(&s, sp + 8 * (size_t)j, 8);
-					mins_add(mins, filled, s);
+					mins_add(mins, fill, s);
 				}
 				count += l.nsh;
 			}
 			sp += 8 * (size_t)l.nsh;
 		}
-		if (count)
+		if (count) {
+			uint64_t filled[DEDUP_K / 64];
+			fill_bits(fill, filled);
 			densify(mins, filled, sig);
+		}
 		sg = sig;
 	}
 	uint64_t learned = h.xcount - count;
