@@ -626,12 +626,14 @@ static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t
 			 struct word *w, char *out)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-	/* signed compares: bytes >= 0x80 are neither letters nor digits */
+	/* a byte is in lo..lo+k-1 if, less lo, it is below k unsigned: one add
+	 * (biased by 128) and one signed compare; bytes >= 0x80 are neither
+	 * letters nor digits */
 	__m128i xl = _mm_or_si128(x, _mm_set1_epi8(0x20));
-	__m128i let = _mm_and_si128(_mm_cmpgt_epi8(xl, _mm_set1_epi8('a' - 1)),
-				    _mm_cmplt_epi8(xl, _mm_set1_epi8('z' + 1)));
-	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-				    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	__m128i let = _mm_cmplt_epi8(_mm_add_epi8(xl, _mm_set1_epi8((char)(128 - 'a'))),
+				     _mm_set1_epi8((char)(26 - 128)));
+	__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(128 - '0'))),
+				     _mm_set1_epi8((char)(10 - 128)));
 	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig));
 	size_t n = (size_t)__builtin_ctz(~word); /* >= 1 */
 	if (n == 16)
@@ -652,10 +654,9 @@ static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t
 		if (b == '.' && n == 1 && !digits)
 			return 0;
 	}
-	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
-				   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+	/* a letter with its case bit set is lower case; digits stay */
 	_mm_storeu_si128((__m128i *)(void *)out,
-			 _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+			 _mm_or_si128(x, _mm_and_si128(let, _mm_set1_epi8(0x20))));
 	w->start = i;
 	w->end = w->tend = i + n;
 	w->flags = digits ? F_NUM : 0;
