@@ -45,7 +45,9 @@ struct analyzer {
 	struct doc d;
 	size_t sentcap;
 	/* per-document term table */
-	uint32_t *slot;            /* hash -> term number + 1 */
+	uint32_t *slot;            /* hash -> base + term number + 1 */
+	uint32_t base;             /* slots holding base or less are empty (0, or a
+				    * term of an earlier document) */
 	size_t slotcap;
 	uint32_t *toff;            /* term number -> offset in terms buf */
 	uint64_t *thash;           /* term number -> nl_hash64 of the term */
@@ -232,20 +234,18 @@ size_t analyze_paragraphs(const char *text, size_t len, bool lines, struct nl_st
 
 static void terms_reset(struct analyzer *a)
 {
-	/* The table keeps the size of the largest document so far: when the
-	 * last one used little of it, its slots are found and emptied one by
-	 * one instead of clearing all of it (a long live blog once makes it
-	 * 256 KiB, and every short article after it would clear that). */
-	size_t mask = a->slotcap - 1;
-	if ((size_t)a->nterms * 16 < a->slotcap) {
-		for (uint32_t t = 0; t < a->nterms; t++) {
-			size_t i = a->thash[t] & mask;
-			while (a->slot[i] != t + 1)
-				i = (i + 1) & mask;
-			a->slot[i] = 0;
-		}
-	} else {
+	/* The table keeps the size of the largest document so far, and is not
+	 * cleared between documents: a slot holds base + the term's number + 1,
+	 * and the next document's base is past every number of this one, so
+	 * this document's slots read as empty (a slot left over is as good as
+	 * an empty one: nothing is removed while a document is in the table).
+	 * Only when the numbers would run out is it cleared. Before, each
+	 * document's slots were found and emptied one by one, which cost as
+	 * much as inserting them. */
+	a->base += a->nterms;
+	if (a->base > UINT32_MAX / 2) {
 		memset(a->slot, 0, a->slotcap * sizeof *a->slot);
+		a->base = 0;
 	}
 	a->nterms = 0;
 	a->ntoks = 0;
@@ -257,6 +257,10 @@ static void terms_reset(struct analyzer *a)
 static __attribute__((noinline)) void terms_grow(struct analyzer *a)
 {
 	size_t c = a->tcap ? a->tcap * 2 : 1024;
+	/* base (at most 2^31 - 1, terms_reset) + a term's number + 1 must fit
+	 * a slot; memory runs out long before a document has 2^31 terms */
+	if (c > (size_t)1 << 31)
+		nl_die("analyzer: more than 2^31 terms in one document");
 	a->toff = xrealloc(a->toff, c * sizeof *a->toff);
 	a->thash = xrealloc(a->thash, c * sizeof *a->thash);
 	a->tlen = xrealloc(a->tlen, c);
@@ -275,7 +279,7 @@ static __attribute__((noinline)) void slots_grow(struct analyzer *a)
 		size_t j = a->thash[t] & (nc - 1);
 		while (ns[j])
 			j = (j + 1) & (nc - 1);
-		ns[j] = t + 1;
+		ns[j] = a->base + t + 1;
 	}
 	free(a->slot);
 	a->slot = ns;
@@ -301,7 +305,7 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 	uint8_t *tlen = a->tlen;
 	char *terms = a->terms.p;
 	size_t mask = a->slotcap - 1, tn = a->terms.n;
-	uint32_t nterms = a->nterms, *toks = a->toks + a->ntoks;
+	uint32_t nterms = a->nterms, *toks = a->toks + a->ntoks, base = a->base;
 	/* a new term past this many grows the per-term arrays or the table */
 	size_t lim = NL_MIN(a->tcap, a->slotcap / 2);
 	for (size_t k = 0; k < n; k++) {
@@ -312,9 +316,9 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 		uint32_t id;
 		for (;;) {
 			uint32_t s = slot[i];
-			if (!s) {
+			if (s <= base) {
 				id = nterms++;
-				slot[i] = id + 1;
+				slot[i] = base + nterms;
 				if (nterms > lim) {
 					a->nterms = nterms;
 					if (nterms > a->tcap)
@@ -350,7 +354,7 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 				}
 				break;
 			}
-			id = s - 1;
+			id = s - base - 1;
 			if (thash[id] == h && tlen[id] == len) {
 				const char *q = terms + toff[id];
 				if (len <= 16) {
