@@ -300,7 +300,8 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + n, sizeof *a->toks);
 	buf_reserve(&a->terms, n * (TOKEN_MAX_BYTES + 16));
 	uint32_t *slot = a->slot, *toff = a->toff, *tft = a->tft, *tfb = a->tfb;
-	uint32_t *cnt = a->in_title ? tft : tfb;
+	/* the count this part (title or body) adds to, and the other one */
+	uint32_t *cnt = a->in_title ? tft : tfb, *oth = a->in_title ? tfb : tft;
 	uint64_t *thash = a->thash;
 	uint8_t *tlen = a->tlen;
 	char *terms = a->terms.p;
@@ -327,13 +328,16 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 					tft = a->tft;
 					tfb = a->tfb;
 					cnt = a->in_title ? tft : tfb;
+					oth = a->in_title ? tfb : tft;
 					thash = a->thash;
 					tlen = a->tlen;
 				}
 				toff[id] = (uint32_t)tn;
 				thash[id] = h;
 				tlen[id] = (uint8_t)len;
-				tft[id] = tfb[id] = 0;
+				/* its first occurrence: counted here, not below */
+				cnt[id] = 1;
+				oth[id] = 0;
 				/* a new term of this document, appended (the buffer
 				 * is not NUL-terminated). Most terms are short: 16
 				 * bytes are copied at once (a term's TOKEN_MAX_BYTES
@@ -352,7 +356,7 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 					}
 					lim = NL_MIN(a->tcap, a->slotcap / 2);
 				}
-				break;
+				goto counted;
 			}
 			id = s - base - 1;
 			if (thash[id] == h && tlen[id] == len) {
@@ -376,6 +380,7 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 			i = (i + 1) & mask;
 		}
 		cnt[id]++;
+	counted:
 		*toks++ = id;
 	}
 	a->nterms = nterms;
