@@ -401,20 +401,26 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	/* every token counted one occurrence of its term: the positions of
 	 * all terms fill exactly ntoks slots */
 	a->pos = xgrow(a->pos, &a->poscap, a->ntoks + 1, sizeof *a->pos);
+	/* the arrays in locals: the stores through the pointer arrays may
+	 * alias a's fields, which would be loaded again for every term */
+	uint32_t *start = a->start, *pos = a->pos;
+	const uint32_t **posp = a->posp, *tft = a->tft, *tfb = a->tfb, *toff = a->toff;
+	const char **termp = a->termp, *terms = a->terms.p;
 	uint32_t acc = 0;
 	for (uint32_t t = 0; t < n; t++) {
-		a->start[t] = acc;
-		a->posp[t] = a->pos + acc;
-		a->termp[t] = a->terms.p + a->toff[t];
-		acc += a->tft[t] + a->tfb[t];
+		start[t] = acc;
+		posp[t] = pos + acc;
+		termp[t] = terms + toff[t];
+		acc += tft[t] + tfb[t];
 	}
 	/* tokens are in position order, so each term's positions come out
 	 * ascending; the body's are one more than their index */
-	size_t i = 0;
+	const uint32_t *toks = a->toks;
+	size_t i = 0, nt = a->ntoks;
 	for (; i < a->title_toks; i++)
-		a->pos[a->start[a->toks[i]]++] = (uint32_t)i;
-	for (; i < a->ntoks; i++)
-		a->pos[a->start[a->toks[i]]++] = (uint32_t)i + 1;
+		pos[start[toks[i]]++] = (uint32_t)i;
+	for (; i < nt; i++)
+		pos[start[toks[i]]++] = (uint32_t)i + 1;
 	w->nterms = n;
 	w->terms = a->termp;
 	w->term_lens = a->tlen;
