@@ -912,10 +912,10 @@ size_t seg_writer_memory(const struct seg_writer *w)
 }
 
 /* Terms are sorted as (key, accumulator) pairs: the key is the term's first
- * 8 bytes, big-endian, zero-padded, so most comparisons look at the pair
- * alone and not at the accumulator and the term (a cache miss each). Keys
- * order as the bytes do (a shorter term padded with zeros sorts before a
- * longer one it begins); equal keys fall back to the whole terms. */
+ * 8 bytes, big-endian, zero-padded, so most of the order comes from the
+ * pair alone and not from the accumulator and the term (a cache miss each).
+ * Keys order as the bytes do (a shorter term padded with zeros sorts before
+ * a longer one it begins); equal keys fall back to the whole terms. */
 struct term_ent {
 	uint64_t key;
 	struct tacc *a;
@@ -939,44 +939,50 @@ static int cmp_term_ent(const void *a, const void *b)
 	return c ? c : (int)x->a->len - (int)y->a->len;
 }
 
-struct sort_half {
-	struct term_ent *e;
-	size_t n;
-};
-
-static void *sort_half_main(void *arg)
-{
-	struct sort_half *h = arg;
-	qsort(h->e, h->n, sizeof *h->e, cmp_term_ent);
-	return NULL;
-}
-
-/* Sort the k accumulators at order[] by term; with threads > 1, two halves
- * at once, then merged (terms are distinct: the order is the same). */
-static void sort_terms(struct tacc **order, size_t k, unsigned threads)
+/* Sort the k accumulators at order[] by term: a radix sort of the pairs by
+ * key, a byte a pass from the last (a pass whose byte is the same in every
+ * key is skipped), then each run of equal keys by the whole terms. Terms
+ * are distinct, so the order is the one any sort gives; qsort took five
+ * times the instructions, calling the comparison through a pointer at each
+ * of its n log n steps. */
+static void sort_terms(struct tacc **order, size_t k)
 {
 	struct term_ent *e = xmalloc((k ? k : 1) * sizeof *e);
-	for (size_t i = 0; i < k; i++)
-		e[i] = (struct term_ent){ term_key(order[i]), order[i] };
-	struct sort_half h = { e + k / 2, k - k / 2 };
-	pthread_t th;
-	bool two = threads > 1 && k >= 4096 && pthread_create(&th, NULL, sort_half_main, &h) == 0;
-	if (!two) {
-		qsort(e, k, sizeof *e, cmp_term_ent);
-		for (size_t i = 0; i < k; i++)
-			order[i] = e[i].a;
-		free(e);
-		return;
+	struct term_ent *t = xmalloc((k ? k : 1) * sizeof *t);
+	size_t (*cnt)[256] = xcalloc(8, sizeof *cnt);
+	for (size_t i = 0; i < k; i++) {
+		uint64_t key = term_key(order[i]);
+		e[i] = (struct term_ent){ key, order[i] };
+		for (unsigned b = 0; b < 8; b++)
+			cnt[b][key >> (8 * b) & 0xff]++;
 	}
-	qsort(e, k / 2, sizeof *e, cmp_term_ent);
-	pthread_join(th, NULL);
-	size_t i = 0, j = k / 2, o = 0;
-	while (i < k / 2 && j < k)
-		order[o++] = cmp_term_ent(&e[i], &e[j]) < 0 ? e[i++].a : e[j++].a;
-	while (i < k / 2)
-		order[o++] = e[i++].a;
-	while (j < k)
-		order[o++] = e[j++].a;
+	for (unsigned b = 0; b < 8; b++) {
+		size_t *c = cnt[b], sum = 0;
+		if (k == 0 || c[e[0].key >> (8 * b) & 0xff] == k)
+			continue; /* one byte value: the pass would change nothing */
+		for (unsigned v = 0; v < 256; v++) {
+			size_t n = c[v];
+			c[v] = sum;
+			sum += n;
+		}
+		for (size_t i = 0; i < k; i++)
+			t[c[e[i].key >> (8 * b) & 0xff]++] = e[i];
+		struct term_ent *x = e;
+		e = t;
+		t = x;
+	}
+	for (size_t i = 0; i < k;) {
+		size_t j = i + 1;
+		while (j < k && e[j].key == e[i].key)
+			j++;
+		if (j - i > 1)
+			qsort(e + i, j - i, sizeof *e, cmp_term_ent);
+		i = j;
+	}
+	for (size_t i = 0; i < k; i++)
+		order[i] = e[i].a;
+	free(cnt);
+	free(t);
 	free(e);
 }
 
@@ -1271,7 +1277,7 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	for (size_t i = 0; i < w->tcap; i++)
 		if (w->tab[i].term)
 			order[k++] = &w->tab[i];
-	sort_terms(order, k, w->threads);
+	sort_terms(order, k);
 	struct dictw dict;
 	memset(&dict, 0, sizeof dict);
 	buf_init(&dict.terms, 0);
