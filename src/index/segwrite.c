@@ -225,19 +225,21 @@ static void dict_add(struct dictw *d, const char *term, size_t len, const struct
 		while (shared < len && shared < d->prevlen && term[shared] == d->prev[shared])
 			shared++;
 	}
-	unsigned char t[80];
+	/* one reserve for the entry: at most 9 varints and the term */
+	unsigned char *t = (unsigned char *)buf_reserve(&d->terms, len + 9 * 10);
 	size_t n = varint_put(t, shared);
 	n += varint_put(t + n, len - shared);
-	buf_put(&d->terms, t, n);
-	buf_put(&d->terms, term + shared, len - shared);
-	n = varint_put(t, st->df);
+	memcpy(t + n, term + shared, len - shared);
+	n += len - shared;
+	n += varint_put(t + n, st->df);
 	n += varint_put(t + n, st->max_tft);
 	n += varint_put(t + n, st->max_tfb);
 	n += varint_put(t + n, st->min_len);
 	n += varint_put(t + n, off);
 	n += varint_put(t + n, docs_len);
 	n += varint_put(t + n, pos_len);
-	buf_put(&d->terms, t, n);
+	d->terms.n += n;
+	d->terms.p[d->terms.n] = 0;
 	memcpy(d->prev, term, len);
 	d->prevlen = len;
 	d->nterms++;
