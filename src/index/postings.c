@@ -207,6 +207,25 @@ static void pack_arrays(struct post_enc *e, const uint32_t *gap, const uint32_t 
 	e->block_at = e->docs.n;
 }
 
+/* A varint that this program wrote (whole: no bound to check), at *pp;
+ * advances *pp. */
+static inline uint64_t varint_get_own(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = *p++;
+	if (v >= 0x80) {
+		v &= 0x7f;
+		for (unsigned s = 7;; s += 7) {
+			uint64_t c = *p++;
+			v |= (c & 0x7f) << s;
+			if (c < 0x80)
+				break;
+		}
+	}
+	*pp = p;
+	return v;
+}
+
 /* The block's doc data (layout: postings.h): its postings, held as varints
  * (gap, tfw, title tf when flagged) from block_at on while it was open, are
  * rewritten as three widths, then the gaps, body tfs and title tfs packed at
@@ -217,18 +236,13 @@ static void pack_block(struct post_enc *e)
 	uint32_t n = e->inblock;
 	uint32_t gap[POST_BLOCK], tfb[POST_BLOCK], tft[POST_BLOCK];
 	const unsigned char *q = (const unsigned char *)e->docs.p + e->block_at;
-	const unsigned char *end = (const unsigned char *)e->docs.p + e->docs.n;
 	uint32_t ag = 0, ab = 0, at = 0; /* every value or'ed: the widths */
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t g = 0, w = 0, t = 0;
-		/* written by post_enc_add just before: cannot fail */
-		varint_get(&q, end, &g);
-		varint_get(&q, end, &w);
-		if (w & 1)
-			varint_get(&q, end, &t);
+		/* written by post_enc_add just before: whole, no bounds to check */
+		uint64_t g = varint_get_own(&q), w = varint_get_own(&q);
 		gap[i] = (uint32_t)g;
 		tfb[i] = (uint32_t)(w >> 1);
-		tft[i] = (uint32_t)t;
+		tft[i] = w & 1 ? (uint32_t)varint_get_own(&q) : 0;
 		ag |= gap[i];
 		ab |= tfb[i];
 		at |= tft[i];
