@@ -70,19 +70,23 @@ void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uin
 	struct post_impact *v = e->imp;
 	uint32_t n = e->nimp, k = 0;
 	const struct post_impact add = { tft, tfb, len };
-	for (uint32_t i = 0; i < n; i++)
+	/* the impacts before the first one add dominates stay where they are */
+	while (k < n && !dominates(&add, v[k].tft, v[k].tfb, v[k].len))
+		k++;
+	for (uint32_t i = k; i < n; i++)
 		if (!dominates(&add, v[i].tft, v[i].tfb, v[i].len))
 			v[k++] = v[i];
 	v[k++] = add;
 	if (k > POST_IMPACTS_MAX) {
 		uint32_t bi = 0, bj = 1;
-		float best = INFINITY;
+		float best = INFINITY, shape[POST_IMPACTS_MAX + 1]; /* each impact's, once */
+		for (uint32_t i = 0; i < k; i++)
+			shape[i] = impact_shape(v[i].tft, v[i].tfb, v[i].len);
 		for (uint32_t i = 0; i < k; i++)
 			for (uint32_t j = i + 1; j < k; j++) {
 				float env = impact_shape(NL_MAX(v[i].tft, v[j].tft), NL_MAX(v[i].tfb, v[j].tfb),
 							 NL_MIN(v[i].len, v[j].len));
-				float loss = env - NL_MAX(impact_shape(v[i].tft, v[i].tfb, v[i].len),
-							  impact_shape(v[j].tft, v[j].tfb, v[j].len));
+				float loss = env - NL_MAX(shape[i], shape[j]);
 				if (loss < best) {
 					best = loss;
 					bi = i;
