@@ -668,11 +668,14 @@ term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
 	size_t mask = w->tcap - 1, i = h & mask;
 	for (;;) {
 		struct tacc *a = &w->tab[i];
-		if (!a->term)
-			return term_new(w, a, t, n, h);
-		if (a->hash == h && a->len == n && pre_eq(a->pre, t, NL_MIN(n, (size_t)TACC_PRE)) &&
+		/* the hash first: most lookups find their term at once (an empty
+		 * slot's hash is 0, its term NULL) */
+		if (a->hash == h && a->len == n && a->term &&
+		    pre_eq(a->pre, t, NL_MIN(n, (size_t)TACC_PRE)) &&
 		    (n <= TACC_PRE || !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
 			return a;
+		if (!a->term)
+			return term_new(w, a, t, n, h);
 		i = (i + 1) & mask;
 	}
 }
