@@ -696,6 +696,25 @@ static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, str
 	return a;
 }
 
+/* A varint of 32 bits at most that seg_writer_add wrote (whole: no bound
+ * to check), at *pp; advances *pp. */
+static inline uint32_t varint_get_own(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint32_t v = *p++;
+	if (v >= 0x80) {
+		v &= 0x7f;
+		for (unsigned s = 7;; s += 7) {
+			uint32_t c = *p++;
+			v |= (c & 0x7f) << s;
+			if (c < 0x80)
+				break;
+		}
+	}
+	*pp = p;
+	return v;
+}
+
 /* Add the postings kept in a's varints (df <= HOT_DF = POST_BLOCK of them:
  * one block) to enc (begun), and drop them (the caller gives the buffer
  * back or frees it). */
@@ -714,11 +733,9 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 	unsigned char *o = (unsigned char *)buf_reserve(&enc->pos, a->dn + 8), *o0 = o;
 	uint32_t doc = 0;
 	for (uint32_t j = 0; j < a->df; j++) {
-		uint64_t gap = 0, t1 = 0, t2 = 0;
-		varint_get(&p, end, &gap);
-		varint_get(&p, end, &t1);
-		varint_get(&p, end, &t2);
-		doc = j == 0 ? (uint32_t)gap : doc + 1 + (uint32_t)gap;
+		/* written by seg_writer_add: whole, no bounds to check */
+		uint32_t gap = varint_get_own(&p), t1 = varint_get_own(&p), t2 = varint_get_own(&p);
+		doc = j == 0 ? gap : doc + 1 + gap;
 		uint32_t np = (uint32_t)(t1 + t2);
 		const unsigned char *q = p;
 		if (np == 1 && q < end && *q < 0x80) {
