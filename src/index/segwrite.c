@@ -881,7 +881,9 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			size_t pn = pe->pos.n;
 			uint32_t gap = doc - a->last_doc - 1;
 			post_enc_add(pe, doc, tfts[i], tfbs[i], dlen, poss[i], npos);
-			a->dn += varint_len(gap) + varint_len(tfts[i]) + varint_len(tfbs[i]) +
+			uint32_t t1 = tfts[i], t2 = tfbs[i];
+			a->dn += ((gap | t1 | t2) < 0x80 ? 3 /* most often */
+				  : varint_len(gap) + varint_len(t1) + varint_len(t2)) +
 				 (pe->pos.n - pn);
 			a->df++;
 			a->last_doc = doc;
