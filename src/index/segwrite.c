@@ -816,14 +816,17 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	 * postings of the terms 8 on prefetched (and 4 on, once their encoder
 	 * is cached, of a hot term's lists) from the accumulators found, with
 	 * no hashing or comparing again. */
-	w->slots = xgrow(w->slots, &w->slotcap, nterms ? nterms : 1, sizeof *w->slots);
+	w->slots = xgrow(w->slots, &w->slotcap, (size_t)nterms + 8, sizeof *w->slots);
 	struct tacc **sl = w->slots;
 	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
 	size_t mask = w->tcap - 1;
+	/* the terms 16 on are prefetched up to the last 16 (no test for the
+	 * end at each term) */
+	uint32_t pf = th && nterms > 16 ? nterms - 16 : 0;
 	for (uint32_t i = 0; th && i < 16 && i < nterms; i++)
 		__builtin_prefetch(&tab[th[i] & mask]);
 	for (uint32_t i = 0; i < nterms; i++) {
-		if (th && i + 16 < nterms)
+		if (i < pf)
 			__builtin_prefetch(&tab[th[i + 16] & mask]);
 		size_t tl = term_lens[i];
 		sl[i] = term_slot(w, terms[i], tl, th ? th[i] : nl_hash64(terms[i], tl));
@@ -836,8 +839,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 						  th ? th[k] : nl_hash64(terms[k], term_lens[k]));
 		}
 	}
+	/* past the last term, 8 slots of an empty accumulator (no postings,
+	 * nothing to prefetch): the stages ahead need no test for the end */
+	static const struct tacc none;
+	for (uint32_t i = nterms; i < nterms + 8; i++)
+		sl[i] = (struct tacc *)&none;
 	for (uint32_t i = 0; i < nterms; i++) {
-		if (i + 8 < nterms) {
+		{
 			const struct tacc *b = sl[i + 8];
 			if (b->df < HOT_DF) {
 				if (b->data)
@@ -847,7 +855,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 				__builtin_prefetch((char *)b->enc + 64);
 			}
 		}
-		if (i + 4 < nterms) {
+		{
 			const struct tacc *b = sl[i + 4];
 			if (b->df >= HOT_DF) {
 				const struct post_enc *be = b->enc;
