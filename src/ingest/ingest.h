@@ -76,14 +76,16 @@ struct ingest;
 struct jsonl_parser;
 struct jsonl_scratch {
 	struct buf fixed;       /* the line after UTF-8 repair */
-	struct buf vals;        /* the wanted fields' values, unescaped */
+	struct buf vals;        /* the wanted fields' values that yajl unescaped */
+	const char *at[20];     /* a value as it stands in the line, or NULL: in vals */
 	size_t off[20], len[20];
 	bool set[20], num[20];
 	struct jsonl_parser *parser; /* a parser kept between records, or NULL */
 };
 void jsonl_scratch_init(struct jsonl_scratch *js);
 void jsonl_scratch_release(struct jsonl_scratch *js);
-/* Parse r->json into r's fields (strings owned by js until its next use).
+/* Parse r->json into r's fields (strings valid until js's next use, and
+ * only while r->json's text lives: most point into it).
  * Returns NL_OK, or NL_EINVAL for a line that is not a JSON object (reported
  * and counted in ig). */
 int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js);

@@ -52,6 +52,8 @@ struct jparse {
 	int key;            /* slot of the current top-level key, -1 if unwanted */
 	bool object;        /* the top level is an object */
 	bool started;
+	const char *line;   /* the text parsed */
+	size_t len;
 	yajl_handle h;      /* the kept handle, NULL for a fresh one */
 	size_t end;         /* where the top-level value ended (kept handle), 0 before */
 };
@@ -113,16 +115,33 @@ static int second_value(const struct jparse *p)
 	return p->depth == 0 && p->started;
 }
 
+/* Keep a wanted top-level value. yajl hands a string without escapes (and a
+ * number) as it stands in the line, which outlives the record's analysis:
+ * only what it unescaped into its own buffer, reused by the next string, is
+ * copied. */
 static void j_value(struct jparse *p, const char *v, size_t n, bool number)
 {
-	if (p->depth == 1 && p->key >= 0 && !p->js->set[p->key]) {
-		p->js->off[p->key] = p->js->vals.n;
-		p->js->len[p->key] = n;
-		p->js->num[p->key] = number;
-		p->js->set[p->key] = true;
-		buf_put(&p->js->vals, v, n);
+	struct jsonl_scratch *js = p->js;
+	if (p->depth == 1 && p->key >= 0 && !js->set[p->key]) {
+		uintptr_t a = (uintptr_t)v, l = (uintptr_t)p->line;
+		if (a >= l && a - l <= p->len && n <= p->len - (a - l)) {
+			js->at[p->key] = v;
+		} else {
+			js->at[p->key] = NULL;
+			js->off[p->key] = js->vals.n;
+			buf_put(&js->vals, v, n);
+		}
+		js->len[p->key] = n;
+		js->num[p->key] = number;
+		js->set[p->key] = true;
 	}
 	p->key = -1;
+}
+
+/* Where a kept value is. */
+static const char *slot_at(const struct jsonl_scratch *js, int slot)
+{
+	return js->at[slot] ? js->at[slot] : js->vals.p + js->off[slot];
 }
 
 static int j_string(void *ctx, const unsigned char *v, size_t n)
@@ -196,7 +215,7 @@ static struct nl_str slot_str(const struct jsonl_scratch *js, int slot)
 {
 	if (!js->set[slot] || js->num[slot])
 		return nl_str_make("", 0);
-	return nl_str_make(js->vals.p + js->off[slot], js->len[slot]);
+	return nl_str_make(slot_at(js, slot), js->len[slot]);
 }
 
 /* First non-empty string among the slots. */
@@ -222,7 +241,7 @@ static int32_t date_field(const struct jsonl_scratch *js, int *shown)
 		int sl = slots[i];
 		if (!js->set[sl] || js->len[sl] == 0)
 			continue;
-		const char *v = js->vals.p + js->off[sl];
+		const char *v = slot_at(js, sl);
 		size_t n = js->len[sl];
 		*shown = sl;
 		if (!js->num[sl]) {
@@ -284,7 +303,7 @@ static bool parse_kept(struct jsonl_scratch *js, const char *line, size_t len)
 		yajl_config(jp->h, yajl_allow_multiple_values, 1);
 	}
 	fields_clear(js);
-	jp->p = (struct jparse){ js, 0, -1, false, false, jp->h, 0 };
+	jp->p = (struct jparse){ js, 0, -1, false, false, line, len, jp->h, 0 };
 	yajl_status st = yajl_parse(jp->h, (const unsigned char *)line, len);
 	/* yajl_complete_parse() only says whether the text ended inside a value
 	 * (a number or literal is taken only when something follows it): not
@@ -306,7 +325,7 @@ static int parse_fresh(struct ingest *ig, struct jsonl_scratch *js, const char *
 		       const char *path, uint64_t ln)
 {
 	fields_clear(js);
-	struct jparse p = { js, 0, -1, false, false, NULL, 0 };
+	struct jparse p = { js, 0, -1, false, false, line, len, NULL, 0 };
 	yajl_handle h = yajl_alloc(&jcb, NULL, &p);
 	yajl_status st = yajl_parse(h, (const unsigned char *)line, len);
 	size_t col = yajl_get_bytes_consumed(h) + 1;
@@ -376,14 +395,14 @@ int jsonl_record(struct ingest *ig, struct rec *r, struct jsonl_scratch *js)
 	r->url = pick(js, url_s, 2);
 	r->body = pick(js, body_s, 4);
 	r->source = pick(js, source_s, 3);
-	r->id = js->set[S_ID] ? nl_str_make(js->vals.p + js->off[S_ID], js->len[S_ID])
+	r->id = js->set[S_ID] ? nl_str_make(slot_at(js, S_ID), js->len[S_ID])
 			      : nl_str_make("", 0);
 	int sl;
 	r->day = date_field(js, &sl);
 	if (r->day == NL_NODAY && sl >= 0) {
 		char shown[48];
 		snprintf(shown, sizeof shown, "%.*s", (int)NL_MIN(js->len[sl], (size_t)40),
-			 js->vals.p + js->off[sl]);
+			 slot_at(js, sl));
 		ingest_report(ig, WARN_BADDATE, path, ln,
 			      "impossible date '%s'; article kept undated", shown);
 	} else if (r->day == NL_NODAY)
