@@ -255,10 +255,10 @@ static inline __attribute__((always_inline)) void post_enc_add(struct post_enc *
 	/* the positions */
 	unsigned char *w = (unsigned char *)buf_reserve(&e->pos, (size_t)npos * 5);
 	size_t wn = 0;
-	uint32_t prev = 0;
-	for (uint32_t i = 0; i < npos; i++) {
-		wn += varint_put(w + wn, i == 0 ? pos[0] : pos[i] - prev);
-		prev = pos[i];
+	if (npos) { /* the first as is, then gaps */
+		wn = varint_put(w, pos[0]);
+		for (uint32_t i = 1; i < npos; i++)
+			wn += varint_put(w + wn, pos[i] - pos[i - 1]);
 	}
 	e->pos.n += wn;
 	/* the doc data: varints until the block closes and packs them */

@@ -902,10 +902,10 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		n += varint_put(p + n, tfts[i]);
 		n += varint_put(p + n, tfbs[i]);
 		const uint32_t *pi = poss[i];
-		uint32_t prev = 0;
-		for (uint32_t k = 0; k < npos; k++) {
-			n += varint_put(p + n, k == 0 ? pi[0] : pi[k] - prev);
-			prev = pi[k];
+		if (npos) { /* the first as is, then gaps */
+			n += varint_put(p + n, pi[0]);
+			for (uint32_t k = 1; k < npos; k++)
+				n += varint_put(p + n, pi[k] - pi[k - 1]);
 		}
 		a->dn += n;
 		a->df++;
