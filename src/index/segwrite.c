@@ -348,6 +348,8 @@ struct seg_writer {
 	size_t mem;
 	struct tacc **slots;    /* seg_writer_add: the document's terms' accumulators */
 	size_t slotcap;
+	uint64_t *hashes;       /* seg_writer_add: the terms' hashes if not given */
+	size_t hashcap;
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
@@ -820,24 +822,27 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	struct tacc **sl = w->slots;
 	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
 	size_t mask = w->tcap - 1;
+	if (!th) { /* hashed here when the caller did not */
+		w->hashes = xgrow(w->hashes, &w->hashcap, nterms ? nterms : 1, sizeof *w->hashes);
+		for (uint32_t i = 0; i < nterms; i++)
+			w->hashes[i] = nl_hash64(terms[i], term_lens[i]);
+		th = w->hashes;
+	}
 	/* the terms 16 on are prefetched up to the last 16 (no test for the
 	 * end at each term) */
-	uint32_t pf = th && nterms > 16 ? nterms - 16 : 0;
-	for (uint32_t i = 0; th && i < 16 && i < nterms; i++)
+	uint32_t pf = nterms > 16 ? nterms - 16 : 0;
+	for (uint32_t i = 0; i < 16 && i < nterms; i++)
 		__builtin_prefetch(&tab[th[i] & mask]);
 	for (uint32_t i = 0; i < nterms; i++) {
 		if (i < pf)
 			__builtin_prefetch(&tab[th[i + 16] & mask]);
-		size_t tl = term_lens[i];
-		sl[i] = term_slot(w, terms[i], tl, th ? th[i] : nl_hash64(terms[i], tl));
-		if (w->tab != tab) {
-			/* the table grew: the accumulators found so far moved */
-			tab = w->tab;
-			mask = w->tcap - 1;
-			for (uint32_t k = 0; k < i; k++)
-				sl[k] = term_slot(w, terms[k], term_lens[k],
-						  th ? th[k] : nl_hash64(terms[k], term_lens[k]));
-		}
+		sl[i] = term_slot(w, terms[i], term_lens[i], th[i]);
+	}
+	if (w->tab != tab) {
+		/* the table grew (a new term made it half full): the
+		 * accumulators found before moved; all are there now */
+		for (uint32_t i = 0; i < nterms; i++)
+			sl[i] = term_slot(w, terms[i], term_lens[i], th[i]);
 	}
 	/* past the last term, 8 slots of an empty accumulator (no postings,
 	 * nothing to prefetch): the stages ahead need no test for the end */
@@ -1062,6 +1067,7 @@ static void free_writer(struct seg_writer *w)
 			tacc_release(&w->tab[i]);
 	free(w->tab);
 	free(w->slots);
+	free(w->hashes);
 	ZSTD_freeCCtx(w->zc);
 	buf_release(&w->block);
 	buf_release(&w->blocks);
