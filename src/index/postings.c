@@ -332,6 +332,44 @@ void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t 
 	end_block(e);
 }
 
+void post_enc_single(struct buf *out, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
+		     const unsigned char *pos, size_t pos_len, uint64_t *docs_len,
+		     uint64_t *pos_len_out, struct post_stats *st)
+{
+	/* what post_enc_add and post_enc_end write for one posting: one
+	 * block, its one impact the posting, each array one value */
+	unsigned char imp[1 + 3 * 5];
+	size_t in = varint_put(imp, 1);
+	in += varint_put(imp + in, doclen);
+	in += varint_put(imp + in, tft);
+	in += varint_put(imp + in, tfb);
+	unsigned wg = width_of(doc), wb = width_of(tfb), wt = width_of(tft);
+	size_t lg = (wg + 7) / 8, lb = (wb + 7) / 8, lt = (wt + 7) / 8;
+	size_t dn = 3 + lg + lb + lt, head = 1 + 16 + in + dn;
+	unsigned char *o = (unsigned char *)buf_reserve(out, head + pos_len + 8);
+	o[0] = 1; /* nblocks */
+	wr_u32le(o + 1, doc);
+	wr_u32le(o + 5, (uint32_t)dn);
+	wr_u32le(o + 9, u32_or_die(pos_len));
+	wr_u32le(o + 13, (uint32_t)in);
+	memcpy(o + 17, imp, in);
+	unsigned char *d = o + 17 + in;
+	d[0] = (unsigned char)wg;
+	d[1] = (unsigned char)wb;
+	d[2] = (unsigned char)wt;
+	/* a field of w bits alone: its value's (w + 7) / 8 low bytes */
+	wr_u32le(d + 3, doc);
+	wr_u32le(d + 3 + lg, tfb);
+	wr_u32le(d + 3 + lg + lb, tft);
+	if (pos_len)
+		memcpy(o + head, pos, pos_len);
+	out->n += head + pos_len;
+	out->p[out->n] = 0;
+	*docs_len = head;
+	*pos_len_out = pos_len;
+	*st = (struct post_stats){ 1, tft, tfb, doclen == UINT32_MAX ? 0 : doclen };
+}
+
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,
 		  struct post_stats *st)
 {

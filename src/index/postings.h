@@ -100,6 +100,13 @@ static inline void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, 
  * follow. The bytes are those of n post_enc_add calls. */
 void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
 			const uint32_t *tfb, const uint32_t *doclen, uint32_t n);
+/* The whole list of a term with one posting (pos_len bytes of positions at
+ * pos, encoded as the positions part stores them), appended to out at once,
+ * with no encoder: the bytes, sizes and statistics post_enc_add and
+ * post_enc_end would give. */
+void post_enc_single(struct buf *out, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,
+		     const unsigned char *pos, size_t pos_len, uint64_t *docs_len,
+		     uint64_t *pos_len_out, struct post_stats *st);
 /* Finish the list: append its docs part and positions part to out; report
  * their sizes and the list's statistics. */
 void post_enc_end(struct post_enc *e, struct buf *out, uint64_t *docs_len, uint64_t *pos_len,

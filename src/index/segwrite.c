@@ -1160,6 +1160,19 @@ static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
 			__builtin_prefetch(j->order[i + 4]);
 		if (i + 2 < end)
 			__builtin_prefetch(j->order[i + 2]->data);
+		struct enc_term *e = &j->ents[i];
+		if (a->df == 1) {
+			/* most terms: one posting, written at once */
+			const unsigned char *p = (const unsigned char *)a->data, *pend = p + a->dn;
+			uint32_t doc = varint_get_own(&p), t1 = varint_get_own(&p);
+			uint32_t t2 = varint_get_own(&p);
+			size_t before = out->n;
+			post_enc_single(out, doc, t1, t2, j->w->doclen[doc], p, (size_t)(pend - p),
+					&e->dl, &e->pl, &e->st);
+			e->bytes = out->n - before;
+			tacc_release(a);
+			continue;
+		}
 		/* a hot term's list is built (HOT_DF): it is only finished */
 		struct post_enc *le = enc;
 		if (a->df >= HOT_DF) {
@@ -1170,7 +1183,6 @@ static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
 			tacc_release(a);
 		}
 		size_t before = out->n;
-		struct enc_term *e = &j->ents[i];
 		post_enc_end(le, out, &e->dl, &e->pl, &e->st);
 		e->bytes = out->n - before;
 		if (le != enc)

@@ -392,6 +392,47 @@ Test(postings, add_block_matches_add)
 	post_enc_release(&b);
 }
 
+/* post_enc_single gives the bytes, sizes and statistics of post_enc_add and
+ * post_enc_end for one posting, at every width of doc and tfs. */
+Test(postings, single_matches_add)
+{
+	static const uint32_t vals[] = { 0, 1, 2, 127, 128, 255, 256, 65535, 65536, 1u << 24,
+					 0x7fffffffu, 0xfffffffeu };
+	enum { NV = sizeof vals / sizeof vals[0] };
+	uint32_t pos[3] = { 5, 300, 70000 };
+	for (int a = 0; a < NV; a++)
+		for (int b = 0; b < NV; b++) {
+			uint32_t doc = vals[a], tft = vals[(a + b) % NV] % 3, tfb = vals[b];
+			uint32_t len = vals[(a * 7 + b) % NV] + 1, np = 1 + (uint32_t)(a + b) % 3;
+			if (tft > np)
+				tft = np;
+			struct post_enc e;
+			post_enc_init(&e);
+			post_enc_begin(&e);
+			post_enc_add(&e, doc, tft, tfb, len, pos, np);
+			struct enc_list la;
+			enc_finish(&e, &la, 1);
+			unsigned char pb[16];
+			size_t pn = 0;
+			for (uint32_t q = 0; q < np; q++)
+				pn += varint_put(pb + pn, q ? pos[q] - pos[q - 1] : pos[0]);
+			struct buf out;
+			buf_init(&out, 0);
+			buf_put(&out, "x", 1); /* appended after what is there */
+			uint64_t dl, pl;
+			struct post_stats st;
+			post_enc_single(&out, doc, tft, tfb, len, pb, pn, &dl, &pl, &st);
+			cr_assert_eq(out.n - 1, la.out.n, "doc %u tft %u tfb %u", doc, tft, tfb);
+			cr_assert_eq(memcmp(out.p + 1, la.out.p, la.out.n), 0, "doc %u tfb %u", doc, tfb);
+			cr_assert_eq(dl, la.dl);
+			cr_assert_eq(pl, la.pl);
+			cr_assert_eq(memcmp(&st, &la.st, sizeof st), 0);
+			buf_release(&out);
+			buf_release(&la.out);
+			post_enc_release(&e);
+		}
+}
+
 /* Block decoding (ranked search's path) gives what the posting-by-posting
  * cursor gives, for gaps and tfs of every varint length, title tf or not;
  * a truncated list decodes to an error, never out of bounds. */
