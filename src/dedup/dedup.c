@@ -659,6 +659,30 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 	}
 }
 
+/* The prepared lines of a body: on the stack up to PREP_STACK_LINES (most
+ * bodies; no allocation per document), then on the heap. */
+#define PREP_STACK_LINES 128
+
+struct prep_lines {
+	struct prep_line *l;
+	size_t n, cap;
+	struct prep_line stack[PREP_STACK_LINES];
+};
+
+static void lines_put(struct prep_lines *ls, const struct prep_line *l)
+{
+	if (ls->n == ls->cap) {
+		if (ls->l == ls->stack) {
+			ls->l = xmalloc(2 * ls->cap * sizeof *ls->l);
+			memcpy(ls->l, ls->stack, ls->n * sizeof *ls->l);
+			ls->cap *= 2;
+		} else {
+			ls->l = xgrow(ls->l, &ls->cap, ls->n + 1, sizeof *ls->l);
+		}
+	}
+	ls->l[ls->n++] = *l;
+}
+
 /* Remember the first and the last lines, to learn boilerplate from. */
 static void sk_edge(struct sketcher *k, const struct para *pa)
 {
@@ -792,8 +816,8 @@ static bool ends_sentence(const char *p, const char *e)
  * each such line's keys and shingle count go to lines, if not NULL), or every
  * paragraph with a word (whole = true). ex, if not NULL, gets the body's
  * letters and digits (every byte is scanned once). */
-static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole, struct buf *lines,
-		    struct wordscan *ex)
+static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole,
+		    struct prep_lines *lines, struct wordscan *ex)
 {
 	const char *p = body, *end = body + len;
 	/* the paragraphs up to the last '\n' end with one, which the scan of
@@ -823,7 +847,7 @@ static void sk_body(struct sketcher *k, const char *body, size_t len, bool whole
 					if (lines) {
 						struct prep_line l = { pa.key, pa.pkey, pa.skey,
 								       (uint32_t)(k->count - before) };
-						buf_put(lines, &l, sizeof l);
+						lines_put(lines, &l);
 					}
 				}
 			}
@@ -847,10 +871,12 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 {
 	struct sketcher k;
 	struct prep_head h;
-	struct buf lines;
+	struct prep_lines lines;
 	if (len > DEDUP_MAX_BODY)
 		len = DEDUP_MAX_BODY;
-	buf_init(&lines, 0);
+	lines.l = lines.stack;
+	lines.n = 0;
+	lines.cap = PREP_STACK_LINES;
 	memset(&k, 0, sizeof k);
 	mins_clear(k.mins, k.fill);
 	/* a shingle per word at most, and a word takes two bytes with its space */
@@ -862,7 +888,7 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	sk_body(&k, body, len, false, &lines, &ex);
 	memset(&h, 0, sizeof h);
 	h.magic = PREP_MAGIC;
-	h.ntext = (uint32_t)(lines.n / sizeof(struct prep_line));
+	h.ntext = (uint32_t)lines.n;
 	h.xcount = k.count;
 	h.nlines = k.nlines;
 	memcpy(h.head, k.head, sizeof h.head);
@@ -884,8 +910,9 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 		free(ex.ex);
 	memcpy(out->p + at, &h, sizeof h);
 	out->n = at + sizeof h + 8 * h.xcount;
-	buf_put(out, lines.p, lines.n);
-	buf_release(&lines);
+	buf_put(out, lines.l, lines.n * sizeof *lines.l);
+	if (lines.l != lines.stack)
+		free(lines.l);
 }
 
 /* The last sketch this thread wrote: an add loads each sketch right after
