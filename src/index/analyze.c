@@ -516,6 +516,15 @@ static void squeeze(struct buf *b)
 		b->p[w] = 0;
 }
 
+/* TOKEN_PAD zero bytes after b's text, not counted in it, for
+ * tokenize_batch_padded() (a paragraph's padding is the next one, or
+ * these after the last). */
+static void pad_text(struct buf *b)
+{
+	buf_reserve(b, TOKEN_PAD);
+	memset(b->p + b->n, 0, TOKEN_PAD);
+}
+
 static bool has_word(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -569,6 +578,7 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
 		return NL_EEMPTY;
 	}
+	pad_text(&a->pbuf);
 	a->para = xgrow(a->para, &a->paracap, a->npara + 1, sizeof *a->para);
 	for (size_t i = 0; i < a->npara; i++)
 		a->para[i] = nl_str_make(a->pbuf.p + a->paraoff[i * 2], a->paraoff[i * 2 + 1]);
@@ -658,12 +668,13 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	/* terms */
 	terms_reset(a);
 	a->in_title = true;
-	tokenize_batch(a->tk, a->title.p, a->title.n, on_terms, a);
+	pad_text(&a->title);
+	tokenize_batch_padded(a->tk, a->title.p, a->title.n, on_terms, a);
 	uint32_t title_len = a->title_toks = (uint32_t)a->ntoks;
 	/* the body starts at title_len + 1: a gap, no phrase spans the edge */
 	a->in_title = false;
 	for (size_t i = 0; i < a->npara; i++)
-		tokenize_batch(a->tk, a->para[i].p, a->para[i].n, on_terms, a);
+		tokenize_batch_padded(a->tk, a->para[i].p, a->para[i].n, on_terms, a);
 	uint32_t body_len = (uint32_t)a->ntoks - title_len;
 	terms_finish(a, out);
 

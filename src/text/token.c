@@ -618,12 +618,14 @@ static inline size_t make_term(struct tokenizer *t, const char *s, size_t len, c
  * letter, which may be an acronym, not a byte >= 0x80). Then *w is the
  * word as scan_word() would find it, its term (make_term()'s, lower case)
  * is in out[0..16) and the term's length is returned; otherwise 0, and
- * nothing is decided. text[i] is an ASCII letter or digit and i + 16 <= len.
- * One load serves both, where scan_word() and make_term() each went
- * through the word byte by byte. */
+ * nothing is decided. text[i] is an ASCII letter or digit and 16 bytes can
+ * be read from it; the text has avail = len - i of them (16 if more: a
+ * constant, so the common case has no test for it). One load serves both,
+ * where scan_word() and make_term() each went through the word byte by
+ * byte. */
 __attribute__((always_inline))
 static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t len, size_t i,
-			 struct word *w, char *out)
+				size_t avail, struct word *w, char *out)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 	/* a byte is in lo..lo+k-1 if, less lo, it is below k unsigned: one add
@@ -635,13 +637,16 @@ static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t
 	__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(128 - '0'))),
 				     _mm_set1_epi8((char)(10 - 128)));
 	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(let, dig));
+	if (avail < 16)
+		word &= (1u << avail) - 1; /* the bytes past the text end it */
 	size_t n = (size_t)__builtin_ctz(~word); /* >= 1 */
 	if (n == 16)
 		return 0;
 	unsigned digits = (unsigned)_mm_movemask_epi8(dig) & ((1u << n) - 1);
 	/* the byte after the word: one look at its class tells the common
-	 * case (a space, most punctuation) from the four that need more */
-	unsigned char b = (unsigned char)s[i + n];
+	 * case (a space, most punctuation) from the four that need more; the
+	 * end of the text ends the word as a space does */
+	unsigned char b = avail < 16 && n == avail ? ' ' : (unsigned char)s[i + n];
 	unsigned cb = t->cls[b];
 	if (cb & (K_APOS | K_DOT | K_COMMA | K_HIGH)) {
 		if (cb == K_HIGH)
@@ -693,10 +698,11 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 /* ------------------------------------------------------------------------ */
 
 /* tokenize(), tokenize_hashed() and tokenize_batch(), one of fn, hfn and
- * bfn given: inlined in each, so each is the loop for its own callback. */
+ * bfn given: inlined in each, so each is the loop for its own callback.
+ * padded: TOKEN_PAD bytes past len may be read. */
 __attribute__((always_inline))
 static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len, token_fn fn,
-			       token_hash_fn hfn, token_batch_fn bfn, void *ctx)
+			       token_hash_fn hfn, token_batch_fn bfn, void *ctx, bool padded)
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
@@ -718,8 +724,12 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 		struct token_term *pe = &tt[count];
 		size_t n = 0;
 #ifdef __SSE2__
-		if (k == 1 && i + 16 <= len)
-			n = plain_word(t, text, len, i, &w, pe->term);
+		if (k == 1) {
+			if (i + 16 <= len)
+				n = plain_word(t, text, len, i, 16, &w, pe->term);
+			else if (padded)
+				n = plain_word(t, text, len, i, len - i, &w, pe->term);
+		}
 #endif
 		if (!n)
 			scan_word(t, text, len, i, c, k, &w);
@@ -752,19 +762,25 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
 {
-	return tokenize_run(t, text, len, fn, NULL, NULL, ctx);
+	return tokenize_run(t, text, len, fn, NULL, NULL, ctx, false);
 }
 
 int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
 		    void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, fn, NULL, ctx);
+	return tokenize_run(t, text, len, NULL, fn, NULL, ctx, false);
 }
 
 int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 		   void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, NULL, fn, ctx);
+	return tokenize_run(t, text, len, NULL, NULL, fn, ctx, false);
+}
+
+int tokenize_batch_padded(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
+			  void *ctx)
+{
+	return tokenize_run(t, text, len, NULL, NULL, fn, ctx, true);
 }
 
 struct first_term {

@@ -71,6 +71,12 @@ typedef int (*token_batch_fn)(void *ctx, const struct token_term *terms, size_t 
  * work (saving registers, reloading its state). Returns as tokenize(). */
 int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 		   void *ctx);
+#define TOKEN_PAD 16
+/* tokenize_batch() of text followed by TOKEN_PAD more bytes that may be
+ * read (any values; zeroed keeps memory checkers quiet): the words near
+ * its end take the fast path too. The terms are tokenize_batch()'s. */
+int tokenize_batch_padded(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
+			  void *ctx);
 /* Normalise one word as tokenize() would (for query terms): the result is the
  * first term tokenize() reports for word[0..len) alone, so a query word
  * matches the index term of the same word in a document. If the text holds

@@ -715,3 +715,32 @@ Test(token, ascii_stems_are_the_utf8_stemmers)
 	sb_stemmer_delete(u);
 	tokenizer_free(t);
 }
+
+/* tokenize_batch_padded reads past the text but gives tokenize_batch's
+ * terms: every prefix of a text, followed by word characters that must
+ * not join its last word */
+Test(token, padded_matches_unpadded_at_every_end)
+{
+	static const char text[] = "In 2,014 the U.S. and U.N. said 3.5 a. Russia's don't "
+				   "x1 Gr\xC3\xBC\xC3\x9F" "e ABCDEFGHIJKLMNOPQRSTUVWXYZ e.g. 10,000, 'll end9";
+	static const char *const tails[] = { "abcdefghijklmnopqrstuvwxyz", "0123456789012345678",
+					     ".5.5.5.5.5.5.5.5.5", "'s'sss'ssss'sss'ss" };
+	struct tokenizer *t = tokenizer_new(true);
+	for (size_t tl = 0; tl < NL_ARRAY_LEN(tails); tl++)
+		for (size_t len = 0; len <= sizeof text - 1; len++) {
+			char exact[sizeof text], padded[sizeof text + 32];
+			memcpy(exact, text, len);
+			memcpy(padded, text, len);
+			memcpy(padded + len, tails[tl], strlen(tails[tl]));
+			static struct batch_seen want, got;
+			memset(&want, 0, sizeof want);
+			memset(&got, 0, sizeof got);
+			cr_assert_eq(tokenize_batch(t, exact, len, collect_batch, &want), 0);
+			cr_assert_eq(tokenize_batch_padded(t, padded, len, collect_batch, &got), 0);
+			cr_assert_eq(got.c.count, want.c.count, "len %zu", len);
+			cr_assert_str_eq(got.c.terms, want.c.terms, "len %zu", len);
+			cr_assert(memcmp(got.c.start, want.c.start, sizeof want.c.start) == 0);
+			cr_assert(memcmp(got.c.end, want.c.end, sizeof want.c.end) == 0);
+		}
+	tokenizer_free(t);
+}
