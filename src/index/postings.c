@@ -211,25 +211,6 @@ static void pack_arrays(struct post_enc *e, const uint32_t *gap, const uint32_t 
 	e->block_at = e->docs.n;
 }
 
-/* A varint that this program wrote (whole: no bound to check), at *pp;
- * advances *pp. */
-static inline uint64_t varint_get_own(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	uint64_t v = *p++;
-	if (v >= 0x80) {
-		v &= 0x7f;
-		for (unsigned s = 7;; s += 7) {
-			uint64_t c = *p++;
-			v |= (c & 0x7f) << s;
-			if (c < 0x80)
-				break;
-		}
-	}
-	*pp = p;
-	return v;
-}
-
 /* The block's doc data (layout: postings.h): its postings, held as varints
  * (gap, tfw, title tf when flagged) from block_at on while it was open, are
  * rewritten as three widths, then the gaps, body tfs and title tfs packed at

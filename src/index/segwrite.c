@@ -698,25 +698,6 @@ static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, str
 	return a;
 }
 
-/* A varint of 32 bits at most that seg_writer_add wrote (whole: no bound
- * to check), at *pp; advances *pp. */
-static inline uint32_t varint_get_own(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	uint32_t v = *p++;
-	if (v >= 0x80) {
-		v &= 0x7f;
-		for (unsigned s = 7;; s += 7) {
-			uint32_t c = *p++;
-			v |= (c & 0x7f) << s;
-			if (c < 0x80)
-				break;
-		}
-	}
-	*pp = p;
-	return v;
-}
-
 /* Add the postings kept in a's varints (df <= HOT_DF = POST_BLOCK of them:
  * one block) to enc (begun), and drop them (the caller gives the buffer
  * back or frees it). */
@@ -736,7 +717,8 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 	uint32_t doc = 0;
 	for (uint32_t j = 0; j < a->df; j++) {
 		/* written by seg_writer_add: whole, no bounds to check */
-		uint32_t gap = varint_get_own(&p), t1 = varint_get_own(&p), t2 = varint_get_own(&p);
+		uint32_t gap = (uint32_t)varint_get_own(&p), t1 = (uint32_t)varint_get_own(&p),
+			 t2 = (uint32_t)varint_get_own(&p);
 		doc = j == 0 ? gap : doc + 1 + gap;
 		uint32_t np = (uint32_t)(t1 + t2);
 		const unsigned char *q = p;
@@ -1164,8 +1146,8 @@ static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
 		if (a->df == 1) {
 			/* most terms: one posting, written at once */
 			const unsigned char *p = (const unsigned char *)a->data, *pend = p + a->dn;
-			uint32_t doc = varint_get_own(&p), t1 = varint_get_own(&p);
-			uint32_t t2 = varint_get_own(&p);
+			uint32_t doc = (uint32_t)varint_get_own(&p), t1 = (uint32_t)varint_get_own(&p);
+			uint32_t t2 = (uint32_t)varint_get_own(&p);
 			size_t before = out->n;
 			post_enc_single(out, doc, t1, t2, j->w->doclen[doc], p, (size_t)(pend - p),
 					&e->dl, &e->pl, &e->st);

@@ -107,6 +107,26 @@ static inline bool varint_get(const unsigned char **pp, const unsigned char *end
 	return false;
 }
 
+/* Decode a varint that this program wrote itself into memory it keeps (the
+ * writer's own buffers, never input): it is whole, so there is no bound to
+ * check. Advances *pp. */
+static inline uint64_t varint_get_own(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = *p++;
+	if (v >= 0x80) {
+		v &= 0x7f;
+		for (unsigned s = 7;; s += 7) {
+			uint64_t c = *p++;
+			v |= (c & 0x7f) << s;
+			if (c < 0x80)
+				break;
+		}
+	}
+	*pp = p;
+	return v;
+}
+
 /* The appends above are called for a few bytes at a time in the hot loops
  * (pipeline packing, posting lists): the common case (no cap, room left) is
  * inline, the rest is in buf.c. */
