@@ -254,6 +254,20 @@ static inline __attribute__((always_inline)) void post_enc_impact_add_(struct po
 	post_enc_impact_insert_(e, tft, tfb, len);
 }
 
+/* A posting's npos ascending positions as the positions part stores them:
+ * varints, the first as is, then the gaps. Writes at most npos * 5 bytes at
+ * w; returns how many. (The segment writer keeps a cold term's positions
+ * in the same form, to hand them to the encoder as they are.) */
+static inline size_t post_pos_put(unsigned char *w, const uint32_t *pos, uint32_t npos)
+{
+	if (npos == 0)
+		return 0;
+	size_t n = varint_put(w, pos[0]);
+	for (uint32_t i = 1; i < npos; i++)
+		n += varint_put(w + n, pos[i] - pos[i - 1]);
+	return n;
+}
+
 static inline __attribute__((always_inline)) void post_enc_add(struct post_enc *e, uint32_t doc,
 								uint32_t tft, uint32_t tfb,
 								uint32_t doclen,
@@ -261,13 +275,7 @@ static inline __attribute__((always_inline)) void post_enc_add(struct post_enc *
 {
 	/* the positions */
 	unsigned char *w = (unsigned char *)buf_reserve(&e->pos, (size_t)npos * 5);
-	size_t wn = 0;
-	if (npos) { /* the first as is, then gaps */
-		wn = varint_put(w, pos[0]);
-		for (uint32_t i = 1; i < npos; i++)
-			wn += varint_put(w + wn, pos[i] - pos[i - 1]);
-	}
-	e->pos.n += wn;
+	e->pos.n += post_pos_put(w, pos, npos);
 	/* the doc data: varints until the block closes and packs them */
 	uint32_t gap = doc - e->last_doc - 1; /* the first: doc (post_enc_begin) */
 	unsigned char *t = (unsigned char *)buf_reserve(&e->docs, 32);

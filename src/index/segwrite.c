@@ -888,12 +888,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
 		n += varint_put(p + n, tfts[i]);
 		n += varint_put(p + n, tfbs[i]);
-		const uint32_t *pi = poss[i];
-		if (npos) { /* the first as is, then gaps */
-			n += varint_put(p + n, pi[0]);
-			for (uint32_t k = 1; k < npos; k++)
-				n += varint_put(p + n, pi[k] - pi[k - 1]);
-		}
+		n += post_pos_put(p + n, poss[i], npos);
 		a->dn += n;
 		a->df++;
 		a->last_doc = doc;
