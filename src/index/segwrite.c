@@ -85,15 +85,24 @@ static void fw_flush(struct fw *f)
 	buf_clear(&f->out);
 }
 
+/* Count n bytes at p, about to be written, into the offset and the open
+ * section's hash; false once a write has failed (nothing more is written). */
+static bool fw_account(struct fw *f, const void *p, size_t n)
+{
+	if (f->rc)
+		return false;
+	if (f->h)
+		XXH3_64bits_update(f->h, p, n);
+	f->off += n;
+	return true;
+}
+
 /* Write n bytes at p straight from there, with no copy into out (for a
  * large write, or a buffer of the caller's already gathered). */
 static void fw_write_direct(struct fw *f, const void *p, size_t n)
 {
-	if (f->rc)
+	if (!fw_account(f, p, n))
 		return;
-	if (f->h)
-		XXH3_64bits_update(f->h, p, n);
-	f->off += n;
 	fw_flush(f);
 	fw_raw(f, p, n);
 }
@@ -104,11 +113,8 @@ static void fw_write(struct fw *f, const void *p, size_t n)
 		fw_write_direct(f, p, n);
 		return;
 	}
-	if (f->rc)
+	if (!fw_account(f, p, n))
 		return;
-	if (f->h)
-		XXH3_64bits_update(f->h, p, n);
-	f->off += n;
 	buf_put(&f->out, p, n);
 	if (f->out.n >= (1u << 20))
 		fw_flush(f);
