@@ -14,8 +14,9 @@
  *     ordered, without surrounding white space, only white space between;
  *   - tokenize and sentence_split on the raw, unrepaired bytes: no crash,
  *     spans in bounds;
- *   - tokenize_hashed (both texts): tokenize's terms in order, each with its
- *     nl_hash64.
+ *   - tokenize_batch_padded, as `add` calls it (the text followed by
+ *     TOKEN_PAD zero bytes), on both texts: tokenize's terms and spans in
+ *     order, each with its nl_hash64.
  */
 #include "text/sentence.h"
 #include "text/token.h"
@@ -56,9 +57,10 @@ static int on_token(void *ctx, const char *term, size_t n, uint32_t start, uint3
 	return 0;
 }
 
-/* tokenize_hashed gives tokenize's terms, in order, each with its nl_hash64 */
+/* tokenize_batch_padded gives tokenize's terms and spans, in order, each
+ * with its nl_hash64 */
 struct seq {
-	struct buf b; /* each term as a length byte and its bytes */
+	struct buf b; /* each term as a length byte, its bytes, start and end (u32 each) */
 	size_t at;
 };
 
@@ -67,27 +69,42 @@ static int collect(void *ctx, const char *term, size_t n, uint32_t start, uint32
 	struct seq *q = ctx;
 	buf_putc(&q->b, (char)n);
 	buf_put(&q->b, term, n);
+	buf_put(&q->b, &start, 4);
+	buf_put(&q->b, &end, 4);
 	return 0;
 }
 
-static int replay_hashed(void *ctx, const char *term, size_t n, uint64_t hash)
+static int replay_batch(void *ctx, const struct token_term *terms, size_t k)
 {
 	struct seq *q = ctx;
-	CHECK(hash == nl_hash64(term, n));
-	CHECK(q->at < q->b.n && (size_t)(unsigned char)q->b.p[q->at] == n &&
-	      memcmp(q->b.p + q->at + 1, term, n) == 0);
-	q->at += 1 + n;
+	for (size_t i = 0; i < k; i++) {
+		const struct token_term *e = &terms[i];
+		size_t n = e->len;
+		CHECK(e->hash == nl_hash64(e->term, n));
+		CHECK(q->at + 1 + n + 8 <= q->b.n && (size_t)(unsigned char)q->b.p[q->at] == n &&
+		      memcmp(q->b.p + q->at + 1, e->term, n) == 0);
+		uint32_t start, end;
+		memcpy(&start, q->b.p + q->at + 1 + n, 4);
+		memcpy(&end, q->b.p + q->at + 1 + n + 4, 4);
+		CHECK(e->start == start && e->end == end);
+		q->at += 1 + n + 8;
+	}
 	return 0;
 }
 
-static void check_hashed(struct tokenizer *t, const char *text, size_t len)
+static void check_batch(struct tokenizer *t, const char *text, size_t len)
 {
 	struct seq q;
 	buf_init(&q.b, 0);
 	q.at = 0;
 	CHECK(tokenize(t, text, len, collect, &q) == 0);
-	CHECK(tokenize_hashed(t, text, len, replay_hashed, &q) == 0);
+	char *padded = xmalloc(len + TOKEN_PAD);
+	if (len)
+		memcpy(padded, text, len);
+	memset(padded + len, 0, TOKEN_PAD);
+	CHECK(tokenize_batch_padded(t, padded, len, replay_batch, &q) == 0);
 	CHECK(q.at == q.b.n);
+	free(padded);
 	buf_release(&q.b);
 }
 
@@ -165,13 +182,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = (struct check){ tok_plain, text, out.n, 0, true };
 	CHECK(tokenize(tok_plain, text, out.n, on_token, &c) == 0);
 	check_sentences(text, out.n, true);
-	check_hashed(tok_stem, text, out.n);
-	check_hashed(tok_plain, text, out.n);
+	check_batch(tok_stem, text, out.n);
+	check_batch(tok_plain, text, out.n);
 
 	c = (struct check){ tok_stem, raw, size, 0, false };
 	CHECK(tokenize(tok_stem, raw, size, on_token, &c) == 0);
 	check_sentences(raw, size, false);
-	check_hashed(tok_stem, raw, size);
+	check_batch(tok_stem, raw, size);
 
 	buf_release(&out);
 	return 0;

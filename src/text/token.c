@@ -43,7 +43,7 @@
  * 16 bytes): on Reuters 19 in 20 lookups hit and skip the stemmer. (1 MiB
  * missed more at full scale: the 334k-record add with 2 threads took 3.6%
  * longer in 3 interleaved pairs; 4 MiB measured no better than 2.) A slot
- * also keeps the stem's nl_hash64, which tokenize_hashed() hands out with
+ * also keeps the stem's nl_hash64, which tokenize_batch() hands out with
  * the term, so the indexer does not hash the terms that hit (words of 17 to
  * 24 bytes, which the cache took before the hash had their room, are too
  * rare to count: 32,752 stemmer calls on 10,000 live-blog posts, not 32,687). A set
@@ -107,7 +107,7 @@ enum {
 /* A cached stem, 32 bytes: the word zero-padded, the stem written as
  * "keep this many bytes of the word, then append add" (English stems differ
  * from their word only at the end: running -> run, happy -> happi), and the
- * stem's nl_hash64 (tokenize_hashed hands it out: no hashing on a hit). */
+ * stem's nl_hash64 (tokenize_batch hands it out: no hashing on a hit). */
 struct stem_slot {
 	uint64_t key[STEM_KEY / 8];
 	uint64_t hash;
@@ -670,12 +670,11 @@ static inline size_t plain_word(const struct tokenizer *t, const char *s, size_t
 #endif
 
 /* Stem the words of a batch that are to be stemmed, hash the others (for
- * hfn and bfn), and hand them all out: one by one to fn or hfn, or at once
- * to bfn. Returns the callback's nonzero value if it stopped, else 0. */
+ * bfn), and hand them all out: one by one to fn, or at once to bfn. Returns
+ * the callback's nonzero value if it stopped, else 0. */
 __attribute__((always_inline))
 static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const struct stem_job *job,
-			      size_t count, token_fn fn, token_hash_fn hfn, token_batch_fn bfn,
-			      void *ctx)
+			      size_t count, token_fn fn, token_batch_fn bfn, void *ctx)
 {
 	for (size_t k = 0; k < count; k++) {
 		struct token_term *pe = &tt[k];
@@ -685,8 +684,7 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 			pe->hash = XXH3_64bits(pe->term, pe->len);
 		if (bfn)
 			continue;
-		int rc = fn ? fn(ctx, pe->term, pe->len, pe->start, pe->end)
-			    : hfn(ctx, pe->term, pe->len, pe->hash);
+		int rc = fn(ctx, pe->term, pe->len, pe->start, pe->end);
 		if (rc)
 			return rc;
 	}
@@ -697,12 +695,12 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 /* API                                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* tokenize(), tokenize_hashed() and tokenize_batch(), one of fn, hfn and
- * bfn given: inlined in each, so each is the loop for its own callback.
+/* tokenize() and tokenize_batch(), one of fn and bfn given: inlined in
+ * each, so each is the loop for its own callback.
  * padded: TOKEN_PAD bytes past len may be read. */
 __attribute__((always_inline))
 static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len, token_fn fn,
-			       token_hash_fn hfn, token_batch_fn bfn, void *ctx, bool padded)
+			       token_batch_fn bfn, void *ctx, bool padded)
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
@@ -751,36 +749,30 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 		if (jb->set)
 			__builtin_prefetch(jb->set);
 		if (++count == BATCH) {
-			int rc = flush_batch(t, tt, job, count, fn, hfn, bfn, ctx);
+			int rc = flush_batch(t, tt, job, count, fn, bfn, ctx);
 			if (rc)
 				return rc;
 			count = 0;
 		}
 	}
-	return count ? flush_batch(t, tt, job, count, fn, hfn, bfn, ctx) : 0;
+	return count ? flush_batch(t, tt, job, count, fn, bfn, ctx) : 0;
 }
 
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
 {
-	return tokenize_run(t, text, len, fn, NULL, NULL, ctx, false);
-}
-
-int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
-		    void *ctx)
-{
-	return tokenize_run(t, text, len, NULL, fn, NULL, ctx, false);
+	return tokenize_run(t, text, len, fn, NULL, ctx, false);
 }
 
 int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 		   void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, NULL, fn, ctx, false);
+	return tokenize_run(t, text, len, NULL, fn, ctx, false);
 }
 
 int tokenize_batch_padded(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 			  void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, NULL, fn, ctx, true);
+	return tokenize_run(t, text, len, NULL, fn, ctx, true);
 }
 
 struct first_term {

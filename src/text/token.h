@@ -49,16 +49,11 @@ void tokenizer_free(struct tokenizer *t);
  * text is done, the callback's nonzero value if it stopped early, or
  * NL_ETOOBIG (without calling fn) if len > UINT32_MAX (offsets are 32-bit). */
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx);
-/* As token_fn, with hash = nl_hash64(term, term_len) (util/common.h), for a
- * callback that would hash every term: the tokenizer keeps each stem's hash
- * in its stem cache, so most terms come hashed at no cost. */
-typedef int (*token_hash_fn)(void *ctx, const char *term, size_t term_len, uint64_t hash);
-/* tokenize(), handing out each term with its hash instead of its span. */
-int tokenize_hashed(struct tokenizer *t, const char *text, size_t len, token_hash_fn fn,
-		    void *ctx);
 /* A term as tokenize_batch() hands it out. */
 struct token_term {
-	uint64_t hash;       /* nl_hash64(term, len) */
+	uint64_t hash;       /* nl_hash64(term, len) (util/common.h): the
+			      * tokenizer keeps each stem's hash in its stem
+			      * cache, so most terms come hashed at no cost */
 	uint32_t len;        /* 1..TOKEN_MAX_BYTES */
 	uint32_t start, end; /* the word's span, as token_fn's */
 	char term[TOKEN_MAX_BYTES + 32]; /* not NUL-terminated; all of it may be read */
@@ -66,9 +61,9 @@ struct token_term {
 /* Called with terms[0..n) (n >= 1), the next terms of the text in order;
  * valid only during the call. Return nonzero to stop tokenizing. */
 typedef int (*token_batch_fn)(void *ctx, const struct token_term *terms, size_t n);
-/* tokenize_hashed(), handing out the terms some tens at a time: for a
- * callback that does little per term, a call per term costs more than its
- * work (saving registers, reloading its state). Returns as tokenize(). */
+/* tokenize(), handing out the terms with their hashes some tens at a time:
+ * for a callback that does little per term, a call per term costs more than
+ * its work (saving registers, reloading its state). Returns as tokenize(). */
 int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 		   void *ctx);
 #define TOKEN_PAD 16
