@@ -42,6 +42,7 @@
 #include "dates/dates.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,17 +351,26 @@ struct tok {          /* 16 bytes */
 #define KW_SLOTS 4096 /* power of two, > 8 * NL_ARRAY_LEN(kwdefs): most words are not
 		       * keywords, and most of them then find an empty slot first */
 #define KW_MAXLEN 15
-#define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely
-		       * (a multiple of 4, see scan) */
+#define TOK_PAD 16    /* sentinel tokens after the last one: matchers look ahead freely */
 
-struct kwslot {                /* 4 bytes: the table is 16 KiB */
-	uint16_t tag;              /* the high half of kw_hash of the word */
-	uint16_t idx;              /* index+1 into kwdefs, 0 = empty */
+/* A token's last 8 bytes (num, kind, flags, cls, kf) as one little-endian
+ * word: the scanner composes it in a register and stores it at once, and a
+ * keyword keeps its own ready made (tok_put). */
+#define TOK_HI(num, kind, flags, cls, kf)                                            \
+	((uint64_t)(uint32_t)(int32_t)(num) | (uint64_t)(kind) << 32 |                 \
+	 (uint64_t)(flags) << 40 | (uint64_t)(cls) << 48 | (uint64_t)(kf) << 56)
+#define TOK_HI_FLAGS 40 /* the shift of the flags byte in TOK_HI */
+
+struct kwent {                 /* 32 bytes */
+	uint64_t w0, w1;           /* the keyword, zero-padded to 16 bytes (little-endian) */
+	uint64_t hi;               /* its token's TOK_HI, TF_START set if it starts */
+	uint64_t def;              /* index into kwdefs */
 };
 
 struct dates_tagger {
-	struct kwslot slot[KW_SLOTS]; /* keyword hash table, open addressing */
-	uint64_t kw[NL_ARRAY_LEN(kwdefs)][2]; /* each keyword, zero-padded to 16 bytes */
+	uint16_t slot[KW_SLOTS];   /* keyword hash table, open addressing: index into
+				    * kw, 0 = empty */
+	struct kwent kw[NL_ARRAY_LEN(kwdefs) + 1]; /* the keywords from kw[1] on */
 	struct tok *tok;
 	size_t ntok, tokcap;
 	uint32_t *start;           /* indexes of the tokens flagged TF_START, in order */
@@ -377,15 +387,15 @@ struct dates_tagger {
 	struct dates_ctx *ctx;
 };
 
-/* Hash of a lower-case word of at most KW_MAXLEN bytes given as its bytes
- * zero-padded to 16 (w0 the first 8, little-endian): the scanner gathers
- * them in registers, so there is no per-byte chain and nothing is stored and
- * read back. */
-static uint32_t kw_hash(uint64_t w0, uint64_t w1, size_t n)
+/* Slot of a lower-case word given as its bytes zero-padded to 16 (w0 the
+ * first 8, little-endian; the padding tells the lengths apart): the scanner
+ * gathers them in registers, so there is no per-byte chain and nothing is
+ * stored and read back. A multiply's top bits: three instructions a word. */
+static inline uint32_t kw_slot(uint64_t w0, uint64_t w1)
 {
-	uint64_t h = (w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full) ^ n;
-	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+	return (uint32_t)(((w0 + w1) * 0x9E3779B97F4A7C15ull) >> (64 - 12));
 }
+_Static_assert(KW_SLOTS == 1 << 12, "kw_slot gives 12 bits");
 
 /* The first n <= 16 bytes of w as two little-endian words, zero-padded. */
 static void kw_words(const char *w, size_t n, uint64_t out[2])
@@ -399,25 +409,33 @@ struct dates_tagger *dates_new(void)
 {
 	struct dates_tagger *t = xcalloc(1, sizeof *t);
 	t->ymd_day = NL_NODAY;
+	uint16_t nkw = 0;
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
-		const char *w = kwdefs[i].w;
-		size_t n = strlen(w);
+		const struct kwdef *d = &kwdefs[i];
+		size_t n = strlen(d->w);
 		if (n > KW_MAXLEN)
 			continue; /* the scanner looks up no longer word */
-		kw_words(w, n, t->kw[i]);
-		uint32_t full = kw_hash(t->kw[i][0], t->kw[i][1], n), h = full & (KW_SLOTS - 1);
+		uint64_t w[2];
+		kw_words(d->w, n, w);
+		uint32_t h = kw_slot(w[0], w[1]);
 		bool dup = false;
-		while (t->slot[h].idx) {
-			if (!strcmp(kwdefs[t->slot[h].idx - 1].w, w)) {
+		while (t->slot[h]) {
+			if (!strcmp(kwdefs[t->kw[t->slot[h]].def].w, d->w)) {
 				dup = true; /* first definition wins */
 				break;
 			}
 			h = (h + 1) & (KW_SLOTS - 1);
 		}
-		if (!dup) {
-			t->slot[h].idx = (uint16_t)(i + 1);
-			t->slot[h].tag = (uint16_t)(full >> 16);
-		}
+		if (dup)
+			continue;
+		struct kwent *e = &t->kw[++nkw];
+		e->w0 = w[0];
+		e->w1 = w[1];
+		e->def = i;
+		/* (every keyword has a class, so hi is never that of an unknown word) */
+		uint8_t fl = (d->flags & KF_START) || d->cls == K_ORDW ? TF_START : 0;
+		e->hi = TOK_HI(d->val, TK_WORD, fl, d->cls, d->flags);
+		t->slot[h] = nkw;
 	}
 	return t;
 }
@@ -485,17 +503,38 @@ static const unsigned char word_mask[32] = {
 };
 #endif
 
-/* scan() reserves len + TOK_PAD tokens first (a token is at least one
- * byte), so pushing never grows the array. */
-static inline struct tok *tok_push(struct tok *tk, size_t *nt)
+/* Store a token: its span and its TOK_HI. */
+static inline void tok_put(struct tok *k, uint32_t s, uint32_t e, uint64_t hi)
 {
-	struct tok *k = &tk[(*nt)++];
-	memset(k, 0, sizeof *k);
-	return k;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	_Static_assert(offsetof(struct tok, num) == 8 && offsetof(struct tok, kind) == 12 &&
+		       offsetof(struct tok, flags) == 13 && offsetof(struct tok, cls) == 14 &&
+		       offsetof(struct tok, kf) == 15, "TOK_HI is the token's last 8 bytes");
+	uint64_t lo = s | (uint64_t)e << 32;
+	memcpy(k, &lo, 8);
+	memcpy((char *)k + 8, &hi, 8);
+#else
+	k->s = s;
+	k->e = e;
+	k->num = (int32_t)(uint32_t)hi;
+	k->kind = (uint8_t)(hi >> 32);
+	k->flags = (uint8_t)(hi >> 40);
+	k->cls = (uint8_t)(hi >> 48);
+	k->kf = (uint8_t)(hi >> 56);
+#endif
 }
 
 /* Kept out of dates_tag (called once a sentence): inlined there, it shared
- * the registers with the driver and spilled in its per-word loop. */
+ * the registers with the driver and spilled in its per-word loop.
+ *
+ * Words are most of the work (a sentence of 15 words has a few other
+ * tokens), so a word's turn does no more than it must: measure and
+ * lower-case it in one register, look it up (most words that are not
+ * keywords hit an empty slot), and store its token as two words, its last 8
+ * bytes being the keyword's ready made ones (or those of an unknown word)
+ * with the flags or'ed in. scan() reserves len + TOK_PAD tokens and len
+ * starters first (a token is at least one byte), so nothing is checked per
+ * token. */
 static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigned char *text,
 					   size_t len)
 {
@@ -519,9 +558,12 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	 * alias anything, so t's would be stored and loaded again per token */
 	struct tok *tk = t->tok;
 	size_t nt = 0;
-	/* and the starters' indexes, so that dates_tag visits only them */
+	/* and the starters' indexes, so that dates_tag visits only them: every
+	 * token's index is written, and the count moves past it if it starts */
 	uint32_t *st = t->start;
 	size_t ns = 0;
+	const uint16_t *slot = t->slot;
+	const struct kwent *kw = t->kw;
 	while (i < len) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
@@ -591,7 +633,9 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				more = n == 16;
 			}
 #endif
-			/* the rest of a word longer than 16 letters */
+			/* the rest of a word longer than 16 letters (w0, w1 keep its
+			 * first 16, which no keyword of up to KW_MAXLEN letters
+			 * equals: no need to skip the look-up) */
 			if (__builtin_expect(more, 0)) {
 				while (i < len && is_alpha(p[i])) {
 					unsigned char l = p[i] | 0x20;
@@ -605,15 +649,6 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				}
 				n = i - s;
 			}
-			/* the token is written in place as its fields are known:
-			 * nothing of it has to be kept in a register */
-			struct tok *k = &tk[nt++];
-			k->s = (uint32_t)s;
-			k->e = (uint32_t)i;
-			k->num = 0;
-			k->kind = TK_WORD;
-			k->cls = K_NONE;
-			k->kf = 0;
 			/* TF_CAP from the case bit of the first letter, no branch */
 			_Static_assert(TF_CAP == 0x20 >> 4, "TF_CAP is the case bit shifted");
 			uint8_t fl = (uint8_t)(pend | ((~c & 0x20) >> 4));
@@ -621,43 +656,31 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				fl |= TF_ALLCAP;
 			if (n == 1)
 				fl |= TF_START;
-			const struct kwdef *d = NULL;
-			if (n <= KW_MAXLEN) {
-				uint32_t h = kw_hash(w0, w1, n);
-				uint32_t slot = h & (KW_SLOTS - 1);
-				while (t->slot[slot].idx) {
-					const struct kwslot *ks = &t->slot[slot];
-					/* equal zero-padded words are equal words
-					 * (no keyword holds a zero byte) */
-					if (ks->tag == (uint16_t)(h >> 16) && t->kw[ks->idx - 1][0] == w0 &&
-					    t->kw[ks->idx - 1][1] == w1) {
-						d = &kwdefs[ks->idx - 1];
-						break;
-					}
-					slot = (slot + 1) & (KW_SLOTS - 1);
+			const uint64_t plain = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
+			uint64_t hi = plain;
+			for (uint32_t h = kw_slot(w0, w1), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
+				/* equal zero-padded words are equal words (no
+				 * keyword holds a zero byte) */
+				if (kw[x].w0 == w0 && kw[x].w1 == w1) {
+					hi = kw[x].hi;
+					break;
 				}
 			}
-			if (d) {
-				/* (every keyword has a class: a keyword is never -ed) */
-				k->cls = d->cls;
-				k->kf = d->flags;
-				k->num = d->val;
-				if ((d->flags & KF_START) || d->cls == K_ORDW)
-					fl |= TF_START;
-			} else if (n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
-				   (p[i - 2] | 0x20) == 'e') {
+			/* (a keyword is never -ed) */
+			if (hi == plain && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
+			    (p[i - 2] | 0x20) == 'e')
 				fl |= TF_ED;
-			}
-			k->flags = fl;
-			if (fl & TF_START)
-				st[ns++] = (uint32_t)(nt - 1);
-			pend = 0;
+			hi |= (uint64_t)fl << TOK_HI_FLAGS;
+			tok_put(&tk[nt], (uint32_t)s, (uint32_t)i, hi);
+			st[ns] = (uint32_t)nt;
+			ns += (hi >> (TOK_HI_FLAGS + 6)) & 1;
+			_Static_assert(TF_START == 1 << 6, "TF_START is bit 6 of the flags");
+			nt++;
 			/* the usual separator, without another turn of the loop
 			 * (p[len] is padding) */
-			if (p[i] == ' ') {
-				pend = TF_SPACE;
-				i++;
-			}
+			_Static_assert(TF_SPACE == 1, "TF_SPACE is bit 0");
+			pend = p[i] == ' ';
+			i += pend;
 		} else if (is_digit(c)) {
 			size_t s = i;
 			int64_t v = 0;
@@ -682,13 +705,9 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 					i++;
 			}
 			st[ns++] = (uint32_t)nt;
-			struct tok *k = tok_push(tk, &nt);
-			k->s = (uint32_t)s;
-			k->e = (uint32_t)i;
-			k->kind = TK_NUM;
-			k->flags = pend | fl | TF_START;
-			k->num = (int32_t)(v > 1000000000 ? 1000000000 : v);
-			k->nd = (uint8_t)(nd > 255 ? 255 : nd);
+			tok_put(&tk[nt++], (uint32_t)s, (uint32_t)i,
+				TOK_HI(v > 1000000000 ? 1000000000 : v, TK_NUM, pend | fl | TF_START, K_NONE,
+				       nd > 255 ? 255 : nd));
 			pend = 0;
 		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' ||
 			   c == 0) {
@@ -699,12 +718,8 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 		} else if (c < 0x80) {
 			if (c == '\'')
 				st[ns++] = (uint32_t)nt;
-			struct tok *k = tok_push(tk, &nt);
-			k->s = (uint32_t)i;
-			k->e = (uint32_t)i + 1;
-			k->kind = TK_PUNCT;
-			k->flags = pend | (c == '\'' ? TF_START : 0);
-			k->num = c;
+			tok_put(&tk[nt++], (uint32_t)i, (uint32_t)i + 1,
+				TOK_HI(c, TK_PUNCT, pend | (c == '\'' ? TF_START : 0), K_NONE, 0));
 			pend = 0;
 			i++;
 		} else {
@@ -727,29 +742,17 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 			}
 			if (ch == '\'')
 				st[ns++] = (uint32_t)nt;
-			struct tok *k = tok_push(tk, &nt);
-			k->s = (uint32_t)s;
-			k->e = (uint32_t)i;
-			k->kind = TK_PUNCT;
-			k->flags = pend | (ch == '\'' ? TF_START : 0);
-			k->num = ch;
+			tok_put(&tk[nt++], (uint32_t)s, (uint32_t)i,
+				TOK_HI(ch, TK_PUNCT, pend | (ch == '\'' ? TF_START : 0), K_NONE, 0));
 			pend = 0;
 		}
 	}
 	/* sentinels: kind TK_END, span at the end of the text (room for them
 	 * was reserved above: a token is at least one byte) */
-	const struct tok sentinel = { .s = (uint32_t)len, .e = (uint32_t)len, .flags = TF_SPACE };
 	t->ntok = nt;
 	t->nstart = ns;
-	struct tok *k = &tk[nt];
-	/* four a turn: with one, the loop cost more than the stores (every
-	 * sentence pays this) */
-	for (size_t j = 0; j < TOK_PAD; j += 4) {
-		k[j] = sentinel;
-		k[j + 1] = sentinel;
-		k[j + 2] = sentinel;
-		k[j + 3] = sentinel;
-	}
+	for (size_t j = 0; j < TOK_PAD; j++)
+		tok_put(&tk[nt + j], (uint32_t)len, (uint32_t)len, TOK_HI(0, TK_END, TF_SPACE, K_NONE, 0));
 }
 
 /* ------------------------------------------------------------------------ */
