@@ -327,12 +327,11 @@ static const struct kwdef kwdefs[] = {
 
 enum tkind { TK_END = 0, TK_WORD, TK_NUM, TK_PUNCT };
 
+/* (whether a word is capitalised, all capitals or ends in -ed is read from
+ * the text when a matcher asks: tok_cap, tok_allcap, tok_ed) */
 #define TF_SPACE 0x01    /* white space (or start of text) before the token */
-#define TF_CAP 0x02      /* word begins with an upper-case letter */
 #define TF_GROUPED 0x04  /* number with thousands separators or decimals */
-#define TF_ED 0x08       /* lower-case word ending in -ed (past tense cue) */
 #define TF_NL 0x10       /* a line break precedes the token */
-#define TF_ALLCAP 0x20   /* word is all upper case, two letters or more */
 #define TF_START 0x40    /* an expression may start here (dates_tag tries only these):
 			  * a number, a starter keyword, an ordinal word, a one-letter
 			  * word, an apostrophe */
@@ -361,16 +360,18 @@ struct tok {          /* 16 bytes */
 	 (uint64_t)(flags) << 40 | (uint64_t)(cls) << 48 | (uint64_t)(kf) << 56)
 #define TOK_HI_FLAGS 40 /* the shift of the flags byte in TOK_HI */
 
-struct kwent {                 /* 32 bytes */
-	uint64_t w0, w1;           /* the keyword, zero-padded to 16 bytes (little-endian) */
+struct kwent {
+	uint64_t w0, w1;           /* the word, zero-padded to 16 bytes (little-endian) */
 	uint64_t hi;               /* its token's TOK_HI, TF_START set if it starts */
-	uint64_t def;              /* index into kwdefs */
 };
 
 struct dates_tagger {
-	uint16_t slot[KW_SLOTS];   /* keyword hash table, open addressing: index into
-				    * kw, 0 = empty */
-	struct kwent kw[NL_ARRAY_LEN(kwdefs) + 1]; /* the keywords from kw[1] on */
+	uint16_t slot[KW_SLOTS];   /* keyword hash table, open addressing: the byte
+				    * offset of the entry from slot (one base register
+				    * for both in scan's loop), 0 = empty */
+	/* the keywords from kw[1] on, then the one-letter words that are none
+	 * (a one-letter word starts an expression: "Q3", "H1") */
+	struct kwent kw[NL_ARRAY_LEN(kwdefs) + 27];
 	struct tok *tok;
 	size_t ntok, tokcap;
 	uint32_t *start;           /* indexes of the tokens flagged TF_START, in order */
@@ -405,11 +406,30 @@ static void kw_words(const char *w, size_t n, uint64_t out[2])
 		out[i / 8] |= (uint64_t)(unsigned char)w[i] << (8 * (i % 8));
 }
 
+/* Enter the word w[] (zero-padded) with its token's TOK_HI, unless it is in
+ * the table already (the first definition wins). */
+static void kw_add(struct dates_tagger *t, size_t *nkw, const uint64_t w[2], uint64_t hi)
+{
+	uint32_t h = kw_slot(w[0], w[1]);
+	for (; t->slot[h]; h = (h + 1) & (KW_SLOTS - 1)) {
+		const struct kwent *e = (const struct kwent *)((const char *)t->slot + t->slot[h]);
+		if (e->w0 == w[0] && e->w1 == w[1])
+			return;
+	}
+	struct kwent *e = &t->kw[++*nkw];
+	e->w0 = w[0];
+	e->w1 = w[1];
+	e->hi = hi;
+	t->slot[h] = (uint16_t)((const char *)e - (const char *)t->slot);
+}
+
 struct dates_tagger *dates_new(void)
 {
+	_Static_assert(offsetof(struct dates_tagger, kw) + sizeof(((struct dates_tagger *)0)->kw) <= 65535,
+		       "kw offsets fit 16 bits");
 	struct dates_tagger *t = xcalloc(1, sizeof *t);
 	t->ymd_day = NL_NODAY;
-	uint16_t nkw = 0;
+	size_t nkw = 0;
 	for (size_t i = 0; i < NL_ARRAY_LEN(kwdefs); i++) {
 		const struct kwdef *d = &kwdefs[i];
 		size_t n = strlen(d->w);
@@ -417,25 +437,13 @@ struct dates_tagger *dates_new(void)
 			continue; /* the scanner looks up no longer word */
 		uint64_t w[2];
 		kw_words(d->w, n, w);
-		uint32_t h = kw_slot(w[0], w[1]);
-		bool dup = false;
-		while (t->slot[h]) {
-			if (!strcmp(kwdefs[t->kw[t->slot[h]].def].w, d->w)) {
-				dup = true; /* first definition wins */
-				break;
-			}
-			h = (h + 1) & (KW_SLOTS - 1);
-		}
-		if (dup)
-			continue;
-		struct kwent *e = &t->kw[++nkw];
-		e->w0 = w[0];
-		e->w1 = w[1];
-		e->def = i;
 		/* (every keyword has a class, so hi is never that of an unknown word) */
-		uint8_t fl = (d->flags & KF_START) || d->cls == K_ORDW ? TF_START : 0;
-		e->hi = TOK_HI(d->val, TK_WORD, fl, d->cls, d->flags);
-		t->slot[h] = nkw;
+		uint8_t fl = (d->flags & KF_START) || d->cls == K_ORDW || n == 1 ? TF_START : 0;
+		kw_add(t, &nkw, w, TOK_HI(d->val, TK_WORD, fl, d->cls, d->flags));
+	}
+	for (char c = 'a'; c <= 'z'; c++) {
+		uint64_t w[2] = { (uint64_t)c, 0 };
+		kw_add(t, &nkw, w, TOK_HI(0, TK_WORD, TF_START, K_NONE, 0));
 	}
 	return t;
 }
@@ -524,6 +532,63 @@ static inline void tok_put(struct tok *k, uint32_t s, uint32_t e, uint64_t hi)
 #endif
 }
 
+/* A token measured out of scan's loop: its end and its TOK_HI. */
+struct scanned {
+	size_t end;
+	uint64_t hi;
+};
+
+/* The number at p[i] (a digit): "14,000" and "3.5" are one number, flagged
+ * TF_GROUPED. Out of scan's loop, which then keeps what it needs for words
+ * in registers. */
+static __attribute__((noinline)) struct scanned scan_number(const unsigned char *p, size_t i, size_t len)
+{
+	int64_t v = 0;
+	unsigned nd = 0;
+	uint8_t fl = 0;
+	while (i < len && is_digit(p[i])) {
+		if (v < 1000000000)
+			v = v * 10 + (p[i] - '0');
+		nd++;
+		i++;
+	}
+	/* thousands groups: ",ddd" not followed by another digit */
+	while (i + 3 < len + 0 && p[i] == ',' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
+	       is_digit(p[i + 3]) && (i + 4 >= len || !is_digit(p[i + 4]))) {
+		fl |= TF_GROUPED;
+		i += 4;
+	}
+	if (i + 1 < len && p[i] == '.' && is_digit(p[i + 1])) {
+		fl |= TF_GROUPED;
+		i++;
+		while (i < len && is_digit(p[i]))
+			i++;
+	}
+	return (struct scanned){ i, TOK_HI(v > 1000000000 ? 1000000000 : v, TK_NUM, fl | TF_START, K_NONE,
+					   nd > 255 ? 255 : nd) };
+}
+
+/* The UTF-8 sequence at p[i] (a byte of 0x80 or more): no-break space is
+ * space (hi 0), curly apostrophes are ', dashes are -, anything else is an
+ * opaque separator. */
+static __attribute__((noinline)) struct scanned scan_utf8(const unsigned char *p, size_t i, size_t len)
+{
+	size_t s = i++;
+	while (i < len && (p[i] & 0xC0) == 0x80 && i - s < 4)
+		i++;
+	size_t n = i - s;
+	if (n == 2 && p[s] == 0xC2 && p[s + 1] == 0xA0)
+		return (struct scanned){ i, 0 };
+	int ch = 0x80;
+	if (n == 3 && p[s] == 0xE2 && p[s + 1] == 0x80) {
+		if (p[s + 2] == 0x98 || p[s + 2] == 0x99)
+			ch = '\'';
+		else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
+			ch = '-';
+	}
+	return (struct scanned){ i, TOK_HI(ch, TK_PUNCT, ch == '\'' ? TF_START : 0, K_NONE, 0) };
+}
+
 /* Kept out of dates_tag (called once a sentence): inlined there, it shared
  * the registers with the driver and spilled in its per-word loop.
  *
@@ -532,9 +597,10 @@ static inline void tok_put(struct tok *k, uint32_t s, uint32_t e, uint64_t hi)
  * lower-case it in one register, look it up (most words that are not
  * keywords hit an empty slot), and store its token as two words, its last 8
  * bytes being the keyword's ready made ones (or those of an unknown word)
- * with the flags or'ed in. scan() reserves len + TOK_PAD tokens and len
- * starters first (a token is at least one byte), so nothing is checked per
- * token. */
+ * with the space before it or'ed in. scan() reserves len + TOK_PAD tokens
+ * and len starters first (a token is at least one byte), so nothing is
+ * checked per token, and the copy it reads ends in a zero byte, so only a
+ * zero byte asks whether the text has ended. */
 static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigned char *text,
 					   size_t len)
 {
@@ -559,19 +625,16 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	struct tok *tk = t->tok;
 	size_t nt = 0;
 	/* and the starters' indexes, so that dates_tag visits only them: every
-	 * token's index is written, and the count moves past it if it starts */
-	uint32_t *st = t->start;
-	size_t ns = 0;
+	 * word's index is written, and the pointer moves past it if it starts */
+	uint32_t *sp = t->start;
 	const uint16_t *slot = t->slot;
-	const struct kwent *kw = t->kw;
-	while (i < len) {
+	for (;;) {
 		unsigned char c = p[i];
 		if (is_alpha(c)) {
 			size_t s = i;
 			/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
-			 * zero-padded) and whether a lower-case letter was seen */
+			 * zero-padded) */
 			uint64_t w0 = 0, w1 = 0;
-			bool lower = false, more = true;
 			size_t n = 0;
 #ifdef __SSE2__
 			{
@@ -585,15 +648,12 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				__m128i let = _mm_cmplt_epi8(_mm_sub_epi8(lv, _mm_set1_epi8((char)('a' + 128))),
 							     _mm_set1_epi8((char)(26 - 128)));
 				unsigned lm = (unsigned)_mm_movemask_epi8(let);
-				n = (size_t)__builtin_ctz(~lm); /* <= 16 */
-				/* a letter equal to itself lower-cased is lower case */
-				unsigned lc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lv));
-				lower = (lc & ((1u << n) - 1)) != 0;
+				/* the letters' run from bit 0 carries into bit n */
+				n = (size_t)__builtin_ctz(lm + 1); /* <= 16 */
 				__m128i w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(word_mask + 16 - n)));
 				w0 = (uint64_t)_mm_cvtsi128_si64(w);
 				w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(w, w));
 				i += n;
-				more = n == 16;
 			}
 #elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 			{
@@ -602,44 +662,38 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				uint64_t x0;
 				memcpy(&x0, p + i, 8);
 				uint64_t a0 = alpha8(x0);
-				uint64_t lc0 = a0 & (x0 << 2); /* 0x20 set */
 				if (~a0 & HI8) {
 					n = (size_t)__builtin_ctzll(~a0 & HI8) / 8;
 					uint64_t m = ~0ull >> (64 - 8 * n); /* n >= 1 */
 					w0 = (x0 | LO8 * 0x20) & m;
-					lower = lc0 & m;
 				} else {
 					/* the second 8 bytes only for a word of 8 letters
 					 * or more (most are shorter) */
 					uint64_t x1;
 					memcpy(&x1, p + i + 8, 8);
-					uint64_t a1 = alpha8(x1), lc1 = a1 & (x1 << 2);
+					uint64_t a1 = alpha8(x1);
 					w0 = x0 | LO8 * 0x20;
-					lower = lc0;
 					n = 8;
 					if (~a1 & HI8) {
 						size_t n1 = (size_t)__builtin_ctzll(~a1 & HI8) / 8;
 						uint64_t m = n1 ? ~0ull >> (64 - 8 * n1) : 0;
 						w1 = (x1 | LO8 * 0x20) & m;
-						lower |= (lc1 & m) != 0;
 						n += n1;
 					} else {
 						w1 = x1 | LO8 * 0x20;
-						lower |= lc1 != 0;
 						n = 16;
 					}
 				}
 				i += n;
-				more = n == 16;
 			}
 #endif
-			/* the rest of a word longer than 16 letters (w0, w1 keep its
+			/* the rest of a word of 16 letters or more (w0, w1 keep its
 			 * first 16, which no keyword of up to KW_MAXLEN letters
-			 * equals: no need to skip the look-up) */
-			if (__builtin_expect(more, 0)) {
+			 * equals, so it is looked up all the same); byte by byte
+			 * on a host with neither path above */
+			if (__builtin_expect(n == 16 || n == 0, 0)) {
 				while (i < len && is_alpha(p[i])) {
 					unsigned char l = p[i] | 0x20;
-					lower |= p[i] == l;
 					size_t k = i - s;
 					if (k < 8)
 						w0 |= (uint64_t)l << (8 * k);
@@ -647,33 +701,21 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 						w1 |= (uint64_t)l << (8 * (k - 8));
 					i++;
 				}
-				n = i - s;
 			}
-			/* TF_CAP from the case bit of the first letter, no branch */
-			_Static_assert(TF_CAP == 0x20 >> 4, "TF_CAP is the case bit shifted");
-			uint8_t fl = (uint8_t)(pend | ((~c & 0x20) >> 4));
-			if (!lower && n >= 2)
-				fl |= TF_ALLCAP;
-			if (n == 1)
-				fl |= TF_START;
-			const uint64_t plain = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
-			uint64_t hi = plain;
+			uint64_t hi = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
 			for (uint32_t h = kw_slot(w0, w1), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
 				/* equal zero-padded words are equal words (no
 				 * keyword holds a zero byte) */
-				if (kw[x].w0 == w0 && kw[x].w1 == w1) {
-					hi = kw[x].hi;
+				const struct kwent *e = (const struct kwent *)((const char *)slot + x);
+				if (e->w0 == w0 && e->w1 == w1) {
+					hi = e->hi;
 					break;
 				}
 			}
-			/* (a keyword is never -ed) */
-			if (hi == plain && n >= 5 && (c & 0x20) && (p[i - 1] | 0x20) == 'd' &&
-			    (p[i - 2] | 0x20) == 'e')
-				fl |= TF_ED;
-			hi |= (uint64_t)fl << TOK_HI_FLAGS;
+			hi |= (uint64_t)pend << TOK_HI_FLAGS;
 			tok_put(&tk[nt], (uint32_t)s, (uint32_t)i, hi);
-			st[ns] = (uint32_t)nt;
-			ns += (hi >> (TOK_HI_FLAGS + 6)) & 1;
+			*sp = (uint32_t)nt;
+			sp += (hi >> (TOK_HI_FLAGS + 6)) & 1;
 			_Static_assert(TF_START == 1 << 6, "TF_START is bit 6 of the flags");
 			nt++;
 			/* the usual separator, without another turn of the loop
@@ -682,75 +724,46 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 			pend = p[i] == ' ';
 			i += pend;
 		} else if (is_digit(c)) {
-			size_t s = i;
-			int64_t v = 0;
-			unsigned nd = 0;
-			uint8_t fl = 0;
-			while (i < len && is_digit(p[i])) {
-				if (v < 1000000000)
-					v = v * 10 + (p[i] - '0');
-				nd++;
-				i++;
-			}
-			/* thousands groups: ",ddd" not followed by another digit */
-			while (i + 3 < len + 0 && p[i] == ',' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
-			       is_digit(p[i + 3]) && (i + 4 >= len || !is_digit(p[i + 4]))) {
-				fl |= TF_GROUPED;
-				i += 4;
-			}
-			if (i + 1 < len && p[i] == '.' && is_digit(p[i + 1])) {
-				fl |= TF_GROUPED;
-				i++;
-				while (i < len && is_digit(p[i]))
-					i++;
-			}
-			st[ns++] = (uint32_t)nt;
-			tok_put(&tk[nt++], (uint32_t)s, (uint32_t)i,
-				TOK_HI(v > 1000000000 ? 1000000000 : v, TK_NUM, pend | fl | TF_START, K_NONE,
-				       nd > 255 ? 255 : nd));
+			struct scanned r = scan_number(p, i, len);
+			*sp++ = (uint32_t)nt;
+			tok_put(&tk[nt++], (uint32_t)i, (uint32_t)r.end, r.hi | (uint64_t)pend << TOK_HI_FLAGS);
+			i = r.end;
 			pend = 0;
 		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' ||
 			   c == 0) {
+			if (c == 0 && i >= len)
+				break; /* the padding */
 			pend |= TF_SPACE;
 			if (c == '\n')
 				pend |= TF_NL;
 			i++;
 		} else if (c < 0x80) {
 			if (c == '\'')
-				st[ns++] = (uint32_t)nt;
+				*sp++ = (uint32_t)nt;
 			tok_put(&tk[nt++], (uint32_t)i, (uint32_t)i + 1,
 				TOK_HI(c, TK_PUNCT, pend | (c == '\'' ? TF_START : 0), K_NONE, 0));
 			pend = 0;
 			i++;
 		} else {
-			/* a UTF-8 sequence: no-break space is space, curly apostrophes
-			 * are ', dashes are -, anything else is an opaque separator */
-			size_t s = i++;
-			while (i < len && (p[i] & 0xC0) == 0x80 && i - s < 4)
-				i++;
-			size_t n = i - s;
-			if (n == 2 && p[s] == 0xC2 && p[s + 1] == 0xA0) {
-				pend |= TF_SPACE;
-				continue;
+			struct scanned r = scan_utf8(p, i, len);
+			if (!r.hi) {
+				pend |= TF_SPACE; /* a no-break space */
+			} else {
+				if (r.hi & (uint64_t)TF_START << TOK_HI_FLAGS)
+					*sp++ = (uint32_t)nt;
+				tok_put(&tk[nt++], (uint32_t)i, (uint32_t)r.end,
+					r.hi | (uint64_t)pend << TOK_HI_FLAGS);
+				pend = 0;
 			}
-			int ch = 0x80;
-			if (n == 3 && p[s] == 0xE2 && p[s + 1] == 0x80) {
-				if (p[s + 2] == 0x98 || p[s + 2] == 0x99)
-					ch = '\'';
-				else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
-					ch = '-';
-			}
-			if (ch == '\'')
-				st[ns++] = (uint32_t)nt;
-			tok_put(&tk[nt++], (uint32_t)s, (uint32_t)i,
-				TOK_HI(ch, TK_PUNCT, pend | (ch == '\'' ? TF_START : 0), K_NONE, 0));
-			pend = 0;
+			i = r.end;
 		}
 	}
 	/* sentinels: kind TK_END, span at the end of the text (room for them
 	 * was reserved above: a token is at least one byte) */
 	t->ntok = nt;
-	t->nstart = ns;
+	t->nstart = (size_t)(sp - t->start);
+	/* (unrolled: every sentence pays this) */
+#pragma GCC unroll 16
 	for (size_t j = 0; j < TOK_PAD; j++)
 		tok_put(&tk[nt + j], (uint32_t)len, (uint32_t)len, TOK_HI(0, TK_END, TF_SPACE, K_NONE, 0));
 }
@@ -780,6 +793,33 @@ static inline bool is_punct(const struct dates_tagger *t, size_t i, int c)
 static inline bool glued(const struct dates_tagger *t, size_t i)
 {
 	return !(t->tok[i].flags & TF_SPACE);
+}
+
+/* Does word token k begin with an upper-case letter? (These three read the
+ * text when a matcher asks, which few tokens are: the scanner does not work
+ * them out for every word.) */
+static inline bool tok_cap(const struct dates_tagger *t, const struct tok *k)
+{
+	return k->kind == TK_WORD && !(t->text[k->s] & 0x20);
+}
+
+/* Is word token k all upper case, two letters or more? */
+static bool tok_allcap(const struct dates_tagger *t, const struct tok *k)
+{
+	if (k->kind != TK_WORD || k->e - k->s < 2)
+		return false;
+	for (uint32_t j = k->s; j < k->e; j++)
+		if (t->text[j] & 0x20)
+			return false;
+	return true;
+}
+
+/* Is token k a lower-case word of five letters or more ending in -ed, and
+ * not a keyword (a past tense cue)? */
+static bool tok_ed(const struct dates_tagger *t, const struct tok *k)
+{
+	return k->kind == TK_WORD && k->cls == K_NONE && k->e - k->s >= 5 && (t->text[k->s] & 0x20) &&
+	       (t->text[k->e - 1] | 0x20) == 'd' && (t->text[k->e - 2] | 0x20) == 'e';
 }
 
 /* Is token i the word w (ASCII, compared without case)? Never reads past
@@ -956,7 +996,7 @@ static int cue_at(const struct dates_tagger *t, size_t i)
 	}
 	if (k->kf & KF_FUT)
 		return T_FUT;
-	bool past = (k->kf & KF_PAST) || ((k->flags & TF_ED) && cls(t, i + 1) != K_TO);
+	bool past = (k->kf & KF_PAST) || (tok_ed(t, k) && cls(t, i + 1) != K_TO);
 	/* a participle after be/been ("will be held") takes its tense from
 	 * the auxiliary before it */
 	if (past && i > 0 && cls(t, i - 1) == K_BE && k->cls != K_WAS)
@@ -1547,7 +1587,7 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 	const struct tok *k = TK(i);
 	bool ambiguous = k->cls == K_MONTH && (m == 5 || m == 3);
 	/* "Jan" without a dot or capital is too often something else */
-	if (k->cls == K_MONABBR && !(k->flags & TF_CAP))
+	if (k->cls == K_MONABBR && !tok_cap(t, k))
 		return 0;
 	size_t e = day_of_month(t, j, &d);
 	if (e && !(TK(j)->kind == TK_NUM && cls(t, e) == K_COUNTNOUN) &&
@@ -1559,7 +1599,7 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 			v_day(r, day_from_ymd(y, m, d));
 			return e2;
 		}
-		if (ambiguous && !(k->flags & TF_CAP) && TK(j)->kind != TK_NUM)
+		if (ambiguous && !tok_cap(t, k) && TK(j)->kind != TK_NUM)
 			return 0;
 		resolve_md(t, r, m, d, i, e);
 		return e;
@@ -1589,9 +1629,9 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 		return 0;
 	if (ambiguous && (!ctx_ok || (i > 0 && cls(t, i - 1) == K_THE)))
 		return 0; /* "the march", "to march" */
-	if (ambiguous && !(k->flags & TF_CAP) && i > 0 && (cls(t, i - 1) == K_TO))
+	if (ambiguous && !tok_cap(t, k) && i > 0 && (cls(t, i - 1) == K_TO))
 		return 0;
-	if (!ctx_ok && !(k->flags & TF_CAP))
+	if (!ctx_ok && !tok_cap(t, k))
 		return 0;
 	if (k->cls == K_MONABBR)
 		j = i + 1; /* leave the dot out of the span */
@@ -1611,10 +1651,10 @@ static size_t m_dayfirst(struct dates_tagger *t, size_t i, struct res *r)
 	size_t e;
 	if (!month_at(t, j, &m, &e))
 		return 0;
-	if (TK(j)->cls == K_MONTH && (m == 5 || m == 3) && !(TK(j)->flags & TF_CAP) &&
+	if (TK(j)->cls == K_MONTH && (m == 5 || m == 3) && !tok_cap(t, TK(j)) &&
 	    TK(e)->kind == TK_WORD && cls(t, e) == K_NONE)
 		return 0; /* "the 5 may go": a modal; "on 5 may ." is a date */
-	if (TK(j)->cls == K_MONABBR && !(TK(j)->flags & TF_CAP))
+	if (TK(j)->cls == K_MONABBR && !tok_cap(t, TK(j)))
 		return 0;
 	size_t e2 = opt_year(t, e, &y);
 	if (y > 0) {
@@ -1863,7 +1903,7 @@ static bool bare_year_ok(const struct dates_tagger *t, size_t i, bool prep)
 		return false;
 	/* "Orion 1980", "Windows 2000": a name with a number, unless the
 	 * capital only starts the sentence */
-	if (i > 1 && TK(i - 1)->kind == TK_WORD && (TK(i - 1)->flags & TF_CAP) && cls(t, i - 1) == K_NONE &&
+	if (i > 1 && TK(i - 1)->kind == TK_WORD && tok_cap(t, TK(i - 1)) && cls(t, i - 1) == K_NONE &&
 	    !sent_break(t, i - 2) && !(TK(i - 1)->flags & TF_NL) && !is_punct(t, i - 2, '"'))
 		return false;
 	if ((k->num < 1900 && !prep) || k->num > 2100)
@@ -2151,7 +2191,7 @@ static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 		return 0; /* "five-year-old": a person's age, not a time */
 	if (unit == U_QUARTER && ((hyph && plural) || cls(t, e) == K_OF))
 		return 0; /* "three-quarters", "a quarter of": fractions */
-	if (TK(q)->kind == TK_NUM && (TK(j)->flags & TF_CAP) && !(TK(j)->flags & TF_ALLCAP))
+	if (TK(q)->kind == TK_NUM && tok_cap(t, TK(j)) && !tok_allcap(t, TK(j)))
 		return 0; /* "60 Minutes": a title */
 	v_dur(r, n, unit);
 	return e;
@@ -2381,11 +2421,11 @@ static size_t m_modified(struct dates_tagger *t, size_t i, struct res *r)
 	}
 	if (c == K_WDAY && !(TK(j)->kf & KF_PLURAL))
 		return m_wday(t, j, r, mod, i) ? (m_wday(t, j, r, mod, i)) : 0;
-	if (c == K_MONTH || (c == K_MONABBR && (TK(j)->flags & TF_CAP))) {
+	if (c == K_MONTH || (c == K_MONABBR && tok_cap(t, TK(j)))) {
 		int m = TK(j)->num;
-		if ((m == 3 || m == 5) && c == K_MONTH && !(TK(j)->flags & TF_CAP) && (TK(i)->flags & TF_CAP))
+		if ((m == 3 || m == 5) && c == K_MONTH && !tok_cap(t, TK(j)) && tok_cap(t, TK(i)))
 			return 0; /* "This march", lower-case march after a capital */
-		if ((m == 3 || m == 5) && c == K_MONTH && !(TK(j)->flags & TF_CAP) &&
+		if ((m == 3 || m == 5) && c == K_MONTH && !tok_cap(t, TK(j)) &&
 		    TK(j + 1)->kind == TK_WORD && cls(t, j + 1) == K_NONE)
 			return 0; /* "this march ended" */
 		size_t e = c == K_MONABBR ? skip_dot(t, j) - (is_punct(t, j + 1, '.') ? 1 : 0) : j + 1;
@@ -2564,7 +2604,7 @@ static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod
 			break;
 		case H_NEWYEAR:
 			/* New Year's Day / Eve */
-			if (unit_of(t, j, &pl) != U_YEAR || !(TK(i)->flags & TF_CAP))
+			if (unit_of(t, j, &pl) != U_YEAR || !tok_cap(t, TK(i)))
 				return 0;
 			j++;
 			if (is_punct(t, j, '\'') && cls(t, j + 1) == K_S)
@@ -2579,7 +2619,7 @@ static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod
 			}
 			break;
 		case H_THANKS: case H_EASTER: case H_HALLOWEEN:
-			if (!(k->flags & TF_CAP) && !(TK(i)->flags & TF_ALLCAP) && h != H_THANKS)
+			if (!tok_cap(t, k) && !tok_allcap(t, TK(i)) && h != H_THANKS)
 				return 0;
 			if (unit_of(t, j, &pl) == U_DAY || (h == H_EASTER && cls(t, j) == K_WDAY && TK(j)->num == 6))
 				j++;
@@ -2593,17 +2633,17 @@ static size_t m_holiday(struct dates_tagger *t, size_t i, struct res *r, int mod
 			break;
 		default:
 			/* "Independence Day", "Labor Day", "Memorial Day", "Veterans Day", "Boxing Day" */
-			if (!(k->flags & TF_CAP))
+			if (!tok_cap(t, k))
 				return 0;
 			if (is_punct(t, j, '\'') && glued(t, j))
 				j++;
-			if (unit_of(t, j, &pl) != U_DAY || !(TK(j)->flags & TF_CAP))
+			if (unit_of(t, j, &pl) != U_DAY || !tok_cap(t, TK(j)))
 				return 0;
 			j++;
 			break;
 		}
 	} else if (k->cls == K_ORDW && k->num == 4 && cls(t, j) == K_OF && cls(t, j + 1) == K_MONTH &&
-		   TK(j + 1)->num == 7 && (k->flags & TF_CAP)) {
+		   TK(j + 1)->num == 7 && tok_cap(t, k)) {
 		h = H_INDEP;
 		j += 2;
 	} else {
