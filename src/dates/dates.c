@@ -2832,6 +2832,11 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 	case K_THE: {
 		size_t j = i + 1;
 		int c = cls(t, j);
+		/* "the" before a word that is no keyword (most "the"s): nothing
+		 * below matches one (each test wants a keyword, a number or
+		 * punctuation at j) */
+		if (c == K_NONE && TK(j)->kind == TK_WORD)
+			return 0;
 		if (c == K_FUTURE) {
 			v_ref(r, "FUTURE_REF");
 			return j + 1;
@@ -3144,6 +3149,10 @@ static size_t match_at(struct dates_tagger *t, size_t i, struct res *r)
 	case K_NUMW: case K_TENS: case K_A: case K_AN: case K_FEW: case K_SEVERAL: case K_MANY:
 	case K_SOME: case K_APPROX: case K_MORE: case K_LESS: case K_AT: case K_UP:
 	case K_NINETEEN:
+		/* "a" or "an" before a word that is no keyword: no spoken year,
+		 * and m_quantity finds no unit after the quantity it makes */
+		if ((k->cls == K_A || k->cls == K_AN) && cls(t, i + 1) == K_NONE && TK(i + 1)->kind == TK_WORD)
+			return 0;
 		if ((e = m_spoken_year(t, i, r)))
 			return e;
 		if ((e = m_quantity(t, i, r)))
