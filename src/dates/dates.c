@@ -388,13 +388,15 @@ struct dates_tagger {
 	struct dates_ctx *ctx;
 };
 
-/* Slot of a lower-case word given as its bytes zero-padded to 16 (w0 the
- * first 8, little-endian; the padding tells the lengths apart): the scanner
- * gathers them in registers, so there is no per-byte chain and nothing is
- * stored and read back. A multiply's top bits: three instructions a word. */
-static inline uint32_t kw_slot(uint64_t w0, uint64_t w1)
+/* Slot of a lower-case word given as its first 8 bytes, zero-padded
+ * (little-endian; the padding tells the lengths apart): the scanner gathers
+ * them in a register, so there is no per-byte chain and nothing is stored
+ * and read back. A multiply's top bits: two instructions a word. Longer
+ * words are told apart by the compare (the few keywords that share their
+ * first 8 letters, "thirteen" and "thirteenth", take a slot after). */
+static inline uint32_t kw_slot(uint64_t w0)
 {
-	return (uint32_t)(((w0 + w1) * 0x9E3779B97F4A7C15ull) >> (64 - 12));
+	return (uint32_t)((w0 * 0x9E3779B97F4A7C15ull) >> (64 - 12));
 }
 _Static_assert(KW_SLOTS == 1 << 12, "kw_slot gives 12 bits");
 
@@ -410,7 +412,7 @@ static void kw_words(const char *w, size_t n, uint64_t out[2])
  * the table already (the first definition wins). */
 static void kw_add(struct dates_tagger *t, size_t *nkw, const uint64_t w[2], uint64_t hi)
 {
-	uint32_t h = kw_slot(w[0], w[1]);
+	uint32_t h = kw_slot(w[0]);
 	for (; t->slot[h]; h = (h + 1) & (KW_SLOTS - 1)) {
 		const struct kwent *e = (const struct kwent *)((const char *)t->slot + t->slot[h]);
 		if (e->w0 == w[0] && e->w1 == w[1])
@@ -532,6 +534,30 @@ static inline void tok_put(struct tok *k, uint32_t s, uint32_t e, uint64_t hi)
 #endif
 }
 
+/* What a byte starts, for scan's dispatch: one load instead of a chain of
+ * compares. */
+enum { B_PUNCT = 0, B_ALPHA, B_DIGIT, B_SPACE, B_NL, B_ZERO, B_HIGH };
+static const uint8_t byte_class[256] = {
+	[0] = B_ZERO, ['\t'] = B_SPACE, ['\n'] = B_NL, ['\v'] = B_SPACE, ['\f'] = B_SPACE,
+	['\r'] = B_SPACE, [' '] = B_SPACE,
+	['0'] = B_DIGIT, ['1'] = B_DIGIT, ['2'] = B_DIGIT, ['3'] = B_DIGIT, ['4'] = B_DIGIT,
+	['5'] = B_DIGIT, ['6'] = B_DIGIT, ['7'] = B_DIGIT, ['8'] = B_DIGIT, ['9'] = B_DIGIT,
+#define B_LETTER(c) [c] = B_ALPHA, [c + 32] = B_ALPHA
+	B_LETTER('A'), B_LETTER('B'), B_LETTER('C'), B_LETTER('D'), B_LETTER('E'), B_LETTER('F'),
+	B_LETTER('G'), B_LETTER('H'), B_LETTER('I'), B_LETTER('J'), B_LETTER('K'), B_LETTER('L'),
+	B_LETTER('M'), B_LETTER('N'), B_LETTER('O'), B_LETTER('P'), B_LETTER('Q'), B_LETTER('R'),
+	B_LETTER('S'), B_LETTER('T'), B_LETTER('U'), B_LETTER('V'), B_LETTER('W'), B_LETTER('X'),
+	B_LETTER('Y'), B_LETTER('Z'),
+#undef B_LETTER
+#define B_HIGH16(c) [c] = B_HIGH, [c + 1] = B_HIGH, [c + 2] = B_HIGH, [c + 3] = B_HIGH,           \
+	[c + 4] = B_HIGH, [c + 5] = B_HIGH, [c + 6] = B_HIGH, [c + 7] = B_HIGH, [c + 8] = B_HIGH,   \
+	[c + 9] = B_HIGH, [c + 10] = B_HIGH, [c + 11] = B_HIGH, [c + 12] = B_HIGH, [c + 13] = B_HIGH, \
+	[c + 14] = B_HIGH, [c + 15] = B_HIGH
+	B_HIGH16(0x80), B_HIGH16(0x90), B_HIGH16(0xA0), B_HIGH16(0xB0), B_HIGH16(0xC0),
+	B_HIGH16(0xD0), B_HIGH16(0xE0), B_HIGH16(0xF0),
+#undef B_HIGH16
+};
+
 /* A token measured out of scan's loop: its end and its TOK_HI. */
 struct scanned {
 	size_t end;
@@ -589,8 +615,9 @@ static __attribute__((noinline)) struct scanned scan_utf8(const unsigned char *p
 	return (struct scanned){ i, TOK_HI(ch, TK_PUNCT, ch == '\'' ? TF_START : 0, K_NONE, 0) };
 }
 
-/* Kept out of dates_tag (called once a sentence): inlined there, it shared
- * the registers with the driver and spilled in its per-word loop.
+/* Inlined in dates_tag (called once a sentence): the per-word loop keeps
+ * few values, so it no longer spills there, and the call cost a sentence
+ * as much as two words.
  *
  * Words are most of the work (a sentence of 15 words has a few other
  * tokens), so a word's turn does no more than it must: measure and
@@ -601,7 +628,7 @@ static __attribute__((noinline)) struct scanned scan_utf8(const unsigned char *p
  * and len starters first (a token is at least one byte), so nothing is
  * checked per token, and the copy it reads ends in a zero byte, so only a
  * zero byte asks whether the text has ended. */
-static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigned char *text,
+static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, const unsigned char *text,
 					   size_t len)
 {
 	size_t i = 0;
@@ -629,13 +656,15 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 	const uint16_t *slot = t->slot;
 	for (;;) {
 		unsigned char c = p[i];
-		if (is_alpha(c)) {
+		unsigned bc = byte_class[c];
+		if (bc == B_ALPHA) {
 			size_t s = i;
 			/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
 			 * zero-padded) */
 			uint64_t w0 = 0, w1 = 0;
 			size_t n = 0;
 #ifdef __SSE2__
+			__m128i w; /* (w1 is left 0: the compare reads w) */
 			{
 				/* 16 bytes in one register (p is padded): a byte is a
 				 * letter if, lower-cased, it lies in 'a'..'z' (biased by
@@ -648,10 +677,9 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 							     _mm_set1_epi8((char)(26 - 128)));
 				unsigned lm = (unsigned)_mm_movemask_epi8(let);
 				/* the letters' run from bit 0 carries into bit n */
-				n = (size_t)__builtin_ctz(lm + 1); /* <= 16 */
-				__m128i w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(word_mask + 16 - n)));
+				n = (unsigned)__builtin_ctz(lm + 1); /* <= 16 */
+				w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(word_mask + 16 - n)));
 				w0 = (uint64_t)_mm_cvtsi128_si64(w);
-				w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(w, w));
 				i += n;
 			}
 #elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -702,11 +730,15 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 				}
 			}
 			uint64_t hi = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
-			for (uint32_t h = kw_slot(w0, w1), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
+			for (uint32_t h = kw_slot(w0), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
 				/* equal zero-padded words are equal words (no
 				 * keyword holds a zero byte) */
 				const struct kwent *e = (const struct kwent *)((const char *)slot + x);
+#ifdef __SSE2__
+				if (_mm_movemask_epi8(_mm_cmpeq_epi8(w, _mm_loadu_si128((const __m128i *)e))) == 0xFFFF) {
+#else
 				if (e->w0 == w0 && e->w1 == w1) {
+#endif
 					hi = e->hi;
 					/* the index is written, and the pointer
 					 * moves past it if the keyword starts */
@@ -722,26 +754,29 @@ static __attribute__((noinline)) void scan(struct dates_tagger *t, const unsigne
 			_Static_assert(TF_SPACE == 1, "TF_SPACE is bit 0");
 			pend = p[i] == ' ';
 			i += pend;
-		} else if (is_digit(c)) {
+		} else if (bc == B_DIGIT) {
 			struct scanned r = scan_number(p, i, len);
 			*sp++ = (uint32_t)(tp - tk);
 			tok_put(tp++, (uint32_t)i, (uint32_t)r.end, r.hi | (uint64_t)pend << TOK_HI_FLAGS);
 			i = r.end;
 			pend = 0;
-		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' ||
-			   c == 0) {
-			if (c == 0 && i >= len)
-				break; /* the padding */
+		} else if (bc == B_SPACE) {
 			pend |= TF_SPACE;
-			if (c == '\n')
-				pend |= TF_NL;
 			i++;
-		} else if (c < 0x80) {
+		} else if (bc == B_PUNCT) {
 			if (c == '\'')
 				*sp++ = (uint32_t)(tp - tk);
 			tok_put(tp++, (uint32_t)i, (uint32_t)i + 1,
 				TOK_HI(c, TK_PUNCT, pend | (c == '\'' ? TF_START : 0), K_NONE, 0));
 			pend = 0;
+			i++;
+		} else if (bc == B_NL) {
+			pend |= TF_SPACE | TF_NL;
+			i++;
+		} else if (bc == B_ZERO) {
+			if (i >= len)
+				break; /* the padding */
+			pend |= TF_SPACE;
 			i++;
 		} else {
 			struct scanned r = scan_utf8(p, i, len);
