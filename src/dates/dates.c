@@ -333,8 +333,9 @@ enum tkind { TK_END = 0, TK_WORD, TK_NUM, TK_PUNCT };
 #define TF_GROUPED 0x04  /* number with thousands separators or decimals */
 #define TF_NL 0x10       /* a line break precedes the token */
 #define TF_START 0x40    /* an expression may start here (dates_tag tries only these):
-			  * a number, a starter keyword, an ordinal word, a one-letter
-			  * word, an apostrophe */
+			  * a number, a starter keyword, an ordinal word, the word Q
+			  * or H, an apostrophe before a digit (nothing else could:
+			  * match_at would say so, after work) */
 
 struct tok {          /* 16 bytes */
 	uint32_t s, e;   /* byte span */
@@ -369,8 +370,7 @@ struct dates_tagger {
 	uint16_t slot[KW_SLOTS];   /* keyword hash table, open addressing: the byte
 				    * offset of the entry from slot (one base register
 				    * for both in scan's loop), 0 = empty */
-	/* the keywords from kw[1] on, then the one-letter words that are none
-	 * (a one-letter word starts an expression: "Q3", "H1") */
+	/* the keywords from kw[1] on, then the one-letter words that are none */
 	struct kwent kw[NL_ARRAY_LEN(kwdefs) + 27];
 	struct tok *tok;
 	size_t ntok, tokcap;
@@ -440,12 +440,14 @@ struct dates_tagger *dates_new(void)
 		uint64_t w[2];
 		kw_words(d->w, n, w);
 		/* (every keyword has a class, so hi is never that of an unknown word) */
-		uint8_t fl = (d->flags & KF_START) || d->cls == K_ORDW || n == 1 ? TF_START : 0;
+		uint8_t fl = (d->flags & KF_START) || d->cls == K_ORDW ? TF_START : 0;
 		kw_add(t, &nkw, w, TOK_HI(d->val, TK_WORD, fl, d->cls, d->flags));
 	}
+	/* of the other one-letter words only Q and H start one ("Q3", "H1":
+	 * match_at tries m_quarter on any, and it wants one of them) */
 	for (char c = 'a'; c <= 'z'; c++) {
 		uint64_t w[2] = { (uint64_t)c, 0 };
-		kw_add(t, &nkw, w, TOK_HI(0, TK_WORD, TF_START, K_NONE, 0));
+		kw_add(t, &nkw, w, TOK_HI(0, TK_WORD, c == 'q' || c == 'h' ? TF_START : 0, K_NONE, 0));
 	}
 	return t;
 }
@@ -612,7 +614,9 @@ static __attribute__((noinline)) struct scanned scan_utf8(const unsigned char *p
 		else if (p[s + 2] == 0x93 || p[s + 2] == 0x94)
 			ch = '-';
 	}
-	return (struct scanned){ i, TOK_HI(ch, TK_PUNCT, ch == '\'' ? TF_START : 0, K_NONE, 0) };
+	/* (an apostrophe starts only "'90s", before a digit) */
+	return (struct scanned){ i, TOK_HI(ch, TK_PUNCT, ch == '\'' && is_digit(p[i]) ? TF_START : 0,
+					   K_NONE, 0) };
 }
 
 /* Inlined in dates_tag (called once a sentence): the per-word loop keeps
@@ -764,10 +768,11 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 			pend |= TF_SPACE;
 			i++;
 		} else if (bc == B_PUNCT) {
-			if (c == '\'')
+			/* an apostrophe starts only "'90s", before a digit */
+			uint8_t fl = c == '\'' && byte_class[p[i + 1]] == B_DIGIT ? TF_START : 0;
+			if (fl)
 				*sp++ = (uint32_t)(tp - tk);
-			tok_put(tp++, (uint32_t)i, (uint32_t)i + 1,
-				TOK_HI(c, TK_PUNCT, pend | (c == '\'' ? TF_START : 0), K_NONE, 0));
+			tok_put(tp++, (uint32_t)i, (uint32_t)i + 1, TOK_HI(c, TK_PUNCT, pend | fl, K_NONE, 0));
 			pend = 0;
 			i++;
 		} else if (bc == B_NL) {
