@@ -1222,7 +1222,13 @@ static void v_year(struct res *r, int y)
 	if (y < 0 || y > 9999)
 		vfmt(r->value, sizeof r->value, "XXXX");
 	else {
-		vfmt(r->value, sizeof r->value, "%04d", y);
+		/* "%04d", its digits written directly */
+		char *v = r->value;
+		v[0] = (char)('0' + y / 1000);
+		v[1] = (char)('0' + y / 100 % 10);
+		v[2] = (char)('0' + y / 10 % 10);
+		v[3] = (char)('0' + y % 10);
+		v[4] = 0;
 		r->flags |= DATES_F_RESOLVED;
 	}
 	r->gran = GRAN_YEAR;
@@ -1316,9 +1322,27 @@ static void v_add_pod(struct res *r, int pod)
 	r->gran = GRAN_PARTOFDAY;
 }
 
+/* v in decimal as vfmt's "%ld" writes it, NUL-terminated in out[24];
+ * returns its length. */
+static size_t put_long(char *out, long v)
+{
+	unsigned long u = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
+	char tmp[24], *e = tmp + sizeof tmp, *q = e;
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	size_t l = (size_t)(e - q);
+	memcpy(out, q, l);
+	out[l] = 0;
+	return l;
+}
+
 static void v_dur(struct res *r, double n, int unit)
 {
-	char num[16];
+	char num[24];
 	if (n >= 0 && n < 1e6 && n - (double)(long)n == 0.5 &&
 	    (unit == U_YEAR || unit == U_HOUR || unit == U_MIN || unit == U_DAY)) {
 		/* halves the TimeML way: P2Y6M, PT5H30M, PT1M30S, P1DT12H */
@@ -1335,7 +1359,7 @@ static void v_dur(struct res *r, double n, int unit)
 	if (n < 0)
 		vfmt(num, sizeof num, "X");
 	else if (n == (double)(long)n)
-		vfmt(num, sizeof num, "%ld", (long)n % 100000000L);
+		put_long(num, (long)n % 100000000L);
 	else
 	{
 		/* "24.69 seconds": up to two decimals, no trailing zeros */
@@ -1354,15 +1378,24 @@ static void v_dur(struct res *r, double n, int unit)
 	case U_DAY: u = "D"; break;
 	case U_WEEK: u = "W"; break;
 	case U_WEEKEND: u = "WE"; break;
-	case U_FORTNIGHT: u = "W"; if (n >= 0) vfmt(num, sizeof num, "%ld", (long)(2 * n) % 100000000L); break;
+	case U_FORTNIGHT: u = "W"; if (n >= 0) put_long(num, (long)(2 * n) % 100000000L); break;
 	case U_MONTH: u = "M"; break;
 	case U_QUARTER: u = "Q"; break;
-	case U_HALF: u = "M"; if (n >= 0) vfmt(num, sizeof num, "%ld", (long)(6 * n) % 100000000L); break;
+	case U_HALF: u = "M"; if (n >= 0) put_long(num, (long)(6 * n) % 100000000L); break;
 	case U_YEAR: u = "Y"; break;
-	case U_DECADE: u = "Y"; if (n >= 0) vfmt(num, sizeof num, "%ld", (long)(10 * n) % 100000000L); break;
-	case U_CENTURY: u = "Y"; if (n >= 0) vfmt(num, sizeof num, "%ld", (long)(100 * n) % 100000000L); break;
+	case U_DECADE: u = "Y"; if (n >= 0) put_long(num, (long)(10 * n) % 100000000L); break;
+	case U_CENTURY: u = "Y"; if (n >= 0) put_long(num, (long)(100 * n) % 100000000L); break;
 	}
-	vfmt(r->value, sizeof r->value, "%s%s%s", pre, num, u);
+	/* pre, num and u: at most 2 + 11 + 2 bytes (num is below 10^8 and
+	 * signed, or has two decimals), so nothing is cut */
+	char *v = r->value;
+	for (const char *q = pre; *q; q++)
+		*v++ = *q;
+	for (const char *q = num; *q; q++)
+		*v++ = *q;
+	for (const char *q = u; *q; q++)
+		*v++ = *q;
+	*v = 0;
 	r->type = DATE_DURATION;
 	r->gran = GRAN_NONE;
 }
