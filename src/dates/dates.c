@@ -13,6 +13,11 @@
  *     GROUPED, so they are never a year or a day), and single punctuation
  *     characters. Each token knows whether white space precedes it. The array
  *     ends with sentinel tokens so matchers can look ahead without checks.
+ *     Words are most of the bytes and few of them matter, so a word that
+ *     is no keyword costs about 45 instructions: its token is its span plus
+ *     the keyword's ready made fields (or an unknown word's), and what only
+ *     some matchers ask (capitalised? -ed?) is read from the text when they
+ *     ask.
  *
  *  2. Match. Only tokens that can start an expression (numbers, keywords
  *     flagged as starters; the scan lists them) are tried; a matcher is a
