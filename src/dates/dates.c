@@ -663,6 +663,9 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 	 * that is not a keyword never starts one) */
 	uint32_t *sp = t->start;
 	const uint16_t *slot = t->slot;
+#ifdef __SSE2__
+	const unsigned char *wm_end = word_mask + 16; /* (a register, not an address each word) */
+#endif
 	for (;;) {
 		unsigned char c = p[i];
 		unsigned bc = byte_class[c];
@@ -687,7 +690,7 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 				unsigned lm = (unsigned)_mm_movemask_epi8(let);
 				/* the letters' run from bit 0 carries into bit n */
 				n = (unsigned)__builtin_ctz(lm + 1); /* <= 16 */
-				w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(word_mask + 16 - n)));
+				w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(wm_end - n)));
 				w0 = (uint64_t)_mm_cvtsi128_si64(w);
 				i += n;
 			}
