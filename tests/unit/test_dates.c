@@ -413,6 +413,26 @@ Test(dates, lowercase_text)
 	NONE("the minister will march with protesters .", "2017-11-20");
 }
 
+/* What the scanner leaves to the matchers to read from the text (a word's
+ * case, an -ed ending) and the starters it lists (an apostrophe before a
+ * digit, the words Q and H). */
+Test(dates, scan_rules)
+{
+	/* "signed" (-ed, no keyword) makes the sentence past, "will" future */
+	EXPECT("They signed the deal on Friday.", "2022-01-19", "Friday", DATE_DATE, "2022-01-14");
+	EXPECT("They will sign the deal on Friday.", "2022-01-19", "Friday", DATE_DATE, "2022-01-21");
+	/* a capitalised unit after a number is a title, unless all capitals */
+	cr_expect_null(find("He watched 60 Minutes on Sunday.", "2022-01-19", NULL, "60 Minutes"));
+	EXPECT("It took 60 MINUTES to finish.", "2022-01-19", "60 MINUTES", DATE_DURATION, "PT60M");
+	EXPECT("It took 60 minutes to finish.", "2022-01-19", "60 minutes", DATE_DURATION, "PT60M");
+	EXPECT("In the '90s it grew.", "2022-01-19", "'90s", DATE_DATE, "199");
+	EXPECT("In the \xe2\x80\x99" "90s it grew.", "2022-01-19", "\xe2\x80\x99" "90s", DATE_DATE, "199");
+	EXPECT("Sales in Q3 2019 rose.", "2022-01-19", "Q3 2019", DATE_DATE, "2019-Q3");
+	EXPECT("Sales in H1 rose.", "2022-01-19", "H1", DATE_DATE, "2022-H1");
+	cr_expect_null(find("Sales in q3 2019 rose.", "2022-01-19", NULL, "q3 2019"));
+	NONE("It's got what he's told, I'm sure, and the 'best' o'clock.", "2022-01-19");
+}
+
 Test(dates, empty_and_binary)
 {
 	const struct date_mention *m;
