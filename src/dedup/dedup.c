@@ -1122,6 +1122,7 @@ struct dedup {
 	uint8_t *flags;
 	uint16_t *sig;  /* n * DEDUP_K */
 	uint32_t gen;   /* stamp of the current lookup */
+	uint32_t hshift; /* 64 - log2(hmask + 1): band_bucket's shift (below) */
 	/* exact table: open addressing on the exact key; val = slot + 1 */
 	uint64_t *ekey;
 	uint32_t *eval;
@@ -1223,6 +1224,7 @@ struct dedup *dedup_new(void)
 	d->ekey = xcalloc(d->emask + 1, sizeof *d->ekey);
 	d->eval = xcalloc(d->emask + 1, sizeof *d->eval);
 	d->hmask = 4095;
+	d->hshift = 64 - 12;
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	d->emask2 = 4095;
 	d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
@@ -1279,39 +1281,29 @@ static size_t group_of(struct dedup *d, size_t slot)
 	return r;
 }
 
-static inline uint64_t band_key(const uint16_t *sig, unsigned band)
+/* The bucket of a band: the top bits of the band's two values (one u32)
+ * times an odd constant, with a salt per band (Fibonacci hashing: one
+ * multiply). Which bucket an entry lands in changes no answer: a chain is
+ * walked for the entries of one band with the same two values, and those
+ * always share a bucket and lie in it newest first, whatever the function
+ * and the table's size; so it need only be fast and spread the entries. */
+static inline size_t band_bucket(const uint16_t *sig, unsigned band, unsigned shift)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	_Static_assert(ROWS == 2, "a band is two u16s");
-	/* the band's two values as one u32 (first value low), halves swapped */
 	uint32_t v;
 	memcpy(&v, sig + band * ROWS, 4);
-	/* fmix64 of band << 32 | the u32, with its first step done by hand:
-	 * k >> 33 is band >> 1, which only flips low bits (and, the band
-	 * loop being unrolled, is a constant) */
-	uint64_t k = (uint64_t)band << 32 | ((v << 16 | v >> 16) ^ (band >> 1));
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-#else
-	uint64_t k = band;
-	for (unsigned r = 0; r < ROWS; r++)
-		k = k << 16 | sig[band * ROWS + r];
-	return fmix64(k);
-#endif
+	return (size_t)((uint64_t)(v ^ band * 0x9e3779b9u) * 0x9e3779b97f4a7c15ULL >> shift);
 }
 
 /* The band table buckets of signature sig's bands into h, their heads
  * prefetched (to be written: a looked-up sketch is usually linked next). */
 static void band_buckets(const struct dedup *d, const uint16_t *sig, size_t h[BANDS])
 {
-	size_t mask = d->hmask;
+	unsigned shift = d->hshift;
 	const uint32_t *head = d->head;
 #pragma GCC unroll 32
 	for (unsigned b = 0; b < BANDS; b++) {
-		h[b] = band_key(sig, b) & mask;
+		h[b] = band_bucket(sig, b, shift);
 		__builtin_prefetch(&head[h[b]], 1);
 	}
 }
@@ -1354,6 +1346,7 @@ static void hint_huge(void *p, size_t n)
 static void band_grow(struct dedup *d)
 {
 	d->hmask = d->hmask * 2 + 1;
+	d->hshift--;
 	free(d->head);
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	hint_huge(d->head, (d->hmask + 1) * sizeof *d->head);
@@ -1714,6 +1707,7 @@ struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
 	d->added = v[0];
 	d->n = d->cap = n;
 	d->emask = v[2], d->en = v[3], d->hmask = v[4];
+	d->hshift = 64 - (unsigned)__builtin_popcountll(d->hmask);
 	d->emask2 = v[5], d->en2 = v[6], d->bmask = v[7], d->bn = v[8];
 	d->id = take_arr(&p, end, n * sizeof *d->id);
 	d->up = take_arr(&p, end, n * sizeof *d->up);
