@@ -551,6 +551,20 @@ static void probe_init(void)
 	}
 }
 
+/* A bin's value into the blob: the low 16 bits of v, little-endian (one
+ * store on a little-endian host; two byte stores were the compiler's
+ * choice for the byte by byte form). */
+static inline void put_min16(unsigned char *out, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t x = (uint16_t)v;
+	memcpy(out, &x, 2);
+#else
+	out[0] = (unsigned char)v;
+	out[1] = (unsigned char)(v >> 8);
+#endif
+}
+
 /* Densify a signature (at least one bin filled) into the blob's 2 * DEDUP_K
  * bytes: low 16 bits of each bin's minimum, little-endian. With few filled
  * bins, every bin's source is found at once (probe_key); otherwise the filled
@@ -586,11 +600,8 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 				_mm_store_si128((__m128i *)best + 8 * half + k, m[k]);
 		}
 #pragma GCC unroll 8
-		for (unsigned i = 0; i < DEDUP_K; i++) {
-			uint32_t v = mins[best[i] & 0xff];
-			out[2 * i] = (unsigned char)v;
-			out[2 * i + 1] = (unsigned char)(v >> 8);
-		}
+		for (unsigned i = 0; i < DEDUP_K; i++)
+			put_min16(out + 2 * i, mins[best[i] & 0xff]);
 		return;
 	}
 #endif
@@ -605,10 +616,8 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 		_mm_storeu_si128((__m128i *)(out + 2 * i), _mm_packs_epi32(a, b));
 	}
 #else
-	for (unsigned i = 0; i < DEDUP_K; i++) {
-		out[2 * i] = (unsigned char)mins[i];
-		out[2 * i + 1] = (unsigned char)(mins[i] >> 8);
-	}
+	for (unsigned i = 0; i < DEDUP_K; i++)
+		put_min16(out + 2 * i, mins[i]);
 #endif
 	if (nf == DEDUP_K)
 		return;
@@ -653,8 +662,7 @@ static void densify(const uint32_t *mins, const uint64_t *filled, unsigned char 
 					r++;
 				v = mins[o[r]];
 			}
-			out[2 * i] = (unsigned char)v;
-			out[2 * i + 1] = (unsigned char)(v >> 8);
+			put_min16(out + 2 * i, v);
 		}
 	}
 }
