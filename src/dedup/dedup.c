@@ -724,6 +724,19 @@ static void mins_clear(uint32_t *mins, unsigned char *fill)
 	memset(fill, 0, DEDUP_K);
 }
 
+/* A sketcher with nothing in it yet (sh: see struct sketcher): every field
+ * set once, the minima by mins_clear (a memset of the whole struct first
+ * wrote them twice). */
+static void sk_init(struct sketcher *k, unsigned char *sh)
+{
+	mins_clear(k->mins, k->fill);
+	k->count = 0;
+	memset(k->head, 0, sizeof k->head);
+	memset(k->tail, 0, sizeof k->tail);
+	k->nlines = 0;
+	k->sh = sh;
+}
+
 /* The filled bins' bits (bit i of word i / 64) from mins_add's bytes. */
 static void fill_bits(const unsigned char *fill, uint64_t filled[DEDUP_K / 64])
 {
@@ -885,38 +898,42 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	lines.l = lines.stack;
 	lines.n = 0;
 	lines.cap = PREP_STACK_LINES;
-	memset(&k, 0, sizeof k);
-	mins_clear(k.mins, k.fill);
-	/* a shingle per word at most, and a word takes two bytes with its space */
+	/* a shingle per word at most, and a word takes two bytes with its
+	 * space; the head is written in place (its signature by densify) */
 	size_t at = out->n;
-	k.sh = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2)) + sizeof h;
+	unsigned char *hp = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2));
+	sk_init(&k, hp + sizeof h);
 	/* the body's letters and digits, for the exact key */
 	char exs[4096];
 	struct wordscan ex = { NULL, NULL, len <= sizeof exs ? exs : xmalloc(len ? len : 1), 0 };
 	sk_body(&k, body, len, false, &lines, &ex);
-	memset(&h, 0, sizeof h);
 	h.magic = PREP_MAGIC;
 	h.ntext = (uint32_t)lines.n;
 	h.xcount = k.count;
+	h.wcount = 0;
+	h.exact = 0;
 	h.nlines = k.nlines;
 	memcpy(h.head, k.head, sizeof h.head);
 	memcpy(h.tail, k.tail, sizeof h.tail);
 	if (!k.count) {
 		/* no line passed the rules: the signature of every line */
-		memset(&k, 0, sizeof k);
-		mins_clear(k.mins, k.fill);
+		sk_init(&k, NULL);
 		sk_body(&k, body, len, true, NULL, NULL);
 		h.wcount = k.count;
 	}
+	_Static_assert(offsetof(struct prep_head, sig) + sizeof h.sig == sizeof h, "sig ends the head");
+	unsigned char *sig = hp + offsetof(struct prep_head, sig);
 	if (h.xcount || h.wcount) {
 		h.exact = exact_key(ex.ex, ex.exn);
 		uint64_t filled[DEDUP_K / 64];
 		fill_bits(k.fill, filled);
-		densify(k.mins, filled, h.sig);
+		densify(k.mins, filled, sig);
+	} else {
+		memset(sig, 0, sizeof h.sig);
 	}
 	if (ex.ex != exs)
 		free(ex.ex);
-	memcpy(out->p + at, &h, sizeof h);
+	memcpy(hp, &h, offsetof(struct prep_head, sig));
 	out->n = at + sizeof h + 8 * h.xcount;
 	buf_put(out, lines.l, lines.n * sizeof *lines.l);
 	if (lines.l != lines.stack)
@@ -936,7 +953,9 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 	struct prep_head h;
 	if (n < sizeof h)
 		return NL_EINVAL;
-	memcpy(&h, prep, sizeof h);
+	/* the head but its signature, which is read where it is */
+	memcpy(&h, prep, offsetof(struct prep_head, sig));
+	const unsigned char *psig = (const unsigned char *)prep + offsetof(struct prep_head, sig);
 	const char *sp = (const char *)prep + sizeof h;
 	const char *lp = sp + 8 * h.xcount;
 	if (h.magic != PREP_MAGIC || n != sizeof h + (size_t)h.ntext * sizeof(struct prep_line) +
@@ -947,7 +966,7 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 	unsigned char fill[DEDUP_K];
 	unsigned char sig[2 * DEDUP_K];
 	uint64_t count = h.xcount;
-	const unsigned char *sg = h.sig;
+	const unsigned char *sg = psig;
 	/* lines learned as boilerplate since: recompute without them */
 	bool boiler = false;
 	for (uint32_t i = 0; d && i < h.ntext && !boiler; i++) {
@@ -984,24 +1003,28 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 		/* nothing but boilerplate: the lines the rules let through,
 		 * learned boilerplate or not; failing that, every line */
 		flags |= FLAG_SHORT;
-		sg = h.sig;
+		sg = psig;
 		count = h.xcount ? h.xcount : h.wcount;
 	}
 	if (!count)
 		flags = FLAG_EMPTY;
 
-	memset(out, 0, DEDUP_SKETCH_BYTES);
+	/* every byte is written once (a memset of the blob first wrote most
+	 * of them twice) */
 	out[0] = 'D';
 	out[1] = 'S';
 	out[2] = SKETCH_VERSION;
 	out[3] = (unsigned char)flags;
 	wr_u32le(out + 4, (uint32_t)NL_MIN(count, (uint64_t)UINT32_MAX));
-	if (!(flags & FLAG_SHORT) && count)
-		wr_u32le(out + OFF_LEARNED, (uint32_t)NL_MIN(learned, (uint64_t)UINT32_MAX));
+	wr_u32le(out + OFF_LEARNED, !(flags & FLAG_SHORT) && count ?
+					    (uint32_t)NL_MIN(learned, (uint64_t)UINT32_MAX) : 0);
 	if (count) {
 		wr_u64le(out + 8, h.exact);
 		memcpy(out + OFF_MINS, sg, 2 * DEDUP_K);
+	} else {
+		memset(out + 8, 0, OFF_EDGES - 8);
 	}
+	memset(out + OFF_EDGES, 0, 4 * NEDGE);
 	/* the edge keys (the ring need not be rotated: the set is what counts);
 	 * a body with no rule-passing line has none */
 	size_t nl = NL_MIN((size_t)h.nlines, (size_t)EDGE_LINES);
