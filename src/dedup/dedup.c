@@ -1248,14 +1248,15 @@ static void edge_seen(struct dedup *d, uint32_t key, uint32_t group)
 	}
 }
 
+static void band_size(struct dedup *d);
+
 struct dedup *dedup_new(void)
 {
 	struct dedup *d = xcalloc(1, sizeof *d);
 	d->emask = 1023;
 	d->ekey = xcalloc(d->emask + 1, sizeof *d->ekey);
 	d->eval = xcalloc(d->emask + 1, sizeof *d->eval);
-	d->hmask = 4095;
-	d->hshift = 64 - 12;
+	band_size(d);
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	d->emask2 = 4095;
 	d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
@@ -1310,6 +1311,37 @@ static size_t group_of(struct dedup *d, size_t slot)
 		slot = nx;
 	}
 	return r;
+}
+
+/*
+ * The band table's size for the slots stored: at most one entry a bucket
+ * (a lookup follows each band's chain to its end, and at two entries a
+ * bucket the links were a third of lookup's instructions and, in a large
+ * detector, a cache miss each), grown four times over at a time (growing
+ * links every entry again: at twice, the relinks cost as much as all the
+ * lookups' bucket hashing). Between one and a quarter of an entry a bucket:
+ * 4 to 16 bytes of heads per entry, beside next[]'s 4.
+ */
+#define BAND_MIN_BITS 12
+static void band_size(struct dedup *d)
+{
+	unsigned bits = BAND_MIN_BITS;
+	while ((uint64_t)d->n * BANDS > (uint64_t)1 << bits)
+		bits += 2;
+	d->hmask = ((size_t)1 << bits) - 1;
+	d->hshift = 64 - bits;
+}
+
+/* The band table mask that saved states hold (dedup_save): the table's size
+ * under the first rule of this save version (two entries a bucket at most,
+ * grown twice over), which the state keeps so that its bytes stay what they
+ * were; dedup_restore checks it and sizes its table by band_size. */
+static uint64_t saved_band_mask(uint64_t n)
+{
+	uint64_t size = 4096;
+	while (n * BANDS > 2 * size)
+		size *= 2;
+	return size - 1;
 }
 
 /* The bucket of a band: the top bits of the band's two values (one u32)
@@ -1376,8 +1408,7 @@ static void hint_huge(void *p, size_t n)
 
 static void band_grow(struct dedup *d)
 {
-	d->hmask = d->hmask * 2 + 1;
-	d->hshift--;
+	band_size(d);
 	free(d->head);
 	d->head = xcalloc(d->hmask + 1, sizeof *d->head);
 	hint_huge(d->head, (d->hmask + 1) * sizeof *d->head);
@@ -1647,7 +1678,7 @@ int64_t dedup_load(struct dedup *d, uint32_t doc_id, const unsigned char *blob, 
 	d->flags[slot] = (uint8_t)s.flags;
 	memcpy(d->sig + slot * DEDUP_K, s.sig, sizeof s.sig);
 	exact_put(d, s.exact, slot);
-	if (d->n * BANDS > 2 * (d->hmask + 1))
+	if (d->n * BANDS > d->hmask + 1)
 		band_grow(d);
 	else
 		band_put(d, slot, hb); /* the buckets lookup found for s */
@@ -1673,7 +1704,8 @@ uint32_t dedup_add(struct dedup *d, uint32_t doc_id, const char *title, const ch
 
 /*
  * Saved state (native byte order), every field in this order:
- *   u32 version (2), DEDUP_K, BANDS; u64 added, n, emask, en, hmask,
+ *   u32 version (2), DEDUP_K, BANDS; u64 added, n, emask, en, hmask
+ *   (saved_band_mask: not the table's own size),
  *   emask2, en2, bmask, bn;
  *   u32 id[n], up[n]; u64 ekey[emask + 1]; u32 eval[emask + 1];
  *   (u32 kg, u32 last) et[emask2 + 1]; u32 bset[bmask + 1]
@@ -1689,7 +1721,8 @@ void dedup_save(const struct dedup *d, struct buf *out)
 {
 	uint32_t h[3] = { SAVE_VERSION, DEDUP_K, BANDS };
 	buf_put(out, h, sizeof h);
-	uint64_t v[9] = { d->added, d->n, d->emask, d->en, d->hmask, d->emask2, d->en2, d->bmask, d->bn };
+	uint64_t v[9] = { d->added, d->n, d->emask, d->en, saved_band_mask(d->n), d->emask2, d->en2,
+			  d->bmask, d->bn };
 	buf_put(out, v, sizeof v);
 	buf_put(out, d->id, d->n * sizeof *d->id);
 	buf_put(out, d->up, d->n * sizeof *d->up);
@@ -1729,7 +1762,8 @@ struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
 	if (h[0] != SAVE_VERSION || h[1] != DEDUP_K || h[2] != BANDS)
 		return NULL;
 	uint64_t n = v[1];
-	/* the band table is as large as dedup_load keeps it for n slots */
+	/* the band table mask is at least saved_band_mask's for n slots (the
+	 * table itself is sized by band_size) */
 	if (n > DEDUP_MAX_STORED || v[0] < n || !is_mask(v[2], 1023) || v[3] > v[2] ||
 	    !is_mask(v[4], 4095) || n * BANDS > 2 * (v[4] + 1) || !is_mask(v[5], 4095) ||
 	    v[6] > v[5] || !is_mask(v[7], 255) || v[8] > v[7])
@@ -1737,8 +1771,8 @@ struct dedup *dedup_restore(const void *bytes, size_t size, uint64_t ids,
 	struct dedup *d = xcalloc(1, sizeof *d);
 	d->added = v[0];
 	d->n = d->cap = n;
-	d->emask = v[2], d->en = v[3], d->hmask = v[4];
-	d->hshift = 64 - (unsigned)__builtin_popcountll(d->hmask);
+	d->emask = v[2], d->en = v[3];
+	band_size(d);
 	d->emask2 = v[5], d->en2 = v[6], d->bmask = v[7], d->bn = v[8];
 	d->id = take_arr(&p, end, n * sizeof *d->id);
 	d->up = take_arr(&p, end, n * sizeof *d->up);
