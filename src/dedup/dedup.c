@@ -1317,17 +1317,19 @@ static size_t group_of(struct dedup *d, size_t slot)
  * The band table's size for the slots stored: at most one entry a bucket
  * (a lookup follows each band's chain to its end, and at two entries a
  * bucket the links were a third of lookup's instructions and, in a large
- * detector, a cache miss each), grown four times over at a time (growing
- * links every entry again: at twice, the relinks cost as much as all the
- * lookups' bucket hashing). Between one and a quarter of an entry a bucket:
- * 4 to 16 bytes of heads per entry, beside next[]'s 4.
+ * detector, a cache miss each). Growing links every entry again, so a small
+ * table grows four times over at a time (at twice, the relinks cost as much
+ * as all the lookups' bucket hashing); from BAND_QUAD_BITS on it doubles, so
+ * that a large detector's heads take at most 8 bytes an entry (4 to 16 below
+ * it), beside next[]'s 4.
  */
 #define BAND_MIN_BITS 12
+#define BAND_QUAD_BITS 20 /* 4 MB of heads */
 static void band_size(struct dedup *d)
 {
 	unsigned bits = BAND_MIN_BITS;
 	while ((uint64_t)d->n * BANDS > (uint64_t)1 << bits)
-		bits += 2;
+		bits += bits < BAND_QUAD_BITS ? 2 : 1;
 	d->hmask = ((size_t)1 << bits) - 1;
 	d->hshift = 64 - bits;
 }
