@@ -528,14 +528,14 @@ static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 static void probe_init(void)
 {
 	for (unsigned i = 0; i < DEDUP_K; i++) {
-		uint64_t seen[DEDUP_K / 64] = { 0 };
+		unsigned char seen[DEDUP_K] = { 0 }; /* a byte a bin: one test */
 		unsigned n = 0;
 		/* every sequence reaches every bin within 1,449 probes (densify's
 		 * walk relies on it) */
 		for (uint64_t a = 1; n < DEDUP_K && a < (1u << 20); a++) {
 			unsigned j = (unsigned)fmix64((uint64_t)i << 32 | a) & (DEDUP_K - 1);
-			if (!(seen[j >> 6] >> (j & 63) & 1)) {
-				seen[j >> 6] |= 1ull << (j & 63);
+			if (!seen[j]) {
+				seen[j] = 1;
 				probe_rank[i][j] = (unsigned char)n;
 #ifdef __SSE2__
 				probe_key[j][i] = (uint16_t)(n << 8 | j);
