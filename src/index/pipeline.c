@@ -9,8 +9,8 @@
  *   u32 words: record length, source length, title tokens, body tokens,
  *              terms, total positions, day, term bytes, prepared sketch
  *              length, 0; u64 key
- *   record bytes, source bytes, term bytes (padded to 4)
- *   u32 term lengths[terms], tft[terms], tfb[terms], positions[total]
+ *   record bytes, source bytes, term bytes, u8 term lengths[terms]
+ *   (padded to 4) u32 tft[terms], tfb[terms], positions[total]
  *   (padded to 8) u64 term hashes[terms], prepared dedup sketch bytes
  */
 #include "index/pipeline.h"
@@ -73,7 +73,6 @@ struct pipeline {
 	struct unpack_scratch {
 		const char **termp;
 		const uint32_t **posp;
-		uint8_t *lens8;
 		size_t cap;
 	} us_consume;
 	int rc;
@@ -148,18 +147,17 @@ static void put_u32(struct buf *b, uint32_t v)
 
 static void pack(struct buf *out, const struct seg_wdoc *w)
 {
-	uint32_t total = 0;
-	size_t tbytes = 0;
-	for (uint32_t i = 0; i < w->nterms; i++) {
-		total += w->tft[i] + w->tfb[i];
-		tbytes += w->term_lens[i];
-	}
+	/* analyze_record() (analyze.h) keeps the terms' bytes one after the
+	 * other in term order, and their positions too, one per token: both
+	 * sizes are known without a pass over the terms */
+	uint32_t n = w->nterms, total = w->title_len + w->body_len;
+	size_t tbytes = n ? (size_t)(w->terms[n - 1] + w->term_lens[n - 1] - w->terms[0]) : 0;
 	pad(out, 8);
 	put_u32(out, (uint32_t)w->record.n);
 	put_u32(out, (uint32_t)w->source.n);
 	put_u32(out, w->title_len);
 	put_u32(out, w->body_len);
-	put_u32(out, w->nterms);
+	put_u32(out, n);
 	put_u32(out, total);
 	put_u32(out, (uint32_t)w->day);
 	put_u32(out, (uint32_t)tbytes);
@@ -168,25 +166,17 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	buf_put(out, &w->key, 8);
 	buf_put(out, w->record.p, w->record.n);
 	buf_put(out, w->source.p, w->source.n);
-	/* the analyzer keeps the terms' bytes one after the other: one copy */
-	if (w->nterms && w->terms[w->nterms - 1] + w->term_lens[w->nterms - 1] ==
-			     w->terms[0] + tbytes)
+	if (n) {
 		buf_put(out, w->terms[0], tbytes);
-	else
-		for (uint32_t i = 0; i < w->nterms; i++)
-			buf_put(out, w->terms[i], w->term_lens[i]);
+		buf_put(out, w->term_lens, n);
+	}
 	pad(out, 4);
-	uint32_t *lens = (uint32_t *)(void *)buf_reserve(out, (size_t)w->nterms * 4);
-	for (uint32_t i = 0; i < w->nterms; i++)
-		lens[i] = w->term_lens[i];
-	out->n += (size_t)w->nterms * 4;
-	buf_put(out, w->tft, (size_t)w->nterms * 4);
-	buf_put(out, w->tfb, (size_t)w->nterms * 4);
-	/* the analyzer keeps each term's positions one after the other */
-	if (w->nterms)
+	buf_put(out, w->tft, (size_t)n * 4);
+	buf_put(out, w->tfb, (size_t)n * 4);
+	if (n)
 		buf_put(out, w->pos[0], (size_t)total * 4);
 	pad(out, 8);
-	buf_put(out, w->term_hash, (size_t)w->nterms * 8);
+	buf_put(out, w->term_hash, (size_t)n * 8);
 	buf_put(out, w->dedup_prep.p, w->dedup_prep.n);
 }
 
@@ -210,29 +200,25 @@ static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, 
 	w->nterms = h[4];
 	w->day = (int32_t)h[6];
 	const char *terms = q;
-	q += h[7];
-	size_t o = (size_t)(q - in->p);
+	const uint8_t *lens = (const uint8_t *)(q + h[7]);
+	size_t o = (size_t)(q + h[7] + w->nterms - in->p);
 	o = (o + 3) & ~(size_t)3;
-	q = in->p + o;
-	const uint32_t *lens = (const uint32_t *)(const void *)q;
-	w->tft = lens + w->nterms;
-	w->tfb = lens + 2 * (size_t)w->nterms;
-	const uint32_t *pos = lens + 3 * (size_t)w->nterms;
+	w->tft = (const uint32_t *)(const void *)(in->p + o);
+	w->tfb = w->tft + w->nterms;
+	const uint32_t *pos = w->tfb + w->nterms;
 	if (p->cap < w->nterms + 1) {
 		p->cap = w->nterms + 1;
 		p->termp = xrealloc(p->termp, p->cap * sizeof *p->termp);
 		p->posp = xrealloc(p->posp, p->cap * sizeof *p->posp);
-		p->lens8 = xrealloc(p->lens8, p->cap);
 	}
 	for (uint32_t i = 0; i < w->nterms; i++) {
 		p->termp[i] = terms;
 		terms += lens[i];
-		p->lens8[i] = (uint8_t)lens[i];
 		p->posp[i] = pos;
 		pos += w->tft[i] + w->tfb[i];
 	}
 	w->terms = p->termp;
-	w->term_lens = p->lens8;
+	w->term_lens = lens;
 	w->pos = p->posp;
 	o = (size_t)((const char *)pos - in->p);
 	o = (o + 7) & ~(size_t)7;
@@ -283,9 +269,9 @@ static void unpack_order(const struct buf *in, size_t *off, struct seg_wdoc *w)
 	w->record = nl_str_make(in->p + o, h[0]);
 	o += h[0];
 	w->source = nl_str_make(in->p + o, h[1]);
-	o += h[1] + h[7];
+	o += h[1] + h[7] + h[4];
 	o = (o + 3) & ~(size_t)3;
-	o += ((size_t)3 * h[4] + h[5]) * 4;
+	o += ((size_t)2 * h[4] + h[5]) * 4;
 	o = (o + 7) & ~(size_t)7;
 	o += (size_t)h[4] * 8;
 	w->title_len = h[2];
@@ -553,6 +539,5 @@ void pipeline_free(struct pipeline *p)
 	pthread_cond_destroy(&p->done);
 	free(p->us_consume.termp);
 	free(p->us_consume.posp);
-	free(p->us_consume.lens8);
 	free(p);
 }
