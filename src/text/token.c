@@ -708,7 +708,12 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 	 * with the same tokenizer while words of this call are pending */
 	struct token_term tt[BATCH];
 	struct stem_job job[BATCH];
-	size_t i = 0, count = 0;
+	size_t i = 0;
+	/* the next free entries, as pointers: an index into the 120-byte
+	 * entries cost a multiply and spilled registers per word */
+	struct token_term *pe = tt;
+	struct stem_job *jb = job;
+	const bool stemming = t->stemmer != NULL;
 	while (i < len) {
 		unsigned c = t->cls[(unsigned char)text[i]];
 		int k = 1;
@@ -719,7 +724,6 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 			continue;
 		}
 		struct word w;
-		struct token_term *pe = &tt[count];
 		size_t n = 0;
 #ifdef __SSE2__
 		if (k == 1) {
@@ -743,19 +747,21 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 		pe->len = (uint32_t)n;
 		pe->start = (uint32_t)w.start;
 		pe->end = (uint32_t)w.end;
-		struct stem_job *jb = &job[count];
-		jb->stem = t->stemmer && n > 2 && !(w.flags & (F_NUM | F_ACRO));
+		jb->stem = stemming && n > 2 && !(w.flags & (F_NUM | F_ACRO));
 		jb->set = jb->stem ? stem_slot_of(t, pe, jb) : NULL;
 		if (jb->set)
 			__builtin_prefetch(jb->set);
-		if (++count == BATCH) {
-			int rc = flush_batch(t, tt, job, count, fn, bfn, ctx);
+		pe++;
+		jb++;
+		if (pe == tt + BATCH) {
+			int rc = flush_batch(t, tt, job, BATCH, fn, bfn, ctx);
 			if (rc)
 				return rc;
-			count = 0;
+			pe = tt;
+			jb = job;
 		}
 	}
-	return count ? flush_batch(t, tt, job, count, fn, bfn, ctx) : 0;
+	return pe > tt ? flush_batch(t, tt, job, (size_t)(pe - tt), fn, bfn, ctx) : 0;
 }
 
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
