@@ -254,9 +254,11 @@ static void terms_reset(struct analyzer *a)
 
 /* Room for more terms in the per-term arrays (rare: kept out of on_token,
  * whose every call would otherwise save the registers this needs). */
-static __attribute__((noinline)) void terms_grow(struct analyzer *a)
+static __attribute__((noinline)) void terms_grow(struct analyzer *a, size_t need)
 {
 	size_t c = a->tcap ? a->tcap * 2 : 1024;
+	while (c < need)
+		c *= 2;
 	/* base (at most 2^31 - 1, terms_reset) + a term's number + 1 must fit
 	 * a slot; memory runs out long before a document has 2^31 terms */
 	if (c > (size_t)1 << 31)
@@ -286,29 +288,55 @@ static __attribute__((noinline)) void slots_grow(struct analyzer *a)
 	a->slotcap = nc;
 }
 
+/* [n]: the bytes of a term of n <= 16 bytes, as two little-endian words:
+ * a table look, where computing them took two variable shifts */
+static const uint64_t short_mask[17][2] = {
+	{ 0x0000000000000000ull, 0x0000000000000000ull }, /* 0 */
+	{ 0x00000000000000ffull, 0x0000000000000000ull }, /* 1 */
+	{ 0x000000000000ffffull, 0x0000000000000000ull }, /* 2 */
+	{ 0x0000000000ffffffull, 0x0000000000000000ull }, /* 3 */
+	{ 0x00000000ffffffffull, 0x0000000000000000ull }, /* 4 */
+	{ 0x000000ffffffffffull, 0x0000000000000000ull }, /* 5 */
+	{ 0x0000ffffffffffffull, 0x0000000000000000ull }, /* 6 */
+	{ 0x00ffffffffffffffull, 0x0000000000000000ull }, /* 7 */
+	{ 0xffffffffffffffffull, 0x0000000000000000ull }, /* 8 */
+	{ 0xffffffffffffffffull, 0x00000000000000ffull }, /* 9 */
+	{ 0xffffffffffffffffull, 0x000000000000ffffull }, /* 10 */
+	{ 0xffffffffffffffffull, 0x0000000000ffffffull }, /* 11 */
+	{ 0xffffffffffffffffull, 0x00000000ffffffffull }, /* 12 */
+	{ 0xffffffffffffffffull, 0x000000ffffffffffull }, /* 13 */
+	{ 0xffffffffffffffffull, 0x0000ffffffffffffull }, /* 14 */
+	{ 0xffffffffffffffffull, 0x00ffffffffffffffull }, /* 15 */
+	{ 0xffffffffffffffffull, 0xffffffffffffffffull }, /* 16 */
+};
+
 /* Number each term of a batch from the tokenizer (a new term of this
  * document gets the next number) and append the numbers to toks. The
- * table's arrays are in locals for the batch, reloaded only after the rare
- * growth. */
+ * table's arrays are in locals for the batch. */
 static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 {
 	struct analyzer *a = ctx;
 	_Static_assert(TOKEN_MAX_BYTES <= 255, "a term's length fits tlen");
 	/* room for the batch up front: a token each, and the bytes of a new
-	 * term each (16 written for a short one, see below) */
+	 * term each (16 written for a short one, see below); and room in the
+	 * per-term arrays and the table for as many new terms as the batch
+	 * has (it grows a batch early, at most), so the loop below has no
+	 * test for it: a term's number does not depend on the table's size */
 	if (a->ntoks + n > a->tokcap)
 		a->toks = xgrow(a->toks, &a->tokcap, a->ntoks + n, sizeof *a->toks);
 	buf_reserve(&a->terms, n * (TOKEN_MAX_BYTES + 16));
-	uint32_t *slot = a->slot, *toff = a->toff, *tft = a->tft, *tfb = a->tfb;
+	if (a->nterms + n > a->tcap)
+		terms_grow(a, a->nterms + n);
+	while ((a->nterms + n) * 2 > a->slotcap)
+		slots_grow(a);
+	uint32_t *slot = a->slot, *toff = a->toff;
 	/* the count this part (title or body) adds to, and the other one */
-	uint32_t *cnt = a->in_title ? tft : tfb, *oth = a->in_title ? tfb : tft;
+	uint32_t *cnt = a->in_title ? a->tft : a->tfb, *oth = a->in_title ? a->tfb : a->tft;
 	uint64_t *thash = a->thash;
 	uint8_t *tlen = a->tlen;
 	char *terms = a->terms.p;
 	size_t mask = a->slotcap - 1, tn = a->terms.n;
 	uint32_t nterms = a->nterms, *toks = a->toks + a->ntoks, base = a->base;
-	/* a new term past this many grows the per-term arrays or the table */
-	size_t lim = NL_MIN(a->tcap, a->slotcap / 2);
 	for (size_t k = 0; k < n; k++) {
 		const char *term = tt[k].term;
 		size_t len = tt[k].len;
@@ -320,18 +348,6 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 			if (s <= base) {
 				id = nterms++;
 				slot[i] = base + nterms;
-				if (nterms > lim) {
-					a->nterms = nterms;
-					if (nterms > a->tcap)
-						terms_grow(a);
-					toff = a->toff;
-					tft = a->tft;
-					tfb = a->tfb;
-					cnt = a->in_title ? tft : tfb;
-					oth = a->in_title ? tfb : tft;
-					thash = a->thash;
-					tlen = a->tlen;
-				}
 				toff[id] = (uint32_t)tn;
 				thash[id] = h;
 				tlen[id] = (uint8_t)len;
@@ -348,14 +364,6 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 				else
 					memcpy(terms + tn, term, len);
 				tn += len;
-				if (nterms > lim) {
-					if (nterms * 2 > a->slotcap) {
-						slots_grow(a);
-						slot = a->slot;
-						mask = a->slotcap - 1;
-					}
-					lim = NL_MIN(a->tcap, a->slotcap / 2);
-				}
 				goto counted;
 			}
 			id = s - base - 1;
@@ -369,9 +377,8 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 					memcpy(&x1, q + 8, 8);
 					memcpy(&y0, term, 8);
 					memcpy(&y1, term + 8, 8);
-					uint64_t m0 = len >= 8 ? ~0ull : ~0ull >> (64 - 8 * len);
-					uint64_t m1 = len > 8 ? ~0ull >> (128 - 8 * len) : 0;
-					if ((((x0 ^ y0) & m0) | ((x1 ^ y1) & m1)) == 0)
+					if ((((x0 ^ y0) & short_mask[len][0]) |
+					     ((x1 ^ y1) & short_mask[len][1])) == 0)
 						break;
 				} else if (memcmp(q, term, len) == 0) {
 					break;
