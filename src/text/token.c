@@ -381,8 +381,9 @@ static inline bool skip_word(const char *s, size_t len, const struct word *w)
 		return false; /* every case below is a short word */
 	/* ... with an apostrophe inside it (F_SEP), or a '-' or an apostrophe
 	 * (' or the last byte of U+2019) right before it: most have neither */
+	static const bool artefact_before[256] = { ['-'] = true, ['\''] = true, [0x99] = true };
 	unsigned char before = a > 0 ? (unsigned char)s[a - 1] : 0;
-	if (!(w->flags & F_SEP) && before != '-' && before != '\'' && before != 0x99)
+	if (!(w->flags & F_SEP) && !artefact_before[before])
 		return false;
 	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
 		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
