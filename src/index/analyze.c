@@ -462,36 +462,42 @@ static long repair(struct buf *out, struct nl_str s, size_t cap)
 
 /* Would squeeze() change b: white space other than ' ', two spaces in a
  * row, or a space at either end? Most titles and URLs have none, and this
- * only reads (16 bytes at a time with SSE2). */
-static bool needs_squeeze(const struct buf *b)
+ * only reads (16 bytes at a time with SSE2; the last few with one load too,
+ * from room reserved past the end, so a short title takes no byte loop). */
+static bool needs_squeeze(struct buf *b)
 {
-	const char *p = b->p;
 	size_t n = b->n, i = 0;
 	if (n == 0)
 		return false;
-	if (p[0] == ' ' || p[n - 1] == ' ')
+	if (b->p[0] == ' ' || b->p[n - 1] == ' ')
 		return true;
 	unsigned prev = 0; /* the byte before i is a space */
 #ifdef __SSE2__
-	for (; i + 16 <= n; i += 16) {
+	buf_reserve(b, 16);
+	const char *p = b->p;
+	for (; i < n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		/* the bytes of the text among these 16 (the rest: reserved room) */
+		unsigned in = n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1;
 		__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
 					  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
 						       _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
-		if (_mm_movemask_epi8(ws))
+		if ((unsigned)_mm_movemask_epi8(ws) & in)
 			return true;
-		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & in;
 		if (sp & ((sp << 1) | prev))
 			return true;
 		prev = sp >> 15;
 	}
-#endif
+#else
+	const char *p = b->p;
 	for (; i < n; i++) {
 		char c = p[i];
 		if (c == '\n' || c == '\t' || c == '\r' || (c == ' ' && prev))
 			return true;
 		prev = c == ' ';
 	}
+#endif
 	return false;
 }
 
