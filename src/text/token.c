@@ -485,10 +485,12 @@ static inline struct stem_set *stem_slot_key(const struct tokenizer *t, uint64_t
 {
 	for (size_t j = 0; j < STEM_KEY / 8; j++)
 		k[j] &= t->keymask[n][j];
-	uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
-	h ^= h >> 32;
-	h *= 0xD6E8FEB86659FD93ull;
-	return &t->cache[(h >> 40) & (STEM_SETS - 1)];
+	/* the top bits of a product depend on every bit of the word below
+	 * them: a multiply per word and their top bits (the length needs no
+	 * part: a key holds no zero byte before its end) */
+	uint64_t h = k[0] * 0x9E3779B97F4A7C15ull + k[1] * 0xC2B2AE3D27D4EB4Full;
+	_Static_assert((STEM_SETS & (STEM_SETS - 1)) == 0, "STEM_SETS is a power of two");
+	return &t->cache[h >> (64 - __builtin_ctz(STEM_SETS))];
 }
 
 __attribute__((always_inline))
