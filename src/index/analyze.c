@@ -529,9 +529,8 @@ static void squeeze(struct buf *b)
 		b->p[w] = 0;
 }
 
-/* TOKEN_PAD zero bytes after b's text, not counted in it, for
- * tokenize_batch_padded() (a paragraph's padding is the next one, or
- * these after the last). */
+/* TOKEN_PAD zero bytes after b's text (the title, the joined body), not
+ * counted in it, for tokenize_batch_padded(). */
 static void pad_text(struct buf *b)
 {
 	buf_reserve(b, TOKEN_PAD);
@@ -591,7 +590,6 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 		ingest_report(ig, SKIP_EMPTY, r->file, r->line, "empty body; skipped");
 		return NL_EEMPTY;
 	}
-	pad_text(&a->pbuf);
 	a->para = xgrow(a->para, &a->paracap, a->npara + 1, sizeof *a->para);
 	for (size_t i = 0; i < a->npara; i++)
 		a->para[i] = nl_str_make(a->pbuf.p + a->paraoff[i * 2], a->paraoff[i * 2 + 1]);
@@ -686,8 +684,19 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	uint32_t title_len = a->title_toks = (uint32_t)a->ntoks;
 	/* the body starts at title_len + 1: a gap, no phrase spans the edge */
 	a->in_title = false;
-	for (size_t i = 0; i < a->npara; i++)
-		tokenize_batch_padded(a->tk, a->para[i].p, a->para[i].n, on_terms, a);
+	/* the body as the archive stores it, a paragraph a line (the
+	 * near-duplicate sketch below reads it too): one call for all the
+	 * paragraphs, where a call each cost more in calls than in work (most
+	 * paragraphs are a line or two). A line break ends a word as the end
+	 * of its paragraph did, and is white space before the next one as its
+	 * start was, so the terms are the paragraphs' */
+	buf_clear(&a->joined);
+	for (size_t i = 0; i < a->npara; i++) {
+		buf_put(&a->joined, a->para[i].p, a->para[i].n);
+		buf_putc(&a->joined, '\n');
+	}
+	pad_text(&a->joined);
+	tokenize_batch_padded(a->tk, a->joined.p, a->joined.n, on_terms, a);
 	uint32_t body_len = (uint32_t)a->ntoks - title_len;
 	terms_finish(a, out);
 
@@ -702,12 +711,7 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	doc_encode(&a->rec, d);
 
 	/* the near-duplicate sketch, as far as it does not depend on the
-	 * detector: the body as the archive stores it, a paragraph a line */
-	buf_clear(&a->joined);
-	for (size_t i = 0; i < a->npara; i++) {
-		buf_put(&a->joined, a->para[i].p, a->para[i].n);
-		buf_putc(&a->joined, '\n');
-	}
+	 * detector: the body as joined above, a paragraph a line */
 	buf_clear(&a->prep);
 	dedup_prepare(a->joined.p, a->joined.n, &a->prep);
 	out->dedup_prep = nl_str_make(a->prep.p, a->prep.n);
