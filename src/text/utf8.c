@@ -113,6 +113,20 @@ long utf8_repair_plain(const char *s, size_t n, struct buf *out, size_t *plain)
 				continue;
 			}
 			i += (size_t)__builtin_ctz(m);
+		} else if (n >= 16) {
+			/* fewer than 16 left (every field's end): the 16 that end
+			 * s, less those before i, instead of a byte at a time */
+			size_t b = n - 16; /* < i */
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + b));
+			__m128i ok = _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)),
+						  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+							       _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+			unsigned m = (~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF) >> (i - b);
+			if (!m) {
+				i = n;
+				break;
+			}
+			i += (size_t)__builtin_ctz(m);
 		}
 #endif
 		if (i + 8 <= n && all_plain8(s + i)) {
