@@ -39,6 +39,10 @@ struct analyzer {
 	struct nl_str *para;
 	size_t npara, paracap;
 	uint32_t *paraoff;         /* offsets into pbuf (stable across growth) */
+	struct line_span {         /* a line of the body: offsets of its start, */
+		uint32_t start, end, text; /* its end, its first byte other than white space */
+	} *lines;
+	size_t linecap;
 	size_t paraoffcap;
 	struct span *spans;
 	size_t nspans, spancap;
@@ -97,6 +101,7 @@ void analyzer_free(struct analyzer *a)
 		buf_release(bs[i]);
 	free(a->para);
 	free(a->paraoff);
+	free(a->lines);
 	free(a->spans);
 	free(a->d.sent);
 	free(a->slot);
@@ -118,8 +123,9 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Append trimmed [p, p+n) as a paragraph, joining its inner newlines with spaces. */
-static void add_para(struct analyzer *a, const char *p, size_t n)
+/* Append trimmed [p, p+n) as a paragraph, joining its inner newlines with
+ * spaces; one_line: the caller knows it has no line break but at its end. */
+static void add_para(struct analyzer *a, const char *p, size_t n, bool one_line)
 {
 	while (n && (is_space(*p) || *p == '\n')) { p++; n--; }
 	while (n && (is_space(p[n - 1]) || p[n - 1] == '\n')) n--;
@@ -127,7 +133,7 @@ static void add_para(struct analyzer *a, const char *p, size_t n)
 		return;
 	a->paraoff = xgrow(a->paraoff, &a->paraoffcap, (a->npara + 1) * 2, sizeof *a->paraoff);
 	uint32_t off = (uint32_t)a->pbuf.n;
-	bool had_nl = memchr(p, '\n', n) != NULL;
+	bool had_nl = !one_line && memchr(p, '\n', n) != NULL;
 	if (!had_nl) {
 		buf_put(&a->pbuf, p, n);
 	} else {
@@ -162,14 +168,16 @@ static void find_paragraphs(struct analyzer *a, const char *t, size_t n, bool li
 		while (p < e) {
 			const char *nl = memchr(p, '\n', (size_t)(e - p));
 			const char *le = nl ? nl : e;
-			add_para(a, p, (size_t)(le - p));
+			add_para(a, p, (size_t)(le - p), true);
 			p = nl ? nl + 1 : e;
 		}
 		return;
 	}
-	/* look at the layout: blank lines? indented lines? */
+	/* look at the layout: blank lines? indented lines? Each line's start,
+	 * end and first other than white space are kept for the pass below,
+	 * which would otherwise find them all again */
 	bool blank = false;
-	size_t indented = 0, nlines = 0;
+	size_t indented = 0, nlines = 0, nl_all = 0;
 	const char *p = t, *e = t + n;
 	while (p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -185,16 +193,20 @@ static void find_paragraphs(struct analyzer *a, const char *t, size_t n, bool li
 			if (q > p && p > t)
 				indented++;
 		}
+		if (nl_all == a->linecap)
+			a->lines = xgrow(a->lines, &a->linecap, nl_all + 1, sizeof *a->lines);
+		a->lines[nl_all++] = (struct line_span){ (uint32_t)(p - t), (uint32_t)(le - t),
+							 (uint32_t)(q - t) };
 		p = nl ? nl + 1 : e;
 	}
-	p = t;
+	/* every line starts a paragraph unless there are blank lines or
+	 * indented ones: then a paragraph is one line (and its break) */
+	bool one_line = !blank && indented < 2;
 	const char *pstart = t;
-	while (p < e) {
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-		const char *le = nl ? nl : e;
-		const char *q = p;
-		while (q < le && is_space(*q))
-			q++;
+	for (size_t k = 0; k < nl_all; k++) {
+		p = t + a->lines[k].start;
+		const char *le = t + a->lines[k].end, *q = t + a->lines[k].text;
+		const char *next = le < e ? le + 1 : e; /* past the line break */
 		bool is_blank = q == le;
 		bool starts = false;
 		if (blank)
@@ -204,15 +216,14 @@ static void find_paragraphs(struct analyzer *a, const char *t, size_t n, bool li
 		else
 			starts = true;
 		if (blank && starts) {
-			add_para(a, pstart, (size_t)(p - pstart));
-			pstart = nl ? nl + 1 : e;
+			add_para(a, pstart, (size_t)(p - pstart), false);
+			pstart = next;
 		} else if (!blank && starts && p > pstart) {
-			add_para(a, pstart, (size_t)(p - pstart));
+			add_para(a, pstart, (size_t)(p - pstart), one_line);
 			pstart = p;
 		}
-		p = nl ? nl + 1 : e;
 	}
-	add_para(a, pstart, (size_t)(e - pstart));
+	add_para(a, pstart, (size_t)(e - pstart), one_line);
 }
 
 size_t analyze_paragraphs(const char *text, size_t len, bool lines, struct nl_str **out,
@@ -227,6 +238,7 @@ size_t analyze_paragraphs(const char *text, size_t len, bool lines, struct nl_st
 	for (size_t i = 0; i < a.npara; i++)
 		(*out)[(*n)++] = nl_str_make(joined->p + a.paraoff[i * 2], a.paraoff[i * 2 + 1]);
 	free(a.paraoff);
+	free(a.lines);
 	return a.npara;
 }
 
