@@ -134,15 +134,20 @@ static void batch_free(struct batch *b)
 	free(b);
 }
 
-static void pad(struct buf *b, size_t to)
+/* Append n bytes at src to the room at *p (reserved). */
+static inline void put(char **p, const void *src, size_t n)
 {
-	while (b->n % to)
-		buf_putc(b, 0);
+	if (n) /* src may be NULL when n is 0 */
+		memcpy(*p, src, n);
+	*p += n;
 }
 
-static void put_u32(struct buf *b, uint32_t v)
+/* Zero bytes at *p until its offset in the buffer (base at offset at) is a
+ * multiple of to. */
+static inline void put_pad(char **p, const char *base, size_t at, size_t to)
 {
-	buf_put(b, &v, 4);
+	while ((at + (size_t)(*p - base)) % to)
+		*(*p)++ = 0;
 }
 
 static void pack(struct buf *out, const struct seg_wdoc *w)
@@ -152,32 +157,33 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	 * sizes are known without a pass over the terms */
 	uint32_t n = w->nterms, total = w->title_len + w->body_len;
 	size_t tbytes = n ? (size_t)(w->terms[n - 1] + w->term_lens[n - 1] - w->terms[0]) : 0;
-	pad(out, 8);
-	put_u32(out, (uint32_t)w->record.n);
-	put_u32(out, (uint32_t)w->source.n);
-	put_u32(out, w->title_len);
-	put_u32(out, w->body_len);
-	put_u32(out, n);
-	put_u32(out, total);
-	put_u32(out, (uint32_t)w->day);
-	put_u32(out, (uint32_t)tbytes);
-	put_u32(out, (uint32_t)w->dedup_prep.n);
-	put_u32(out, 0);
-	buf_put(out, &w->key, 8);
-	buf_put(out, w->record.p, w->record.n);
-	buf_put(out, w->source.p, w->source.n);
+	/* room for all of it at once (the paddings at their most), then plain
+	 * copies, where an append each tested for room and wrote a NUL */
+	size_t most = 7 + 48 + w->record.n + w->source.n + tbytes + n + 3 +
+		      ((size_t)2 * n + total) * 4 + 7 + (size_t)n * 8 + w->dedup_prep.n;
+	size_t at = out->n;
+	char *base = buf_reserve(out, most), *p = base;
+	put_pad(&p, base, at, 8);
+	uint32_t h[10] = { (uint32_t)w->record.n, (uint32_t)w->source.n, w->title_len, w->body_len,
+			   n, total, (uint32_t)w->day, (uint32_t)tbytes, (uint32_t)w->dedup_prep.n, 0 };
+	put(&p, h, sizeof h);
+	put(&p, &w->key, 8);
+	put(&p, w->record.p, w->record.n);
+	put(&p, w->source.p, w->source.n);
 	if (n) {
-		buf_put(out, w->terms[0], tbytes);
-		buf_put(out, w->term_lens, n);
+		put(&p, w->terms[0], tbytes);
+		put(&p, w->term_lens, n);
 	}
-	pad(out, 4);
-	buf_put(out, w->tft, (size_t)n * 4);
-	buf_put(out, w->tfb, (size_t)n * 4);
+	put_pad(&p, base, at, 4);
+	put(&p, w->tft, (size_t)n * 4);
+	put(&p, w->tfb, (size_t)n * 4);
 	if (n)
-		buf_put(out, w->pos[0], (size_t)total * 4);
-	pad(out, 8);
-	buf_put(out, w->term_hash, (size_t)n * 8);
-	buf_put(out, w->dedup_prep.p, w->dedup_prep.n);
+		put(&p, w->pos[0], (size_t)total * 4);
+	put_pad(&p, base, at, 8);
+	put(&p, w->term_hash, (size_t)n * 8);
+	put(&p, w->dedup_prep.p, w->dedup_prep.n);
+	out->n += (size_t)(p - base);
+	out->p[out->n] = 0;
 }
 
 /* Unpack the document at *off; advances *off. */
