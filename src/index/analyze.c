@@ -131,7 +131,8 @@ static void add_para(struct analyzer *a, const char *p, size_t n, bool one_line)
 	while (n && (is_space(p[n - 1]) || p[n - 1] == '\n')) n--;
 	if (!n)
 		return;
-	a->paraoff = xgrow(a->paraoff, &a->paraoffcap, (a->npara + 1) * 2, sizeof *a->paraoff);
+	if ((a->npara + 1) * 2 > a->paraoffcap) /* the call only to grow */
+		a->paraoff = xgrow(a->paraoff, &a->paraoffcap, (a->npara + 1) * 2, sizeof *a->paraoff);
 	uint32_t off = (uint32_t)a->pbuf.n;
 	bool had_nl = !one_line && memchr(p, '\n', n) != NULL;
 	if (!had_nl) {
@@ -612,7 +613,8 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 	for (size_t i = 0; i < a->npara; i++) {
 		a->nspans = 0;
 		sentence_split(a->para[i].p, a->para[i].n, &a->spans, &a->nspans, &a->spancap);
-		d->sent = xgrow(d->sent, &a->sentcap, d->nsent + a->nspans + 1, sizeof *d->sent);
+		if (d->nsent + a->nspans + 1 > a->sentcap) /* the call only to grow */
+			d->sent = xgrow(d->sent, &a->sentcap, d->nsent + a->nspans + 1, sizeof *d->sent);
 		for (size_t k = 0; k < a->nspans; k++)
 			d->sent[d->nsent++] = (struct doc_sent){ (uint32_t)i, a->spans[k].start,
 								 a->spans[k].end - a->spans[k].start };
@@ -630,7 +632,8 @@ int analyze_record(struct analyzer *a, struct ingest *ig, const struct rec *rin,
 		size_t nm = dates_tag(a->dt, a->para[s->para].p + s->start, s->len, r->day, &dctx, &m);
 		if (!nm)
 			continue;
-		d->ment = xgrow(d->ment, &a->mentcap, d->nment + nm + 1, sizeof *d->ment);
+		if (d->nment + nm + 1 > a->mentcap)
+			d->ment = xgrow(d->ment, &a->mentcap, d->nment + nm + 1, sizeof *d->ment);
 		for (size_t k = 0; k < nm; k++) {
 			struct doc_mention *dm = &d->ment[d->nment++];
 			dm->sent = i;

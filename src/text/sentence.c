@@ -418,7 +418,8 @@ static size_t emit(const char *s, size_t start, size_t end, struct span **out, s
 	}
 	if (end <= start)
 		return 0;
-	*out = xgrow(*out, cap, *n + 1, sizeof **out);
+	if (*n + 1 > *cap) /* the call only to grow: a sentence each */
+		*out = xgrow(*out, cap, *n + 1, sizeof **out);
 	(*out)[*n].start = (uint32_t)start;
 	(*out)[*n].end = (uint32_t)end;
 	(*n)++;
