@@ -685,13 +685,13 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 			pe->len = (uint32_t)stem_term(t, pe, &job[k]);
 		else if (!fn)
 			pe->hash = XXH3_64bits(pe->term, pe->len);
-		if (bfn)
+		if (!fn)
 			continue;
 		int rc = fn(ctx, pe->term, pe->len, pe->start, pe->end);
 		if (rc)
 			return rc;
 	}
-	return bfn ? bfn(ctx, tt, count) : 0;
+	return fn ? 0 : bfn(ctx, tt, count);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -720,8 +720,13 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 	while (i < len) {
 		unsigned c = t->cls[(unsigned char)text[i]];
 		int k = 1;
-		if (c == K_HIGH)
-			c = class_at(t, text, len, i, &k);
+		if (c == K_HIGH) {
+			/* its own variable: k, whose address went to class_at,
+			 * lived on the stack for every byte */
+			int kh;
+			c = class_at(t, text, len, i, &kh);
+			k = kh;
+		}
 		if (!(c & (K_LET | K_NUM))) {
 			i += (size_t)k;
 			continue;
