@@ -127,10 +127,15 @@ struct stem_set {
  * only the stemming needs is beside it in a struct stem_job. */
 #define BATCH 64
 struct stem_job {
-	struct stem_set *set;      /* its cache set, or NULL (not stemmed, or too long) */
+	struct stem_set *set;      /* its cache set; &no_set: stemmed but too long
+				    * for the cache; NULL: not stemmed */
 	uint64_t key[STEM_KEY / 8]; /* the word zero-padded, for the slot */
-	bool stem;                 /* to be stemmed */
 };
+
+/* The set of the words too long for the cache: its slots' length (0xFF)
+ * matches no word, so a lookup misses without a test of its own, and
+ * stem_miss() never fills it (so it is only ever read, by every thread). */
+static const struct stem_set no_set = { .way = { { .klen = 0xFF }, { .klen = 0xFF } } };
 
 struct tokenizer {
 	struct sb_stemmer *stemmer; /* NULL: no stemming */
@@ -472,8 +477,10 @@ static inline struct stem_set *stem_slot_of(struct tokenizer *t, const struct to
 					    struct stem_job *jb)
 {
 	size_t n = pe->len;
-	if (n > STEM_KEY)
-		return NULL;
+	if (n > STEM_KEY) {
+		memset(jb->key, 0, sizeof jb->key);
+		return (struct stem_set *)&no_set;
+	}
 	/* the word as 2 zero-padded words; bytes past n may be garbage */
 	uint64_t *k = jb->key;
 	memcpy(k, pe->term, sizeof jb->key);
@@ -500,7 +507,7 @@ static inline bool slot_has(const struct stem_slot *slot, const uint64_t *k, siz
 }
 
 /* Stem pe->term[0..len) with the stemmer and remember the stem (and its
- * hash, in pe->hash too) in its cache set jb->set, if any; returns the new
+ * hash, in pe->hash too) in its cache set jb->set (not no_set); returns the new
  * length. Out of line: stem_term() inlines the cache hit, which is most
  * calls. */
 static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct token_term *pe,
@@ -525,7 +532,7 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct to
 		nl_die("tokenizer: out of memory in the stemmer");
 	size_t m = cut_utf8((const char *)st, (size_t)sb_stemmer_length(sb), TOKEN_MAX_BYTES);
 	pe->hash = XXH3_64bits(st, m);
-	if (set) {
+	if (set != &no_set) {
 		struct stem_slot *slot = &set->way[0];
 		size_t keep = 0;
 		while (keep < m && keep < n && st[keep] == (sb_symbol)term[keep])
@@ -544,14 +551,12 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct to
 	return m;
 }
 
-/* Stem pe->term[0..len) in place (through its cache set jb->set, if any),
+/* Stem pe->term[0..len) in place (through its cache set jb->set),
  * its hash to pe->hash; returns the new length. */
 __attribute__((always_inline))
 static inline size_t stem_term(struct tokenizer *t, struct token_term *pe, const struct stem_job *jb)
 {
 	struct stem_set *set = jb->set;
-	if (!set)
-		return stem_miss(t, pe, jb);
 	struct stem_slot *slot = &set->way[0];
 	if (!slot_has(slot, jb->key, pe->len)) {
 		if (!slot_has(&set->way[1], jb->key, pe->len))
@@ -681,7 +686,7 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 {
 	for (size_t k = 0; k < count; k++) {
 		struct token_term *pe = &tt[k];
-		if (job[k].stem)
+		if (job[k].set)
 			pe->len = (uint32_t)stem_term(t, pe, &job[k]);
 		else if (!fn)
 			pe->hash = XXH3_64bits(pe->term, pe->len);
@@ -755,9 +760,9 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 		pe->len = (uint32_t)n;
 		pe->start = (uint32_t)w.start;
 		pe->end = (uint32_t)w.end;
-		jb->stem = stemming && n > 2 && !(w.flags & (F_NUM | F_ACRO));
-		jb->set = jb->stem ? stem_slot_of(t, pe, jb) : NULL;
-		if (jb->set)
+		bool stem = stemming && n > 2 && !(w.flags & (F_NUM | F_ACRO));
+		jb->set = stem ? stem_slot_of(t, pe, jb) : NULL;
+		if (stem)
 			__builtin_prefetch(jb->set);
 		pe++;
 		jb++;
