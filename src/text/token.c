@@ -73,6 +73,7 @@
 #include "text/utf8.h"
 
 #include <libstemmer.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -111,9 +112,12 @@ enum {
 struct stem_slot {
 	uint64_t key[STEM_KEY / 8];
 	uint64_t hash;
+	char add[5];       /* first, so that a hit copies it as one 8-byte word */
 	unsigned char klen, keep, addlen;
-	char add[5];
 };
+_Static_assert(sizeof(struct stem_slot) == 32 &&
+		       offsetof(struct stem_slot, add) + 8 <= sizeof(struct stem_slot),
+	       "a slot's add and the 3 bytes after it are read as one word");
 
 /* Two slots in one 64-byte line: way[0] the more recently used. */
 struct stem_set {
@@ -565,7 +569,9 @@ static inline size_t stem_term(struct tokenizer *t, struct token_term *pe, const
 		set->way[1] = set->way[0];
 		set->way[0] = tmp;
 	}
-	memcpy(pe->term + slot->keep, slot->add, sizeof slot->add);
+	/* add and the 3 bytes after it, one word: the term's bytes past its
+	 * length are unspecified (token.h) */
+	memcpy(pe->term + slot->keep, (const char *)slot + offsetof(struct stem_slot, add), 8);
 	pe->hash = slot->hash;
 	return (size_t)slot->keep + slot->addlen;
 }
