@@ -124,8 +124,10 @@ static bool is_space(char c)
 }
 
 /* Append trimmed [p, p+n) as a paragraph, joining its inner newlines with
- * spaces; one_line: the caller knows it has no line break but at its end. */
-static void add_para(struct analyzer *a, const char *p, size_t n, bool one_line)
+ * spaces; one_line: the caller knows it has no line break but at its end.
+ * Inlined: a call a paragraph (most are a line) cost more than its work. */
+__attribute__((always_inline))
+static inline void add_para(struct analyzer *a, const char *p, size_t n, bool one_line)
 {
 	while (n && (is_space(*p) || *p == '\n')) { p++; n--; }
 	while (n && (is_space(p[n - 1]) || p[n - 1] == '\n')) n--;
