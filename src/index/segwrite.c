@@ -271,20 +271,23 @@ static void dict_write(struct fw *f, struct dictw *d)
 /* ------------------------------------------------------------ the writer --- */
 
 /*
- * Hot terms. A term's postings are first kept as the varints above and
- * encoded into a posting list (postings.h) when the segment is finished. Once
- * a term has HOT_DF postings, the list is built as they come instead: its
- * postings so far are encoded, its buffer freed, and each later posting goes
- * straight into the term's encoder. Most postings belong to such frequent
- * terms, so most of the encoding is done while documents are added (with one
- * thread or more, beside the analysis) rather than all at once at the end,
- * and their postings are not written, read back and copied once more. The
- * bytes are the same: the encoder sees the same postings in the same order.
- * dn and dcap go on counting what the varints would take and how their
- * buffer would have grown, so the memory reported, and so where segments are
- * cut, do not change.
+ * Hot terms. A term's postings are kept as the varints above and encoded
+ * into a posting list (postings.h) when the segment is finished, until the
+ * term has HOT_DF postings: then the list is begun, and from then on, each
+ * time the term's buffer holds a full block of POST_BLOCK postings, they
+ * are encoded at once (post_enc_add_block) and the buffer is emptied for
+ * the next block. Most postings belong to such frequent terms, so most of
+ * the encoding is done while documents are added (with one thread or more,
+ * beside the analysis) rather than all at once at the end. A posting itself
+ * touches only the term's accumulator and the end of its buffer, as a cold
+ * term's does; the encoder, its impacts and the ends of its lists (three
+ * or four more cache lines, at random places) are touched once a block.
+ * The bytes are the same: the encoder sees the same postings in the same
+ * order. dn and dcap count what the varints of all of a term's postings
+ * would take and how one buffer holding them would have grown, so the
+ * memory reported, and so where segments are cut, do not change.
  */
-#define HOT_DF POST_BLOCK /* so a term's kept postings fill one block at most (replay_postings) */
+#define HOT_DF POST_BLOCK /* a term's buffer holds one block at most (replay_postings) */
 
 #define ZQ 4 /* full docstore blocks waiting for the compression thread, at most */
 #define SLAB_CLASSES 10                          /* 64 B .. 32 KiB */
@@ -292,22 +295,46 @@ static void dict_write(struct fw *f, struct dictw *d)
 
 /* A term's accumulator: one 64-byte cache line, which holds the start of
  * the term, so finding a term costs one miss into the table (the writer
- * prefetches the slots of the terms ahead). */
+ * prefetches the slots of the terms ahead). Buffer sizes are powers of two
+ * from 64 (buf_grow_cap), kept as their logarithm (cap_of) to fit. */
 #define TACC_PRE 15
 struct tacc {
 	uint64_t hash;          /* nl_hash64 of the term */
 	char *term;             /* NULL: empty slot */
-	union {
-		char *data;     /* df < HOT_DF: per posting gap, tft, tfb,
-				 * positions (gaps) */
-		struct post_enc *enc; /* df >= HOT_DF: the posting list itself */
-	};
-	size_t dn, dcap;        /* bytes of data used, allocated (for a hot
-				 * term: what data would hold, see HOT_DF) */
+	char *data;             /* postings not yet encoded: per posting gap,
+				 * tft, tfb, positions (first, then gaps); for a
+				 * hot term after its encoder's pointer (HOT_HEAD) */
+	size_t dn;              /* bytes all the term's postings take as
+				 * varints (the memory count, see HOT_DF) */
+	uint32_t bn;            /* bytes of data used */
 	uint32_t df, last_doc;
 	uint8_t len;
+	uint8_t dcap_lg;        /* cap_of: what a buffer of dn bytes would have
+				 * grown to (the memory count) */
+	uint8_t bcap_lg;        /* cap_of: data's size */
 	char pre[TACC_PRE];     /* the term's first bytes */
 };
+#define HOT_HEAD sizeof(struct post_enc *)
+
+/* The size a tacc's size logarithm stands for: 0 for none, else 32 << lg
+ * (64 for 1). */
+static inline size_t cap_of(uint8_t lg)
+{
+	return lg ? (size_t)32 << lg : 0;
+}
+
+static inline uint8_t cap_lg(size_t cap)
+{
+	return (uint8_t)(__builtin_ctzll(cap) - 5);
+}
+
+/* A hot term's encoder, at the head of its buffer. */
+static inline struct post_enc *tacc_enc(const struct tacc *a)
+{
+	struct post_enc *e;
+	memcpy(&e, a->data, sizeof e);
+	return e;
+}
 _Static_assert(sizeof(struct tacc) == 64, "a term accumulator is one cache line");
 
 /* The table is probed at random, a cache and often a TLB miss per term:
@@ -381,15 +408,15 @@ struct seg_writer {
 };
 
 /*
- * A cold term's postings buffer has a power of two size from 64 bytes (it
+ * A term's postings buffer has a power of two size from 64 bytes (it
  * grows as a struct buf does). Up to SLAB_MAX they are carved from 1 MiB
- * slabs of the writer, and one that a term outgrows (or leaves, turning
- * hot) goes on a free list of its size for the next term that needs one;
+ * slabs of the writer, and one that a term outgrows goes on a free list of
+ * its size for the next term that needs one;
  * all are freed with the writer, at once. Many small buffers that grow and
  * are dropped cost a malloc, a realloc with a copy and a free each
  * otherwise, and freeing them one by one at the end was part of the serial
  * end of an add. The slabs are not counted in the writer's memory: the
- * buffers are, as before (dcap).
+ * postings are, as one buffer per term would hold them all (dn, dcap_lg).
  */
 static void *slab_get(struct seg_writer *w, size_t cap)
 {
@@ -704,28 +731,31 @@ static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, str
 	return a;
 }
 
-/* Add the postings kept in a's varints (df <= HOT_DF = POST_BLOCK of them:
- * one block) to enc (begun), and drop them (the caller gives the buffer
- * back or frees it). */
-static void replay_postings(const struct seg_writer *w, struct tacc *a, struct post_enc *enc)
+/* Add the n postings kept in a's varints from byte from of data on (n <=
+ * POST_BLOCK: one block; the whole list so far when it is not hot yet, else
+ * those since its last full block) to enc (begun; the first gap is from
+ * its last document), and drop them from data. */
+static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t from, uint32_t n,
+			    struct post_enc *enc)
 {
 	/* The postings are read into arrays, and each document's length asked
 	 * for (a cache miss per posting: here the loads are independent and
 	 * overlap), then encoded as one block. The positions are already the
 	 * varints the encoder stores (first as is, then gaps): their bytes are
 	 * copied as they are, with no decoding. Room for all of them (fewer
-	 * than dn bytes) is made once, with 8 bytes more for a short run's
-	 * copy of 8. */
+	 * than the postings' bytes) is made once, with 8 bytes more for a
+	 * short run's copy of 8. */
 	uint32_t docs[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK], len[POST_BLOCK];
-	const unsigned char *p = (const unsigned char *)a->data, *end = p + a->dn;
-	const unsigned char *lim = p + a->dcap; /* the buffer's end */
-	unsigned char *o = (unsigned char *)buf_reserve(&enc->pos, a->dn + 8), *o0 = o;
-	uint32_t doc = 0;
-	for (uint32_t j = 0; j < a->df; j++) {
+	const unsigned char *p = (const unsigned char *)a->data + from;
+	const unsigned char *end = (const unsigned char *)a->data + a->bn;
+	const unsigned char *lim = (const unsigned char *)a->data + cap_of(a->bcap_lg); /* the buffer's end */
+	unsigned char *o = (unsigned char *)buf_reserve(&enc->pos, a->bn - from + 8), *o0 = o;
+	uint32_t doc = enc->last_doc; /* UINT32_MAX when begun: doc + 1 + gap is the gap */
+	for (uint32_t j = 0; j < n; j++) {
 		/* written by seg_writer_add: whole, no bounds to check */
 		uint32_t gap = (uint32_t)varint_get_own(&p), t1 = (uint32_t)varint_get_own(&p),
 			 t2 = (uint32_t)varint_get_own(&p);
-		doc = j == 0 ? gap : doc + 1 + gap;
+		doc = doc + 1 + gap;
 		uint32_t np = (uint32_t)(t1 + t2);
 		const unsigned char *q = p;
 		if (np == 1 && q < end && *q < 0x80) {
@@ -747,17 +777,27 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, struct p
 		p = q;
 	}
 	enc->pos.n += (size_t)(o - o0);
-	post_enc_add_block(enc, docs, tft, tfb, len, a->df);
+	post_enc_add_block(enc, docs, tft, tfb, len, n);
+	a->bn = (uint32_t)from;
 }
 
-static size_t varint_len(uint64_t v)
+/* A's buffer holds a full block (df a multiple of POST_BLOCK): encode it.
+ * The first time, the term becomes hot: its encoder is made, and its
+ * pointer goes at the head of the buffer, before the next block. */
+static __attribute__((noinline)) void hot_block(struct seg_writer *w, struct tacc *a)
 {
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
+	if (a->df == HOT_DF) {
+		/* aligned: its first two cache lines hold what a block's encoding
+		 * touches most */
+		struct post_enc *pe = xaligned_alloc(64, sizeof *pe);
+		post_enc_init(pe);
+		post_enc_begin(pe);
+		replay_postings(w, a, 0, POST_BLOCK, pe);
+		memcpy(a->data, &pe, sizeof pe); /* data holds 64 bytes at least */
+		a->bn = HOT_HEAD;
+		return;
 	}
-	return n;
+	replay_postings(w, a, HOT_HEAD, POST_BLOCK, tacc_enc(a));
 }
 
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
@@ -800,12 +840,10 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	const uint64_t *th = d->term_hash;
 	const uint32_t *tfts = d->tft, *tfbs = d->tfb;
 	const uint32_t *const *poss = d->pos;
-	const uint32_t dlen = d->title_len + d->body_len;
 	/* First every term's accumulator is found (or made), the slots of the
 	 * terms 16 on prefetched; then the postings are added, the ends of the
-	 * postings of the terms 8 on prefetched (and 4 on, once their encoder
-	 * is cached, of a hot term's lists) from the accumulators found, with
-	 * no hashing or comparing again. */
+	 * buffers of the terms 8 on prefetched from the accumulators found,
+	 * with no hashing or comparing again. */
 	w->slots = xgrow(w->slots, &w->slotcap, (size_t)nterms + 8, sizeof *w->slots);
 	struct tacc **sl = w->slots;
 	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
@@ -832,81 +870,53 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		for (uint32_t i = 0; i < nterms; i++)
 			sl[i] = term_slot(w, terms[i], term_lens[i], th[i]);
 	}
-	/* past the last term, 8 slots of an empty accumulator (no postings,
-	 * nothing to prefetch): the stages ahead need no test for the end */
+	/* past the last term, 8 slots of an empty accumulator (no buffer,
+	 * nothing to prefetch): the stage ahead needs no test for the end */
 	static const struct tacc none;
 	for (uint32_t i = nterms; i < nterms + 8; i++)
 		sl[i] = (struct tacc *)&none;
 	for (uint32_t i = 0; i < nterms; i++) {
 		{
 			const struct tacc *b = sl[i + 8];
-			if (b->df < HOT_DF) {
-				if (b->data)
-					__builtin_prefetch(b->data + b->dn, 1);
-			} else {
-				__builtin_prefetch(b->enc);
-				__builtin_prefetch((char *)b->enc + 64);
-			}
-		}
-		{
-			const struct tacc *b = sl[i + 4];
-			if (b->df >= HOT_DF) {
-				const struct post_enc *be = b->enc;
-				__builtin_prefetch(be->pos.p + be->pos.n, 1);
-				__builtin_prefetch(be->docs.p + be->docs.n, 1);
-			}
+			if (b->data)
+				__builtin_prefetch(b->data + b->bn, 1);
 		}
 		struct tacc *a = sl[i];
-		size_t before = a->dcap;
 		uint32_t npos = tfts[i] + tfbs[i];
 		size_t need = 30 + (size_t)npos * 5;
-		bool hot = a->df >= HOT_DF;
-		if (a->dn + need + 1 > a->dcap) {
-			/* grown as a struct buf grows (the memory count and so the
-			 * segment cuts depend on it) */
-			size_t c = buf_grow_cap(a->dcap, a->dn + need + 1);
-			if (!hot) {
-				char *nd = slab_get(w, c);
-				if (a->dn)
-					memcpy(nd, a->data, a->dn);
-				slab_put(w, a->data, a->dcap);
-				a->data = nd;
-			}
-			a->dcap = c;
+		/* the memory count: as one buffer of all the term's postings
+		 * would grow, as a struct buf grows (the segment cuts depend on
+		 * it) */
+		size_t dcap = cap_of(a->dcap_lg);
+		if (a->dn + need + 1 > dcap) {
+			size_t c = buf_grow_cap(dcap, a->dn + need + 1);
+			w->mem += c - dcap;
+			a->dcap_lg = cap_lg(c);
 		}
-		w->mem += a->dcap - before;
-		if (hot) {
-			/* what the varints would take: the positions' are the
-			 * bytes the encoder appends */
-			struct post_enc *pe = a->enc;
-			size_t pn = pe->pos.n;
-			uint32_t gap = doc - a->last_doc - 1;
-			post_enc_add(pe, doc, tfts[i], tfbs[i], dlen, poss[i], npos);
-			uint32_t t1 = tfts[i], t2 = tfbs[i];
-			a->dn += ((gap | t1 | t2) < 0x80 ? 3 /* most often */
-				  : varint_len(gap) + varint_len(t1) + varint_len(t2)) +
-				 (pe->pos.n - pn);
-			a->df++;
-			a->last_doc = doc;
-			continue;
+		/* the buffer itself, the same while the term is cold */
+		size_t bcap = cap_of(a->bcap_lg);
+		if (a->bn + need + 1 > bcap) {
+			size_t c = buf_grow_cap(bcap, a->bn + need + 1);
+			if (c > UINT32_MAX) /* bn: the list's positions would be as many */
+				nl_die("posting list over 4 GiB: cannot be stored");
+			char *nd = slab_get(w, c);
+			if (a->bn)
+				memcpy(nd, a->data, a->bn);
+			slab_put(w, a->data, bcap);
+			a->data = nd;
+			a->bcap_lg = cap_lg(c);
 		}
-		unsigned char *p = (unsigned char *)a->data + a->dn;
+		unsigned char *p = (unsigned char *)a->data + a->bn;
 		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
 		n += varint_put(p + n, tfts[i]);
 		n += varint_put(p + n, tfbs[i]);
 		n += post_pos_put(p + n, poss[i], npos);
+		a->bn += (uint32_t)n;
 		a->dn += n;
 		a->df++;
 		a->last_doc = doc;
-		if (a->df == HOT_DF) {
-			/* aligned: a posting touches its first two cache lines */
-			struct post_enc *pe = xaligned_alloc(64, sizeof *pe);
-			post_enc_init(pe);
-			post_enc_begin(pe);
-			replay_postings(w, a, pe);
-			slab_put(w, a->data, a->dcap);
-			a->enc = pe;
-		}
+		if (a->df % POST_BLOCK == 0)
+			hot_block(w, a);
 	}
 	return NL_OK;
 }
@@ -1030,16 +1040,19 @@ static void write_stats(struct fw *f, uint64_t tt, uint64_t tb)
 	fw_sec_end(f);
 }
 
-/* Free a term's postings (not yet encoded, or its encoder); a cold term's
- * buffer in a slab is freed with the slabs. Any thread may call it. */
+/* Free a term's postings (not yet encoded, and its encoder); a buffer in a
+ * slab is freed with the slabs. Any thread may call it. */
 static void tacc_release(struct tacc *a)
 {
-	if (a->df >= HOT_DF && a->enc) {
-		post_enc_release(a->enc);
-		free(a->enc);
-	} else if (a->dcap > SLAB_MAX) {
-		free(a->data);
+	if (!a->data)
+		return;
+	if (a->df >= HOT_DF) {
+		struct post_enc *e = tacc_enc(a);
+		post_enc_release(e);
+		free(e);
 	}
+	if (cap_of(a->bcap_lg) > SLAB_MAX)
+		free(a->data);
 	a->data = NULL;
 }
 
@@ -1146,7 +1159,7 @@ static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
 		struct enc_term *e = &j->ents[i];
 		if (a->df == 1) {
 			/* most terms: one posting, written at once */
-			const unsigned char *p = (const unsigned char *)a->data, *pend = p + a->dn;
+			const unsigned char *p = (const unsigned char *)a->data, *pend = p + a->bn;
 			uint32_t doc = (uint32_t)varint_get_own(&p), t1 = (uint32_t)varint_get_own(&p);
 			uint32_t t2 = (uint32_t)varint_get_own(&p);
 			size_t before = out->n;
@@ -1156,20 +1169,21 @@ static void run_encode(struct enc_job *j, size_t r, struct post_enc *enc)
 			tacc_release(a);
 			continue;
 		}
-		/* a hot term's list is built (HOT_DF): it is only finished */
+		/* a hot term's list is built (HOT_DF) but for the postings since
+		 * its last full block */
 		struct post_enc *le = enc;
 		if (a->df >= HOT_DF) {
-			le = a->enc;
+			le = tacc_enc(a);
+			if (a->df % POST_BLOCK)
+				replay_postings(j->w, a, HOT_HEAD, a->df % POST_BLOCK, le);
 		} else {
 			post_enc_begin(enc);
-			replay_postings(j->w, a, enc);
-			tacc_release(a);
+			replay_postings(j->w, a, 0, a->df, enc);
 		}
 		size_t before = out->n;
 		post_enc_end(le, out, &e->dl, &e->pl, &e->st);
 		e->bytes = out->n - before;
-		if (le != enc)
-			tacc_release(a);
+		tacc_release(a);
 	}
 	pthread_mutex_lock(&j->mu);
 	j->done[r] = true;
@@ -1209,11 +1223,11 @@ static void run_write(struct enc_job *j, size_t r, struct fw *f, struct dictw *d
 }
 
 /* What finishing a term's list costs, roughly, for cutting the runs: a
- * cold term's postings are read and encoded, a hot term's list is only
- * copied out. */
+ * cold term's postings, and a hot term's since its last full block, are
+ * read and encoded; the rest of a hot term's list is only copied out. */
 static uint64_t enc_cost(const struct tacc *a)
 {
-	return a->df >= HOT_DF ? a->dn / 8 : a->dn;
+	return a->df >= HOT_DF ? a->dn / 8 + a->bn : a->bn;
 }
 
 /* Encode and write the k posting lists of order[] (dictionary order) as
