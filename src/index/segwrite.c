@@ -692,17 +692,14 @@ static inline bool pre_eq(const char *p, const char *t, size_t m)
 	return m == 0 || (p[0] == t[0] && p[m / 2] == t[m / 2] && p[m - 1] == t[m - 1]);
 }
 
-static struct tacc *term_new(struct seg_writer *w, struct tacc *a, const char *t, size_t n,
-			     uint64_t h);
-
-/* The accumulator of term t (n bytes, nl_hash64 h), created if new. Inline:
- * called for every posting; a new term is the rare case, out of line. */
+/* The slot of term t (n bytes, nl_hash64 h) in table tab of mask + 1 slots:
+ * its accumulator, or the empty slot where it would go. Inline: called for
+ * every posting. */
 static inline __attribute__((always_inline)) struct tacc *
-term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
+term_find(struct tacc *tab, size_t mask, const char *t, size_t n, uint64_t h)
 {
-	size_t mask = w->tcap - 1, i = h & mask;
-	for (;;) {
-		struct tacc *a = &w->tab[i];
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct tacc *a = &tab[i];
 		/* the hash first: most lookups find their term at once (an empty
 		 * slot's hash is 0, its term NULL) */
 		if (a->hash == h && a->len == n && a->term &&
@@ -710,12 +707,12 @@ term_slot(struct seg_writer *w, const char *t, size_t n, uint64_t h)
 		    (n <= TACC_PRE || !memcmp(a->term + TACC_PRE, t + TACC_PRE, n - TACC_PRE)))
 			return a;
 		if (!a->term)
-			return term_new(w, a, t, n, h);
-		i = (i + 1) & mask;
+			return a;
 	}
 }
 
-/* Make term t's accumulator in the empty slot a (term_slot). */
+/* Make term t's accumulator in the empty slot a (term_find); the table may
+ * grow, and the accumulator move with it. */
 static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, struct tacc *a,
 							const char *t, size_t n, uint64_t h)
 {
@@ -723,10 +720,11 @@ static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, str
 	a->len = (uint8_t)n;
 	a->hash = h;
 	memcpy(a->pre, t, NL_MIN(n, (size_t)TACC_PRE));
+	a->last_doc = UINT32_MAX; /* so the first posting's gap, doc - last_doc - 1, is doc */
 	w->tcount++;
 	if (w->tcount * 2 > w->tcap) {
 		grow_terms(w);
-		return term_slot(w, t, n, h);
+		return term_find(w->tab, w->tcap - 1, t, n, h);
 	}
 	return a;
 }
@@ -753,28 +751,47 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t f
 	uint32_t doc = enc->last_doc; /* UINT32_MAX when begun: doc + 1 + gap is the gap */
 	for (uint32_t j = 0; j < n; j++) {
 		/* written by seg_writer_add: whole, no bounds to check */
-		uint32_t gap = (uint32_t)varint_get_own(&p), t1 = (uint32_t)varint_get_own(&p),
-			 t2 = (uint32_t)varint_get_own(&p);
-		doc = doc + 1 + gap;
-		uint32_t np = (uint32_t)(t1 + t2);
-		const unsigned char *q = p;
-		if (np == 1 && q < end && *q < 0x80) {
-			q++; /* most often: one position, under 128 */
+		uint32_t gap, t1, t2;
+		if (((p[0] | p[1] | p[2]) & 0x80) == 0) { /* most often: one byte each */
+			gap = p[0];
+			t1 = p[1];
+			t2 = p[2];
+			p += 3;
 		} else {
+			gap = (uint32_t)varint_get_own(&p);
+			t1 = (uint32_t)varint_get_own(&p);
+			t2 = (uint32_t)varint_get_own(&p);
+		}
+		doc = doc + 1 + gap;
+		uint32_t np = t1 + t2;
+		uint64_t x, ends = 0;
+		if (np <= 8 && lim - p >= 8) {
+			/* most often: the positions' bytes lie in the next 8; the
+			 * np-th byte with its high bit clear ends them (the bytes
+			 * past data's end, read here, come after it) */
+			memcpy(&x, p, 8);
+			ends = ~x & 0x8080808080808080ULL;
+			for (uint32_t k = 1; k < np; k++)
+				ends &= ends - 1;
+		}
+		if (ends) {
+			size_t m = (size_t)__builtin_ctzll(ends) / 8 + 1;
+			memcpy(o, p, 8);
+			o += m;
+			p += m;
+		} else {
+			const unsigned char *q = p;
 			for (uint32_t c = 0; c < np && q < end; q++)
 				c += *q < 0x80;
-		}
-		size_t m = (size_t)(q - p);
-		if (m <= 8 && lim - p >= 8)
-			memcpy(o, p, 8);
-		else
+			size_t m = (size_t)(q - p);
 			memcpy(o, p, m);
-		o += m;
+			o += m;
+			p = q;
+		}
 		docs[j] = doc;
-		tft[j] = (uint32_t)t1;
-		tfb[j] = (uint32_t)t2;
+		tft[j] = t1;
+		tfb[j] = t2;
 		len[j] = w->doclen[doc];
-		p = q;
 	}
 	enc->pos.n += (size_t)(o - o0);
 	post_enc_add_block(enc, docs, tft, tfb, len, n);
@@ -798,6 +815,32 @@ static __attribute__((noinline)) void hot_block(struct seg_writer *w, struct tac
 		return;
 	}
 	replay_postings(w, a, HOT_HEAD, POST_BLOCK, tacc_enc(a));
+}
+
+/* a's memory count, its would-be buffer of all postings, grows as a struct
+ * buf would to hold need bytes more, if they do not fit (the segment cuts
+ * depend on it). */
+static __attribute__((noinline)) void grow_count(struct seg_writer *w, struct tacc *a, size_t need)
+{
+	size_t cap = cap_of(a->dcap_lg), c = buf_grow_cap(cap, a->dn + need + 1);
+	w->mem += c - cap;
+	a->dcap_lg = cap_lg(c);
+}
+
+/* a's buffer grows to hold need bytes more, if they do not fit. */
+static __attribute__((noinline)) void grow_data(struct seg_writer *w, struct tacc *a, size_t need)
+{
+	size_t cap = cap_of(a->bcap_lg), c = buf_grow_cap(cap, a->bn + need + 1);
+	if (c == cap)
+		return;
+	if (c > UINT32_MAX) /* bn: the list's positions would be as many */
+		nl_die("posting list over 4 GiB: cannot be stored");
+	char *nd = slab_get(w, c);
+	if (a->bn)
+		memcpy(nd, a->data, a->bn);
+	slab_put(w, a->data, cap);
+	a->data = nd;
+	a->bcap_lg = cap_lg(c);
 }
 
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
@@ -846,7 +889,7 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	 * with no hashing or comparing again. */
 	w->slots = xgrow(w->slots, &w->slotcap, (size_t)nterms + 8, sizeof *w->slots);
 	struct tacc **sl = w->slots;
-	const struct tacc *tab = w->tab; /* and its mask: as they are after growth */
+	struct tacc *tab = w->tab; /* and its mask, as they are after any growth */
 	size_t mask = w->tcap - 1;
 	if (!th) { /* hashed here when the caller did not */
 		w->hashes = xgrow(w->hashes, &w->hashcap, nterms ? nterms : 1, sizeof *w->hashes);
@@ -859,16 +902,26 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	uint32_t pf = nterms > 16 ? nterms - 16 : 0;
 	for (uint32_t i = 0; i < 16 && i < nterms; i++)
 		__builtin_prefetch(&tab[th[i] & mask]);
+	bool grew = false;
 	for (uint32_t i = 0; i < nterms; i++) {
 		if (i < pf)
 			__builtin_prefetch(&tab[th[i + 16] & mask]);
-		sl[i] = term_slot(w, terms[i], term_lens[i], th[i]);
+		struct tacc *a = term_find(tab, mask, terms[i], term_lens[i], th[i]);
+		if (__builtin_expect(!a->term, 0)) {
+			a = term_new(w, a, terms[i], term_lens[i], th[i]);
+			if (w->tab != tab) {
+				grew = true;
+				tab = w->tab;
+				mask = w->tcap - 1;
+			}
+		}
+		sl[i] = a;
 	}
-	if (w->tab != tab) {
+	if (grew) {
 		/* the table grew (a new term made it half full): the
 		 * accumulators found before moved; all are there now */
 		for (uint32_t i = 0; i < nterms; i++)
-			sl[i] = term_slot(w, terms[i], term_lens[i], th[i]);
+			sl[i] = term_find(tab, mask, terms[i], term_lens[i], th[i]);
 	}
 	/* past the last term, 8 slots of an empty accumulator (no buffer,
 	 * nothing to prefetch): the stage ahead needs no test for the end */
@@ -882,37 +935,36 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 				__builtin_prefetch(b->data + b->bn, 1);
 		}
 		struct tacc *a = sl[i];
-		uint32_t npos = tfts[i] + tfbs[i];
-		size_t need = 30 + (size_t)npos * 5;
-		/* the memory count: as one buffer of all the term's postings
-		 * would grow, as a struct buf grows (the segment cuts depend on
-		 * it) */
-		size_t dcap = cap_of(a->dcap_lg);
-		if (a->dn + need + 1 > dcap) {
-			size_t c = buf_grow_cap(dcap, a->dn + need + 1);
-			w->mem += c - dcap;
-			a->dcap_lg = cap_lg(c);
+		uint32_t t1 = tfts[i], t2 = tfbs[i], npos = t1 + t2;
+		size_t need = 30 + (size_t)npos * 5, dn = a->dn, bn = a->bn;
+		/* room for the posting in the memory count and in the buffer:
+		 * tested without cap_of's test for 0 (32 << 0 is 32, less than
+		 * need + 2 for a new term), and by 2 bytes early (the grow_
+		 * functions then change nothing) */
+		if (__builtin_expect(dn + need + 2 >= (size_t)32 << a->dcap_lg, 0))
+			grow_count(w, a, need);
+		if (__builtin_expect(bn + need + 2 >= (size_t)32 << a->bcap_lg, 0))
+			grow_data(w, a, need);
+		unsigned char *p = (unsigned char *)a->data + bn;
+		uint32_t gap = doc - a->last_doc - 1;
+		size_t n;
+		if ((gap | t1 | t2) < 0x80) { /* most often */
+			p[0] = (unsigned char)gap;
+			p[1] = (unsigned char)t1;
+			p[2] = (unsigned char)t2;
+			n = 3;
+		} else {
+			n = varint_put(p, gap);
+			n += varint_put(p + n, t1);
+			n += varint_put(p + n, t2);
 		}
-		/* the buffer itself, the same while the term is cold */
-		size_t bcap = cap_of(a->bcap_lg);
-		if (a->bn + need + 1 > bcap) {
-			size_t c = buf_grow_cap(bcap, a->bn + need + 1);
-			if (c > UINT32_MAX) /* bn: the list's positions would be as many */
-				nl_die("posting list over 4 GiB: cannot be stored");
-			char *nd = slab_get(w, c);
-			if (a->bn)
-				memcpy(nd, a->data, a->bn);
-			slab_put(w, a->data, bcap);
-			a->data = nd;
-			a->bcap_lg = cap_lg(c);
-		}
-		unsigned char *p = (unsigned char *)a->data + a->bn;
-		size_t n = varint_put(p, a->df ? doc - a->last_doc - 1 : doc);
-		n += varint_put(p + n, tfts[i]);
-		n += varint_put(p + n, tfbs[i]);
-		n += post_pos_put(p + n, poss[i], npos);
-		a->bn += (uint32_t)n;
-		a->dn += n;
+		const uint32_t *ps = poss[i];
+		if (npos == 1 && ps[0] < 0x80) /* most often */
+			p[n++] = (unsigned char)ps[0];
+		else
+			n += post_pos_put(p + n, ps, npos);
+		a->bn = (uint32_t)(bn + n);
+		a->dn = dn + n;
 		a->df++;
 		a->last_doc = doc;
 		if (a->df % POST_BLOCK == 0)
