@@ -6,42 +6,57 @@
 
 #include "util/day.h"
 
-static void put_str(struct buf *b, struct nl_str s)
+/* s at o as a varint length and its bytes; returns the end. */
+static unsigned char *put_str(unsigned char *o, struct nl_str s)
 {
-	buf_put_varint(b, s.n);
-	buf_put(b, s.p, s.n);
+	o += varint_put(o, s.n);
+	if (s.n)
+		memcpy(o, s.p, s.n);
+	return o + s.n;
 }
 
 void doc_encode(struct buf *out, const struct doc *d)
 {
-	buf_putc(out, DOC_RECORD_VERSION);
-	put_str(out, d->title);
-	put_str(out, d->url);
-	put_str(out, d->source);
-	put_str(out, d->extid);
-	buf_put_varint(out, d->npara);
+	/* room for the whole record is made at once (a varint takes 10 bytes
+	 * at most), and it is written there: no append checks its room, its
+	 * cap and its closing NUL for each of the many small fields */
+	size_t bound = 1 + 4 * 10 + d->title.n + d->url.n + d->source.n + d->extid.n + 3 * 10 +
+		       (size_t)d->nsent * 30;
 	for (uint32_t i = 0; i < d->npara; i++)
-		put_str(out, d->para[i]);
-	buf_put_varint(out, d->nsent);
+		bound += 10 + d->para[i].n;
+	for (uint32_t i = 0; i < d->nment; i++)
+		bound += 3 * 10 + 1 + 10 + d->ment[i].value.n + 10;
+	unsigned char *o0 = (unsigned char *)buf_reserve(out, bound), *o = o0;
+	*o++ = DOC_RECORD_VERSION;
+	o = put_str(o, d->title);
+	o = put_str(o, d->url);
+	o = put_str(o, d->source);
+	o = put_str(o, d->extid);
+	o += varint_put(o, d->npara);
+	for (uint32_t i = 0; i < d->npara; i++)
+		o = put_str(o, d->para[i]);
+	o += varint_put(o, d->nsent);
 	for (uint32_t i = 0; i < d->nsent; i++) {
-		buf_put_varint(out, d->sent[i].para);
-		buf_put_varint(out, d->sent[i].start);
-		buf_put_varint(out, d->sent[i].len);
+		o += varint_put(o, d->sent[i].para);
+		o += varint_put(o, d->sent[i].start);
+		o += varint_put(o, d->sent[i].len);
 	}
-	buf_put_varint(out, d->nment);
+	o += varint_put(o, d->nment);
 	for (uint32_t i = 0; i < d->nment; i++) {
 		const struct doc_mention *m = &d->ment[i];
-		buf_put_varint(out, m->sent);
-		buf_put_varint(out, m->start);
-		buf_put_varint(out, m->len);
-		buf_putc(out, m->type);
-		put_str(out, m->value);
+		o += varint_put(o, m->sent);
+		o += varint_put(o, m->start);
+		o += varint_put(o, m->len);
+		*o++ = m->type;
+		o = put_str(o, m->value);
 		if (m->day == NL_NODAY)
-			buf_put_varint(out, 0);
+			o += varint_put(o, 0);
 		else
-			buf_put_varint(out, (((uint64_t)(int64_t)m->day << 1) ^
-					     (uint64_t)((int64_t)m->day >> 63)) + 1);
+			o += varint_put(o, (((uint64_t)(int64_t)m->day << 1) ^
+					    (uint64_t)((int64_t)m->day >> 63)) + 1);
 	}
+	out->n += (size_t)(o - o0);
+	out->p[out->n] = 0;
 }
 
 static bool get_str(const unsigned char **p, const unsigned char *e, struct nl_str *s)

@@ -52,7 +52,7 @@ struct doc {
 	size_t paracap, sentcap, mentcap;
 };
 
-/* Encode a record into out (appended). */
+/* Encode a record into out (appended; out has no cap: buf_init(out, 0)). */
 void doc_encode(struct buf *out, const struct doc *d);
 /* Decode rec into d (reusing d's arrays). NL_ECORRUPT if malformed. */
 int doc_decode(struct doc *d, struct nl_str rec);
