@@ -69,12 +69,6 @@ struct pipeline {
 					    * and a batch freed then is a batch
 					    * allocated, and faulted in, again soon */
 	struct analyzer *inline_an;
-	/* unpack scratch of the consuming thread (the ordering stage reads no terms) */
-	struct unpack_scratch {
-		const char **termp;
-		const uint32_t **posp;
-		size_t cap;
-	} us_consume;
 	int rc;
 };
 
@@ -187,7 +181,7 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 }
 
 /* Unpack the document at *off; advances *off. */
-static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, struct seg_wdoc *w)
+static void unpack(const struct buf *in, size_t *off, struct seg_wdoc *w)
 {
 	*off = (*off + 7) & ~(size_t)7;
 	const char *b = in->p + *off;
@@ -209,23 +203,17 @@ static void unpack(struct unpack_scratch *p, const struct buf *in, size_t *off, 
 	const uint8_t *lens = (const uint8_t *)(q + h[7]);
 	size_t o = (size_t)(q + h[7] + w->nterms - in->p);
 	o = (o + 3) & ~(size_t)3;
+	/* the terms, their lengths and their positions as they lie, one
+	 * after another: no per-term pointers to build (the writer walks
+	 * them) */
 	w->tft = (const uint32_t *)(const void *)(in->p + o);
 	w->tfb = w->tft + w->nterms;
-	const uint32_t *pos = w->tfb + w->nterms;
-	if (p->cap < w->nterms + 1) {
-		p->cap = w->nterms + 1;
-		p->termp = xrealloc(p->termp, p->cap * sizeof *p->termp);
-		p->posp = xrealloc(p->posp, p->cap * sizeof *p->posp);
-	}
-	for (uint32_t i = 0; i < w->nterms; i++) {
-		p->termp[i] = terms;
-		terms += lens[i];
-		p->posp[i] = pos;
-		pos += w->tft[i] + w->tfb[i];
-	}
-	w->terms = p->termp;
+	w->terms = NULL;
+	w->pos = NULL;
+	w->term_bytes = terms;
 	w->term_lens = lens;
-	w->pos = p->posp;
+	w->positions = w->tfb + w->nterms;
+	const uint32_t *pos = w->positions + h[5]; /* total positions */
 	o = (size_t)((const char *)pos - in->p);
 	o = (o + 7) & ~(size_t)7;
 	w->term_hash = (const uint64_t *)(const void *)(in->p + o);
@@ -403,7 +391,7 @@ static void consume_head(struct pipeline *p)
 		if (!kept)
 			continue;
 		struct seg_wdoc w;
-		unpack(&p->us_consume, &b->packed, &off, &w);
+		unpack(&b->packed, &off, &w);
 		p->rc = p->consume(p->ctx, &w, &ord);
 	}
 	struct ingest *ig = p->ig;
@@ -543,7 +531,5 @@ void pipeline_free(struct pipeline *p)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
-	free(p->us_consume.termp);
-	free(p->us_consume.posp);
 	free(p);
 }

@@ -180,6 +180,12 @@ struct seg_wdoc {
 	 * hashing it again), and the body's prepared dedup sketch (dedup.h) */
 	const uint64_t *term_hash;
 	struct nl_str dedup_prep;
+	/* optional, NULL when absent: the terms' bytes one after another, and
+	 * their positions likewise, for a caller that holds them so (the
+	 * pipeline's packed documents); the writer then reads them from there,
+	 * and terms and pos may be NULL, not built for each document */
+	const char *term_bytes;
+	const uint32_t *positions;
 };
 
 struct seg_writer;

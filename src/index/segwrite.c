@@ -383,6 +383,8 @@ struct seg_writer {
 	size_t slotcap;
 	uint64_t *hashes;       /* seg_writer_add: the terms' hashes if not given */
 	size_t hashcap;
+	struct buf gather;      /* gather_terms: the terms and positions of a
+				 * document given with per-term pointers */
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
@@ -494,6 +496,7 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
 	buf_init(&w->sketch, 0);
 	buf_init(&w->groups, 0);
 	buf_init(&w->merges, 0);
+	buf_init(&w->gather, 0);
 	w->tcap = 1u << 16;
 	w->tab = tacc_table(w->tcap);
 	w->srchcap = 256;
@@ -843,6 +846,31 @@ static __attribute__((noinline)) void grow_data(struct seg_writer *w, struct tac
 	a->bcap_lg = cap_lg(c);
 }
 
+/* For a document given with per-term pointers (terms, pos) only: its terms
+ * and positions gathered one after another, as seg_writer_add walks them,
+ * into the writer's scratch. */
+static __attribute__((noinline)) void gather_terms(struct seg_writer *w, const struct seg_wdoc *d,
+						    const char **tb, const uint32_t **pb)
+{
+	size_t nb = 0, np = 0;
+	for (uint32_t i = 0; i < d->nterms; i++) {
+		nb += d->term_lens[i];
+		np += (size_t)d->tft[i] + d->tfb[i];
+	}
+	buf_clear(&w->gather);
+	char *t = buf_reserve(&w->gather, nb + np * 4 + 4);
+	uint32_t *ps = (uint32_t *)(void *)(t + ((nb + 3) & ~(size_t)3));
+	*pb = ps;
+	*tb = t;
+	for (uint32_t i = 0; i < d->nterms; i++) {
+		memcpy(t, d->terms[i], d->term_lens[i]);
+		t += d->term_lens[i];
+		size_t n = (size_t)d->tft[i] + d->tfb[i];
+		memcpy(ps, d->pos[i], n * sizeof *ps);
+		ps += n;
+	}
+}
+
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 {
 	int rc = w->zon ? w->zseen : w->f.rc; /* f is the thread's while it runs */
@@ -878,11 +906,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	 * which may alias anything, so fields read through d would be loaded
 	 * again after every store */
 	const uint32_t nterms = d->nterms;
-	const char *const *terms = d->terms;
 	const uint8_t *term_lens = d->term_lens;
 	const uint64_t *th = d->term_hash;
 	const uint32_t *tfts = d->tft, *tfbs = d->tfb;
-	const uint32_t *const *poss = d->pos;
+	const char *tb = d->term_bytes;     /* the terms one after another */
+	const uint32_t *pb = d->positions;  /* likewise their positions */
+	if (!tb || !pb)
+		gather_terms(w, d, &tb, &pb);
 	/* First every term's accumulator is found (or made), the slots of the
 	 * terms 16 on prefetched; then the postings are added, the ends of the
 	 * buffers of the terms 8 on prefetched from the accumulators found,
@@ -893,8 +923,11 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	size_t mask = w->tcap - 1;
 	if (!th) { /* hashed here when the caller did not */
 		w->hashes = xgrow(w->hashes, &w->hashcap, nterms ? nterms : 1, sizeof *w->hashes);
-		for (uint32_t i = 0; i < nterms; i++)
-			w->hashes[i] = nl_hash64(terms[i], term_lens[i]);
+		const char *t = tb;
+		for (uint32_t i = 0; i < nterms; i++) {
+			w->hashes[i] = nl_hash64(t, term_lens[i]);
+			t += term_lens[i];
+		}
 		th = w->hashes;
 	}
 	/* the terms 16 on are prefetched up to the last 16 (no test for the
@@ -903,12 +936,13 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	for (uint32_t i = 0; i < 16 && i < nterms; i++)
 		__builtin_prefetch(&tab[th[i] & mask]);
 	bool grew = false;
+	const char *t = tb;
 	for (uint32_t i = 0; i < nterms; i++) {
 		if (i < pf)
 			__builtin_prefetch(&tab[th[i + 16] & mask]);
-		struct tacc *a = term_find(tab, mask, terms[i], term_lens[i], th[i]);
+		struct tacc *a = term_find(tab, mask, t, term_lens[i], th[i]);
 		if (__builtin_expect(!a->term, 0)) {
-			a = term_new(w, a, terms[i], term_lens[i], th[i]);
+			a = term_new(w, a, t, term_lens[i], th[i]);
 			if (w->tab != tab) {
 				grew = true;
 				tab = w->tab;
@@ -916,12 +950,16 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			}
 		}
 		sl[i] = a;
+		t += term_lens[i];
 	}
 	if (grew) {
 		/* the table grew (a new term made it half full): the
 		 * accumulators found before moved; all are there now */
-		for (uint32_t i = 0; i < nterms; i++)
-			sl[i] = term_find(tab, mask, terms[i], term_lens[i], th[i]);
+		t = tb;
+		for (uint32_t i = 0; i < nterms; i++) {
+			sl[i] = term_find(tab, mask, t, term_lens[i], th[i]);
+			t += term_lens[i];
+		}
 	}
 	/* past the last term, 8 slots of an empty accumulator (no buffer,
 	 * nothing to prefetch): the stage ahead needs no test for the end */
@@ -958,7 +996,8 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 			n += varint_put(p + n, t1);
 			n += varint_put(p + n, t2);
 		}
-		const uint32_t *ps = poss[i];
+		const uint32_t *ps = pb;
+		pb += npos;
 		if (npos == 1 && ps[0] < 0x80) /* most often */
 			p[n++] = (unsigned char)ps[0];
 		else
@@ -1124,6 +1163,7 @@ static void free_writer(struct seg_writer *w)
 	buf_release(&w->sketch);
 	buf_release(&w->groups);
 	buf_release(&w->merges);
+	buf_release(&w->gather);
 	free(w->doclen);
 	free(w->src);
 	free(w->srchash);
