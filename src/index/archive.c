@@ -323,7 +323,12 @@ static uint64_t sketch_hash(const struct archive *a, uint64_t docs)
 	XXH3_64bits_reset(st);
 	for (uint32_t i = 0; i < a->nsegs && a->base[i] < docs; i++) {
 		uint64_t n = NL_MIN((uint64_t)a->segs[i]->ndocs, docs - a->base[i]);
-		XXH3_64bits_update(st, a->segs[i]->sec[SEC_SKETCH], n * DEDUP_SKETCH_BYTES);
+		for (uint32_t d = 0; d < n; d++) {
+			static const unsigned char none[DEDUP_SKETCH_BYTES];
+			const unsigned char *sk = seg_sketch(a->segs[i], d);
+			/* a damaged file: the replay that follows reports it */
+			XXH3_64bits_update(st, sk ? sk : none, DEDUP_SKETCH_BYTES);
+		}
 	}
 	uint64_t h = XXH3_64bits_digest(st);
 	XXH3_freeState(st);
@@ -337,7 +342,7 @@ static const unsigned char *stored_sketch(void *ctx, uint32_t id)
 	uint32_t i = archive_seg_of(a, id, &local);
 	if (i >= a->nsegs)
 		return NULL;
-	return a->segs[i]->sec[SEC_SKETCH] + (size_t)local * DEDUP_SKETCH_BYTES;
+	return seg_sketch(a->segs[i], local);
 }
 
 /* The saved detector, if it matches the archive: sets a->dd and returns the
@@ -459,11 +464,15 @@ int archive_open(const char *dir, int mode, struct archive **out, char *err, siz
 				keys_insert(a, di.key);
 				/* replay the stored sketches the saved detector lacks: the
 				 * detector is rebuilt without text */
-				if (a->base[i] + d >= saved)
-					dedup_load(a->dd, a->base[i] + d,
-						   a->segs[i]->sec[SEC_SKETCH] +
-							   (size_t)d * DEDUP_SKETCH_BYTES,
-						   DEDUP_SKETCH_BYTES);
+				if (a->base[i] + d >= saved) {
+					/* a sketch missing or damaged: the document is
+					 * left out of the detector, as dedup_load does
+					 * with a blob it refuses */
+					const unsigned char *sk = seg_sketch(a->segs[i], d);
+					if (sk)
+						dedup_load(a->dd, a->base[i] + d, sk,
+							   DEDUP_SKETCH_BYTES);
+				}
 			}
 		if (a->ndocs - saved >= (uint64_t)env_positive("NEWSLINE_SNAPSHOT_MIN", SNAPSHOT_MIN))
 			snapshot_save(a);

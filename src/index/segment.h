@@ -6,7 +6,7 @@
  *
  *   header, 32 bytes
  *     0   8  magic "NLSEGMNT"
- *     8   4  format version (3)
+ *     8   4  format version (5; version 4 is read too)
  *     12  4  number of documents
  *     16  16 zero
  *   sections, in any order, each described in the footer
@@ -22,8 +22,18 @@
  *       24 8  magic "NLSEGEND"
  *
  * SECTIONS
- *   SEC_DOCSTORE  concatenated zstd frames (with content checksums), each a
- *                 block of whole document records (see doc.h for a record)
+ *   SEC_DOCSTORE  per docstore block, a zstd frame (with content checksum) of
+ *                 whole document records (see doc.h for a record), then a
+ *                 zstd skippable frame holding the block's documents'
+ *                 sketches: u32 SEG_SKETCH_MAGIC, u32 size (documents x
+ *                 DEDUP_SKETCH_BYTES), then each document's sketch (dedup.h,
+ *                 the near-duplicate sketch of its body, replayed into the
+ *                 detector when a writer opens the archive), in id order.
+ *                 Sketches go with their block so that they reach the disk
+ *                 while documents are added (the docstore is written as it
+ *                 fills); a section of their own, written at the end, made
+ *                 the final fsync wait for a third of the file. zstd skips
+ *                 skippable frames, so the section is still a valid stream.
  *   SEC_BLOCKS    per docstore block, 24 bytes: u64 offset within DOCSTORE,
  *                 u32 compressed size, u32 raw size, u32 first doc, u32 docs
  *   SEC_DOCTAB    per document, 40 bytes:
@@ -44,9 +54,8 @@
  *   SEC_TERMIDX   u32 number of terms, u32 number of blocks, then per block
  *                 u64 offset of the block within SEC_TERMS
  *   SEC_STATS     u64 total title tokens, u64 total body tokens
- *   SEC_SKETCH    per document, DEDUP_SKETCH_BYTES (dedup.h): the near-
- *                 duplicate sketch of its body, replayed into the detector
- *                 when a writer opens the archive
+ *   SEC_SKETCH    version 4 only (version 5 keeps sketches in SEC_DOCSTORE):
+ *                 per document, DEDUP_SKETCH_BYTES
  *   SEC_GROUPS    per document, u32: archive-wide id of the story group's
  *                 representative when the document was added
  *   SEC_MERGES    pairs of u32 (a, b): groups a and b became one when this
@@ -54,10 +63,12 @@
  *   Readers ignore section types they do not know, so later versions can add
  *   sections (date mentions, duplicate sketches) without breaking old files.
  *
- * Opening a segment checks magic, version, trailer and table checksums, and
- * the checksums of every section except DOCSTORE, POSTINGS and SKETCH (large; checked
+ * Opening a segment checks magic, version, trailer and table checksums, the
+ * checksums of every section except DOCSTORE, POSTINGS and SKETCH (large; checked
  * by seg_verify, i.e. `newsline check`, while their readers are bounds
- * checked). Every failure is NL_ECORRUPT with a message naming the part.
+ * checked), and that the docstore blocks cover the documents in order, each
+ * followed by its sketch frame. Every failure is NL_ECORRUPT with a message
+ * naming the part.
  */
 #ifndef NL_SEGMENT_H
 #define NL_SEGMENT_H
@@ -67,7 +78,9 @@
 
 #define SEG_MAGIC "NLSEGMNT"
 #define SEG_END_MAGIC "NLSEGEND"
-#define SEG_VERSION 4
+#define SEG_VERSION 5
+#define SEG_VERSION_OLDEST 4 /* the oldest version still read */
+#define SEG_SKETCH_MAGIC 0x184D2A5Eu /* a zstd skippable frame's */
 #define SEG_TERM_BLOCK 32
 #define SEG_DOCTAB_ENTRY 40
 #define SEG_BLOCKS_ENTRY 24
@@ -105,6 +118,7 @@ struct segment {
 	unsigned char *map;
 	size_t size;
 	uint32_t ndocs;
+	uint32_t version;
 	const unsigned char *sec[SEC_MAX];
 	uint64_t seclen[SEC_MAX];
 	uint64_t sechash[SEC_MAX];
@@ -127,6 +141,9 @@ void seg_docinfo(const struct segment *s, uint32_t i, struct seg_docinfo *out);
 /* The raw record bytes of document i; valid until the next call on s.
  * NL_ECORRUPT on a damaged block (message in s->err). */
 int seg_record(struct segment *s, uint32_t i, struct nl_str *rec);
+/* The stored sketch (DEDUP_SKETCH_BYTES) of document i, or NULL if i is out
+ * of range or its block does not hold it (a damaged file). */
+const unsigned char *seg_sketch(const struct segment *s, uint32_t i);
 /* Find a term. Returns true and fills *t if present. */
 bool seg_term_find(const struct segment *s, const char *term, size_t len, struct seg_term *t);
 /* Open a cursor for a found term. */

@@ -100,12 +100,13 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 		*rc = corrupt(err, errcap, path, "bad magic");
 		goto fail;
 	}
-	if (rd_u32le(m + 8) != SEG_VERSION) {
+	s->version = rd_u32le(m + 8);
+	if (s->version < SEG_VERSION_OLDEST || s->version > SEG_VERSION) {
 		*rc = NL_EVERSION;
 		snprintf(err, errcap,
-			 "%s: segment format version %u is not supported (this newsline reads %u: "
-			 "add the articles again into a new archive)",
-			 path, rd_u32le(m + 8), SEG_VERSION);
+			 "%s: segment format version %u is not supported (this newsline reads %u "
+			 "to %u: add the articles again into a new archive)",
+			 path, s->version, SEG_VERSION_OLDEST, SEG_VERSION);
 		goto fail;
 	}
 	s->ndocs = rd_u32le(m + 12);
@@ -140,8 +141,12 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 	}
 	static const int need[] = { SEC_DOCSTORE, SEC_BLOCKS, SEC_DOCTAB, SEC_SOURCES,
 				    SEC_POSTINGS, SEC_TERMS, SEC_TERMIDX, SEC_STATS,
-				    SEC_SKETCH, SEC_GROUPS, SEC_MERGES };
-	for (size_t i = 0; i < NL_ARRAY_LEN(need); i++) {
+				    SEC_GROUPS, SEC_MERGES, SEC_SKETCH };
+	/* version 4 keeps the sketches in a section of their own */
+	size_t nneed = NL_ARRAY_LEN(need) - (s->version >= 5);
+	if (s->version >= 5)
+		s->sec[SEC_SKETCH] = NULL;
+	for (size_t i = 0; i < nneed; i++) {
 		if (!s->sec[need[i]]) {
 			*rc = corrupt(err, errcap, path, "%s section missing", sec_name(need[i]));
 			goto fail;
@@ -155,20 +160,38 @@ struct segment *seg_open(const char *path, int *rc, char *err, size_t errcap)
 	if (s->seclen[SEC_DOCTAB] != (uint64_t)s->ndocs * SEG_DOCTAB_ENTRY ||
 	    s->seclen[SEC_BLOCKS] % SEG_BLOCKS_ENTRY || s->seclen[SEC_STATS] != 16 ||
 	    s->seclen[SEC_TERMIDX] < 8 ||
-	    s->seclen[SEC_SKETCH] != (uint64_t)s->ndocs * DEDUP_SKETCH_BYTES ||
+	    (s->sec[SEC_SKETCH] && s->seclen[SEC_SKETCH] != (uint64_t)s->ndocs * DEDUP_SKETCH_BYTES) ||
 	    s->seclen[SEC_GROUPS] != (uint64_t)s->ndocs * 4 || s->seclen[SEC_MERGES] % 8) {
 		*rc = corrupt(err, errcap, path, "section sizes disagree");
 		goto fail;
 	}
 	s->nblocks = (uint32_t)(s->seclen[SEC_BLOCKS] / SEG_BLOCKS_ENTRY);
+	uint64_t dlen = s->seclen[SEC_DOCSTORE], first = 0;
 	for (uint32_t b = 0; b < s->nblocks; b++) {
 		const unsigned char *e = s->sec[SEC_BLOCKS] + (size_t)b * SEG_BLOCKS_ENTRY;
 		uint64_t off = rd_u64le(e), cl = rd_u32le(e + 8);
-		if (off > s->seclen[SEC_DOCSTORE] || cl > s->seclen[SEC_DOCSTORE] - off ||
-		    rd_u32le(e + 12) > (256u << 20)) {
+		if (off > dlen || cl > dlen - off || rd_u32le(e + 12) > (256u << 20)) {
 			*rc = corrupt(err, errcap, path, "docstore block %u out of bounds", b);
 			goto fail;
 		}
+		if (s->version < 5)
+			continue;
+		/* the block's sketch frame, and the blocks cover the documents
+		 * in order: seg_sketch relies on both */
+		uint64_t nd = rd_u32le(e + 20), sk = off + cl;
+		if (rd_u32le(e + 16) != first || nd > s->ndocs - first || dlen - sk < 8 ||
+		    rd_u32le(s->sec[SEC_DOCSTORE] + sk) != SEG_SKETCH_MAGIC ||
+		    rd_u32le(s->sec[SEC_DOCSTORE] + sk + 4) != nd * DEDUP_SKETCH_BYTES ||
+		    nd * DEDUP_SKETCH_BYTES > dlen - sk - 8) {
+			*rc = corrupt(err, errcap, path, "docstore block %u: bad sketch frame", b);
+			goto fail;
+		}
+		first += nd;
+	}
+	if (s->version >= 5 && first != s->ndocs) {
+		*rc = corrupt(err, errcap, path, "docstore blocks hold %llu of %u documents",
+			      (unsigned long long)first, s->ndocs);
+		goto fail;
 	}
 	s->nterms = rd_u32le(s->sec[SEC_TERMIDX]);
 	s->ntblocks = rd_u32le(s->sec[SEC_TERMIDX] + 4);
@@ -223,6 +246,25 @@ void seg_docinfo(const struct segment *s, uint32_t i, struct seg_docinfo *o)
 	o->title_len = rd_u32le(e + 24);
 	o->body_len = rd_u32le(e + 28);
 	o->source = rd_u32le(e + 32);
+}
+
+const unsigned char *seg_sketch(const struct segment *s, uint32_t i)
+{
+	if (i >= s->ndocs)
+		return NULL;
+	if (s->sec[SEC_SKETCH])
+		return s->sec[SEC_SKETCH] + (size_t)i * DEDUP_SKETCH_BYTES;
+	uint32_t b = rd_u32le(s->sec[SEC_DOCTAB] + (size_t)i * SEG_DOCTAB_ENTRY + 12);
+	if (b >= s->nblocks)
+		return NULL;
+	/* seg_open checked the frame and that the block's documents are
+	 * first .. first + nd - 1 */
+	const unsigned char *e = s->sec[SEC_BLOCKS] + (size_t)b * SEG_BLOCKS_ENTRY;
+	uint32_t first = rd_u32le(e + 16), nd = rd_u32le(e + 20);
+	if (i < first || i - first >= nd)
+		return NULL;
+	return s->sec[SEC_DOCSTORE] + rd_u64le(e) + rd_u32le(e + 8) + 8 +
+	       (size_t)(i - first) * DEDUP_SKETCH_BYTES;
 }
 
 int seg_record(struct segment *s, uint32_t i, struct nl_str *rec)

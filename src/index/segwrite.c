@@ -135,6 +135,16 @@ static void fw_sec_end(struct fw *f)
 	f->nsec++;
 }
 
+/* The head of a docstore block's sketch frame (segment.h): ndocs sketches
+ * follow. */
+static void fw_sketch_head(struct fw *f, uint32_t ndocs)
+{
+	unsigned char h[8];
+	wr_u32le(h, SEG_SKETCH_MAGIC);
+	wr_u32le(h + 4, ndocs * DEDUP_SKETCH_BYTES);
+	fw_write(f, h, sizeof h);
+}
+
 static int fw_open(struct fw *f, const char *path, char *err, size_t errcap)
 {
 	memset(f, 0, sizeof *f);
@@ -362,7 +372,8 @@ struct seg_writer {
 	uint32_t block_first, nblocks;
 	struct buf blocks;      /* SEC_BLOCKS bytes */
 	struct buf doctab;      /* SEC_DOCTAB bytes */
-	struct buf sketch, groups, merges;
+	struct buf sketch;      /* the open block's documents' sketches */
+	struct buf groups, merges;
 	uint32_t ndocs;
 	uint32_t *doclen;       /* title+body tokens per doc */
 	size_t doclen_cap;
@@ -394,7 +405,7 @@ struct seg_writer {
 	pthread_mutex_t zmu;
 	pthread_cond_t zcv;     /* a block queued or done, or stop */
 	struct zjob {
-		struct buf raw;
+		struct buf raw, sketch;
 		uint32_t first, ndocs;
 	} zq[ZQ];
 	unsigned zhead, ztail;  /* blocks zhead..ztail-1 queued (under zmu) */
@@ -518,9 +529,10 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
  * writes anything else.
  */
 
-/* Compress raw block bytes, write the frame and its SEC_BLOCKS entry. */
+/* Compress raw block bytes, write the frame, its SEC_BLOCKS entry and the
+ * skippable frame of the block's sketches (sk: ndocs of them). */
 static void compress_block(struct seg_writer *w, const char *raw, size_t n, uint32_t first,
-			   uint32_t ndocs)
+			   uint32_t ndocs, const unsigned char *sk)
 {
 	size_t bound = ZSTD_compressBound(n);
 	buf_clear(&w->zbuf);
@@ -534,6 +546,8 @@ static void compress_block(struct seg_writer *w, const char *raw, size_t n, uint
 	buf_put_u32le(&w->blocks, first);
 	buf_put_u32le(&w->blocks, ndocs);
 	fw_write(&w->f, w->zbuf.p, c);
+	fw_sketch_head(&w->f, ndocs);
+	fw_write(&w->f, sk, (size_t)ndocs * DEDUP_SKETCH_BYTES);
 }
 
 static void *zmain(void *arg)
@@ -547,7 +561,8 @@ static void *zmain(void *arg)
 			break; /* stopped, nothing left */
 		struct zjob *j = &w->zq[w->zhead % ZQ];
 		pthread_mutex_unlock(&w->zmu);
-		compress_block(w, j->raw.p, j->raw.n, j->first, j->ndocs);
+		compress_block(w, j->raw.p, j->raw.n, j->first, j->ndocs,
+			       (const unsigned char *)j->sketch.p);
 		pthread_mutex_lock(&w->zmu);
 		w->zhead++;
 		w->zrc = w->f.rc;
@@ -563,8 +578,10 @@ static bool zstart(struct seg_writer *w)
 {
 	pthread_mutex_init(&w->zmu, NULL);
 	pthread_cond_init(&w->zcv, NULL);
-	for (unsigned i = 0; i < ZQ; i++)
+	for (unsigned i = 0; i < ZQ; i++) {
 		buf_init(&w->zq[i].raw, 0);
+		buf_init(&w->zq[i].sketch, 0);
+	}
 	w->zon = pthread_create(&w->zthread, NULL, zmain, w) == 0;
 	if (!w->zon) {
 		pthread_mutex_destroy(&w->zmu);
@@ -585,8 +602,10 @@ static void zdrain(struct seg_writer *w)
 	pthread_join(w->zthread, NULL);
 	pthread_mutex_destroy(&w->zmu);
 	pthread_cond_destroy(&w->zcv);
-	for (unsigned i = 0; i < ZQ; i++)
+	for (unsigned i = 0; i < ZQ; i++) {
 		buf_release(&w->zq[i].raw);
+		buf_release(&w->zq[i].sketch);
+	}
 	w->zon = false;
 }
 
@@ -607,6 +626,9 @@ static void flush_block(struct seg_writer *w)
 		w->block_cap = NL_MAX(w->block_cap, w->block.cap);
 		j->raw = w->block;
 		w->block = t;
+		t = j->sketch;
+		j->sketch = w->sketch;
+		w->sketch = t;
 		j->first = w->block_first;
 		j->ndocs = w->ndocs - w->block_first;
 		pthread_mutex_lock(&w->zmu);
@@ -616,9 +638,10 @@ static void flush_block(struct seg_writer *w)
 		pthread_mutex_unlock(&w->zmu);
 	} else {
 		compress_block(w, w->block.p, w->block.n, w->block_first,
-			       w->ndocs - w->block_first);
+			       w->ndocs - w->block_first, (const unsigned char *)w->sketch.p);
 	}
 	buf_clear(&w->block);
+	buf_clear(&w->sketch);
 	w->block_first = w->ndocs;
 	w->nblocks++;
 }
@@ -1425,7 +1448,6 @@ int seg_writer_finish(struct seg_writer *w, uint64_t *size, char *err, size_t er
 	free(order);
 	dict_write(f, &dict);
 	write_stats(f, w->total_title, w->total_body);
-	write_blob(f, SEC_SKETCH, w->sketch.p, w->sketch.n);
 	write_blob(f, SEC_GROUPS, w->groups.p, w->groups.n);
 	write_blob(f, SEC_MERGES, w->merges.p, w->merges.n);
 	int rc = fw_close(f, w->ndocs);
@@ -1527,21 +1549,34 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 		bbase[i + 1] = bbase[i] + in[i]->nblocks;
 	}
 	uint32_t ndocs = base[n];
-	/* docstore: copy the compressed frames verbatim */
+	/* docstore: the compressed frames verbatim */
 	fw_sec_begin(&f, SEC_DOCSTORE);
 	struct buf blocks;
 	buf_init(&blocks, 0);
-	for (size_t i = 0; i < n; i++) {
+	/* each block's frame as it is, then its sketch frame: written anew, as
+	 * a version 4 input keeps its sketches in a section of their own */
+	for (size_t i = 0; i < n && rc == NL_OK; i++) {
 		const unsigned char *bt = in[i]->sec[SEC_BLOCKS];
-		uint64_t rebase = f.off - f.sec_start;
-		fw_write(&f, in[i]->sec[SEC_DOCSTORE], in[i]->seclen[SEC_DOCSTORE]);
-		for (uint32_t b = 0; b < in[i]->nblocks; b++) {
+		for (uint32_t b = 0; b < in[i]->nblocks && rc == NL_OK; b++) {
 			const unsigned char *e = bt + (size_t)b * SEG_BLOCKS_ENTRY;
-			buf_put_u64le(&blocks, rd_u64le(e) + rebase);
-			buf_put_u32le(&blocks, rd_u32le(e + 8));
+			uint32_t cl = rd_u32le(e + 8), first = rd_u32le(e + 16), nd = rd_u32le(e + 20);
+			buf_put_u64le(&blocks, f.off - f.sec_start);
+			buf_put_u32le(&blocks, cl);
 			buf_put_u32le(&blocks, rd_u32le(e + 12));
-			buf_put_u32le(&blocks, rd_u32le(e + 16) + base[i]);
-			buf_put_u32le(&blocks, rd_u32le(e + 20));
+			buf_put_u32le(&blocks, first + base[i]);
+			buf_put_u32le(&blocks, nd);
+			fw_write(&f, in[i]->sec[SEC_DOCSTORE] + rd_u64le(e), cl);
+			fw_sketch_head(&f, nd);
+			for (uint32_t d = 0; d < nd; d++) {
+				const unsigned char *sk = seg_sketch(in[i], first + d);
+				if (!sk) {
+					snprintf(err, errcap, "%s: docstore block %u does not hold "
+						 "the sketch of document %u", in[i]->path, b, first + d);
+					rc = NL_ECORRUPT;
+					break;
+				}
+				fw_write(&f, sk, DEDUP_SKETCH_BYTES);
+			}
 		}
 	}
 	fw_sec_end(&f);
@@ -1642,7 +1677,7 @@ int seg_merge(struct segment *const *in, size_t n, const char *path, uint64_t *s
 	fw_sec_end(&f);
 	dict_write(&f, &dict);
 	write_stats(&f, tt, tb);
-	for (uint32_t type = SEC_SKETCH; type <= SEC_MERGES; type++) {
+	for (uint32_t type = SEC_GROUPS; type <= SEC_MERGES; type++) {
 		fw_sec_begin(&f, type);
 		for (size_t i = 0; i < n; i++)
 			fw_write(&f, in[i]->sec[type], in[i]->seclen[type]);

@@ -5,6 +5,7 @@
 #include <zstd.h>
 #include <sys/stat.h>
 
+#include "dedup/dedup.h"
 #include "index/archive.h"
 #include "index/postings.h"
 #include "index/segment.h"
@@ -823,6 +824,63 @@ Test(archive, flipped_bytes_are_corruption_not_crashes, .timeout = 120)
 	}
 	cr_assert_eq(detected, trials, "every flipped byte must be detected (%d of %d)", detected, trials);
 	free(orig);
+	rmrf(d);
+	free(d);
+}
+
+/* Format 5 keeps each document's sketch in a skippable zstd frame right
+ * after its docstore block; seg_open checks those frames. */
+Test(archive, sketches_follow_their_blocks, .timeout = 60)
+{
+	char *d = tmpdir();
+	char db[300], in[300], seg[400];
+	snprintf(db, sizeof db, "%s/db", d);
+	snprintf(in, sizeof in, "%s/in.jsonl", d);
+	snprintf(seg, sizeof seg, "%s/seg-00000001.nls", db);
+	write_batch(in, 1, 2000);
+	uint32_t added;
+	cr_assert_eq(add_jsonl(db, in, &added), 0);
+	char err[512];
+	int rc;
+	struct segment *s = seg_open(seg, &rc, err, sizeof err);
+	cr_assert(s, "%s", err);
+	cr_assert_eq(s->version, SEG_VERSION);
+	cr_assert_gt(s->nblocks, 2);
+	cr_assert_null(s->sec[SEC_SKETCH]);
+	uint64_t second_frame = 0;
+	for (uint32_t b = 0; b < s->nblocks; b++) {
+		const unsigned char *e = s->sec[SEC_BLOCKS] + (size_t)b * SEG_BLOCKS_ENTRY;
+		uint64_t at = rd_u64le(e) + rd_u32le(e + 8);
+		uint32_t first = rd_u32le(e + 16), nd = rd_u32le(e + 20);
+		const unsigned char *f = s->sec[SEC_DOCSTORE] + at;
+		cr_assert_eq(rd_u32le(f), SEG_SKETCH_MAGIC);
+		cr_assert_eq(rd_u32le(f + 4), nd * DEDUP_SKETCH_BYTES);
+		for (uint32_t i = 0; i < nd; i++) {
+			const unsigned char *sk = seg_sketch(s, first + i);
+			cr_assert_eq(sk, f + 8 + (size_t)i * DEDUP_SKETCH_BYTES);
+			cr_assert(sk[0] == 'D' && sk[1] == 'S', "document %u: not a sketch", first + i);
+		}
+		/* the next block's frame starts where this sketch frame ends */
+		if (b + 1 < s->nblocks)
+			cr_assert_eq(rd_u64le(e + SEG_BLOCKS_ENTRY), at + 8 + (uint64_t)nd * DEDUP_SKETCH_BYTES);
+		if (b == 1)
+			second_frame = (uint64_t)(s->sec[SEC_DOCSTORE] - s->map) + at;
+	}
+	cr_assert_null(seg_sketch(s, s->ndocs));
+	seg_close(s);
+	/* a damaged frame head is corruption at open */
+	size_t n;
+	char *m = slurp(seg, &n);
+	cr_assert(m);
+	m[second_frame] ^= 1;
+	FILE *f = fopen(seg, "wb");
+	fwrite(m, 1, n, f);
+	fclose(f);
+	free(m);
+	s = seg_open(seg, &rc, err, sizeof err);
+	cr_assert_null(s);
+	cr_assert_eq(rc, NL_ECORRUPT);
+	cr_assert(strstr(err, "docstore block 1: bad sketch frame"), "%s", err);
 	rmrf(d);
 	free(d);
 }
