@@ -450,6 +450,8 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	w->tft = a->tft;
 	w->tfb = a->tfb;
 	w->pos = a->posp;
+	w->term_bytes = n ? termp[0] : terms;
+	w->positions = pos;
 }
 
 /* ------------------------------------------------------------- analysis --- */

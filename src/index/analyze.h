@@ -5,12 +5,11 @@
  * records with no article in them, fills defaults for a missing title, URL or
  * source, splits sentences, tokenizes the title and body into index terms
  * with positions, and encodes the stored record (doc.h). The result is a
- * struct seg_wdoc ready for seg_writer_add(), valid until the next call.
- * Its arrays are laid out as pipeline.c's packing counts on: the terms'
- * bytes one after the other in term order (terms[i + 1] == terms[i] +
- * term_lens[i]), and their positions likewise (pos[i + 1] == pos[i] +
- * tft[i] + tfb[i]), title_len + body_len of them in all (a position per
- * token).
+ * struct seg_wdoc ready for seg_writer_add(), valid until the next call:
+ * the terms' bytes one after the other in term order (term_bytes, with
+ * terms[i] pointing at each), and their positions likewise (positions, with
+ * pos[i] at each), title_len + body_len of them in all (a position per
+ * token), as pipeline.c's packing counts on.
  *
  * Problems are reported through ingest_report() with the record's file and
  * line, so every message has the same shape.

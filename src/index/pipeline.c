@@ -165,14 +165,14 @@ static void pack(struct buf *out, const struct seg_wdoc *w)
 	put(&p, w->record.p, w->record.n);
 	put(&p, w->source.p, w->source.n);
 	if (n) {
-		put(&p, w->terms[0], tbytes);
+		put(&p, w->term_bytes, tbytes);
 		put(&p, w->term_lens, n);
 	}
 	put_pad(&p, base, at, 4);
 	put(&p, w->tft, (size_t)n * 4);
 	put(&p, w->tfb, (size_t)n * 4);
 	if (n)
-		put(&p, w->pos[0], (size_t)total * 4);
+		put(&p, w->positions, (size_t)total * 4);
 	put_pad(&p, base, at, 8);
 	put(&p, w->term_hash, (size_t)n * 8);
 	put(&p, w->dedup_prep.p, w->dedup_prep.n);

@@ -185,24 +185,25 @@ struct seg_wdoc {
 	struct nl_str record;       /* encoded record (doc.h) */
 	struct nl_str source;
 	uint32_t title_len, body_len;
-	/* unique terms of the document with their positions */
+	/* unique terms of the document with their positions: the terms' bytes
+	 * one after another (term_lens[i] each), and their positions likewise
+	 * (tft[i] + tfb[i] each, ascending), which is how the writer reads them */
 	uint32_t nterms;
-	const char *const *terms;   /* term bytes */
+	const char *term_bytes;
 	const uint8_t *term_lens;
 	const uint32_t *tft, *tfb;
-	const uint32_t *const *pos; /* positions per term, tft+tfb each, ascending */
+	const uint32_t *positions;
+	/* optional, NULL when absent: a pointer per term into term_bytes and
+	 * into positions (the analyzer gives them; the pipeline's packed
+	 * documents do not) */
+	const char *const *terms;
+	const uint32_t *const *pos;
 	const unsigned char *sketch; /* DEDUP_SKETCH_BYTES */
 	uint32_t rep;               /* story group representative (archive-wide id) */
 	/* optional, NULL when absent: nl_hash64() of each term (saves the writer
 	 * hashing it again), and the body's prepared dedup sketch (dedup.h) */
 	const uint64_t *term_hash;
 	struct nl_str dedup_prep;
-	/* optional, NULL when absent: the terms' bytes one after another, and
-	 * their positions likewise, for a caller that holds them so (the
-	 * pipeline's packed documents); the writer then reads them from there,
-	 * and terms and pos may be NULL, not built for each document */
-	const char *term_bytes;
-	const uint32_t *positions;
 };
 
 struct seg_writer;

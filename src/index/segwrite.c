@@ -394,8 +394,6 @@ struct seg_writer {
 	size_t slotcap;
 	uint64_t *hashes;       /* seg_writer_add: the terms' hashes if not given */
 	size_t hashcap;
-	struct buf gather;      /* gather_terms: the terms and positions of a
-				 * document given with per-term pointers */
 	uint64_t total_title, total_body;
 	struct buf zbuf;
 	unsigned threads;       /* threads seg_writer_finish may use */
@@ -507,7 +505,6 @@ struct seg_writer *seg_writer_new(const char *path, int *rc, char *err, size_t e
 	buf_init(&w->sketch, 0);
 	buf_init(&w->groups, 0);
 	buf_init(&w->merges, 0);
-	buf_init(&w->gather, 0);
 	w->tcap = 1u << 16;
 	w->tab = tacc_table(w->tcap);
 	w->srchcap = 256;
@@ -869,31 +866,6 @@ static __attribute__((noinline)) void grow_data(struct seg_writer *w, struct tac
 	a->bcap_lg = cap_lg(c);
 }
 
-/* For a document given with per-term pointers (terms, pos) only: its terms
- * and positions gathered one after another, as seg_writer_add walks them,
- * into the writer's scratch. */
-static __attribute__((noinline)) void gather_terms(struct seg_writer *w, const struct seg_wdoc *d,
-						    const char **tb, const uint32_t **pb)
-{
-	size_t nb = 0, np = 0;
-	for (uint32_t i = 0; i < d->nterms; i++) {
-		nb += d->term_lens[i];
-		np += (size_t)d->tft[i] + d->tfb[i];
-	}
-	buf_clear(&w->gather);
-	char *t = buf_reserve(&w->gather, nb + np * 4 + 4);
-	uint32_t *ps = (uint32_t *)(void *)(t + ((nb + 3) & ~(size_t)3));
-	*pb = ps;
-	*tb = t;
-	for (uint32_t i = 0; i < d->nterms; i++) {
-		memcpy(t, d->terms[i], d->term_lens[i]);
-		t += d->term_lens[i];
-		size_t n = (size_t)d->tft[i] + d->tfb[i];
-		memcpy(ps, d->pos[i], n * sizeof *ps);
-		ps += n;
-	}
-}
-
 int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 {
 	int rc = w->zon ? w->zseen : w->f.rc; /* f is the thread's while it runs */
@@ -934,8 +906,6 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 	const uint32_t *tfts = d->tft, *tfbs = d->tfb;
 	const char *tb = d->term_bytes;     /* the terms one after another */
 	const uint32_t *pb = d->positions;  /* likewise their positions */
-	if (!tb || !pb)
-		gather_terms(w, d, &tb, &pb);
 	/* First every term's accumulator is found (or made), the slots of the
 	 * terms 16 on prefetched; then the postings are added, the ends of the
 	 * buffers of the terms 8 on prefetched from the accumulators found,
@@ -1186,7 +1156,6 @@ static void free_writer(struct seg_writer *w)
 	buf_release(&w->sketch);
 	buf_release(&w->groups);
 	buf_release(&w->merges);
-	buf_release(&w->gather);
 	free(w->doclen);
 	free(w->src);
 	free(w->srchash);
