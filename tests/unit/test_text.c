@@ -716,6 +716,49 @@ Test(token, ascii_stems_are_the_utf8_stemmers)
 	tokenizer_free(t);
 }
 
+/* tokenizer_term() of the word w[0..n) is libstemmer's stem of it */
+static void check_stem(struct tokenizer *t, struct sb_stemmer *u, const char *w, size_t n)
+{
+	char out[TOKEN_MAX_BYTES];
+	size_t m = tokenizer_term(t, w, n, out, sizeof out);
+	const sb_symbol *st = sb_stemmer_stem(u, (const sb_symbol *)w, (int)n);
+	size_t sm = (size_t)sb_stemmer_length(u);
+	cr_assert(m == sm && memcmp(out, st, m) == 0, "%.*s: %.*s, not %.*s", (int)n, w, (int)m, out,
+		  (int)sm, (const char *)st);
+}
+
+/* A word the stemmer would give back as it is is not passed to it
+ * (token.c's stem_keeps: all a-z, ending in none of the suffixes Snowball
+ * English looks for): every word of three and four letters, which covers
+ * every three-letter ending the rule reads, and longer words of each kind,
+ * must still get libstemmer's stem */
+Test(token, words_kept_without_the_stemmer_are_its_stems)
+{
+	static const char *const longer[] = {
+		"obama", "china", "work", "print", "blackburn", "crowd", "stadium",
+		"relationship", "background", "microsoft", "network", "fourth", "lockdown",
+		"internationalization", "generalization", "commun", "communic", "arsenal",
+		"generator", "actor", "emperor", "hotdog", "hanging", "misproceed", "sparrow",
+		"bambi", "logi", "ecology", "bureaux", "tiramisu", "shortcut", "fluent", "basic",
+		"realism", "prism", "tonic", "marathon", "reunion", "talisman", "cardamom",
+		"mainland", "bigotry", "heavyweight", "jeans", "stroll", "capital", "careful",
+		"cyberwar", "hyphen", "hyperlink", "yolk", "boyhood",
+	};
+	struct tokenizer *t = tokenizer_new(true);
+	struct sb_stemmer *u = sb_stemmer_new("english", NULL);
+	char w[8];
+	for (size_t n = 3; n <= 4; n++)
+		for (size_t c = 0, total = n == 3 ? 26 * 26 * 26 : 26 * 26 * 26 * 26; c < total; c++) {
+			for (size_t i = n, x = c; i-- > 0; x /= 26)
+				w[i] = (char)('a' + x % 26);
+			check_stem(t, u, w, n);
+		}
+	for (size_t i = 0; i < NL_ARRAY_LEN(longer); i++)
+		check_stem(t, u, longer[i], strlen(longer[i]));
+	sb_stemmer_delete(u);
+	tokenizer_free(t);
+}
+
 /* tokenize_batch_padded reads past the text but gives tokenize_batch's
  * terms: every prefix of a text, followed by word characters that must
  * not join its last word */
