@@ -464,6 +464,10 @@ static bool is_apos_before(const char *s, size_t a, size_t *q)
 	return false;
 }
 
+/* The bytes that may stand right before a Treebank artefact: '-', an
+ * apostrophe and the last byte of U+2019 */
+static const bool skip_before[256] = { ['-'] = true, ['\''] = true, [0x99] = true };
+
 /* Words that are not words: Penn Treebank bracket tokens (-LRB-) and
  * clitics split off as tokens of their own (China 's, we 're, do n't). */
 __attribute__((always_inline))
@@ -474,9 +478,8 @@ static inline bool skip_word(const char *s, size_t len, const struct word *w)
 		return false; /* every case below is a short word */
 	/* ... with an apostrophe inside it (F_SEP), or a '-' or an apostrophe
 	 * (' or the last byte of U+2019) right before it: most have neither */
-	static const bool artefact_before[256] = { ['-'] = true, ['\''] = true, [0x99] = true };
 	unsigned char before = a > 0 ? (unsigned char)s[a - 1] : 0;
-	if (!(w->flags & F_SEP) && !artefact_before[before])
+	if (!(w->flags & F_SEP) && !skip_before[before])
 		return false;
 	if (n == 3 && a > 0 && w->end < len && s[a - 1] == '-' && s[w->end] == '-') {
 		static const char brackets[][4] = { "LRB", "RRB", "LSB", "RSB", "LCB", "RCB" };
@@ -846,17 +849,28 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 				n = plain_word(t, text, len, i, len - i, &w, pe->term);
 		}
 #endif
-		if (!n)
+		if (n) {
+			/* the common word: text[len] may be read when padded
+			 * (a space there ends the loop a byte later), and with
+			 * no apostrophe in it, only a '-' or an apostrophe
+			 * before it may make it an artefact */
+			i = w.end;
+			if ((padded || i < len) && text[i] == ' ')
+				i++; /* the usual separator, without another turn of the loop */
+			if (n <= 5 && w.start > 0 && skip_before[(unsigned char)text[w.start - 1]] &&
+			    skip_word(text, len, &w))
+				continue;
+		} else {
 			scan_word(t, text, len, i, c, k, &w);
-		i = w.end;
-		if (i < len && text[i] == ' ')
-			i++; /* the usual separator, without another turn of the loop */
-		if (skip_word(text, len, &w))
-			continue;
-		if (!n)
+			i = w.end;
+			if (i < len && text[i] == ' ')
+				i++;
+			if (skip_word(text, len, &w))
+				continue;
 			n = make_term(t, text, len, &w, pe->term);
-		if (n == 0)
-			continue;
+			if (n == 0)
+				continue;
+		}
 		pe->len = (uint32_t)n;
 		pe->start = (uint32_t)w.start;
 		pe->end = (uint32_t)w.end;
