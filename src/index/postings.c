@@ -293,15 +293,12 @@ void post_enc_close_block_(struct post_enc *e)
 	end_block(e);
 }
 
-void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
-			const uint32_t *tfb, const uint32_t *doclen, uint32_t n)
+void post_enc_add_gaps(struct post_enc *e, const uint32_t *gap, const uint32_t *tft,
+		       const uint32_t *tfb, const uint32_t *doclen, uint32_t n, uint32_t last)
 {
 	/* what post_enc_add and pack_block do, with no varints in between */
-	uint32_t gap[POST_BLOCK];
-	uint32_t ag = 0, ab = 0, at = 0, last = e->last_doc;
+	uint32_t ag = 0, ab = 0, at = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		gap[i] = doc[i] - last - 1; /* the first: doc (post_enc_begin) */
-		last = doc[i];
 		ag |= gap[i];
 		ab |= tfb[i];
 		at |= tft[i];
@@ -311,6 +308,17 @@ void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t 
 	e->inblock = n;
 	pack_arrays(e, gap, tfb, tft, n, ag, ab, at);
 	end_block(e);
+}
+
+void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
+			const uint32_t *tfb, const uint32_t *doclen, uint32_t n)
+{
+	uint32_t gap[POST_BLOCK], last = e->last_doc;
+	for (uint32_t i = 0; i < n; i++) {
+		gap[i] = doc[i] - last - 1; /* the first: doc (post_enc_begin) */
+		last = doc[i];
+	}
+	post_enc_add_gaps(e, gap, tft, tfb, doclen, n, last);
 }
 
 void post_enc_single(struct buf *out, uint32_t doc, uint32_t tft, uint32_t tfb, uint32_t doclen,

@@ -100,6 +100,13 @@ static inline void post_enc_add(struct post_enc *e, uint32_t doc, uint32_t tft, 
  * follow. The bytes are those of n post_enc_add calls. */
 void post_enc_add_block(struct post_enc *e, const uint32_t *doc, const uint32_t *tft,
 			const uint32_t *tfb, const uint32_t *doclen, uint32_t n);
+/* post_enc_add_block for a caller that holds the postings' doc gaps, not
+ * their documents (the segment writer keeps gaps): gap[i] is doc i minus
+ * the one before minus 1, the first's from the list's last document
+ * (e->last_doc: UINT32_MAX when just begun, so the first gap is the
+ * document), and last is the block's last document. */
+void post_enc_add_gaps(struct post_enc *e, const uint32_t *gap, const uint32_t *tft,
+		       const uint32_t *tfb, const uint32_t *doclen, uint32_t n, uint32_t last);
 /* The whole list of a term with one posting (pos_len bytes of positions at
  * pos, encoded as the positions part stores them), appended to out at once,
  * with no encoder: the bytes, sizes and statistics post_enc_add and

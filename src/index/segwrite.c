@@ -285,7 +285,7 @@ static void dict_write(struct fw *f, struct dictw *d)
  * into a posting list (postings.h) when the segment is finished, until the
  * term has HOT_DF postings: then the list is begun, and from then on, each
  * time the term's buffer holds a full block of POST_BLOCK postings, they
- * are encoded at once (post_enc_add_block) and the buffer is emptied for
+ * are encoded at once (post_enc_add_gaps) and the buffer is emptied for
  * the next block. Most postings belong to such frequent terms, so most of
  * the encoding is done while documents are added (with one thread or more,
  * beside the analysis) rather than all at once at the end. A posting itself
@@ -759,14 +759,15 @@ static __attribute__((noinline)) struct tacc *term_new(struct seg_writer *w, str
 static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t from, uint32_t n,
 			    struct post_enc *enc)
 {
-	/* The postings are read into arrays, and each document's length asked
-	 * for (a cache miss per posting: here the loads are independent and
-	 * overlap), then encoded as one block. The positions are already the
+	/* The postings are read into arrays (their doc gaps as they are kept:
+	 * the encoder packs gaps), and each document's length asked for (a
+	 * cache miss per posting: here the loads are independent and overlap),
+	 * then encoded as one block. The positions are already the
 	 * varints the encoder stores (first as is, then gaps): their bytes are
 	 * copied as they are, with no decoding. Room for all of them (fewer
 	 * than the postings' bytes) is made once, with 8 bytes more for a
 	 * short run's copy of 8. */
-	uint32_t docs[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK], len[POST_BLOCK];
+	uint32_t gaps[POST_BLOCK], tft[POST_BLOCK], tfb[POST_BLOCK], len[POST_BLOCK];
 	const unsigned char *p = (const unsigned char *)a->data + from;
 	const unsigned char *end = (const unsigned char *)a->data + a->bn;
 	const unsigned char *lim = (const unsigned char *)a->data + cap_of(a->bcap_lg); /* the buffer's end */
@@ -811,13 +812,13 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t f
 			o += m;
 			p = q;
 		}
-		docs[j] = doc;
+		gaps[j] = gap;
 		tft[j] = t1;
 		tfb[j] = t2;
 		len[j] = w->doclen[doc];
 	}
 	enc->pos.n += (size_t)(o - o0);
-	post_enc_add_block(enc, docs, tft, tfb, len, n);
+	post_enc_add_gaps(enc, gaps, tft, tfb, len, n, doc);
 	a->bn = (uint32_t)from;
 }
 
