@@ -1038,10 +1038,11 @@ struct term_ent {
 
 static uint64_t term_key(const struct tacc *a)
 {
-	uint64_t k = 0;
-	for (size_t i = 0; i < 8; i++)
-		k = k << 8 | (i < a->len ? (unsigned char)a->pre[i] : 0u);
-	return k;
+	/* pre's bytes past the term are zero (the table is made zeroed, and
+	 * term_new copies the term's bytes only): one load, read big-endian */
+	uint64_t k;
+	memcpy(&k, a->pre, 8);
+	return __builtin_bswap64(k);
 }
 
 static int cmp_term_ent(const void *a, const void *b)
