@@ -773,49 +773,60 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t f
 	const unsigned char *lim = (const unsigned char *)a->data + cap_of(a->bcap_lg); /* the buffer's end */
 	unsigned char *o = (unsigned char *)buf_reserve(&enc->pos, a->bn - from + 8), *o0 = o;
 	uint32_t doc = enc->last_doc; /* UINT32_MAX when begun: doc + 1 + gap is the gap */
+	const uint32_t *doclen = w->doclen; /* a local: o's stores may alias w */
 	for (uint32_t j = 0; j < n; j++) {
-		/* written by seg_writer_add: whole, no bounds to check */
-		uint32_t gap, t1, t2;
-		if (((p[0] | p[1] | p[2]) & 0x80) == 0) { /* most often: one byte each */
-			gap = p[0];
-			t1 = p[1];
-			t2 = p[2];
-			p += 3;
+		/* written by seg_writer_add: whole, no bounds to check; a posting
+		 * takes 4 bytes at least (3 varints, a position) */
+		uint32_t u, gap, t1, t2;
+		memcpy(&u, p, 4);
+		t1 = u >> 8 & 0xff;
+		t2 = u >> 16 & 0xff;
+		if ((u & 0x80808080u) == 0 && t1 + t2 == 1) {
+			/* most often: one byte each, and one position of one byte */
+			gap = u & 0xff;
+			*o++ = (unsigned char)(u >> 24);
+			p += 4;
 		} else {
-			gap = (uint32_t)varint_get_own(&p);
-			t1 = (uint32_t)varint_get_own(&p);
-			t2 = (uint32_t)varint_get_own(&p);
+			if ((u & 0x808080u) == 0) { /* one byte each */
+				gap = u & 0xff;
+				p += 3;
+			} else {
+				gap = (uint32_t)varint_get_own(&p);
+				t1 = (uint32_t)varint_get_own(&p);
+				t2 = (uint32_t)varint_get_own(&p);
+			}
+			uint32_t np = t1 + t2;
+			uint64_t x, ends = 0;
+			if (np <= 8 && lim - p >= 8) {
+				/* most often: the positions' bytes lie in the next
+				 * 8; the np-th byte with its high bit clear ends
+				 * them (the bytes past data's end, read here, come
+				 * after it) */
+				memcpy(&x, p, 8);
+				ends = ~x & 0x8080808080808080ULL;
+				for (uint32_t k = 1; k < np; k++)
+					ends &= ends - 1;
+			}
+			if (ends) {
+				size_t m = (size_t)__builtin_ctzll(ends) / 8 + 1;
+				memcpy(o, p, 8);
+				o += m;
+				p += m;
+			} else {
+				const unsigned char *q = p;
+				for (uint32_t c = 0; c < np && q < end; q++)
+					c += *q < 0x80;
+				size_t m = (size_t)(q - p);
+				memcpy(o, p, m);
+				o += m;
+				p = q;
+			}
 		}
 		doc = doc + 1 + gap;
-		uint32_t np = t1 + t2;
-		uint64_t x, ends = 0;
-		if (np <= 8 && lim - p >= 8) {
-			/* most often: the positions' bytes lie in the next 8; the
-			 * np-th byte with its high bit clear ends them (the bytes
-			 * past data's end, read here, come after it) */
-			memcpy(&x, p, 8);
-			ends = ~x & 0x8080808080808080ULL;
-			for (uint32_t k = 1; k < np; k++)
-				ends &= ends - 1;
-		}
-		if (ends) {
-			size_t m = (size_t)__builtin_ctzll(ends) / 8 + 1;
-			memcpy(o, p, 8);
-			o += m;
-			p += m;
-		} else {
-			const unsigned char *q = p;
-			for (uint32_t c = 0; c < np && q < end; q++)
-				c += *q < 0x80;
-			size_t m = (size_t)(q - p);
-			memcpy(o, p, m);
-			o += m;
-			p = q;
-		}
 		gaps[j] = gap;
 		tft[j] = t1;
 		tfb[j] = t2;
-		len[j] = w->doclen[doc];
+		len[j] = doclen[doc];
 	}
 	enc->pos.n += (size_t)(o - o0);
 	post_enc_add_gaps(enc, gaps, tft, tfb, len, n, doc);
