@@ -20,6 +20,7 @@
 void post_enc_init(struct post_enc *e)
 {
 	memset(e, 0, sizeof *e);
+	e->len01 = UINT32_MAX;
 	buf_init(&e->docs, 0);
 	buf_init(&e->pos, 0);
 	buf_init(&e->skip, 0);
@@ -44,6 +45,7 @@ void post_enc_begin(struct post_enc *e)
 	e->block_at = 0;
 	e->last_doc = UINT32_MAX; /* so the first gap, doc - last_doc - 1, is doc */
 	e->nimp = 0;
+	e->len01 = UINT32_MAX;
 	memset(&e->st, 0, sizeof e->st);
 	e->st.min_len = UINT32_MAX;
 }
@@ -77,6 +79,10 @@ void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uin
 		if (!dominates(&add, v[i].tft, v[i].tfb, v[i].len))
 			v[k++] = v[i];
 	v[k++] = add;
+	/* len01 (postings.h): an impact dropped here is dominated by one that
+	 * stays (add, or the envelope below), so only those can lower it */
+	if (tfb >= 1 && len < e->len01)
+		e->len01 = len;
 	if (k > POST_IMPACTS_MAX) {
 		uint32_t bi = 0, bj = 1;
 		float best = INFINITY, shape[POST_IMPACTS_MAX + 1]; /* each impact's, once */
@@ -96,6 +102,8 @@ void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uin
 		v[bi] = (struct post_impact){ NL_MAX(v[bi].tft, v[bj].tft), NL_MAX(v[bi].tfb, v[bj].tfb),
 					      NL_MIN(v[bi].len, v[bj].len) };
 		v[bj] = v[--k];
+		if (v[bi].tfb >= 1 && v[bi].len < e->len01)
+			e->len01 = v[bi].len;
 		/* the envelope may dominate others now */
 		uint32_t m = 0;
 		for (uint32_t i = 0; i < k; i++)
@@ -277,6 +285,7 @@ static void end_block(struct post_enc *e)
 	e->nblocks++;
 	e->inblock = 0;
 	e->nimp = 0;
+	e->len01 = UINT32_MAX;
 }
 
 static void close_block(struct post_enc *e)
