@@ -14,7 +14,8 @@
  *     characters. Each token knows whether white space precedes it. The array
  *     ends with sentinel tokens so matchers can look ahead without checks.
  *     Words are most of the bytes and few of them matter, so a word that
- *     is no keyword costs about 45 instructions: its token is its span plus
+ *     is no keyword costs about 37 instructions after a word and a space
+ *     (most of them): its token is its span plus
  *     the keyword's ready made fields (or an unknown word's), and what only
  *     some matchers ask (capitalised? -ed?) is read from the text when they
  *     ask.
@@ -369,6 +370,8 @@ struct tok {          /* 16 bytes */
 struct kwent {
 	uint64_t w0, w1;           /* the word, zero-padded to 16 bytes (little-endian) */
 	uint64_t hi;               /* its token's TOK_HI, TF_START set if it starts */
+	uint64_t step;             /* the bytes scan's list of starters moves on past
+				    * the word: one entry's if it starts, else none */
 };
 
 struct dates_tagger {
@@ -379,7 +382,9 @@ struct dates_tagger {
 	struct kwent kw[NL_ARRAY_LEN(kwdefs) + 27];
 	struct tok *tok;
 	size_t ntok, tokcap;
-	uint32_t *start;           /* indexes of the tokens flagged TF_START, in order */
+	uint32_t *start;           /* the tokens flagged TF_START, in order, each as
+				    * tok_ref (scan stores it at once; dates_tag
+				    * takes the index back) */
 	size_t nstart, startcap;
 	unsigned char *pad;        /* the text of the call, then 16 zero bytes */
 	size_t padcap;
@@ -427,6 +432,7 @@ static void kw_add(struct dates_tagger *t, size_t *nkw, const uint64_t w[2], uin
 	e->w0 = w[0];
 	e->w1 = w[1];
 	e->hi = hi;
+	e->step = hi & (uint64_t)TF_START << TOK_HI_FLAGS ? sizeof *t->start : 0;
 	t->slot[h] = (uint16_t)((const char *)e - (const char *)t->slot);
 }
 
@@ -541,6 +547,19 @@ static inline void tok_put(struct tok *k, uint32_t s, uint32_t e, uint64_t hi)
 #endif
 }
 
+/* A token as scan lists a starter: the low 32 bits of its address, one
+ * store with no arithmetic in scan's loop. The token array is far smaller
+ * than 4 GiB, so the index is the difference of two of them, modulo 2^32,
+ * over the token's size (tok_index). */
+static inline uint32_t tok_ref(const struct tok *k)
+{
+	return (uint32_t)(uintptr_t)k;
+}
+static inline size_t tok_index(const struct tok *base, uint32_t ref)
+{
+	return (uint32_t)(ref - tok_ref(base)) / sizeof(struct tok);
+}
+
 /* What a byte starts, for scan's dispatch: one load instead of a chain of
  * compares. */
 enum { B_PUNCT = 0, B_ALPHA, B_DIGIT, B_SPACE, B_NL, B_ZERO, B_HIGH };
@@ -633,7 +652,11 @@ static __attribute__((noinline)) struct scanned scan_utf8(const unsigned char *p
  * lower-case it in one register, look it up (most words that are not
  * keywords hit an empty slot), and store its token as two words, its last 8
  * bytes being the keyword's ready made ones (or those of an unknown word)
- * with the space before it or'ed in. scan() reserves len + TOK_PAD tokens
+ * with the space before it or'ed in; a keyword that starts an expression
+ * is listed by a store and an add. Words one space apart are taken in a
+ * loop of their own, without the dispatch on the next byte's kind, and
+ * the space after a number or punctuation mark goes with it (the live-blog
+ * text spaces its punctuation: "said , and"). scan() reserves len + TOK_PAD tokens
  * and len starters first (a token is at least one byte), so nothing is
  * checked per token, and the copy it reads ends in a zero byte, so only a
  * zero byte asks whether the text has ended. */
@@ -659,8 +682,8 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 	/* the array and the count in locals: the tokens' byte-sized fields may
 	 * alias anything, so t's would be stored and loaded again per token */
 	struct tok *tk = t->tok, *tp = tk;
-	/* and the starters' indexes, so that dates_tag visits only them (a word
-	 * that is not a keyword never starts one) */
+	/* and the starters (tok_ref), so that dates_tag visits only them (a
+	 * word that is not a keyword never starts one) */
 	uint32_t *sp = t->start;
 	const uint16_t *slot = t->slot;
 #ifdef __SSE2__
@@ -670,139 +693,171 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 		unsigned char c = p[i];
 		unsigned bc = byte_class[c];
 		if (bc == B_ALPHA) {
-			size_t s = i;
-			/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
-			 * zero-padded) */
-			uint64_t w0 = 0, w1 = 0;
-			size_t n = 0;
+			/* words one space apart (most of the text) follow each other
+			 * in this inner loop, without the dispatch above; ph is the
+			 * TOK_HI flags of the space before the word */
+			uint64_t ph = (uint64_t)pend << TOK_HI_FLAGS;
+			size_t n;
+			for (;;) {
+				size_t s = i;
+				/* the word's first 16 bytes lower-cased (w0, w1: little-endian,
+				 * zero-padded) */
+				uint64_t w0 = 0;
+				n = 0;
 #ifdef __SSE2__
-			__m128i w; /* (w1 is left 0: the compare reads w) */
-			{
-				/* 16 bytes in one register (p is padded): a byte is a
-				 * letter if, lower-cased, it lies in 'a'..'z' (biased by
-				 * 128 for a signed compare); the word's length is the
-				 * first that is not; its bytes are kept through a mask
-				 * loaded from word_mask (n 0xFF bytes, then zeros) */
-				__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-				__m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20));
-				__m128i let = _mm_cmplt_epi8(_mm_sub_epi8(lv, _mm_set1_epi8((char)('a' + 128))),
-							     _mm_set1_epi8((char)(26 - 128)));
-				unsigned lm = (unsigned)_mm_movemask_epi8(let);
-				/* the letters' run from bit 0 carries into bit n */
-				n = (unsigned)__builtin_ctz(lm + 1); /* <= 16 */
-				w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(wm_end - n)));
-				w0 = (uint64_t)_mm_cvtsi128_si64(w);
-				i += n;
-			}
-#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			{
-				/* 16 bytes at once (p is padded): the word's length from
-				 * the first byte that is not a letter, no branch per byte */
-				uint64_t x0;
-				memcpy(&x0, p + i, 8);
-				uint64_t a0 = alpha8(x0);
-				if (~a0 & HI8) {
-					n = (size_t)__builtin_ctzll(~a0 & HI8) / 8;
-					uint64_t m = ~0ull >> (64 - 8 * n); /* n >= 1 */
-					w0 = (x0 | LO8 * 0x20) & m;
-				} else {
-					/* the second 8 bytes only for a word of 8 letters
-					 * or more (most are shorter) */
-					uint64_t x1;
-					memcpy(&x1, p + i + 8, 8);
-					uint64_t a1 = alpha8(x1);
-					w0 = x0 | LO8 * 0x20;
-					n = 8;
-					if (~a1 & HI8) {
-						size_t n1 = (size_t)__builtin_ctzll(~a1 & HI8) / 8;
-						uint64_t m = n1 ? ~0ull >> (64 - 8 * n1) : 0;
-						w1 = (x1 | LO8 * 0x20) & m;
-						n += n1;
+				__m128i w; /* (the compare reads w) */
+				{
+					/* 16 bytes in one register (p is padded): a byte is a
+					 * letter if, lower-cased, it lies in 'a'..'z' (biased by
+					 * 128 for a signed compare); the word's length is the
+					 * first that is not; its bytes are kept through a mask
+					 * loaded from word_mask (n 0xFF bytes, then zeros) */
+					__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+					__m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20));
+					__m128i let = _mm_cmplt_epi8(_mm_sub_epi8(lv, _mm_set1_epi8((char)('a' + 128))),
+								     _mm_set1_epi8((char)(26 - 128)));
+					unsigned lm = (unsigned)_mm_movemask_epi8(let);
+					/* the letters' run from bit 0 carries into bit n */
+					n = (unsigned)__builtin_ctz(lm + 1); /* 1..16 */
+					w = _mm_and_si128(lv, _mm_loadu_si128((const __m128i *)(wm_end - n)));
+					w0 = (uint64_t)_mm_cvtsi128_si64(w);
+					i += n;
+				}
+				/* (a word of 16 letters or more is measured on past them
+				 * when the run ends, below: its first 16 letters equal no
+				 * keyword of up to KW_MAXLEN) */
+#else
+				uint64_t w1 = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				{
+					/* 16 bytes at once (p is padded): the word's length from
+					 * the first byte that is not a letter, no branch per byte */
+					uint64_t x0;
+					memcpy(&x0, p + i, 8);
+					uint64_t a0 = alpha8(x0);
+					if (~a0 & HI8) {
+						n = (size_t)__builtin_ctzll(~a0 & HI8) / 8;
+						uint64_t m = ~0ull >> (64 - 8 * n); /* n >= 1 */
+						w0 = (x0 | LO8 * 0x20) & m;
 					} else {
-						w1 = x1 | LO8 * 0x20;
-						n = 16;
+						/* the second 8 bytes only for a word of 8 letters
+						 * or more (most are shorter) */
+						uint64_t x1;
+						memcpy(&x1, p + i + 8, 8);
+						uint64_t a1 = alpha8(x1);
+						w0 = x0 | LO8 * 0x20;
+						n = 8;
+						if (~a1 & HI8) {
+							size_t n1 = (size_t)__builtin_ctzll(~a1 & HI8) / 8;
+							uint64_t m = n1 ? ~0ull >> (64 - 8 * n1) : 0;
+							w1 = (x1 | LO8 * 0x20) & m;
+							n += n1;
+						} else {
+							w1 = x1 | LO8 * 0x20;
+							n = 16;
+						}
+					}
+					i += n;
+				}
+#endif
+				/* the rest of a word of 16 letters or more (w0, w1 keep its
+				 * first 16, which no keyword of up to KW_MAXLEN letters
+				 * equals, so it is looked up all the same); byte by byte
+				 * on a host with neither path above */
+				if (__builtin_expect(n == 16 || n == 0, 0)) {
+					while (i < len && is_alpha(p[i])) {
+						unsigned char l = p[i] | 0x20;
+						size_t k = i - s;
+						if (k < 8)
+							w0 |= (uint64_t)l << (8 * k);
+						else if (k < 16)
+							w1 |= (uint64_t)l << (8 * (k - 8));
+						i++;
+					}
+					n = 0; /* (measured) */
+				}
+#endif
+				uint64_t hi = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
+				for (uint32_t h = kw_slot(w0), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
+					/* equal zero-padded words are equal words (no
+					 * keyword holds a zero byte) */
+					const struct kwent *e = (const struct kwent *)((const char *)slot + x);
+#ifdef __SSE2__
+					if (_mm_movemask_epi8(_mm_cmpeq_epi8(w, _mm_loadu_si128((const __m128i *)e))) == 0xFFFF) {
+#else
+					if (e->w0 == w0 && e->w1 == w1) {
+#endif
+						hi = e->hi;
+						/* the token is written, and the pointer
+						 * moves past it if the keyword starts */
+						*sp = tok_ref(tp);
+						sp = (uint32_t *)((char *)sp + e->step);
+						break;
 					}
 				}
-				i += n;
-			}
-#endif
-			/* the rest of a word of 16 letters or more (w0, w1 keep its
-			 * first 16, which no keyword of up to KW_MAXLEN letters
-			 * equals, so it is looked up all the same); byte by byte
-			 * on a host with neither path above */
-			if (__builtin_expect(n == 16 || n == 0, 0)) {
-				while (i < len && is_alpha(p[i])) {
-					unsigned char l = p[i] | 0x20;
-					size_t k = i - s;
-					if (k < 8)
-						w0 |= (uint64_t)l << (8 * k);
-					else if (k < 16)
-						w1 |= (uint64_t)l << (8 * (k - 8));
-					i++;
-				}
-			}
-			uint64_t hi = TOK_HI(0, TK_WORD, 0, K_NONE, 0);
-			for (uint32_t h = kw_slot(w0), x; (x = slot[h]) != 0; h = (h + 1) & (KW_SLOTS - 1)) {
-				/* equal zero-padded words are equal words (no
-				 * keyword holds a zero byte) */
-				const struct kwent *e = (const struct kwent *)((const char *)slot + x);
-#ifdef __SSE2__
-				if (_mm_movemask_epi8(_mm_cmpeq_epi8(w, _mm_loadu_si128((const __m128i *)e))) == 0xFFFF) {
-#else
-				if (e->w0 == w0 && e->w1 == w1) {
-#endif
-					hi = e->hi;
-					/* the index is written, and the pointer
-					 * moves past it if the keyword starts */
-					*sp = (uint32_t)(tp - tk);
-					sp += (hi >> (TOK_HI_FLAGS + 6)) & 1;
-					_Static_assert(TF_START == 1 << 6, "TF_START is bit 6 of the flags");
+				tok_put(tp++, (uint32_t)s, (uint32_t)i, hi | ph);
+				/* the next word one space on? (p[len] is padding) */
+				if (p[i] != ' ' || byte_class[p[i + 1]] != B_ALPHA)
 					break;
-				}
+				i++;
+				ph = (uint64_t)TF_SPACE << TOK_HI_FLAGS;
 			}
-			tok_put(tp++, (uint32_t)s, (uint32_t)i, hi | (uint64_t)pend << TOK_HI_FLAGS);
-			/* the usual separator, without another turn of the loop
-			 * (p[len] is padding) */
+#ifdef __SSE2__
+			/* a word of 16 letters or more: its end */
+			if (__builtin_expect(n == 16, 0)) {
+				while (i < len && is_alpha(p[i]))
+					i++;
+				tp[-1].e = (uint32_t)i;
+			}
+#endif
+			/* the usual separator, without another turn of the loop */
 			_Static_assert(TF_SPACE == 1, "TF_SPACE is bit 0");
 			pend = p[i] == ' ';
 			i += pend;
-		} else if (bc == B_DIGIT) {
-			struct scanned r = scan_number(p, i, len);
-			*sp++ = (uint32_t)(tp - tk);
-			tok_put(tp++, (uint32_t)i, (uint32_t)r.end, r.hi | (uint64_t)pend << TOK_HI_FLAGS);
-			i = r.end;
-			pend = 0;
-		} else if (bc == B_SPACE) {
-			pend |= TF_SPACE;
-			i++;
-		} else if (bc == B_PUNCT) {
+		} else if (__builtin_expect(bc == B_PUNCT, 1)) {
 			/* an apostrophe starts only "'90s", before a digit */
 			uint8_t fl = c == '\'' && byte_class[p[i + 1]] == B_DIGIT ? TF_START : 0;
 			if (fl)
-				*sp++ = (uint32_t)(tp - tk);
+				*sp++ = tok_ref(tp);
 			tok_put(tp++, (uint32_t)i, (uint32_t)i + 1, TOK_HI(c, TK_PUNCT, pend | fl, K_NONE, 0));
-			pend = 0;
-			i++;
-		} else if (bc == B_NL) {
-			pend |= TF_SPACE | TF_NL;
-			i++;
-		} else if (bc == B_ZERO) {
-			if (i >= len)
-				break; /* the padding */
-			pend |= TF_SPACE;
-			i++;
+			/* and the space after it, as after a word (the text often
+			 * spaces its punctuation: "said , and") */
+			pend = p[i + 1] == ' ';
+			i += 1 + pend;
 		} else {
-			struct scanned r = scan_utf8(p, i, len);
-			if (!r.hi) {
-				pend |= TF_SPACE; /* a no-break space */
+			/* (the rarer kinds apart: tested one by one, not through a
+			 * jump table) */
+			if (bc == B_DIGIT) {
+				struct scanned r = scan_number(p, i, len);
+				*sp++ = tok_ref(tp);
+				tok_put(tp++, (uint32_t)i, (uint32_t)r.end, r.hi | (uint64_t)pend << TOK_HI_FLAGS);
+				/* and the space after it, as after a word */
+				pend = p[r.end] == ' ';
+				i = r.end + pend;
+			} else if (bc == B_SPACE) {
+				pend |= TF_SPACE;
+				i++;
+			} else if (bc == B_NL) {
+				pend |= TF_SPACE | TF_NL;
+				i++;
+			} else if (bc == B_ZERO) {
+				if (i >= len)
+					break; /* the padding */
+				pend |= TF_SPACE;
+				i++;
 			} else {
-				if (r.hi & (uint64_t)TF_START << TOK_HI_FLAGS)
-					*sp++ = (uint32_t)(tp - tk);
-				tok_put(tp++, (uint32_t)i, (uint32_t)r.end,
-					r.hi | (uint64_t)pend << TOK_HI_FLAGS);
-				pend = 0;
+				struct scanned r = scan_utf8(p, i, len);
+				if (!r.hi) {
+					pend |= TF_SPACE; /* a no-break space */
+				} else {
+					if (r.hi & (uint64_t)TF_START << TOK_HI_FLAGS)
+						*sp++ = tok_ref(tp);
+					tok_put(tp++, (uint32_t)i, (uint32_t)r.end,
+						r.hi | (uint64_t)pend << TOK_HI_FLAGS);
+					pend = 0;
+				}
+				i = r.end;
 			}
-			i = r.end;
 		}
 	}
 	/* sentinels: kind TK_END, span at the end of the text (room for them
@@ -3330,7 +3385,7 @@ size_t dates_tag(struct dates_tagger *t, const char *text, size_t len, int32_t d
 	 * those inside an expression found (before next) are passed over */
 	size_t next = 0;
 	for (size_t j = 0; j < t->nstart; j++) {
-		size_t i = t->start[j];
+		size_t i = tok_index(t->tok, t->start[j]);
 		if (i < next)
 			continue;
 		struct res r;

@@ -433,6 +433,39 @@ Test(dates, scan_rules)
 	NONE("It's got what he's told, I'm sure, and the 'best' o'clock.", "2022-01-19");
 }
 
+/* The scanner takes words one space apart in a loop of their own, and the
+ * space after a number or punctuation mark with it: spans, spacing and the
+ * end of a word of 16 letters or more (measured on past its first 16) must
+ * come out as when each byte was dispatched on its own. */
+Test(dates, scan_spacing)
+{
+	/* spaced punctuation, as in the live-blog corpus */
+	EXPECT("he spoke on friday , january 7 , 2022 , at noon .", "2022-01-19",
+	       "friday , january 7 , 2022", DATE_DATE, "2022-01-07");
+	EXPECT("he spoke on friday , january 7 , 2022 , at noon .", "2022-01-19", "noon", DATE_TIME,
+	       "2022-01-19T12:00");
+	EXPECT("it 's due in the '90s , or 1999 .", "2022-01-19", "'90s", DATE_DATE, "199");
+	EXPECT("it 's due in the '90s , or 1999 .", "2022-01-19", "1999", DATE_DATE, "1999");
+	/* a word of 17 letters ending in -ed after the date is a nearer cue than
+	 * "will"; its first 16 letters are no cue (the word's end is right) */
+	EXPECT("They will go to the shop on Friday compartmentalized", "2022-01-19", "Friday", DATE_DATE,
+	       "2022-01-14");
+	EXPECT("They will go to the shop on Friday compartmentalize", "2022-01-19", "Friday", DATE_DATE,
+	       "2022-01-21");
+	EXPECT("They will go to the shop on Friday abcdefghijklmnopqed", "2022-01-19", "Friday", DATE_DATE,
+	       "2022-01-14");
+	/* words of exactly 15, 16 and 17 letters and more before a date */
+	const char *t[] = { "abcdefghijklmno March 3, 2020", "abcdefghijklmnop March 3, 2020",
+			    "abcdefghijklmnopq March 3, 2020", "abcdefghijklmnopqrstuvwxyzabcdefgh March 3, 2020" };
+	for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+		EXPECT(t[k], "2022-01-19", "March 3, 2020", DATE_DATE, "2020-03-03");
+	/* two spaces, a tab, a line break and a no-break space between words */
+	EXPECT("on  Friday\tMarch 4", "2022-01-19", "Friday\tMarch 4", DATE_DATE, "2022-03-04");
+	EXPECT("due\nMarch 4", "2022-01-19", "March 4", DATE_DATE, "2022-03-04");
+	EXPECT("due\xc2\xa0March\xc2\xa0" "4", "2022-01-19", "March\xc2\xa0" "4", DATE_DATE, "2022-03-04");
+	NONE("abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz , ' \" ( ) .", "2022-01-19");
+}
+
 Test(dates, empty_and_binary)
 {
 	const struct date_mention *m;
