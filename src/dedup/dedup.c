@@ -207,8 +207,9 @@ static inline int64_t wclass(unsigned char b)
 
 /* Next word of the paragraph into *h (its hash); false at the end. Words
  * are runs of non-space bytes with at least one ASCII letter or digit; only
- * those are kept. The first pass reads words with para_scan_x, which keeps
- * them by the same rule; this is for sk_para, to read a paragraph again. */
+ * those are kept. The first pass reads words with para_scan_x or
+ * para_scan_v, which keep them by the same rule; this is for sk_para, to read
+ * a paragraph again. */
 static bool word_next(struct wordscan *s, uint64_t *h)
 {
 	const unsigned char *p = (const unsigned char *)s->p;
@@ -253,7 +254,8 @@ static bool word_next(struct wordscan *s, uint64_t *h)
 struct para {
 	size_t nwords;
 	uint64_t words[PARA_WORDS];
-	uint32_t start[PARA_WORDS]; /* offset of word i's text in ex (with ex) */
+	uint32_t start[PARA_WORDS + 1]; /* offset of word i's text in ex (with ex);
+					 * the last is para_scan_v's spare */
 	uint32_t fstart[5];  /* start[0..4], kept when a long paragraph wraps */
 	const char *text;    /* the ex buffer the offsets are in */
 	size_t tend;         /* ...and the offset just past the last word */
@@ -370,6 +372,233 @@ done:
 	return (const char *)p;
 }
 
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The first pass over a paragraph with ex (sk_body's rule pass), 64 bytes
+ * at a time. para_scan_x reads a byte, branches on its kind and hashes it
+ * into its word at once, so every word ends in a branch on its length that
+ * the CPU cannot foresee, and a word's letters are a chain of dependent
+ * multiplies. Here the kinds of 64 bytes are found at once as bit masks
+ * (scan_window); the runs of letters and digits are copied to ex and the
+ * words' starts there recorded from the masks; then the words ended in the
+ * window are hashed from ex, two at a time, each in a fixed number of steps
+ * (fnv_letters), so that no branch depends on a word's length and several
+ * hashes are in flight together. Same words, hashes, offsets and keys as
+ * para_scan_x (which non-SSE2 or big-endian builds still use).
+ */
+
+/* FNV-1a of n >= 1 letters at q (8 bytes readable past each 8 read), all
+ * but its last eight steps: returns the state and sets *last to the last
+ * chunk of m <= 8 letters, moved to the top of a u64 with 8 - m zero bytes
+ * under them, for eight steps of (h ^ byte) * FNV_PRIME, low byte first. A
+ * zero byte's step only multiplies by the FNV prime, which is odd, so the
+ * state returned has been multiplied by the prime's inverse 8 - m times
+ * (fnv_unwind, fnv_first): the eight steps end on the true hash, and no
+ * branch depends on m. */
+static const uint64_t fnv_unwind[8] = { /* FNV_PRIME^-k mod 2^64 */
+	0x1ULL, 0xce965057aff6957bULL, 0x501d877bc9ac6919ULL, 0x9af153df54080c03ULL,
+	0xb10f8d2ca6bd8471ULL, 0xba88eb8deeba674bULL, 0xf30a275cb8c04809ULL,
+	0x375026270df5d953ULL,
+};
+static const uint64_t fnv_first[9] = { /* FNV_OFFSET * fnv_unwind[8 - m] */
+	0, 0xa9099b2f4a44c1ffULL, 0x8014b05b32d5a44dULL,
+	0x78cbf7f761062ed7ULL, 0x48c53059dd819755ULL, 0x28a87db36334256fULL,
+	0x4a7306d1919b9b9dULL, 0x1d10331a6b696bc7ULL, FNV_OFFSET,
+};
+
+static inline uint64_t fnv_letters(const char *q, size_t n, uint64_t *last)
+{
+	uint64_t h, w;
+	if (n <= 8) {
+		h = fnv_first[n];
+	} else {
+		h = FNV_OFFSET;
+		do {
+			memcpy(&w, q, 8);
+#pragma GCC unroll 8
+			for (unsigned i = 0; i < 8; i++) {
+				h = (h ^ (w & 0xff)) * FNV_PRIME;
+				w >>= 8;
+			}
+			q += 8;
+			n -= 8;
+		} while (n > 8);
+		h *= fnv_unwind[8 - n];
+	}
+	memcpy(&w, q, 8);
+	*last = w << 8 * (8 - n);
+	return h;
+}
+
+/* One window of a paragraph: the 64 bytes at src (copied with '\n' after
+ * the body's end, at most 63 bytes, so that every load is within the body). */
+struct window {
+	uint64_t letters; /* bit i: byte i is a letter or digit */
+	uint64_t spaces;  /* ...ASCII white space */
+	uint64_t newline; /* ...'\n' */
+};
+
+static inline struct window scan_window(const unsigned char *src, unsigned char low[64])
+{
+	struct window m = { 0, 0, 0 };
+#pragma GCC unroll 4
+	for (unsigned b = 0; b < 4; b++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(src + 16 * b));
+		/* a letter, with 0x20 set, is 'a'..'z' (signed compares: a byte
+		 * of 0x80 or more is below them all) */
+		__m128i t = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i al = _mm_and_si128(_mm_cmpgt_epi8(t, _mm_set1_epi8(0x60)),
+					   _mm_cmplt_epi8(t, _mm_set1_epi8(0x7b)));
+		__m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+					   _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+		/* white space: ' ' and '\t' '\n' '\v' '\f' '\r' (is_space, '\n') */
+		__m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+					  _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+							_mm_cmplt_epi8(v, _mm_set1_epi8(14))));
+		__m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+		_mm_storeu_si128((__m128i *)(low + 16 * b),
+				 _mm_or_si128(_mm_and_si128(al, t), _mm_and_si128(dg, v)));
+		m.letters |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(al, dg)) << (16 * b);
+		m.spaces |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << (16 * b);
+		m.newline |= (uint64_t)(unsigned)_mm_movemask_epi8(nl) << (16 * b);
+	}
+	return m;
+}
+
+/* para_scan_x with ex, for either kind of end (the body's last paragraph
+ * reads as if a '\n' followed it). ex has 16 bytes of room past the body's
+ * letters (dedup_prepare). */
+static const char *para_scan_v(const char *p0, const char *end0, struct para *pa,
+			       struct wordscan *ex)
+{
+	const unsigned char *w = (const unsigned char *)p0;
+	const unsigned char *end = (const unsigned char *)end0;
+	char *xb = ex->ex, *x = ex->ex + ex->exn;
+	/* the window's letters and digits lowercased, 0 for other bytes; a
+	 * run's copy reads up to 15 bytes past the window */
+	unsigned char low[64 + 16];
+	unsigned char tail[64];
+	uint64_t h = 0;
+	size_t n = 0, done = 0; /* words started; words hashed */
+	/* the last byte before the window that is not dropped is white space
+	 * (or there is none): a letter after it starts a word */
+	uint64_t after_space = 1;
+	unsigned cut;
+	memset(low + 64, 0, 16);
+	for (;;) {
+		const unsigned char *src = w;
+		if (end - w < 64) {
+			size_t r = (size_t)(end - w);
+			memcpy(tail, w, r);
+			memset(tail + r, '\n', 64 - r);
+			src = tail;
+		}
+		struct window m = scan_window(src, low);
+		uint64_t L = m.letters, S = m.spaces;
+		cut = 64;
+		if (m.newline) {
+			cut = (unsigned)__builtin_ctzll(m.newline);
+			uint64_t before = (1ULL << cut) - 1;
+			L &= before;
+			S &= before;
+		}
+		/* a word starts at a letter whose last byte before that is not
+		 * dropped is white space: directly after it, or after a run of
+		 * dropped bytes that begins after it (the add carries a run's
+		 * first bit to the bit past the run) */
+		uint64_t drop = ~(L | S) & (cut == 64 ? ~0ULL : (1ULL << cut) - 1);
+		uint64_t sp = S << 1 | after_space, past;
+		bool carry = __builtin_add_overflow(drop, sp & drop, &past);
+		uint64_t starts = L & (sp | (past & ~drop));
+		after_space = S >> 63 | carry;
+		/* start[0..4] of a long paragraph, before the ring wraps (this
+		 * window starts at most 32 words) */
+		if (n - (PARA_WORDS - 32) < 32)
+			memcpy(pa->fstart, pa->start, sizeof pa->fstart);
+		/* each run of letters and digits to ex (16 bytes at a time; ex
+		 * has room past its end), and where each word starts there */
+		uint64_t rs = L & ~(L << 1), re = L & ~(L >> 1); /* runs' first, last bits */
+		while (rs) {
+			unsigned b = (unsigned)__builtin_ctzll(rs);
+			size_t len = (unsigned)__builtin_ctzll(re) + 1 - b;
+			rs &= rs - 1;
+			re &= re - 1;
+			_mm_storeu_si128((__m128i *)x, _mm_loadu_si128((const __m128i *)(low + b)));
+			for (size_t i = 16; i < len; i += 16)
+				_mm_storeu_si128((__m128i *)(x + i),
+						 _mm_loadu_si128((const __m128i *)(low + b + i)));
+			/* a run that starts no word writes the spare slot (a
+			 * paragraph of exactly PARA_WORDS words keeps start[0]) */
+			uint64_t st = starts >> b & 1;
+			pa->start[st ? n % PARA_WORDS : PARA_WORDS] = (uint32_t)(x - xb);
+			n += st;
+			x += len;
+		}
+		/* hash the words whose end is known: all but the last started (it
+		 * may go on in the next window), all at the paragraph's end */
+		size_t upto = cut < 64 ? n : n - (n > 0);
+		/* two words at a time: their hashes are independent chains */
+		for (; done + 1 < upto; done += 2) {
+			size_t s0 = pa->start[done % PARA_WORDS];
+			size_t s1 = pa->start[(done + 1) % PARA_WORDS];
+			size_t e1 = done + 2 < n ? pa->start[(done + 2) % PARA_WORDS] :
+						   (size_t)(x - xb);
+			uint64_t l0, l1;
+			uint64_t w0 = fnv_letters(xb + s0, s1 - s0, &l0);
+			uint64_t w1 = fnv_letters(xb + s1, e1 - s1, &l1);
+#pragma GCC unroll 8
+			for (unsigned i = 0; i < 8; i++) {
+				w0 = (w0 ^ (l0 & 0xff)) * FNV_PRIME;
+				w1 = (w1 ^ (l1 & 0xff)) * FNV_PRIME;
+				l0 >>= 8;
+				l1 >>= 8;
+			}
+			h = (h + w0) * 0x9e3779b97f4a7c15ULL;
+			if (done == PARA_WORDS)
+				pa->pkey = words_key(key_words(pa->words, 0));
+			pa->words[done % PARA_WORDS] = w0;
+			h = (h + w1) * 0x9e3779b97f4a7c15ULL;
+			if (done + 1 == PARA_WORDS)
+				pa->pkey = words_key(key_words(pa->words, 0));
+			pa->words[(done + 1) % PARA_WORDS] = w1;
+		}
+		if (done < upto) {
+			size_t s = pa->start[done % PARA_WORDS];
+			size_t e = done + 1 < n ? pa->start[(done + 1) % PARA_WORDS] :
+						  (size_t)(x - xb);
+			uint64_t lw;
+			uint64_t wh = fnv_letters(xb + s, e - s, &lw);
+#pragma GCC unroll 8
+			for (unsigned i = 0; i < 8; i++) {
+				wh = (wh ^ (lw & 0xff)) * FNV_PRIME;
+				lw >>= 8;
+			}
+			h = (h + wh) * 0x9e3779b97f4a7c15ULL;
+			if (done == PARA_WORDS)
+				pa->pkey = words_key(key_words(pa->words, 0));
+			pa->words[done % PARA_WORDS] = wh;
+			done++;
+		}
+		if (cut < 64)
+			break;
+		w += 64;
+	}
+	pa->nwords = n;
+	ex->exn = (size_t)(x - xb);
+	pa->text = xb;
+	pa->tend = ex->exn;
+	pa->key = words_key(h);
+	if (n <= KEY_WORDS) {
+		pa->pkey = pa->skey = pa->key;
+	} else {
+		if (n <= PARA_WORDS)
+			pa->pkey = words_key(key_words(pa->words, 0));
+		pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
+	}
+	return (const char *)(w + cut);
+}
+#endif
+
 /* nl_end: a '\n' follows p (the paragraph is not the body's last). A
  * function of its own: inlined in sk_body, the scan's loops lose registers
  * (a tenth more instructions). */
@@ -377,8 +606,13 @@ static __attribute__((noinline)) const char *para_scan(const char *p, const char
 							struct para *pa, struct wordscan *ex,
 							bool nl_end)
 {
+#if defined(__SSE2__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (ex)
+		return para_scan_v(p, end, pa, ex);
+#else
 	if (ex)
 		return nl_end ? para_scan_x(p, end, pa, ex, true) : para_scan_x(p, end, pa, ex, false);
+#endif
 	else
 		return nl_end ? para_scan_x(p, end, pa, NULL, true) :
 				para_scan_x(p, end, pa, NULL, false);
@@ -903,9 +1137,10 @@ void dedup_prepare(const char *body, size_t len, struct buf *out)
 	size_t at = out->n;
 	unsigned char *hp = (unsigned char *)buf_reserve(out, sizeof h + 8 * (len / 2 + 2));
 	sk_init(&k, hp + sizeof h);
-	/* the body's letters and digits, for the exact key */
+	/* the body's letters and digits, for the exact key (para_scan_v
+	 * writes and reads up to 15 bytes past them) */
 	char exs[4096];
-	struct wordscan ex = { NULL, NULL, len <= sizeof exs ? exs : xmalloc(len ? len : 1), 0 };
+	struct wordscan ex = { NULL, NULL, len + 16 <= sizeof exs ? exs : xmalloc(len + 16), 0 };
 	sk_body(&k, body, len, false, &lines, &ex);
 	h.magic = PREP_MAGIC;
 	h.ntext = (uint32_t)lines.n;
