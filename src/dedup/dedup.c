@@ -1450,6 +1450,8 @@ static void boiler_put(struct dedup *d, uint32_t key)
 	d->bn++;
 }
 
+static void hint_huge(void *p, size_t n);
+
 static void edge_seen(struct dedup *d, uint32_t key, uint32_t group)
 {
 	if ((d->en2 + 1) * 4 > (d->emask2 + 1) * 3) {
@@ -1457,6 +1459,7 @@ static void edge_seen(struct dedup *d, uint32_t key, uint32_t group)
 		size_t om = d->emask2;
 		d->emask2 = om * 2 + 1;
 		d->et = xcalloc(d->emask2 + 1, sizeof *d->et);
+		hint_huge(d->et, (d->emask2 + 1) * sizeof *d->et);
 		for (size_t i = 0; i <= om; i++) {
 			if (!old[i].kg)
 				continue;
@@ -1634,7 +1637,8 @@ static void band_link_all(struct dedup *d)
 }
 
 /* Ask for huge pages under the 2 MiB-aligned part of a large array probed at
- * random (band heads, signatures, links): fewer TLB misses. Only a hint. */
+ * random (band heads, signatures, links, the exact and edge key tables):
+ * fewer TLB misses. Only a hint. */
 static void hint_huge(void *p, size_t n)
 {
 	uintptr_t huge = (uintptr_t)2 << 20;
@@ -1671,6 +1675,8 @@ static void exact_put(struct dedup *d, uint64_t key, size_t slot)
 		d->emask = om * 2 + 1;
 		d->ekey = xcalloc(d->emask + 1, sizeof *d->ekey);
 		d->eval = xcalloc(d->emask + 1, sizeof *d->eval);
+		hint_huge(d->ekey, (d->emask + 1) * sizeof *d->ekey);
+		hint_huge(d->eval, (d->emask + 1) * sizeof *d->eval);
 		d->en = 0;
 		for (size_t i = 0; i <= om; i++)
 			if (ov[i])
