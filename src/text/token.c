@@ -808,10 +808,11 @@ static inline int flush_batch(struct tokenizer *t, struct token_term *tt, const 
 
 /* tokenize() and tokenize_batch(), one of fn and bfn given: inlined in
  * each, so each is the loop for its own callback.
- * padded: TOKEN_PAD bytes past len may be read. */
+ * padded: TOKEN_PAD bytes past len may be read; stemming: t->stemmer is
+ * set (a constant where the caller tells the two apart). */
 __attribute__((always_inline))
 static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len, token_fn fn,
-			       token_batch_fn bfn, void *ctx, bool padded)
+			       token_batch_fn bfn, void *ctx, bool padded, bool stemming)
 {
 	if (len > UINT32_MAX)
 		return NL_ETOOBIG;
@@ -824,7 +825,6 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 	 * entries cost a multiply and spilled registers per word */
 	struct token_term *pe = tt;
 	struct stem_job *jb = job;
-	const bool stemming = t->stemmer != NULL;
 	while (i < len) {
 		unsigned c = t->cls[(unsigned char)text[i]];
 		int k = 1;
@@ -893,19 +893,22 @@ static inline int tokenize_run(struct tokenizer *t, const char *text, size_t len
 
 int tokenize(struct tokenizer *t, const char *text, size_t len, token_fn fn, void *ctx)
 {
-	return tokenize_run(t, text, len, fn, NULL, ctx, false);
+	return tokenize_run(t, text, len, fn, NULL, ctx, false, t->stemmer != NULL);
 }
 
 int tokenize_batch(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 		   void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, fn, ctx, false);
+	return tokenize_run(t, text, len, NULL, fn, ctx, false, t->stemmer != NULL);
 }
 
 int tokenize_batch_padded(struct tokenizer *t, const char *text, size_t len, token_batch_fn fn,
 			  void *ctx)
 {
-	return tokenize_run(t, text, len, NULL, fn, ctx, true);
+	/* the indexer's path: a loop each, with and without stemming */
+	if (t->stemmer)
+		return tokenize_run(t, text, len, NULL, fn, ctx, true, true);
+	return tokenize_run(t, text, len, NULL, fn, ctx, true, false);
 }
 
 struct first_term {
