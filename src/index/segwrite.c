@@ -973,9 +973,10 @@ int seg_writer_add(struct seg_writer *w, const struct seg_wdoc *d)
 		sl[i] = (struct tacc *)&none;
 	for (uint32_t i = 0; i < nterms; i++) {
 		{
+			/* no test for a term with no buffer yet: a prefetch of
+			 * a null pointer's neighbourhood is harmless */
 			const struct tacc *b = sl[i + 8];
-			if (b->data)
-				__builtin_prefetch(b->data + b->bn, 1);
+			__builtin_prefetch((const void *)((uintptr_t)b->data + b->bn), 1);
 		}
 		struct tacc *a = sl[i];
 		uint32_t t1 = tfts[i], t2 = tfbs[i], npos = t1 + t2;
