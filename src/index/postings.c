@@ -64,9 +64,43 @@ static bool dominates(const struct post_impact *a, uint32_t tft, uint32_t tfb, u
 	return a->tft >= tft && a->tfb >= tfb && a->len <= len;
 }
 
+/* The block's k = POST_IMPACTS_MAX + 1 impacts are one too many: replace
+ * the two whose envelope loosens the bound least by that envelope; returns
+ * how many impacts are left. Rare: out of line, so that the common insert
+ * saves and restores fewer registers. */
+static __attribute__((noinline)) uint32_t impact_merge(struct post_enc *e, uint32_t k)
+{
+	struct post_impact *v = e->imp;
+	uint32_t bi = 0, bj = 1;
+	float best = INFINITY, shape[POST_IMPACTS_MAX + 1]; /* each impact's, once */
+	for (uint32_t i = 0; i < k; i++)
+		shape[i] = impact_shape(v[i].tft, v[i].tfb, v[i].len);
+	for (uint32_t i = 0; i < k; i++)
+		for (uint32_t j = i + 1; j < k; j++) {
+			float env = impact_shape(NL_MAX(v[i].tft, v[j].tft), NL_MAX(v[i].tfb, v[j].tfb),
+						 NL_MIN(v[i].len, v[j].len));
+			float loss = env - NL_MAX(shape[i], shape[j]);
+			if (loss < best) {
+				best = loss;
+				bi = i;
+				bj = j;
+			}
+		}
+	v[bi] = (struct post_impact){ NL_MAX(v[bi].tft, v[bj].tft), NL_MAX(v[bi].tfb, v[bj].tfb),
+				      NL_MIN(v[bi].len, v[bj].len) };
+	v[bj] = v[--k];
+	if (v[bi].tfb >= 1 && v[bi].len < e->len01)
+		e->len01 = v[bi].len;
+	/* the envelope may dominate others now */
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < k; i++)
+		if (i == bi || !dominates(&v[bi], v[i].tft, v[i].tfb, v[i].len))
+			v[m++] = v[i];
+	return m;
+}
+
 /* post_enc_impact_add_ for a posting no impact dominates: add it and drop
- * what it dominates; past POST_IMPACTS_MAX, replace the two impacts whose
- * envelope loosens the bound least by that envelope. */
+ * what it dominates; past POST_IMPACTS_MAX, merge two (impact_merge). */
 void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uint32_t len)
 {
 	struct post_impact *v = e->imp;
@@ -80,37 +114,12 @@ void post_enc_impact_insert_(struct post_enc *e, uint32_t tft, uint32_t tfb, uin
 			v[k++] = v[i];
 	v[k++] = add;
 	/* len01 (postings.h): an impact dropped here is dominated by one that
-	 * stays (add, or the envelope below), so only those can lower it */
+	 * stays (add, or the envelope impact_merge makes), so only those can
+	 * lower it */
 	if (tfb >= 1 && len < e->len01)
 		e->len01 = len;
-	if (k > POST_IMPACTS_MAX) {
-		uint32_t bi = 0, bj = 1;
-		float best = INFINITY, shape[POST_IMPACTS_MAX + 1]; /* each impact's, once */
-		for (uint32_t i = 0; i < k; i++)
-			shape[i] = impact_shape(v[i].tft, v[i].tfb, v[i].len);
-		for (uint32_t i = 0; i < k; i++)
-			for (uint32_t j = i + 1; j < k; j++) {
-				float env = impact_shape(NL_MAX(v[i].tft, v[j].tft), NL_MAX(v[i].tfb, v[j].tfb),
-							 NL_MIN(v[i].len, v[j].len));
-				float loss = env - NL_MAX(shape[i], shape[j]);
-				if (loss < best) {
-					best = loss;
-					bi = i;
-					bj = j;
-				}
-			}
-		v[bi] = (struct post_impact){ NL_MAX(v[bi].tft, v[bj].tft), NL_MAX(v[bi].tfb, v[bj].tfb),
-					      NL_MIN(v[bi].len, v[bj].len) };
-		v[bj] = v[--k];
-		if (v[bi].tfb >= 1 && v[bi].len < e->len01)
-			e->len01 = v[bi].len;
-		/* the envelope may dominate others now */
-		uint32_t m = 0;
-		for (uint32_t i = 0; i < k; i++)
-			if (i == bi || !dominates(&v[bi], v[i].tft, v[i].tfb, v[i].len))
-				v[m++] = v[i];
-		k = m;
-	}
+	if (k > POST_IMPACTS_MAX)
+		k = impact_merge(e, k);
 	e->nimp = k;
 }
 
