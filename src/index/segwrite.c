@@ -382,6 +382,7 @@ struct seg_writer {
 	size_t nsrc, srccap;
 	uint32_t *srchash;      /* open addressing: index+1 */
 	size_t srchcap;
+	uint32_t last_src;      /* the last document's source (source_id) */
 	/* terms */
 	struct tacc *tab;
 	size_t tcap, tcount;
@@ -643,7 +644,8 @@ static void flush_block(struct seg_writer *w)
 	w->nblocks++;
 }
 
-static uint32_t source_id(struct seg_writer *w, struct nl_str s)
+/* source_id's lookup in the table of sources, s added when new. */
+static uint32_t source_find(struct seg_writer *w, struct nl_str s)
 {
 	uint64_t h = nl_hash64(s.p, s.n);
 	size_t mask = w->srchcap - 1, i = h & mask;
@@ -671,6 +673,16 @@ static uint32_t source_id(struct seg_writer *w, struct nl_str s)
 		w->srchcap = nc;
 	}
 	return (uint32_t)(w->nsrc - 1);
+}
+
+/* The id of source s, numbered as sources are first seen. */
+static uint32_t source_id(struct seg_writer *w, struct nl_str s)
+{
+	/* most documents come from the source of the one before: no hash */
+	if (w->nsrc && nl_str_eq(w->src[w->last_src], s))
+		return w->last_src;
+	w->last_src = source_find(w, s);
+	return w->last_src;
 }
 
 static void grow_terms(struct seg_writer *w)
