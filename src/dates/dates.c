@@ -366,13 +366,22 @@ struct tok {          /* 16 bytes */
 	((uint64_t)(uint32_t)(int32_t)(num) | (uint64_t)(kind) << 32 |                 \
 	 (uint64_t)(flags) << 40 | (uint64_t)(cls) << 48 | (uint64_t)(kf) << 56)
 #define TOK_HI_FLAGS 40 /* the shift of the flags byte in TOK_HI */
+#define TOK_HI_CLS 48   /* and of the class byte */
 
 struct kwent {
 	uint64_t w0, w1;           /* the word, zero-padded to 16 bytes (little-endian) */
 	uint64_t hi;               /* its token's TOK_HI, TF_START set if it starts */
 	uint64_t step;             /* the bytes scan's list of starters moves on past
 				    * the word: one entry's if it starts, else none */
+	uint64_t seen;             /* SEEN_* bits the word sets in the tagger's seen */
 };
+
+/* What kinds of words a call's text holds (dates_tagger.seen, or'ed up by
+ * scan as it meets keywords): a matcher that needs one looks no further
+ * when there is none, as most sentences have no unit ("day", "years") and
+ * no month, and their numbers and number words would try them in vain. */
+#define SEEN_UNIT 0x01   /* a word unit_of takes: a K_UNIT, or "second" */
+#define SEEN_MONTH 0x02  /* a K_MONTH or K_MONABBR, as month_at takes */
 
 struct dates_tagger {
 	uint16_t slot[KW_SLOTS];   /* keyword hash table, open addressing: the byte
@@ -396,6 +405,7 @@ struct dates_tagger {
 	int dy, dm, dd, dwd;       /* dct as y-m-d and weekday */
 	int32_t ymd_day;           /* the day dy, dm, dd (and dwd) were computed for */
 	struct dates_ctx *ctx;
+	uint64_t seen;             /* SEEN_* of the call's words */
 };
 
 /* Slot of a lower-case word given as its first 8 bytes, zero-padded
@@ -433,6 +443,9 @@ static void kw_add(struct dates_tagger *t, size_t *nkw, const uint64_t w[2], uin
 	e->w1 = w[1];
 	e->hi = hi;
 	e->step = hi & (uint64_t)TF_START << TOK_HI_FLAGS ? sizeof *t->start : 0;
+	int cls = (uint8_t)(hi >> TOK_HI_CLS), num = (int32_t)(uint32_t)hi;
+	e->seen = (cls == K_UNIT || (cls == K_ORDW && num == 2) ? SEEN_UNIT : 0) |
+		  (cls == K_MONTH || cls == K_MONABBR ? SEEN_MONTH : 0);
 	t->slot[h] = (uint16_t)((const char *)e - (const char *)t->slot);
 }
 
@@ -686,6 +699,7 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 	 * word that is not a keyword never starts one) */
 	uint32_t *sp = t->start;
 	const uint16_t *slot = t->slot;
+	uint64_t seen = 0;
 #ifdef __SSE2__
 	const unsigned char *wm_end = word_mask + 16; /* (a register, not an address each word) */
 #endif
@@ -792,6 +806,7 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 						 * moves past it if the keyword starts */
 						*sp = tok_ref(tp);
 						sp = (uint32_t *)((char *)sp + e->step);
+						seen |= e->seen;
 						break;
 					}
 				}
@@ -864,6 +879,7 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 	 * was reserved above: a token is at least one byte) */
 	t->ntok = (size_t)(tp - tk);
 	t->nstart = (size_t)(sp - t->start);
+	t->seen = seen;
 	/* (one store a token: every sentence pays this) */
 #ifdef __SSE2__
 	__m128i sv = _mm_set_epi64x((long long)TOK_HI(0, TK_END, TF_SPACE, K_NONE, 0),
@@ -1784,6 +1800,8 @@ static size_t m_month(struct dates_tagger *t, size_t i, struct res *r, bool ctx_
 /* Day-first dates: "18 January 2022", "18th of January". */
 static size_t m_dayfirst(struct dates_tagger *t, size_t i, struct res *r)
 {
+	if (!(t->seen & SEEN_MONTH))
+		return 0; /* (month_at would find none) */
 	int d, m, y = -1;
 	size_t j = day_of_month(t, i, &d);
 	if (!j)
@@ -2231,6 +2249,8 @@ static size_t approx_prefix(const struct dates_tagger *t, size_t i)
 /* Quantity + unit: durations and offsets. i may point at an approximator. */
 static size_t m_quantity(struct dates_tagger *t, size_t i, struct res *r)
 {
+	if (!(t->seen & SEEN_UNIT))
+		return 0; /* (unit_of would find none) */
 	size_t q = approx_prefix(t, i);
 	if (q == i && (cls(t, i) == K_SOME))
 		q = i; /* "some" is itself a vague quantity */
