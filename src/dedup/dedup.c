@@ -1188,6 +1188,15 @@ int dedup_sketch_prepared(const struct dedup *d, const void *prep, size_t n,
 	struct prep_head h;
 	if (n < sizeof h)
 		return NL_EINVAL;
+	/* the prepared bytes were written by an analysis thread a batch ago
+	 * and are out of this core's cache: start every line's miss at once
+	 * (the head, its signature, and the lines' keys, which end the bytes,
+	 * after the shingles), not the lines' only once the head has come */
+	const char *pb = prep;
+	for (size_t o = 0; o < sizeof h; o += 64)
+		__builtin_prefetch(pb + o);
+	__builtin_prefetch(pb + n - 1);
+	__builtin_prefetch(pb + n - 64);
 	/* the head but its signature, which is read where it is */
 	memcpy(&h, prep, offsetof(struct prep_head, sig));
 	const unsigned char *psig = (const unsigned char *)prep + offsetof(struct prep_head, sig);
