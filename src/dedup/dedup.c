@@ -380,8 +380,8 @@ done:
  * the CPU cannot foresee, and a word's letters are a chain of dependent
  * multiplies. Here the kinds of 64 bytes are found at once as bit masks
  * (scan_window); the runs of letters and digits are copied to ex and the
- * words' starts there recorded from the masks; then the words ended in the
- * window are hashed from ex, two at a time, each in a fixed number of steps
+ * words' starts there recorded from the masks; then, at the paragraph's end,
+ * the words are hashed from ex, two at a time, each in a fixed number of steps
  * (fnv_letters), so that no branch depends on a word's length and several
  * hashes are in flight together. Same words, hashes, offsets and keys as
  * para_scan_x (which non-SSE2 or big-endian builds still use).
@@ -533,6 +533,12 @@ static const char *para_scan_v(const char *p0, const char *end0, struct para *pa
 			pa->start[st ? n % PARA_WORDS : PARA_WORDS] = (uint32_t)(x - xb);
 			n += st;
 			x += len;
+		}
+		/* the words are hashed at the paragraph's end, or before the ring
+		 * of starts fills (fewer ends of the loops below to mispredict) */
+		if (cut == 64 && n - done < PARA_WORDS - 64) {
+			w += 64;
+			continue;
 		}
 		/* hash the words whose end is known: all but the last started (it
 		 * may go on in the next window), all at the paragraph's end */
