@@ -254,8 +254,7 @@ static bool word_next(struct wordscan *s, uint64_t *h)
 struct para {
 	size_t nwords;
 	uint64_t words[PARA_WORDS];
-	uint32_t start[PARA_WORDS + 1]; /* offset of word i's text in ex (with ex);
-					 * the last is para_scan_v's spare */
+	uint32_t start[PARA_WORDS]; /* offset of word i's text in ex (with ex) */
 	uint32_t fstart[5];  /* start[0..4], kept when a long paragraph wraps */
 	const char *text;    /* the ex buffer the offsets are in */
 	size_t tend;         /* ...and the offset just past the last word */
@@ -527,11 +526,12 @@ static const char *para_scan_v(const char *p0, const char *end0, struct para *pa
 			for (size_t i = 16; i < len; i += 16)
 				_mm_storeu_si128((__m128i *)(x + i),
 						 _mm_loadu_si128((const __m128i *)(low + b + i)));
-			/* a run that starts no word writes the spare slot (a
-			 * paragraph of exactly PARA_WORDS words keeps start[0]) */
-			uint64_t st = starts >> b & 1;
-			pa->start[st ? n % PARA_WORDS : PARA_WORDS] = (uint32_t)(x - xb);
-			n += st;
+			/* a run that starts no word writes the next word's
+			 * slot, which holds no word yet or one hashed and gone
+			 * (n - done < PARA_WORDS), but for start[0] at exactly
+			 * PARA_WORDS words, put back at the end */
+			pa->start[n % PARA_WORDS] = (uint32_t)(x - xb);
+			n += starts >> b & 1;
 			x += len;
 		}
 		/* the words are hashed at the paragraph's end, or before the ring
@@ -589,6 +589,8 @@ static const char *para_scan_v(const char *p0, const char *end0, struct para *pa
 			break;
 		w += 64;
 	}
+	if (n == PARA_WORDS)
+		pa->start[0] = pa->fstart[0];
 	pa->nwords = n;
 	ex->exn = (size_t)(x - xb);
 	pa->text = xb;
