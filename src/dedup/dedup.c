@@ -443,17 +443,18 @@ static inline struct window scan_window(const unsigned char *src, unsigned char 
 #pragma GCC unroll 4
 	for (unsigned b = 0; b < 4; b++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(src + 16 * b));
-		/* a letter, with 0x20 set, is 'a'..'z' (signed compares: a byte
-		 * of 0x80 or more is below them all) */
+		/* each range of bytes by one signed compare: the range's first
+		 * byte moved to -128 by adding 0x80 - first (a letter, with 0x20 set,
+		 * is 'a'..'z') */
 		__m128i t = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i al = _mm_and_si128(_mm_cmpgt_epi8(t, _mm_set1_epi8(0x60)),
-					   _mm_cmplt_epi8(t, _mm_set1_epi8(0x7b)));
-		__m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
-					   _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)));
+		__m128i al = _mm_cmplt_epi8(_mm_add_epi8(t, _mm_set1_epi8(0x80 - 'a')),
+					    _mm_set1_epi8(-128 + 26));
+		__m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '0')),
+					    _mm_set1_epi8(-128 + 10));
 		/* white space: ' ' and '\t' '\n' '\v' '\f' '\r' (is_space, '\n') */
 		__m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-					  _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
-							_mm_cmplt_epi8(v, _mm_set1_epi8(14))));
+					  _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '\t')),
+							 _mm_set1_epi8(-128 + 5)));
 		__m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
 		_mm_storeu_si128((__m128i *)(low + 16 * b),
 				 _mm_or_si128(_mm_and_si128(al, t), _mm_and_si128(dg, v)));
