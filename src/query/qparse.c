@@ -609,7 +609,9 @@ static struct qnode *parse_source(struct parser *p, size_t fpos)
 		rn = en - st;
 	}
 	p->i = en;
-	/* accept a pasted URL: drop scheme, path, port, trailing dot, "www." */
+	/* accept a pasted URL: drop scheme, path, port, trailing dot, and every
+	 * leading "www." (all of them, so that the canonical form parses back
+	 * to itself: "www.www.bbc.co.uk" is bbc.co.uk, as it is in matching) */
 	struct nl_str h = nl_str_make(raw, rn);
 	for (size_t k = 0; k + 2 < h.n; k++) {
 		if (h.p[k] == ':' && h.p[k + 1] == '/' && h.p[k + 2] == '/') {
@@ -626,7 +628,7 @@ static struct qnode *parse_source(struct parser *p, size_t fpos)
 	}
 	if (h.n && h.p[h.n - 1] == '.')
 		h.n--;
-	if (h.n > 4 && nl_str_ieq(nl_str_make(h.p, 4), "www."))
+	while (h.n > 4 && nl_str_ieq(nl_str_make(h.p, 4), "www."))
 		h.p += 4, h.n -= 4;
 	bool ok = h.n > 0 && h.n <= 253 && h.p[0] != '.' && h.p[0] != '-' && h.p[h.n - 1] != '.';
 	for (size_t k = 0; ok && k < h.n; k++) {
@@ -1155,9 +1157,10 @@ int qparse_print(const struct qnode *n, struct buf *out)
 
 /* ------------------------------------------------------------------ matching */
 
+/* h without its leading "www."s, as the parser keeps a filter's host */
 static struct nl_str strip_www(struct nl_str h)
 {
-	if (h.n > 4 && nl_str_ieq(nl_str_make(h.p, 4), "www."))
+	while (h.n > 4 && nl_str_ieq(nl_str_make(h.p, 4), "www."))
 		h.p += 4, h.n -= 4;
 	return h;
 }

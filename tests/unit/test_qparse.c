@@ -163,6 +163,11 @@ Test(qparse, source_filter)
 	expect("source:BBC.co.uk", "source:bbc.co.uk");
 	expect("source:\"bbc.co.uk\"", "source:bbc.co.uk");
 	expect("source:https://www.theguardian.com/world/live", "source:theguardian.com");
+	/* every leading "www." goes, so the canonical form parses to itself
+	 * (fuzz_qparse found one stripped at a time) */
+	expect("source:\"htt0s://www.www.tth.example/w\" x", "+source:tth.example x");
+	expect("source:www.www.bbc.co.uk", "source:bbc.co.uk");
+	expect("source:www.www.www", "source:www");
 	/* a filter beside scoring clauses is required and does not score */
 	expect("climate source:bbc.co.uk", "climate +source:bbc.co.uk");
 	expect("source:a.com OR source:b.com", "source:a.com source:b.com");
@@ -378,5 +383,6 @@ Test(qparse, host_match)
 	cr_assert(!qparse_host_match(f, NL_STR("notbbc.co.uk")));
 	cr_assert(!qparse_host_match(f, NL_STR("co.uk")));
 	cr_assert(qparse_host_match(NL_STR("www.bbc.co.uk"), NL_STR("bbc.co.uk")));
+	cr_assert(qparse_host_match(f, NL_STR("www.www.bbc.co.uk")));
 	cr_assert(!qparse_host_match(NL_STR(""), NL_STR("bbc.co.uk")));
 }
