@@ -1135,6 +1135,15 @@ static int cue_at(const struct dates_tagger *t, size_t i)
  * farther still, unless right next to the expression: in "the State
  * Department said Blinken will travel on Wednesday" the sentence is about the
  * future, in "the White House said Friday that officials had" about the past. */
+/* Is token k a word tense_of can pass over at once: no keyword, no line
+ * break before it, not ending in d (so no -ed cue)? sent_break and cue_at
+ * would say neither, after two calls; most words of a clause are such. */
+static inline bool plain_word(const struct dates_tagger *t, const struct tok *k)
+{
+	return k->cls == K_NONE && k->kind == TK_WORD && !(k->flags & TF_NL) &&
+	       (t->text[k->e - 1] | 0x20) != 'd';
+}
+
 static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 {
 	int best = T_NONE;
@@ -1147,6 +1156,8 @@ static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 	if (s > 0 && cls(t, s - 1) == K_SINCE)
 		return T_PAST;
 	for (size_t i = s; i > 0 && d < 30; i--, d++) {
+		if (plain_word(t, TK(i - 1)))
+			continue;
 		if (sent_break(t, i - 1))
 			break;
 		int c = cue_at(t, i - 1);
@@ -1162,6 +1173,8 @@ static int tense_of(const struct dates_tagger *t, size_t s, size_t e)
 	}
 	d = 0;
 	for (size_t i = e; i < t->ntok && d < 30; i++, d++) {
+		if (plain_word(t, TK(i)))
+			continue;
 		if (i > e && (TK(i)->flags & TF_NL))
 			break;
 		int c = cue_at(t, i);
