@@ -25,7 +25,10 @@
  *     plain function reading tokens forward and returning the end of the
  *     longest expression it recognises, filling a struct res (type,
  *     granularity, value). Matchers are tried longest-first where they
- *     compete.
+ *     compete. Most starters find nothing, so what turns them down early
+ *     is done before the work: "the", "a" and "an" before a word that is
+ *     no keyword are passed over in the driver, and a matcher that needs a
+ *     unit or a month gives up when the scan saw none in the text (SEEN_*).
  *
  *  3. Resolve. Relative expressions are resolved with day numbers
  *     (util/day.h): "last week" is the ISO week of dct-7, "Friday" is the
