@@ -608,28 +608,30 @@ struct scanned {
 
 /* The number at p[i] (a digit): "14,000" and "3.5" are one number, flagged
  * TF_GROUPED. Out of scan's loop, which then keeps what it needs for words
- * in registers. */
-static __attribute__((noinline)) struct scanned scan_number(const unsigned char *p, size_t i, size_t len)
+ * in registers. p is scan's padded copy: past the text come zero bytes,
+ * which are no digit, comma or point, so no test of len is needed (the
+ * bytes read lie within the padding). */
+static __attribute__((noinline)) struct scanned scan_number(const unsigned char *p, size_t i)
 {
 	int64_t v = 0;
-	unsigned nd = 0;
-	uint8_t fl = 0;
-	while (i < len && is_digit(p[i])) {
+	size_t s = i;
+	while (is_digit(p[i])) {
 		if (v < 1000000000)
 			v = v * 10 + (p[i] - '0');
-		nd++;
 		i++;
 	}
+	size_t nd = i - s;
+	uint8_t fl = 0;
 	/* thousands groups: ",ddd" not followed by another digit */
-	while (i + 3 < len + 0 && p[i] == ',' && is_digit(p[i + 1]) && is_digit(p[i + 2]) &&
-	       is_digit(p[i + 3]) && (i + 4 >= len || !is_digit(p[i + 4]))) {
+	while (p[i] == ',' && is_digit(p[i + 1]) && is_digit(p[i + 2]) && is_digit(p[i + 3]) &&
+	       !is_digit(p[i + 4])) {
 		fl |= TF_GROUPED;
 		i += 4;
 	}
-	if (i + 1 < len && p[i] == '.' && is_digit(p[i + 1])) {
+	if (p[i] == '.' && is_digit(p[i + 1])) {
 		fl |= TF_GROUPED;
 		i++;
-		while (i < len && is_digit(p[i]))
+		while (is_digit(p[i]))
 			i++;
 	}
 	return (struct scanned){ i, TOK_HI(v > 1000000000 ? 1000000000 : v, TK_NUM, fl | TF_START, K_NONE,
@@ -846,7 +848,7 @@ static __attribute__((always_inline)) inline void scan(struct dates_tagger *t, c
 			/* (the rarer kinds apart: tested one by one, not through a
 			 * jump table) */
 			if (bc == B_DIGIT) {
-				struct scanned r = scan_number(p, i, len);
+				struct scanned r = scan_number(p, i);
 				*sp++ = tok_ref(tp);
 				tok_put(tp++, (uint32_t)i, (uint32_t)r.end, r.hi | (uint64_t)pend << TOK_HI_FLAGS);
 				/* and the space after it, as after a word */

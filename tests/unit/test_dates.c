@@ -464,6 +464,15 @@ Test(dates, scan_spacing)
 	EXPECT("due\nMarch 4", "2022-01-19", "March 4", DATE_DATE, "2022-03-04");
 	EXPECT("due\xc2\xa0March\xc2\xa0" "4", "2022-01-19", "March\xc2\xa0" "4", DATE_DATE, "2022-03-04");
 	NONE("abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz , ' \" ( ) .", "2022-01-19");
+	/* numbers read up to the end of the text (scan_number reads into the
+	 * padding after it) */
+	EXPECT("since 2019", "2022-01-19", "2019", DATE_DATE, "2019");
+	EXPECT("in 2019.", "2022-01-19", "2019", DATE_DATE, "2019");
+	EXPECT("for 3.5 years", "2022-01-19", "3.5 years", DATE_DURATION, "P3Y6M");
+	EXPECT("in 1,000 years", "2022-01-19", "1,000 years", DATE_DURATION, "P1000Y");
+	NONE("in 2,019", "2022-01-19");
+	NONE("for 1,00", "2022-01-19");
+	NONE("in 1999,000", "2022-01-19");
 }
 
 Test(dates, empty_and_binary)
