@@ -22,11 +22,18 @@ static int emit(void *ctx, struct ingest *ig, const struct rec *r)
 	(void)ctx;
 	struct seg_wdoc w;
 	if (analyze_record(an, ig, r, &w) == NL_OK) {
-		/* touch every term and position the writer would read */
+		/* touch every term and position the writer would read: the
+		 * terms' bytes and their positions, each one after another */
 		volatile uint32_t sum = 0;
-		for (uint32_t i = 0; i < w.nterms; i++)
+		const char *term = w.term_bytes;
+		const uint32_t *pos = w.positions;
+		for (uint32_t i = 0; i < w.nterms; i++) {
+			for (uint32_t k = 0; k < w.term_lens[i]; k++)
+				sum += (uint8_t)term[k];
+			term += w.term_lens[i];
 			for (uint32_t k = 0; k < w.tft[i] + w.tfb[i]; k++)
-				sum += w.pos[i][k] + (uint8_t)w.terms[i][0];
+				sum += *pos++;
+		}
 		(void)sum;
 	}
 	return 0;

@@ -63,9 +63,6 @@ struct analyzer {
 	size_t ntoks, tokcap;
 	uint32_t *pos;
 	size_t poscap;
-	const char **termp;
-	const uint32_t **posp;
-	size_t ptrcap;
 	uint32_t title_toks;       /* tokens of the title (positions 0..title_toks) */
 	bool in_title;
 };
@@ -113,8 +110,6 @@ void analyzer_free(struct analyzer *a)
 	free(a->start);
 	free(a->toks);
 	free(a->pos);
-	free(a->termp);
-	free(a->posp);
 	free(a);
 }
 
@@ -411,28 +406,23 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 	return 0;
 }
 
-/* Group token positions by term (counting sort) and fill the seg_wdoc arrays. */
+/* Group token positions by term (counting sort) and fill the seg_wdoc
+ * arrays: the terms' bytes and their positions, each one after another,
+ * with no pointer per term (nothing reads them: pack copies the runs, and
+ * the writer walks them) */
 static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 {
 	uint32_t n = a->nterms;
-	if (a->ptrcap < n + 1) {
-		a->ptrcap = n + 1;
-		a->termp = xrealloc(a->termp, a->ptrcap * sizeof *a->termp);
-		a->posp = xrealloc(a->posp, a->ptrcap * sizeof *a->posp);
-	}
 	/* every token counted one occurrence of its term: the positions of
 	 * all terms fill exactly ntoks slots */
 	a->pos = xgrow(a->pos, &a->poscap, a->ntoks + 1, sizeof *a->pos);
-	/* the arrays in locals: the stores through the pointer arrays may
-	 * alias a's fields, which would be loaded again for every term */
+	/* the arrays in locals: the stores through start may alias a's
+	 * fields, which would be loaded again for every term */
 	uint32_t *start = a->start, *pos = a->pos;
-	const uint32_t **posp = a->posp, *tft = a->tft, *tfb = a->tfb, *toff = a->toff;
-	const char **termp = a->termp, *terms = a->terms.p;
+	const uint32_t *tft = a->tft, *tfb = a->tfb;
 	uint32_t acc = 0;
 	for (uint32_t t = 0; t < n; t++) {
 		start[t] = acc;
-		posp[t] = pos + acc;
-		termp[t] = terms + toff[t];
 		acc += tft[t] + tfb[t];
 	}
 	/* tokens are in position order, so each term's positions come out
@@ -444,13 +434,13 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	for (; i < nt; i++)
 		pos[start[toks[i]]++] = (uint32_t)i + 1;
 	w->nterms = n;
-	w->terms = a->termp;
+	w->terms = NULL;
+	w->pos = NULL;
 	w->term_lens = a->tlen;
 	w->term_hash = a->thash;
 	w->tft = a->tft;
 	w->tfb = a->tfb;
-	w->pos = a->posp;
-	w->term_bytes = n ? termp[0] : terms;
+	w->term_bytes = a->terms.p;
 	w->positions = pos;
 }
 
