@@ -114,13 +114,15 @@ enum {
 
 /* A cached stem, 32 bytes: the word zero-padded, the stem written as
  * "keep this many bytes of the word, then append add" (English stems differ
- * from their word only at the end: running -> run, happy -> happi), and the
- * stem's nl_hash64 (tokenize_batch hands it out: no hashing on a hit). */
+ * from their word only at the end: running -> run, happy -> happi) with
+ * its length, and the stem's nl_hash64 (tokenize_batch hands it out: no
+ * hashing on a hit). */
 struct stem_slot {
 	uint64_t key[STEM_KEY / 8];
 	uint64_t hash;
 	char add[5];       /* first, so that a hit copies it as one 8-byte word */
-	unsigned char klen, keep, addlen;
+	unsigned char klen, keep;
+	unsigned char slen; /* the stem's: keep + the bytes of add used */
 };
 _Static_assert(sizeof(struct stem_slot) == 32 &&
 		       offsetof(struct stem_slot, add) + 8 <= sizeof(struct stem_slot),
@@ -650,7 +652,7 @@ static __attribute__((noinline)) size_t stem_miss(struct tokenizer *t, struct to
 			slot->klen = (unsigned char)n;
 			slot->hash = pe->hash;
 			slot->keep = (unsigned char)keep;
-			slot->addlen = (unsigned char)(m - keep);
+			slot->slen = (unsigned char)m;
 			memcpy(slot->add, st + keep, m - keep);
 		}
 	}
@@ -674,10 +676,14 @@ static inline size_t stem_term(struct tokenizer *t, struct token_term *pe, const
 		set->way[0] = tmp;
 	}
 	/* add and the 3 bytes after it, one word: the term's bytes past its
-	 * length are unspecified (token.h) */
-	memcpy(pe->term + slot->keep, (const char *)slot + offsetof(struct stem_slot, add), 8);
+	 * length are unspecified (token.h); the slot's fields are read before
+	 * the store, which might alias them */
+	size_t keep = slot->keep, m = slot->slen;
+	uint64_t add;
+	memcpy(&add, (const char *)slot + offsetof(struct stem_slot, add), 8);
 	pe->hash = slot->hash;
-	return (size_t)slot->keep + slot->addlen;
+	memcpy(pe->term + keep, &add, 8);
+	return m;
 }
 
 /* Lowercase 8 bytes of ASCII at once: add 0x20 to each byte in 'A'..'Z'.
