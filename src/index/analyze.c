@@ -320,6 +320,42 @@ static const uint64_t short_mask[17][2] = {
 	{ 0xffffffffffffffffull, 0xffffffffffffffffull }, /* 16 */
 };
 
+/* Is term number id the term[0..len) of hash h? */
+__attribute__((always_inline))
+static inline bool term_is(const uint64_t *thash, const uint8_t *tlen, const uint32_t *toff,
+			   const char *terms, uint32_t id, uint64_t h, size_t len, const char *term)
+{
+	if (thash[id] != h || tlen[id] != len)
+		return false;
+	const char *q = terms + toff[id];
+	if (len > 16)
+		return memcmp(q, term, len) == 0;
+	/* two words each: 16 bytes can be read at both (see on_terms' append
+	 * and token.h) */
+	uint64_t x0, x1, y0, y1;
+	memcpy(&x0, q, 8);
+	memcpy(&x1, q + 8, 8);
+	memcpy(&y0, term, 8);
+	memcpy(&y1, term + 8, 8);
+	return (((x0 ^ y0) & short_mask[len][0]) | ((x1 ^ y1) & short_mask[len][1])) == 0;
+}
+
+/* The table's slot, after slot i, that holds the term[0..len) of hash h
+ * or is empty. Out of line: it is seldom needed (the table is at most half
+ * full), and on_terms' loop keeps its registers. */
+static __attribute__((noinline)) size_t probe_on(const struct analyzer *a, size_t i, uint64_t h,
+						 size_t len, const char *term)
+{
+	size_t mask = a->slotcap - 1;
+	for (;;) {
+		i = (i + 1) & mask;
+		uint32_t s = a->slot[i];
+		if (s <= a->base ||
+		    term_is(a->thash, a->tlen, a->toff, a->terms.p, s - a->base - 1, h, len, term))
+			return i;
+	}
+}
+
 /* Number each term of a batch from the tokenizer (a new term of this
  * document gets the next number) and append the numbers to toks. The
  * table's arrays are in locals for the batch. */
@@ -352,52 +388,36 @@ static int on_terms(void *ctx, const struct token_term *tt, size_t n)
 		size_t len = tt[k].len;
 		uint64_t h = tt[k].hash;
 		size_t i = h & mask;
-		uint32_t id;
-		for (;;) {
-			uint32_t s = slot[i];
-			if (s <= base) {
-				id = nterms++;
-				slot[i] = base + nterms;
-				toff[id] = (uint32_t)tn;
-				thash[id] = h;
-				tlen[id] = (uint8_t)len;
-				/* its first occurrence: counted here, not below */
-				cnt[id] = 1;
-				oth[id] = 0;
-				/* a new term of this document, appended (the buffer
-				 * is not NUL-terminated). Most terms are short: 16
-				 * bytes are copied at once (a term's TOKEN_MAX_BYTES
-				 * may be read), the bytes past len are overwritten
-				 * by the next term */
-				if (len <= 16)
-					memcpy(terms + tn, term, 16);
-				else
-					memcpy(terms + tn, term, len);
-				tn += len;
-				goto counted;
-			}
-			id = s - base - 1;
-			if (thash[id] == h && tlen[id] == len) {
-				const char *q = terms + toff[id];
-				if (len <= 16) {
-					/* two words each: 16 bytes can be read at both
-					 * (see the append above and token.h) */
-					uint64_t x0, x1, y0, y1;
-					memcpy(&x0, q, 8);
-					memcpy(&x1, q + 8, 8);
-					memcpy(&y0, term, 8);
-					memcpy(&y1, term + 8, 8);
-					if ((((x0 ^ y0) & short_mask[len][0]) |
-					     ((x1 ^ y1) & short_mask[len][1])) == 0)
-						break;
-				} else if (memcmp(q, term, len) == 0) {
-					break;
-				}
-			}
-			i = (i + 1) & mask;
+		uint32_t s = slot[i], id;
+		/* the table is at most half full: the first slot is empty or
+		 * holds the term, most often; else on along the probe */
+		if (s > base && !term_is(thash, tlen, toff, terms, s - base - 1, h, len, term)) {
+			i = probe_on(a, i, h, len, term);
+			s = slot[i];
 		}
-		cnt[id]++;
-	counted:
+		if (s <= base) {
+			id = nterms++;
+			slot[i] = base + nterms;
+			toff[id] = (uint32_t)tn;
+			thash[id] = h;
+			tlen[id] = (uint8_t)len;
+			/* its first occurrence */
+			cnt[id] = 1;
+			oth[id] = 0;
+			/* a new term of this document, appended (the buffer is
+			 * not NUL-terminated). Most terms are short: 16 bytes
+			 * are copied at once (a term's TOKEN_MAX_BYTES may be
+			 * read), the bytes past len are overwritten by the next
+			 * term */
+			if (len <= 16)
+				memcpy(terms + tn, term, 16);
+			else
+				memcpy(terms + tn, term, len);
+			tn += len;
+		} else {
+			id = s - base - 1;
+			cnt[id]++;
+		}
 		*toks++ = id;
 	}
 	a->nterms = nterms;
