@@ -686,6 +686,47 @@ Test(token, batch_matches_tokenize)
 	}
 }
 
+static int count_hashed(void *ctx, const struct token_term *tt, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		cr_assert_eq(tt[k].hash, nl_hash64(tt[k].term, tt[k].len), "%.*s", (int)tt[k].len,
+			     tt[k].term);
+	*(size_t *)ctx += n;
+	return 0;
+}
+
+/* The terms of one or two letters and digits take their hashes from a
+ * table (token.c's short_hash): each of them, in either case, and short
+ * terms of other bytes, with and without stemming */
+Test(token, short_terms_hash_as_nl_hash64)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCZ";
+	static char text[16384];
+	size_t len = 0, words = 0;
+	for (size_t x = 0; x < sizeof alnum - 1; x++) {
+		text[len++] = alnum[x];
+		text[len++] = ' ';
+		words++;
+		for (size_t y = 0; y < sizeof alnum - 1; y++) {
+			text[len++] = alnum[x];
+			text[len++] = alnum[y];
+			text[len++] = ' ';
+			words++;
+		}
+	}
+	static const char others[] = "\xC3\xA9 \xC3\xA9" "a a\xC3\xA9 \xCE\xB1 ab1 2,5 3.5 ";
+	memcpy(text + len, others, sizeof others - 1);
+	len += sizeof others - 1;
+	words += 7;
+	for (int stem = 0; stem < 2; stem++) {
+		struct tokenizer *t = tokenizer_new(stem);
+		size_t got = 0;
+		cr_assert_eq(tokenize_batch(t, text, len, count_hashed, &got), 0);
+		cr_assert_eq(got, words);
+		tokenizer_free(t);
+	}
+}
+
 /* ASCII terms are stemmed by libstemmer's single-byte build (token.c):
  * the stems must be the UTF-8 build's, words that exercise every step */
 Test(token, ascii_stems_are_the_utf8_stemmers)
