@@ -454,8 +454,6 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	for (; i < nt; i++)
 		pos[start[toks[i]]++] = (uint32_t)i + 1;
 	w->nterms = n;
-	w->terms = NULL;
-	w->pos = NULL;
 	w->term_lens = a->tlen;
 	w->term_hash = a->thash;
 	w->tft = a->tft;

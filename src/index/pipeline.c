@@ -236,8 +236,6 @@ static void unpack(const struct buf *in, size_t *off, struct seg_wdoc *w)
 	 * them) */
 	w->tft = (const uint32_t *)(const void *)(in->p + o);
 	w->tfb = w->tft + w->nterms;
-	w->terms = NULL;
-	w->pos = NULL;
 	w->term_bytes = terms;
 	w->term_lens = lens;
 	w->positions = w->tfb + w->nterms;

@@ -193,11 +193,6 @@ struct seg_wdoc {
 	const uint8_t *term_lens;
 	const uint32_t *tft, *tfb;
 	const uint32_t *positions;
-	/* optional, NULL when absent: a pointer per term into term_bytes and
-	 * into positions (the analyzer gives them; the pipeline's packed
-	 * documents do not) */
-	const char *const *terms;
-	const uint32_t *const *pos;
 	const unsigned char *sketch; /* DEDUP_SKETCH_BYTES */
 	uint32_t rep;               /* story group representative (archive-wide id) */
 	/* optional, NULL when absent: nl_hash64() of each term (saves the writer
