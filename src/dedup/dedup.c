@@ -278,6 +278,21 @@ static uint64_t key_words(const uint64_t *words, size_t from)
 	return h;
 }
 
+/* A scanned paragraph's keys, from its n words (pa->words, a ring past
+ * PARA_WORDS: the first KEY_WORDS' key then comes from the scan) and h, the
+ * hash of all of them; both scans end here. */
+static inline void para_keys(struct para *pa, size_t n, uint64_t h)
+{
+	pa->key = words_key(h);
+	if (n <= KEY_WORDS) {
+		pa->pkey = pa->skey = pa->key;
+	} else {
+		if (n <= PARA_WORDS)
+			pa->pkey = words_key(key_words(pa->words, 0));
+		pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
+	}
+}
+
 /* Read the paragraph at p0 (word_next's rule) into pa; returns its end.
  * ex, if not NULL, gets the paragraph's letters and digits appended (at
  * ex->ex + ex->exn). nl_end: a '\n' follows, and the first one ends the
@@ -360,14 +375,7 @@ done:
 		pa->text = xb;
 		pa->tend = ex->exn;
 	}
-	pa->key = words_key(h);
-	if (n <= KEY_WORDS) {
-		pa->pkey = pa->skey = pa->key;
-	} else {
-		if (n <= PARA_WORDS)
-			pa->pkey = words_key(key_words(pa->words, 0));
-		pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
-	}
+	para_keys(pa, n, h);
 	return (const char *)p;
 }
 
@@ -596,14 +604,7 @@ static const char *para_scan_v(const char *p0, const char *end0, struct para *pa
 	ex->exn = (size_t)(x - xb);
 	pa->text = xb;
 	pa->tend = ex->exn;
-	pa->key = words_key(h);
-	if (n <= KEY_WORDS) {
-		pa->pkey = pa->skey = pa->key;
-	} else {
-		if (n <= PARA_WORDS)
-			pa->pkey = words_key(key_words(pa->words, 0));
-		pa->skey = words_key(key_words(pa->words, n - KEY_WORDS));
-	}
+	para_keys(pa, n, h);
 	return (const char *)(w + cut);
 }
 #endif
