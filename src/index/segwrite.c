@@ -789,8 +789,7 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t f
 	for (uint32_t j = 0; j < n; j++) {
 		/* written by seg_writer_add: whole, no bounds to check; a posting
 		 * takes 4 bytes at least (3 varints, a position) */
-		uint32_t u, gap, t1, t2;
-		memcpy(&u, p, 4);
+		uint32_t u = rd_u32le(p), gap, t1, t2;
 		t1 = u >> 8 & 0xff;
 		t2 = u >> 16 & 0xff;
 		if ((u & 0x80808080u) == 0 && t1 + t2 == 1) {
@@ -814,7 +813,7 @@ static void replay_postings(const struct seg_writer *w, struct tacc *a, size_t f
 				 * 8; the np-th byte with its high bit clear ends
 				 * them (the bytes past data's end, read here, come
 				 * after it) */
-				memcpy(&x, p, 8);
+				x = rd_u64le(p);
 				ends = ~x & 0x8080808080808080ULL;
 				for (uint32_t k = 1; k < np; k++)
 					ends &= ends - 1;
@@ -1063,10 +1062,9 @@ struct term_ent {
 static uint64_t term_key(const struct tacc *a)
 {
 	/* pre's bytes past the term are zero (the table is made zeroed, and
-	 * term_new copies the term's bytes only): one load, read big-endian */
-	uint64_t k;
-	memcpy(&k, a->pre, 8);
-	return __builtin_bswap64(k);
+	 * term_new copies the term's bytes only): one load, read big-endian
+	 * (its first byte the most significant) */
+	return __builtin_bswap64(rd_u64le(a->pre));
 }
 
 static int cmp_term_ent(const void *a, const void *b)

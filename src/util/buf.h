@@ -49,15 +49,29 @@ void buf_put_u32le(struct buf *b, uint32_t v);
 void buf_put_u64le(struct buf *b, uint64_t v);
 static inline void buf_put_varint(struct buf *b, uint64_t v);
 
+/* Little-endian loads: one load on a little-endian host (the byte-wise
+ * form is not always merged into one by the compiler), bytes elsewhere. */
 static inline uint32_t rd_u32le(const void *p)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+#else
 	const unsigned char *c = p;
 	return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
+#endif
 }
 static inline uint64_t rd_u64le(const void *p)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+#else
 	const unsigned char *c = p;
 	return (uint64_t)rd_u32le(c) | (uint64_t)rd_u32le(c + 4) << 32;
+#endif
 }
 static inline void wr_u32le(void *p, uint32_t v)
 {
