@@ -459,6 +459,7 @@ static void terms_finish(struct analyzer *a, struct seg_wdoc *w)
 	w->tft = a->tft;
 	w->tfb = a->tfb;
 	w->term_bytes = a->terms.p;
+	w->nterm_bytes = a->terms.n;
 	w->positions = pos;
 }
 

@@ -6,10 +6,10 @@
  * source, splits sentences, tokenizes the title and body into index terms
  * with positions, and encodes the stored record (doc.h). The result is a
  * struct seg_wdoc ready for seg_writer_add(), valid until the next call:
- * the terms' bytes one after the other in term order (term_bytes), and
- * their positions likewise (positions), title_len + body_len of them in all
- * (a position per token), as pipeline.c's packing counts on; no pointer per
- * term (terms and pos are NULL).
+ * the terms' bytes one after the other in term order (term_bytes,
+ * nterm_bytes of them), and their positions likewise (positions),
+ * title_len + body_len of them in all (a position per token), as
+ * pipeline.c's packing counts on.
  *
  * Problems are reported through ingest_report() with the record's file and
  * line, so every message has the same shape.

@@ -18,9 +18,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define BATCH_BYTES (2u << 20)
 #define BATCH_RECS 1024
@@ -147,38 +144,13 @@ static inline void put_pad(char **p, const char *base, size_t at, size_t to)
 		*(*p)++ = 0;
 }
 
-/* The sum of the n term lengths l[0..n): 16 at a time with SSE2 (psadbw
- * adds each 8 bytes into a 64-bit lane), then 8 at a time, their even and
- * odd bytes added as four 16-bit lanes and the lanes by a multiply into the
- * top one (8 * 255 fits it), then one by one */
-static size_t sum_lens(const uint8_t *l, size_t n)
-{
-	size_t sum = 0, i = 0;
-#ifdef __SSE2__
-	__m128i acc = _mm_setzero_si128();
-	for (; i + 16 <= n; i += 16)
-		acc = _mm_add_epi64(acc, _mm_sad_epu8(_mm_loadu_si128((const __m128i *)(const void *)(l + i)),
-						      _mm_setzero_si128()));
-	sum = (size_t)_mm_cvtsi128_si64(acc) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
-#endif
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, l + i, 8);
-		x = (x & 0x00FF00FF00FF00FFull) + ((x >> 8) & 0x00FF00FF00FF00FFull);
-		sum += (size_t)((x * 0x0001000100010001ull) >> 48);
-	}
-	for (; i < n; i++)
-		sum += l[i];
-	return sum;
-}
-
 static void pack(struct buf *out, const struct seg_wdoc *w)
 {
 	/* analyze_record() (analyze.h) keeps the terms' bytes one after the
 	 * other in term order, and their positions too, one per token: both
-	 * sizes are known without a pass over the terms but their lengths */
+	 * sizes are known without a pass over the terms */
 	uint32_t n = w->nterms, total = w->title_len + w->body_len;
-	size_t tbytes = sum_lens(w->term_lens, n);
+	size_t tbytes = w->nterm_bytes;
 	/* room for all of it at once (the paddings at their most), then plain
 	 * copies, where an append each tested for room and wrote a NUL */
 	size_t most = 7 + 48 + w->record.n + w->source.n + tbytes + n + 3 +
@@ -237,6 +209,7 @@ static void unpack(const struct buf *in, size_t *off, struct seg_wdoc *w)
 	w->tft = (const uint32_t *)(const void *)(in->p + o);
 	w->tfb = w->tft + w->nterms;
 	w->term_bytes = terms;
+	w->nterm_bytes = h[7];
 	w->term_lens = lens;
 	w->positions = w->tfb + w->nterms;
 	const uint32_t *pos = w->positions + h[5]; /* total positions */

@@ -190,6 +190,7 @@ struct seg_wdoc {
 	 * (tft[i] + tfb[i] each, ascending), which is how the writer reads them */
 	uint32_t nterms;
 	const char *term_bytes;
+	size_t nterm_bytes;         /* term_bytes' length: the term_lens summed */
 	const uint8_t *term_lens;
 	const uint32_t *tft, *tfb;
 	const uint32_t *positions;
